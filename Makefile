@@ -1,0 +1,64 @@
+# Synthvault: every command installs what it needs on first use (Python venv, npm packages,
+# the solc-js compiler registered for py-solc-x), from PyPI and npm only.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+SOLC_VERSION := 0.8.28
+FOUNDRY_PLATFORM := linux-$(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')
+FOUNDRY_BIN := $(CURDIR)/node_modules/@foundry-rs
+
+# Project-local state: nothing is written to (or read from) the user's home folders.
+export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
+export APE_DATA_FOLDER := $(CURDIR)/.ape
+# The shared Python tooling (synthvault/) is importable from scripts, tests and the console.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+export PATH := $(CURDIR)/$(VENV)/bin:$(FOUNDRY_BIN)/anvil-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/forge-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/cast-$(FOUNDRY_PLATFORM)/bin:$(PATH)
+
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+SOLC := .solcx/solc-v$(SOLC_VERSION)
+NODE_PORT ?= 8545
+
+.PHONY: help bootstrap compile test demo node console gas clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(PY_STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(NPM_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SOLC): tools/solc/solc.js $(NPM_STAMP)
+	mkdir -p $(dir $@)
+	ln -sf ../tools/solc/solc.js $@
+	@$@ --version | tail -n 1
+
+bootstrap: $(PY_STAMP) $(NPM_STAMP) $(SOLC) ## Install the toolchain (done by every command on first use)
+
+compile: bootstrap ## Compile the contracts with Ape
+	ape compile
+
+test: bootstrap ## Run the whole test suite on a local Anvil chain
+	ape test tests -p no:cacheprovider
+
+gas: bootstrap ## Run the tests with Ape's gas table per method
+	ape test tests -p no:cacheprovider --gas
+
+demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
+	ape run demo
+
+node: bootstrap ## A long-running local Anvil on port $(NODE_PORT) with the system deployed
+	ape run node_up --port $(NODE_PORT)
+
+console: bootstrap ## ape console attached to the chain started by `make node`
+	ape console --network ethereum:local:node
+
+clean: ## Remove build outputs (keeps the installed toolchain)
+	rm -rf .build .forge contracts/.cache

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * OracleHub: the one place where the protocol turns Chainlink-style feeds into prices it trusts.
+ * Every price leaves here as USD per whole unit in WAD, or not at all: a stale, incomplete,
+ * non-positive or wildly jumping round reverts with the facts, so no action runs on a bad price.
+ */
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+
+import {IOracleHub} from "../interfaces/IOracleHub.sol";
+import {AggregatorV3Interface} from "../interfaces/chainlink/AggregatorV3Interface.sol";
+
+contract OracleHub is IOracleHub, Ownable2Step {
+    uint256 private constant BPS = 10_000;
+    uint8 private constant WAD_DECIMALS = 18;
+
+    /// @dev One latest round, judged: what `priceWad` returns or why it reverts.
+    struct Reading {
+        PriceStatus status;
+        uint256 price;
+        int256 answer;
+        uint80 roundId;
+        uint80 answeredInRound;
+        uint256 updatedAt;
+        uint256 deviationBps;
+    }
+
+    /// @inheritdoc IOracleHub
+    mapping(bytes32 => Feed) public feeds;
+
+    constructor(address owner_) Ownable(owner_) {}
+
+    /* OWNER */
+
+    /// @inheritdoc IOracleHub
+    function setFeed(bytes32 asset, AggregatorV3Interface aggregator, uint32 heartbeat, uint16 maxDeviationBps)
+        external
+        onlyOwner
+    {
+        if (address(aggregator) == address(0)) revert OracleZeroAddress();
+        if (heartbeat == 0) revert OracleInvalidHeartbeat(heartbeat);
+        uint8 decimals = aggregator.decimals();
+        if (decimals > WAD_DECIMALS) revert OracleUnsupportedDecimals(address(aggregator), decimals);
+
+        Feed storage feed = feeds[asset];
+        if (
+            feed.aggregator == aggregator && feed.heartbeat == heartbeat && feed.decimals == decimals
+                && feed.maxDeviationBps == maxDeviationBps
+        ) revert OracleAlreadySet(asset);
+
+        feeds[asset] = Feed(aggregator, heartbeat, decimals, maxDeviationBps, 0);
+        emit FeedSet(asset, address(aggregator), decimals, heartbeat, maxDeviationBps);
+    }
+
+    /// @inheritdoc IOracleHub
+    function removeFeed(bytes32 asset) external onlyOwner {
+        if (address(feeds[asset].aggregator) == address(0)) revert OracleUnknownAsset(asset);
+        delete feeds[asset];
+        emit FeedRemoved(asset);
+    }
+
+    /// @inheritdoc IOracleHub
+    function acceptRound(bytes32 asset, uint80 roundId) external onlyOwner {
+        Feed storage feed = feeds[asset];
+        if (address(feed.aggregator) == address(0)) revert OracleUnknownAsset(asset);
+        if (feed.acceptedRoundId == roundId) revert OracleAlreadySet(asset);
+
+        Reading memory reading = _read(feed);
+        // Only the latest round, and only one that fails for its jump alone, can be accepted.
+        if (reading.roundId != roundId || (reading.status != PriceStatus.Ok && reading.status != PriceStatus.Frozen)) {
+            revert OracleCannotAcceptRound(asset, roundId, reading.roundId);
+        }
+
+        feed.acceptedRoundId = roundId;
+        emit RoundAccepted(asset, roundId, reading.price);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IOracleHub
+    function priceWad(bytes32 asset) external view returns (uint256) {
+        Reading memory reading = _read(feeds[asset]);
+        PriceStatus status = reading.status;
+        if (status == PriceStatus.Ok) return reading.price;
+        if (status == PriceStatus.UnknownAsset) revert OracleUnknownAsset(asset);
+        if (status == PriceStatus.Incomplete) {
+            revert OracleIncompleteRound(asset, reading.roundId, reading.answeredInRound, reading.updatedAt);
+        }
+        if (status == PriceStatus.Stale) {
+            revert OracleStalePrice(asset, reading.updatedAt, feeds[asset].heartbeat, block.timestamp);
+        }
+        if (status == PriceStatus.NonPositive) revert OracleNonPositivePrice(asset, reading.answer);
+        revert OracleFrozen(asset, reading.roundId, reading.deviationBps, feeds[asset].maxDeviationBps);
+    }
+
+    /// @inheritdoc IOracleHub
+    function peekPriceWad(bytes32 asset) external view returns (uint256, uint256, PriceStatus) {
+        Reading memory reading = _read(feeds[asset]);
+        return (reading.price, reading.updatedAt, reading.status);
+    }
+
+    /* INTERNAL */
+
+    /// @dev Reads the latest round of `asset` and judges it, in the order of the checks in
+    ///      `IOracleHub`: known, complete, fresh, positive, then within the deviation bound.
+    function _read(Feed storage feed) private view returns (Reading memory reading) {
+        AggregatorV3Interface aggregator = feed.aggregator;
+        if (address(aggregator) == address(0)) {
+            reading.status = PriceStatus.UnknownAsset;
+            return reading;
+        }
+        (reading.roundId, reading.answer,, reading.updatedAt, reading.answeredInRound) = aggregator.latestRoundData();
+        if (reading.answer > 0) reading.price = _toWad(reading.answer, feed.decimals);
+
+        if (reading.updatedAt == 0 || reading.answeredInRound < reading.roundId || reading.updatedAt > block.timestamp)
+        {
+            reading.status = PriceStatus.Incomplete;
+        } else if (block.timestamp - reading.updatedAt > feed.heartbeat) {
+            reading.status = PriceStatus.Stale;
+        } else if (reading.answer <= 0) {
+            reading.status = PriceStatus.NonPositive;
+        } else {
+            uint16 maxDeviationBps = feed.maxDeviationBps;
+            if (maxDeviationBps != 0 && reading.roundId > 1) {
+                reading.deviationBps = _deviationFromPreviousBps(aggregator, reading.roundId, reading.answer);
+                if (reading.deviationBps > maxDeviationBps && reading.roundId != feed.acceptedRoundId) {
+                    reading.status = PriceStatus.Frozen;
+                }
+            }
+        }
+    }
+
+    /// @dev |answer − previous| / previous in basis points, rounded up so that a move just past
+    ///      the bound freezes. A previous round that is missing or non-positive gives no reference
+    ///      (the first round of a feed, or a new phase of a Chainlink proxy): deviation 0.
+    function _deviationFromPreviousBps(AggregatorV3Interface aggregator, uint80 roundId, int256 answer)
+        private
+        view
+        returns (uint256)
+    {
+        try aggregator.getRoundData(roundId - 1) returns (uint80, int256 previous, uint256, uint256 updatedAt, uint80) {
+            if (previous <= 0 || updatedAt == 0) return 0;
+            // Both answers are positive here, so the casts are exact.
+            uint256 prev = uint256(previous);
+            uint256 curr = uint256(answer);
+            uint256 diff = curr > prev ? curr - prev : prev - curr;
+            return (diff * BPS + prev - 1) / prev;
+        } catch {
+            return 0;
+        }
+    }
+
+    /// @dev A positive answer with `decimals` decimals, as WAD.
+    function _toWad(int256 answer, uint8 decimals) private pure returns (uint256) {
+        // Positive by the caller's check; decimals <= 18 by `setFeed`.
+        return uint256(answer) * 10 ** (WAD_DECIMALS - decimals);
+    }
+}
