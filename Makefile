@@ -20,6 +20,9 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SOLC := .solcx/solc-v$(SOLC_VERSION)
 NODE_PORT ?= 8545
+# `make test TESTS=tests/oracle ARGS='-k stale -x'` runs a part of the suite.
+TESTS ?= tests
+ARGS ?=
 
 .PHONY: help bootstrap compile test demo node console gas clean
 
@@ -46,10 +49,10 @@ compile: bootstrap ## Compile the contracts with Ape
 	ape compile
 
 test: bootstrap ## Run the whole test suite on a local Anvil chain
-	ape test tests -p no:cacheprovider
+	ape test $(TESTS) -p no:cacheprovider $(ARGS)
 
 gas: bootstrap ## Run the tests with Ape's gas table per method
-	ape test tests -p no:cacheprovider --gas
+	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
 
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
