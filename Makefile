@@ -58,10 +58,10 @@ demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
 
 node: bootstrap ## A long-running local Anvil on port $(NODE_PORT) with the system deployed
-	ape run node_up --port $(NODE_PORT)
+	tools/node.sh $(NODE_PORT)
 
 console: bootstrap ## ape console attached to the chain started by `make node`
-	ape console --network ethereum:local:node
+	APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT) ape console --network ethereum:local:foundry
 
 clean: ## Remove build outputs (keeps the installed toolchain)
 	rm -rf .build .forge contracts/.cache
