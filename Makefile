@@ -24,7 +24,7 @@ NODE_PORT ?= 8545
 TESTS ?= tests
 ARGS ?=
 
-.PHONY: help bootstrap compile test demo node console gas clean
+.PHONY: help bootstrap compile test check bench bench-update demo node console gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,14 @@ test: bootstrap ## Run the whole test suite on a local Anvil chain
 
 gas: bootstrap ## Run the tests with Ape's gas table per method
 	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
+
+check: bench ## What CI runs besides the tests: the gas check
+
+bench: bootstrap ## Measure gas per operation into docs/gas.md; fail if it grew >5% over the baseline
+	ape run gas --check
+
+bench-update: bootstrap ## Measure gas and record it as the new baseline
+	ape run gas --update-baseline
 
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
