@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from synthvault.config import load_config
-from synthvault.deploy import OracleLayer, deploy_oracle
+from synthvault.deploy import ExchangeLayer, OracleLayer, deploy_exchange, deploy_oracle
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +63,35 @@ def oracle(oracle_layer):
 @pytest.fixture(scope="session")
 def feeds(oracle_layer) -> dict[str, Any]:
     return oracle_layer.feeds
+
+
+# The futures venue, shared with the vault's tests.
+@pytest.fixture(scope="session")
+def exchange_layer(project, owner, oracle, config) -> ExchangeLayer:
+    return deploy_exchange(project, owner, oracle, config["exchange"])
+
+
+@pytest.fixture(scope="session")
+def exchange(exchange_layer):
+    return exchange_layer.exchange
+
+
+@pytest.fixture(scope="session")
+def pool(exchange_layer):
+    return exchange_layer.pool
+
+
+@pytest.fixture(scope="session")
+def usdc(exchange_layer):
+    return exchange_layer.usdc
+
+
+@pytest.fixture(scope="session")
+def wbtc(exchange_layer):
+    return exchange_layer.wbtc
+
+
+@pytest.fixture(scope="session")
+def markets(exchange_layer) -> dict[str, int]:
+    """Market ids by config name: BTC-PERP, ETH-PERP, IDX-PERP, BTC-DATED."""
+    return exchange_layer.markets
