@@ -121,6 +121,13 @@ def test_price_wad__incomplete_round__reverts(chain, oracle, btc_feed, owner, fi
     assert oracle.peekPriceWad(BTC) == (BTC_ANSWER * ANSWER_TO_WAD, updated_at, PriceStatus.Incomplete)
 
 
+def test_price_wad__feed_without_rounds__reverts_incomplete(oracle, spare_feeds, owner):
+    oracle.setFeed(NEW, spare_feeds[8], BTC_HEARTBEAT, 0, sender=owner)
+    with reverts_with(oracle.OracleIncompleteRound, asset=NEW, roundId=0, answeredInRound=0, updatedAt=0):
+        oracle.priceWad(NEW)
+    assert oracle.peekPriceWad(NEW) == (0, 0, PriceStatus.Incomplete)
+
+
 @pytest.mark.parametrize("direction", [1, -1], ids=["up", "down"])
 @pytest.mark.parametrize("ticker", ["BTC", "XAU"])
 def test_price_wad__jump_exactly_at_bound__returns_price(oracle, feeds, owner, ticker, direction):
