@@ -266,13 +266,19 @@ def test_set_feed__one_field_changed__replaces_config_and_clears_accepted_round(
 
     tx = oracle.setFeed(BTC, feed, heartbeat, bound, sender=owner)
 
-    assert_events(tx, oracle.FeedSet(asset=BTC, aggregator=feed, decimals=8, heartbeat=heartbeat, maxDeviationBps=bound))
+    assert_events(
+        tx, oracle.FeedSet(asset=BTC, aggregator=feed, decimals=8, heartbeat=heartbeat, maxDeviationBps=bound)
+    )
     assert tuple(oracle.feeds(BTC)) == (feed.address, heartbeat, 8, bound, 0)
 
 
 # setFeed(BTC, ...) arguments that must be refused, and the error with its arguments.
 INVALID_SET_FEED = {
-    "zero_address": (lambda feeds, spare: (ZERO_ADDRESS, BTC_HEARTBEAT, 0), "OracleZeroAddress", lambda feeds, spare: {}),
+    "zero_address": (
+        lambda feeds, spare: (ZERO_ADDRESS, BTC_HEARTBEAT, 0),
+        "OracleZeroAddress",
+        lambda feeds, spare: {},
+    ),
     "heartbeat_zero": (
         lambda feeds, spare: (feeds["BTC"], 0, 0),
         "OracleInvalidHeartbeat",
