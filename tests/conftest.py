@@ -7,6 +7,17 @@ import pytest
 
 from synthvault.config import load_config
 from synthvault.deploy import ExchangeLayer, OracleLayer, deploy_exchange, deploy_oracle
+from tests.utils.ape_fixes import calls_raise_while_tracing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _calls_raise_while_tracing(request, chain):
+    """Under `--gas` or `--coverage`, a reverting view still raises (see `tests/utils/ape_fixes.py`)."""
+    if not (request.config.getoption("--gas") or request.config.getoption("--coverage")):
+        yield
+        return
+    with calls_raise_while_tracing(chain.provider):
+        yield
 
 
 @pytest.fixture(scope="session")
