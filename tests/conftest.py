@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from synthvault.config import load_config
-from synthvault.deploy import OracleLayer, deploy_oracle
+from synthvault.deploy import OracleLayer, VaultLayer, deploy_oracle, deploy_vault
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +63,30 @@ def oracle(oracle_layer):
 @pytest.fixture(scope="session")
 def feeds(oracle_layer) -> dict[str, Any]:
     return oracle_layer.feeds
+
+
+# The vault and its synths. TEMPORARY until the exchange branch lands: `wbtc` is a local stand-in
+# and `exchange` a placeholder address the spot-only tests never call.
+@pytest.fixture(scope="session")
+def wbtc(project, owner):
+    return owner.deploy(project.TempSpotToken, "Wrapped BTC (test)", "WBTC", 8, owner)
+
+
+@pytest.fixture(scope="session")
+def exchange():
+    return "0x000000000000000000000000000000000000dEaD"
+
+
+@pytest.fixture(scope="session")
+def vault_layer(project, owner, oracle, exchange, wbtc, config) -> VaultLayer:
+    return deploy_vault(project, owner, oracle, exchange, wbtc, config)
+
+
+@pytest.fixture(scope="session")
+def vault(vault_layer):
+    return vault_layer.vault
+
+
+@pytest.fixture(scope="session")
+def synths(vault_layer) -> dict[str, Any]:
+    return vault_layer.synths
