@@ -4,10 +4,10 @@ import pytest
 from eth_account.messages import encode_typed_data
 
 from synthvault.units import asset_id, wad
+from tests.utils.constants import ZERO_ADDRESS as ZERO
 from tests.utils.events import logs
 from tests.utils.reverts import reverts
 
-ZERO = "0x0000000000000000000000000000000000000000"
 
 
 @pytest.fixture(scope="session")

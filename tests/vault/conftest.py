@@ -1,0 +1,76 @@
+"""Factories for the vault's tests: funded traders, positions built in one call, and a snapshot
+of everything a failed call must leave as it was."""
+
+from typing import Any, Callable
+
+import pytest
+from ape.exceptions import ContractLogicError
+
+from synthvault.units import scaled, wad
+from tests.utils.constants import PARAM_NAMES
+
+
+@pytest.fixture(scope="session")
+def fund_wbtc(wbtc, vault) -> Callable[..., int]:
+    """Mints `amount_btc` spot BTC to `account` and approves the vault for it; returns the
+    amount in the token's decimals."""
+
+    def fund(account: Any, amount_btc: Any) -> int:
+        amount = scaled(amount_btc, wbtc.decimals())
+        wbtc.mint(account, amount, sender=account)
+        wbtc.approve(vault, wbtc.allowance(account, vault) + amount, sender=account)
+        return amount
+
+    return fund
+
+
+@pytest.fixture(scope="session")
+def open_position(vault, synths, trader, fund_wbtc) -> Callable[..., int]:
+    """Opens a position of `owner` owing `synth`, adds `spot_btc` spot BTC and mints `mint`
+    whole synth units; returns its id."""
+
+    def open_(synth: str = "sXAU", spot_btc: Any = 0, mint: Any = 0, owner: Any = None) -> int:
+        owner = owner or trader
+        tx = vault.open(synths[synth], sender=owner)
+        position_id = tx.events.filter(vault.PositionOpened)[0].positionId
+        if spot_btc:
+            vault.addSpot(position_id, fund_wbtc(owner, spot_btc), sender=owner)
+        if mint:
+            vault.mint(position_id, wad(mint), sender=owner)
+        return position_id
+
+    return open_
+
+
+@pytest.fixture(scope="session")
+def vault_state(vault, synths, wbtc, trader, trader2, owner) -> Callable[[int], tuple]:
+    """Everything a vault call can change around position `position_id`: the position, its
+    synth's debt book and supply (every synth's, if the position does not exist), and the
+    roles' and the vault's synth and spot balances."""
+
+    def state(position_id: int) -> tuple:
+        try:
+            position = tuple(vault.position(position_id))
+            tokens = [token for token in synths.values() if token.address == position[1]]
+        except ContractLogicError:  # unknown or closed
+            position, tokens = (), list(synths.values())
+        books = tuple((tuple(vault.synthDebt(token)), token.totalSupply()) for token in tokens)
+        balances = tuple(
+            (wbtc.balanceOf(who), tuple(token.balanceOf(who) for token in tokens))
+            for who in (trader, trader2, owner, vault)
+        )
+        return position, books, balances
+
+    return state
+
+
+@pytest.fixture(scope="session")
+def set_params(vault, synths, owner) -> Callable[..., Any]:
+    """Changes some of a synth's parameters by their `IVault.SynthParams` names, e.g.
+    `set_params("sXAU", stabilityFeeWad=0)`; returns the receipt."""
+
+    def set_(symbol: str, **changes: int) -> Any:
+        params = dict(zip(PARAM_NAMES, vault.synthParams(synths[symbol]))) | changes
+        return vault.setSynthParams(synths[symbol], tuple(params.values()), sender=owner)
+
+    return set_
