@@ -6,7 +6,7 @@ from eth_account.messages import encode_typed_data
 from synthvault.units import asset_id, wad
 from tests.utils.constants import ZERO_ADDRESS as ZERO
 from tests.utils.events import logs
-from tests.utils.reverts import reverts
+from tests.utils.custom_errors import reverts
 
 
 

@@ -8,7 +8,7 @@ from synthvault.units import asset_id, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.constants import MAX_UINT
 from tests.utils.events import logs
-from tests.utils.reverts import reverts
+from tests.utils.custom_errors import reverts
 from tests.utils.wadmath import div_wad_down, mul_wad_up
 
 

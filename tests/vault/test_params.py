@@ -7,7 +7,7 @@ from synthvault.deploy import synth_params
 from synthvault.units import asset_id, wad
 from tests.utils.constants import PARAM_NAMES, ZERO_ADDRESS as ZERO
 from tests.utils.events import logs
-from tests.utils.reverts import reverts
+from tests.utils.custom_errors import reverts
 
 MAX_DEBT = 2**96 - 1
 LAUNCH = (wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(1000), wad(1))
