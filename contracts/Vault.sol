@@ -52,21 +52,23 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         uint256 accountId;
     }
 
-    /// @dev A synth in five slots, ordered so that a mint reads the first four and writes the
-    ///      first two; the liquidation parameters sit in the fifth, which a mint never reads.
-    ///      Ratios and fees are at most 10 WAD, so 64 bits hold them; `lastAccrual` is a
-    ///      timestamp in 32 bits (until 2106); the rate index grows from 1 WAD and would need
-    ///      centuries at the maximum fee to pass 2^128.
+    /// @dev A synth in four slots, ordered so that a mint reads the first three and writes only
+    ///      the second (index, shares and accrual time together); the liquidation parameters sit
+    ///      in the fourth, which a mint never reads. The asset id is the token's immutable
+    ///      `asset()`: reading it also warms the token for the mint that follows, cheaper than a
+    ///      slot of its own. Ratios and fees are at most 10 WAD, so 64 bits hold them; total
+    ///      debt shares are under the 96-bit ceiling (the index is at least 1); `lastAccrual` is
+    ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD and, even at the
+    ///      maximum fee compounded every block, takes over 40 years to pass 2^128.
     struct Synth {
         ISyntheticToken token;
-        uint32 lastAccrual;
         uint64 mintingRatioWad;
         uint128 rateIndexWad;
-        uint128 totalDebtShares;
+        uint96 totalDebtShares;
+        uint32 lastAccrual;
         uint96 debtCeiling;
         uint96 minDebt;
         uint64 stabilityFeeWad;
-        bytes32 asset;
         uint64 liquidationRatioWad;
         uint64 liquidationPenaltyWad;
     }
@@ -136,10 +138,10 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         _synthIdOf[synth] = synthId;
         Synth storage s = _synths[synthId];
         s.token = synth;
-        s.asset = synth.asset();
         s.rateIndexWad = uint128(WAD);
+        // Safe cast: timestamps fit 32 bits until 2106.
         s.lastAccrual = uint32(block.timestamp);
-        emit SynthListed(synth, s.asset);
+        emit SynthListed(synth, synth.asset());
         _storeParams(s, params);
     }
 
@@ -155,15 +157,20 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         ) revert VaultAlreadySet();
 
         // The fee accrued so far is owed at the old rate.
-        (, uint256 fee) = _accrue(s);
+        uint256 index = _accrue(s);
         _storeParams(s, params);
-        _mintFee(s.token, fee);
+        _collectFees(s, index);
     }
 
     /// @inheritdoc IVault
     function setFeeRecipient(address recipient) external onlyOwner {
         if (recipient == address(0)) revert VaultZeroAddress();
         if (recipient == feeRecipient) revert VaultAlreadySet();
+        // Fees accrued until now belong to the old recipient.
+        for (uint256 synthId = 1; synthId <= _synthTokens.length; ++synthId) {
+            Synth storage s = _synths[synthId];
+            _collectFees(s, _accrue(s));
+        }
         feeRecipient = recipient;
         emit FeeRecipientSet(recipient);
     }
@@ -215,7 +222,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (debtShares != 0) {
             Synth storage s = _synths[p.synthId];
             uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p.spotAmount, false, 0, 0));
+            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, false, 0));
         }
         _releaseAccount(positionId, p);
     }
@@ -242,7 +249,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             Synth storage s = _synths[p.synthId];
             uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
             _requireMintingRatio(
-                positionId, s, debt, _collateralUsd(spotAmount - amount, p.hasAccount, p.accountId, 0)
+                positionId, s, debt, _collateralUsd(p, spotAmount - amount, p.hasAccount, 0)
             );
         }
 
@@ -258,7 +265,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _ownedPosition(positionId);
         if (amount == 0) revert VaultZeroAmount();
         Synth storage s = _synths[p.synthId];
-        (uint256 index, uint256 fee) = _accrue(s);
+        uint256 index = _accrue(s);
 
         // Shares round up: the debt recorded is never less than the synth minted.
         uint256 shares = amount.divWadUp(index);
@@ -268,24 +275,22 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (totalDebt > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, totalDebt, s.debtCeiling);
         uint256 debt = debtShares.mulWadUp(index);
         if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
-        _requireMintingRatio(positionId, s, debt, _collateralUsd(p.spotAmount, p.hasAccount, p.accountId, 0));
+        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0));
 
         // Safe casts: shares <= debt <= total debt <= ceiling < 2^96, since the index is >= 1.
         p.debtShares = uint128(debtShares);
-        s.totalDebtShares = uint128(totalDebtShares);
+        s.totalDebtShares = uint96(totalDebtShares);
         emit Minted(positionId, msg.sender, amount, shares);
 
         s.token.mint(msg.sender, amount);
-        _mintFee(s.token, fee);
     }
 
     /// @inheritdoc IVault
     function burn(uint256 positionId, uint256 amount) external nonReentrant returns (uint256 burned) {
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];
-        (uint256 index, uint256 fee) = _accrue(s);
-        burned = _repay(positionId, p, s, index, amount);
-        _burnFrom(s, fee, burned);
+        burned = _repay(positionId, p, s, _accrue(s), amount);
+        s.token.burn(msg.sender, burned);
     }
 
     /// @inheritdoc IVault
@@ -312,7 +317,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (!reduces && debtShares != 0) {
             Synth storage s = _synths[p.synthId];
             uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p.spotAmount, true, accountId, 0));
+            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, 0));
         }
     }
 
@@ -328,7 +333,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
             // The account's equity falls by exactly the margin withdrawn, valued at $1.
             uint256 amountWad = amount.toWad(IERC20Metadata(address(exchange.marginToken())).decimals());
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p.spotAmount, true, accountId, amountWad));
+            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
         }
 
         emit MarginWithdrawn(positionId, to, amount);
@@ -339,9 +344,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function close(uint256 positionId) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         Synth storage s = _synths[p.synthId];
-        (uint256 index, uint256 fee) = _accrue(s);
         uint256 burned;
-        if (p.debtShares != 0) burned = _repay(positionId, p, s, index, type(uint256).max);
+        if (p.debtShares != 0) burned = _repay(positionId, p, s, _accrue(s), type(uint256).max);
         uint256 spotAmount = p.spotAmount;
         (bool hasAccount, uint256 accountId) = (p.hasAccount, p.accountId);
 
@@ -351,17 +355,16 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (hasAccount) emit AccountUnlocked(positionId, accountId, msg.sender);
         emit PositionClosed(positionId);
 
-        _burnFrom(s, fee, burned);
+        if (burned != 0) s.token.burn(msg.sender, burned);
         if (spotAmount != 0) spotToken.safeTransfer(msg.sender, spotAmount);
         if (hasAccount) IERC721(address(exchange)).safeTransferFrom(address(this), msg.sender, accountId);
     }
 
     /// @inheritdoc IVault
-    function accrue(ISyntheticToken synth) external nonReentrant returns (uint256 rateIndexWad) {
+    function accrue(ISyntheticToken synth) external nonReentrant returns (uint256 rateIndexWad, uint256 fees) {
         Synth storage s = _synths[_synthId(synth)];
-        uint256 fee;
-        (rateIndexWad, fee) = _accrue(s);
-        _mintFee(s.token, fee);
+        rateIndexWad = _accrue(s);
+        fees = _collectFees(s, rateIndexWad);
     }
 
     /// @notice Accepts an account token only while `lock` pulls it from the exchange.
@@ -410,6 +413,12 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IVault
+    function uncollectedFees(ISyntheticToken synth) external view returns (uint256) {
+        Synth storage s = _synths[_synthId(synth)];
+        return _uncollected(s, _currentIndex(s));
+    }
+
+    /// @inheritdoc IVault
     function position(uint256 positionId) external view returns (PositionView memory) {
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];
@@ -437,11 +446,11 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     {
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];
-        collateralUsdWad = _collateralUsd(p.spotAmount, p.hasAccount, p.accountId, 0);
+        collateralUsdWad = _collateralUsd(p, p.spotAmount, p.hasAccount, 0);
         uint256 debtShares = p.debtShares;
         if (debtShares != 0) {
             uint256 debt = debtShares.mulWadUp(_currentIndex(s));
-            debtUsdWad = debt.mulWadUp(oracle.priceWad(s.asset));
+            debtUsdWad = debt.mulWadUp(oracle.priceWad(s.token.asset()));
         }
         crWad = _cr(collateralUsdWad, debtUsdWad);
     }
@@ -475,7 +484,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
                 if (indexWad[synthId] == 0) {
                     Synth storage s = _synths[synthId];
                     indexWad[synthId] = _currentIndex(s);
-                    synthPriceWad[synthId] = oracle.priceWad(s.asset);
+                    synthPriceWad[synthId] = oracle.priceWad(s.token.asset());
                 }
                 h.debtUsdWad = debtShares.mulWadUp(indexWad[synthId]).mulWadUp(synthPriceWad[synthId]);
             }
@@ -485,25 +494,37 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
     /* INTERNAL: DEBT */
 
-    /// @dev Grows `s`'s rate index to this block and returns it with the fee it adds, which the
-    ///      caller mints to the fee recipient after its own effects (`_mintFee`).
-    function _accrue(Synth storage s) private returns (uint256 index, uint256 fee) {
+    /// @dev Grows `s`'s rate index to this block and returns it. The fee it adds is owed to
+    ///      the fee recipient and minted by `_collectFees`, outside the hot paths.
+    function _accrue(Synth storage s) private returns (uint256 index) {
         index = s.rateIndexWad;
         uint256 elapsed = block.timestamp - s.lastAccrual;
-        if (elapsed == 0) return (index, 0);
+        if (elapsed == 0) return index;
 
-        uint256 totalDebtShares = s.totalDebtShares;
-        uint256 newIndex = _grow(index, s.stabilityFeeWad, elapsed, totalDebtShares);
-        // Safe cast: timestamps fit 32 bits until 2106.
+        index = _grow(index, s.stabilityFeeWad, elapsed, s.totalDebtShares);
+        // Safe casts: the index fits 128 bits (see `Synth`); timestamps fit 32 bits until 2106.
+        // One slot: the index and the accrual time are written together.
+        s.rateIndexWad = uint128(index);
         s.lastAccrual = uint32(block.timestamp);
-        if (newIndex == index) return (index, 0);
+        emit FeeAccrued(s.token, index);
+    }
 
-        // Rounded down: the fee minted never exceeds the debt it adds.
-        fee = totalDebtShares.mulWadDown(newIndex - index);
-        // Safe cast: the index fits 128 bits (see `Synth`).
-        s.rateIndexWad = uint128(newIndex);
-        emit FeeAccrued(s.token, newIndex, fee);
-        index = newIndex;
+    /// @dev Mints to the fee recipient the fees accrued and not yet minted (`_uncollected`).
+    function _collectFees(Synth storage s, uint256 index) private returns (uint256 fees) {
+        fees = _uncollected(s, index);
+        if (fees == 0) return 0;
+        address recipient = feeRecipient;
+        emit FeesCollected(s.token, recipient, fees);
+        s.token.mint(recipient, fees);
+    }
+
+    /// @dev The total debt at `index`, rounded down, less the synth's supply. Every mint and
+    ///      repayment rounds for the protocol, so the supply never exceeds that total while the
+    ///      vault alone mints the synth; should it ever (a future bad-debt write-off), it is 0.
+    function _uncollected(Synth storage s, uint256 index) private view returns (uint256) {
+        uint256 owed = uint256(s.totalDebtShares).mulWadDown(index);
+        uint256 supply = s.token.totalSupply();
+        return owed > supply ? owed - supply : 0;
     }
 
     /// @dev The rate index `s` would have if accrued now.
@@ -541,34 +562,24 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         }
         if (burned == 0) revert VaultZeroAmount();
 
-        // Safe casts and subtractions: shares <= debtShares <= totalDebtShares, all < 2^128.
+        // Safe casts and subtractions: shares <= debtShares <= totalDebtShares < 2^96.
         p.debtShares = uint128(debtShares - shares);
-        s.totalDebtShares -= uint128(shares);
+        s.totalDebtShares -= uint96(shares);
         emit Burned(positionId, msg.sender, burned, shares);
-    }
-
-    /// @dev The interactions that end a repayment: burn the caller's synth, mint the fee.
-    function _burnFrom(Synth storage s, uint256 fee, uint256 burned) private {
-        ISyntheticToken token = s.token;
-        if (burned != 0) token.burn(msg.sender, burned);
-        _mintFee(token, fee);
-    }
-
-    function _mintFee(ISyntheticToken token, uint256 fee) private {
-        if (fee != 0) token.mint(feeRecipient, fee);
     }
 
     /* INTERNAL: VALUATION */
 
-    /// @dev Collateral in USD (WAD): spot at the BTC price plus the account's equity less
-    ///      `equityCutWad`, floored at zero. Reads no price for what the position does not hold.
-    function _collateralUsd(uint256 spotAmount, bool hasAccount, uint256 accountId, uint256 equityCutWad)
+    /// @dev Collateral in USD (WAD): `spotAmount` at the BTC price plus, `withAccount`, the
+    ///      locked account's equity less `equityCutWad`, floored at zero. Reads no price (and not
+    ///      the account id) for what is not counted.
+    function _collateralUsd(Position storage p, uint256 spotAmount, bool withAccount, uint256 equityCutWad)
         private
         view
         returns (uint256 collateralUsdWad)
     {
         if (spotAmount != 0) collateralUsdWad = _spotUsd(spotAmount, oracle.priceWad(spotAsset));
-        if (hasAccount) collateralUsdWad += _equityUsd(accountId, equityCutWad);
+        if (withAccount) collateralUsdWad += _equityUsd(p.accountId, equityCutWad);
     }
 
     /// @dev Spot credited at the BTC price, rounded down.
@@ -592,7 +603,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         private
         view
     {
-        uint256 crWad = _cr(collateralUsdWad, debt.mulWadUp(oracle.priceWad(s.asset)));
+        uint256 crWad = _cr(collateralUsdWad, debt.mulWadUp(oracle.priceWad(s.token.asset())));
         uint256 minCrWad = s.mintingRatioWad;
         if (crWad < minCrWad) revert VaultUndercollateralized(positionId, crWad, minCrWad);
     }

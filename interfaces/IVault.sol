@@ -28,10 +28,12 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      `stabilityFeeWad × elapsed / 365 days` (simple interest) every time it is accrued; since
 ///      every mint, burn and fee change accrues first, interest compounds at each touch (once a
 ///      year untouched it is exactly the yearly fee). The index rounds up, and stands still
-///      while the synth has no debt (no one to charge). The accrued fee is
-///      minted in the synth to `feeRecipient()` on accrual (as Maker's jug sends it to the vow),
-///      rounded down, so the synth's total supply never exceeds the sum of the positions' debts
-///      and falls short of it only by rounding dust in the protocol's favour.
+///      while the synth has no debt (no one to charge). The fee is owed to `feeRecipient()`
+///      and minted to it in the synth by `accrue` (anyone may call it; fee and recipient
+///      changes call it too), not on every mint and burn, which keeps those cheap. So at all
+///      times: total supply + `uncollectedFees` = total debt rounded down, and the total debt
+///      exceeds the sum of the positions' debts by no more than rounding dust, every rounding
+///      going the protocol's way (this holds while the vault alone mints and burns the synth).
 ///
 ///      Risk. Every action that adds risk (mint, remove spot, withdraw margin, unlock the
 ///      account, a trade that raises or flips exposure) needs fresh prices and must leave the
@@ -107,8 +109,11 @@ interface IVault {
     /// @notice `engine` may now liquidate positions (issue 5).
     event LiquidationEngineSet(address indexed engine);
 
-    /// @notice `synth`'s rate index grew to `rateIndexWad`; `fee` synth units went to the fee recipient.
-    event FeeAccrued(ISyntheticToken indexed synth, uint256 rateIndexWad, uint256 fee);
+    /// @notice `synth`'s rate index grew to `rateIndexWad` (the fee accrued to this block).
+    event FeeAccrued(ISyntheticToken indexed synth, uint256 rateIndexWad);
+
+    /// @notice `amount` synth of accrued fees was minted to `recipient`.
+    event FeesCollected(ISyntheticToken indexed synth, address indexed recipient, uint256 amount);
 
     /// @notice `owner` opened position `positionId`, owing `synth`.
     event PositionOpened(uint256 indexed positionId, address indexed owner, ISyntheticToken indexed synth);
@@ -219,7 +224,8 @@ interface IVault {
     ///         new minting of the synth (repaying still works).
     function setSynthParams(ISyntheticToken synth, SynthParams calldata params) external;
 
-    /// @notice Sends future stability fees to `recipient`. Only the owner.
+    /// @notice Sends future stability fees to `recipient`, after minting the fees accrued so far
+    ///         to the old one. Only the owner.
     function setFeeRecipient(address recipient) external;
 
     /// @notice Names the liquidation engine (issue 5). Only the owner; the zero address disables it.
@@ -279,10 +285,11 @@ interface IVault {
     ///         token to the owner and deletes the position. Only the owner; reads no price.
     function close(uint256 positionId) external;
 
-    /// @notice Accrues `synth`'s stability fee to this block, minting it to the fee recipient.
-    ///         Anyone may call.
+    /// @notice Accrues `synth`'s stability fee to this block and mints the fees not yet minted
+    ///         to the fee recipient. Anyone may call; reads no price.
     /// @return rateIndexWad The synth's rate index now.
-    function accrue(ISyntheticToken synth) external returns (uint256 rateIndexWad);
+    /// @return fees The synth units minted to the fee recipient.
+    function accrue(ISyntheticToken synth) external returns (uint256 rateIndexWad, uint256 fees);
 
     /* VIEWS */
 
@@ -320,6 +327,10 @@ interface IVault {
         external
         view
         returns (uint256 rateIndexWad, uint256 lastAccrual, uint256 totalDebtShares, uint256 totalDebt);
+
+    /// @notice The fees of `synth` accrued to this block and not yet minted, in synth units:
+    ///         what `accrue` would mint now.
+    function uncollectedFees(ISyntheticToken synth) external view returns (uint256);
 
     /// @notice Position `positionId`; reverts for an unknown one.
     function position(uint256 positionId) external view returns (PositionView memory);

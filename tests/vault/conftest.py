@@ -74,3 +74,11 @@ def set_params(vault, synths, owner) -> Callable[..., Any]:
         return vault.setSynthParams(synths[symbol], tuple(params.values()), sender=owner)
 
     return set_
+
+
+@pytest.fixture
+def no_fee(set_params):
+    """No stability fee on the synths these tests use, so amounts stay whole across blocks.
+    Set before any debt exists, the rate index stays exactly 1."""
+    for symbol in ("sXAU", "sUSD"):
+        set_params(symbol, stabilityFeeWad=0)

@@ -12,11 +12,6 @@ from tests.utils.custom_errors import reverts
 from tests.utils.wadmath import div_wad_down, mul_wad_up
 
 
-@pytest.fixture
-def no_fee(set_params):
-    set_params("sXAU", stabilityFeeWad=0)
-    set_params("sUSD", stabilityFeeWad=0)
-
 
 def test_mint__spot_btc_position__mints_synth_and_records_debt(vault, synths, trader, open_position):
     position_id = open_position("sXAU", spot_btc=1)

@@ -9,10 +9,6 @@ from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
 
 
-@pytest.fixture
-def no_fee(set_params):
-    set_params("sXAU", stabilityFeeWad=0)
-
 
 def btc(amount) -> int:
     """`amount` BTC in the 8-decimal spot token."""
