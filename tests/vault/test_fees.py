@@ -2,6 +2,8 @@
 launch); the fee accrued is minted in the synth to the fee recipient by `accrue`, so that the
 synth's supply plus the fees not yet minted is the total debt."""
 
+import pytest
+
 from synthvault.units import wad
 from tests.utils.chain import set_price
 from tests.utils.constants import YEAR
@@ -14,15 +16,21 @@ def at(chain, timestamp: int) -> None:
     chain.pending_timestamp = timestamp
 
 
+@pytest.fixture
+def loan(vault, trader, open_position):
+    """A position of 1 BTC owing 1,000 sUSD, minted at index 1; its id and the mint's time."""
+    position_id = open_position("sUSD", spot_btc=1)
+    return position_id, vault.mint(position_id, wad(1000), sender=trader).timestamp
+
+
 def refresh_prices(feeds, owner) -> None:
     for ticker, price in (("BTC", 60_000), ("XAU", 2_400), ("USD", 1)):
         set_price(feeds[ticker], price, owner)
 
 
-def test_accrue__a_year_untouched__debt_grows_by_the_yearly_fee(vault, synths, chain, owner, trader, open_position):
+def test_accrue__a_year_untouched__debt_grows_by_the_yearly_fee(vault, synths, chain, owner, trader, loan):
     susd = synths["sUSD"]
-    position_id = open_position("sUSD", spot_btc=1)
-    start = vault.mint(position_id, wad(1000), sender=trader).timestamp
+    position_id, start = loan
     at(chain, start + YEAR)
 
     tx = vault.accrue(susd, sender=trader)  # no price needed, a year after the last round
@@ -37,10 +45,9 @@ def test_accrue__a_year_untouched__debt_grows_by_the_yearly_fee(vault, synths, c
 
 
 def test_mint__a_year_later__accrues_without_minting_the_fee(vault, synths, chain, owner, feeds, trader,
-                                                             open_position):
+                                                             loan):
     susd = synths["sUSD"]
-    position_id = open_position("sUSD", spot_btc=1)
-    start = vault.mint(position_id, wad(1000), sender=trader).timestamp
+    position_id, start = loan
     at(chain, start + YEAR - 10)
     refresh_prices(feeds, owner)
     at(chain, start + YEAR)
@@ -56,10 +63,9 @@ def test_mint__a_year_later__accrues_without_minting_the_fee(vault, synths, chai
     assert susd.balanceOf(owner) == wad(20)
 
 
-def test_accrue__every_half_year__compounds_at_each_touch(vault, synths, chain, owner, trader, open_position):
+def test_accrue__every_half_year__compounds_at_each_touch(vault, synths, chain, owner, trader, loan):
     susd = synths["sUSD"]
-    position_id = open_position("sUSD", spot_btc=1)
-    start = vault.mint(position_id, wad(1000), sender=trader).timestamp
+    position_id, start = loan
 
     at(chain, start + YEAR // 2)
     vault.accrue(susd, sender=trader)
@@ -94,11 +100,10 @@ def test_accrue__no_debt__index_stands_still(vault, synths, chain, trader):
     assert synths["sETH"].totalSupply() == 0
 
 
-def test_set_synth_params__new_fee__accrues_the_old_one_first(vault, synths, chain, owner, trader, open_position,
+def test_set_synth_params__new_fee__accrues_the_old_one_first(vault, synths, chain, owner, trader, loan,
                                                              set_params):
     susd = synths["sUSD"]
-    position_id = open_position("sUSD", spot_btc=1)
-    start = vault.mint(position_id, wad(1000), sender=trader).timestamp
+    position_id, start = loan
 
     at(chain, start + YEAR // 2)
     tx = set_params("sUSD", stabilityFeeWad=wad("0.04"))
@@ -113,10 +118,9 @@ def test_set_synth_params__new_fee__accrues_the_old_one_first(vault, synths, cha
 
 
 def test_set_fee_recipient__fees_so_far__go_to_the_old_one(vault, synths, chain, owner, keeper, trader,
-                                                          open_position):
+                                                          loan):
     susd = synths["sUSD"]
-    position_id = open_position("sUSD", spot_btc=1)
-    start = vault.mint(position_id, wad(1000), sender=trader).timestamp
+    position_id, start = loan
     at(chain, start + YEAR // 2)
     vault.setFeeRecipient(keeper, sender=owner)
 
