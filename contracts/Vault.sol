@@ -157,9 +157,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         ) revert VaultAlreadySet();
 
         // The fee accrued so far is owed at the old rate.
-        uint256 index = _accrue(s);
+        _accrueAndCollect(s);
         _storeParams(s, params);
-        _collectFees(s, index);
     }
 
     /// @inheritdoc IVault
@@ -168,8 +167,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (recipient == feeRecipient) revert VaultAlreadySet();
         // Fees accrued until now belong to the old recipient.
         for (uint256 synthId = 1; synthId <= _synthTokens.length; ++synthId) {
-            Synth storage s = _synths[synthId];
-            _collectFees(s, _accrue(s));
+            _accrueAndCollect(_synths[synthId]);
         }
         feeRecipient = recipient;
         emit FeeRecipientSet(recipient);
@@ -363,8 +361,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     function accrue(ISyntheticToken synth) external nonReentrant returns (uint256 rateIndexWad, uint256 fees) {
         Synth storage s = _synths[_synthId(synth)];
-        rateIndexWad = _accrue(s);
-        fees = _collectFees(s, rateIndexWad);
+        (rateIndexWad, fees) = _accrueAndCollect(s);
     }
 
     /// @notice Accepts an account token only while `lock` pulls it from the exchange.
@@ -495,7 +492,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /* INTERNAL: DEBT */
 
     /// @dev Grows `s`'s rate index to this block and returns it. The fee it adds is owed to
-    ///      the fee recipient and minted by `_collectFees`, outside the hot paths.
+    ///      the fee recipient and minted by `_accrueAndCollect`, outside the hot paths. No event here
+    ///      (mint and burn accrue on every call): `Minted` and `Burned` carry amount and shares,
+    ///      which give the index; `accrue` emits `FeeAccrued`.
     function _accrue(Synth storage s) private returns (uint256 index) {
         index = s.rateIndexWad;
         uint256 elapsed = block.timestamp - s.lastAccrual;
@@ -506,16 +505,18 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         // One slot: the index and the accrual time are written together.
         s.rateIndexWad = uint128(index);
         s.lastAccrual = uint32(block.timestamp);
-        emit FeeAccrued(s.token, index);
     }
 
-    /// @dev Mints to the fee recipient the fees accrued and not yet minted (`_uncollected`).
-    function _collectFees(Synth storage s, uint256 index) private returns (uint256 fees) {
+    /// @dev Accrues `s` and mints to the fee recipient the fees not yet minted (`_uncollected`).
+    function _accrueAndCollect(Synth storage s) private returns (uint256 index, uint256 fees) {
+        index = _accrue(s);
+        ISyntheticToken token = s.token;
+        emit FeeAccrued(token, index);
         fees = _uncollected(s, index);
-        if (fees == 0) return 0;
+        if (fees == 0) return (index, 0);
         address recipient = feeRecipient;
-        emit FeesCollected(s.token, recipient, fees);
-        s.token.mint(recipient, fees);
+        emit FeesCollected(token, recipient, fees);
+        token.mint(recipient, fees);
     }
 
     /// @dev The total debt at `index`, rounded down, less the synth's supply. Every mint and

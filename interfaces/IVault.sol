@@ -109,7 +109,9 @@ interface IVault {
     /// @notice `engine` may now liquidate positions (issue 5).
     event LiquidationEngineSet(address indexed engine);
 
-    /// @notice `synth`'s rate index grew to `rateIndexWad` (the fee accrued to this block).
+    /// @notice `accrue` grew `synth`'s rate index to `rateIndexWad` (the fee accrued to this
+    ///         block). Mints and burns accrue too, silently: their events' amount / shares is
+    ///         the index they met.
     event FeeAccrued(ISyntheticToken indexed synth, uint256 rateIndexWad);
 
     /// @notice `amount` synth of accrued fees was minted to `recipient`.

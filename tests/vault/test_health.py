@@ -79,19 +79,26 @@ def test_health_of__nothing__empty(vault):
 
 
 @pytest.fixture(scope="module")
-def batch(vault, synths, wbtc, trader2):
-    """BATCH positions of trader2, each 0.1 BTC, owing 1 sXAU ($2,400) or 1,000 sUSD by turns."""
+def batch(vault, synths, wbtc, trader2, chain):
+    """BATCH positions of trader2, each 0.1 BTC, owing 1 sXAU ($2,400) or 1,000 sUSD by turns.
+    Sent straight to Anvil (its test accounts are unlocked), skipping Ape's per-transaction
+    estimate and receipt work: 300 transactions in a second or two instead of fifteen."""
     per_position = 10**7
     wbtc.mint(trader2, per_position * BATCH, sender=trader2)
     wbtc.approve(vault, per_position * BATCH, sender=trader2)
-    ids = []
-    for i in range(BATCH):
-        symbol, amount = ("sXAU", wad(1)) if i % 2 == 0 else ("sUSD", wad(1000))
-        position_id = vault.nextPositionId()
-        vault.open(synths[symbol], sender=trader2)
-        vault.addSpot(position_id, per_position, sender=trader2)
-        vault.mint(position_id, amount, sender=trader2)
-        ids.append(position_id)
+    first = vault.nextPositionId()
+    ids = list(range(first, first + BATCH))
+    web3 = chain.provider.web3
+    for position_id in ids:
+        symbol, amount = ("sXAU", wad(1)) if position_id % 2 else ("sUSD", wad(1000))
+        for data in (
+            vault.open.encode_input(synths[symbol]),
+            vault.addSpot.encode_input(position_id, per_position),
+            vault.mint.encode_input(position_id, amount),
+        ):
+            web3.eth.send_transaction({"from": trader2.address, "to": vault.address, "data": data, "gas": 300_000})
+    assert vault.nextPositionId() == first + BATCH
+    assert vault.positionsOf(trader2) == ids
     return ids
 
 
@@ -101,3 +108,4 @@ def test_health_of__a_hundred_positions__one_call_agrees_with_each(vault, batch)
     assert len(healths) == BATCH
     assert [tuple(h) for h in healths] == [vault.health(p) for p in batch]
     assert {h.collateralUsdWad for h in healths} == {wad(6_000)}
+    assert all(wad(1_000) <= h.debtUsdWad < wad("2400.01") for h in healths)
