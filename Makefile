@@ -38,7 +38,7 @@ $(NPM_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(SOLC): tools/solc/solc.js $(NPM_STAMP)
+$(SOLC): tools/solc/solc.js | $(NPM_STAMP)
 	mkdir -p $(dir $@)
 	ln -sf ../tools/solc/solc.js $@
 	@$@ --version | tail -n 1

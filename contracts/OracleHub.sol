@@ -111,7 +111,17 @@ contract OracleHub is IOracleHub, Ownable2Step {
             reading.status = PriceStatus.UnknownAsset;
             return reading;
         }
-        (reading.roundId, reading.answer,, reading.updatedAt, reading.answeredInRound) = aggregator.latestRoundData();
+        try aggregator.latestRoundData() returns (
+            uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
+        ) {
+            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
+                (roundId, answer, updatedAt, answeredInRound);
+        } catch {
+            // A feed with no round to report (none yet, as Chainlink's "No data present") was
+            // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
+            reading.status = PriceStatus.Incomplete;
+            return reading;
+        }
         if (reading.answer > 0) reading.price = _toWad(reading.answer, feed.decimals);
 
         if (reading.updatedAt == 0 || reading.answeredInRound < reading.roundId || reading.updatedAt > block.timestamp)

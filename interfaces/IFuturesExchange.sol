@@ -3,6 +3,9 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
+import {ILiquidityPool} from "./ILiquidityPool.sol";
+import {IOracleHub} from "./IOracleHub.sol";
+
 /// @title IFuturesExchange
 /// @notice A futures venue: margin accounts (ERC-721 tokens), perpetual and dated futures priced
 ///         at the oracle's mark price, funding, fees and size-dependent price impact, with a
@@ -13,6 +16,30 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///      withdrawal only. Margin fractions (initial, maintenance): WAD fractions of notional.
 ///      Whoever owns or is approved for an account token controls the account (trade, withdraw).
 ///      The account token itself is the ERC-721 of this contract (`ownerOf`, `safeTransferFrom`).
+///
+///      Notional: |size| × mark price. Requirements: initial = Σ notional × initialMarginWad,
+///      maintenance = Σ notional × maintenanceMarginWad, over the account's markets, at mark.
+///
+///      Price impact: a trade of notional N USD (at mark) fills at
+///      mark × (1 + impactWad × N / 1e6 USD) for a buy and mark × (1 − impactWad × N / 1e6 USD)
+///      for a sell: `impactWad` is the fraction the price moves per million USD traded, and the
+///      move is capped at `MAX_IMPACT_WAD` (10%). The taker fee is |size| × fill × takerFeeWad.
+///
+///      Funding: each market accrues `fundingIndexWad` (USD per unit of size, WAD) at
+///      mark × fundingRatePerSecondWad per second, on every touch of the market; a position owes
+///      size × (index now − index at its last settlement), so longs pay shorts when the rate is
+///      positive. The pool, counterparty of every position, receives or pays the other side.
+///
+///      Settlement with the pool. What moves between an account's margin and the pool (realised
+///      PnL, fees, funding) is whole margin-token units: what the trader owes rounds up to the
+///      next unit, what the trader is paid rounds down. Margin is therefore always a whole
+///      number of token units, and the margin token held by this contract equals the sum of
+///      every account's positive margin (`totalMarginWad`) at all times; the pool holds its own.
+///      A loss larger than the margin leaves the margin negative (a debt to the pool, recovered
+///      from the account's later profits or deposits); when an account has no positions left, a
+///      remaining debt is written off (`BadDebtWrittenOff`), the pool having never received it.
+///      A profit the pool cannot pay is cut to what the pool holds (`PoolShortfall`): nothing is
+///      created, and a reduction is never blocked by an empty pool.
 interface IFuturesExchange {
     /// @notice One open position, as a view returns it.
     struct PositionView {
@@ -24,18 +51,191 @@ interface IFuturesExchange {
         int256 fundingOwedWad;
     }
 
+    /// @notice A market's risk parameters, all WAD fractions (packed in one slot).
+    /// @param initialMarginWad Margin required to add risk, per unit of notional: 1 / maximum
+    ///        leverage (0.1e18 is 10×).
+    /// @param maintenanceMarginWad Margin under which the account can be liquidated, per unit of
+    ///        notional; positive and below the initial margin.
+    /// @param takerFeeWad Fee per unit of filled notional, paid to the pool.
+    /// @param impactWad Fractional price impact per 1,000,000 USD of notional traded.
+    struct MarketParams {
+        uint64 initialMarginWad;
+        uint64 maintenanceMarginWad;
+        uint64 takerFeeWad;
+        uint64 impactWad;
+    }
+
+    /// @notice A market, as stored.
+    /// @param asset The `OracleHub` asset id whose price is the market's mark price.
+    /// @param params Risk parameters.
+    /// @param fundingIndexWad Cumulative funding per unit of size (USD, WAD) up to `lastFundingUpdate`.
+    /// @param lastFundingUpdate When the index was last accrued.
+    /// @param fundingRatePerSecondWad Signed funding rate, WAD fraction of notional per second.
+    /// @param expiry 0 for a perpetual; else the time from which the dated future only settles.
+    /// @param settlementPriceWad A dated future's settlement price, 0 until it is fixed.
+    struct Market {
+        bytes32 asset;
+        MarketParams params;
+        int104 fundingIndexWad;
+        uint40 lastFundingUpdate;
+        int64 fundingRatePerSecondWad;
+        uint40 expiry;
+        uint128 settlementPriceWad;
+    }
+
+    /* EVENTS */
+
+    /// @notice Account `accountId` was opened and its token minted to `owner`.
+    event AccountOpened(uint256 indexed accountId, address indexed owner);
+
+    /// @notice `from` added `amountWad` of margin to account `accountId`.
+    event MarginDeposited(uint256 indexed accountId, address indexed from, uint256 amountWad);
+
+    /// @notice `amountWad` of margin left account `accountId` for `to`.
+    event MarginWithdrawn(uint256 indexed accountId, address indexed to, uint256 amountWad);
+
+    /// @notice Market `marketId` now trades `asset` (a perpetual when `expiry` is 0).
+    event MarketAdded(uint256 indexed marketId, bytes32 indexed asset, uint40 expiry, MarketParams params);
+
+    /// @notice Market `marketId` now has the risk parameters `params`.
+    event MarketParamsSet(uint256 indexed marketId, MarketParams params);
+
+    /// @notice `keeper` may (or may no longer) set funding rates.
+    event FundingKeeperSet(address indexed keeper, bool allowed);
+
+    /// @notice Market `marketId` now accrues funding at `ratePerSecondWad`, from an index of
+    ///         `fundingIndexWad` accrued at the previous rate up to now.
+    event FundingRateSet(uint256 indexed marketId, int256 ratePerSecondWad, int256 fundingIndexWad);
+
+    /// @notice Account `accountId` traded `sizeDeltaWad` in market `marketId` at `fillPriceWad`
+    ///         (mark `markPriceWad`), leaving a position of `newSizeWad`. Settled with the pool in
+    ///         the same step: the fee, the realised PnL of the part reduced (positive a profit)
+    ///         and the funding the position owed (positive paid by the trader), as moved.
+    event Traded(
+        uint256 indexed accountId,
+        uint256 indexed marketId,
+        int256 sizeDeltaWad,
+        int256 newSizeWad,
+        uint256 fillPriceWad,
+        uint256 markPriceWad,
+        uint256 feeWad,
+        int256 realizedPnlWad,
+        int256 fundingPaidWad
+    );
+
+    /// @notice Dated market `marketId` settles at `priceWad`, read from the oracle after expiry.
+    event SettlementPriceFixed(uint256 indexed marketId, uint256 priceWad);
+
+    /// @notice The position of `sizeWad` of account `accountId` in dated market `marketId` was
+    ///         closed at the settlement price, realising `realizedPnlWad` and paying `fundingPaidWad`.
+    event PositionSettled(
+        uint256 indexed accountId,
+        uint256 indexed marketId,
+        int256 sizeWad,
+        uint256 settlementPriceWad,
+        int256 realizedPnlWad,
+        int256 fundingPaidWad
+    );
+
+    /// @notice `liquidator` closed every position of account `accountId`, whose equity
+    ///         `equityWad` was under its maintenance requirement `maintenanceWad`, for `rewardWad`.
+    event Liquidated(
+        uint256 indexed accountId, address indexed liquidator, int256 equityWad, uint256 maintenanceWad, uint256 rewardWad
+    );
+
+    /// @notice Account `accountId` was owed `owedWad` by the pool, which could pay only `paidWad`.
+    event PoolShortfall(uint256 indexed accountId, uint256 owedWad, uint256 paidWad);
+
+    /// @notice Account `accountId` closed its last position owing the pool `amountWad` more than
+    ///         its margin; the debt was written off (the pool bears it).
+    event BadDebtWrittenOff(uint256 indexed accountId, uint256 amountWad);
+
+    /* ERRORS */
+
+    /// @notice No account token `accountId` exists.
+    error ExchangeUnknownAccount(uint256 accountId);
+
+    /// @notice `caller` neither owns nor is approved for account `accountId`.
+    error ExchangeUnauthorized(uint256 accountId, address caller);
+
+    /// @notice `caller` is neither the owner nor a funding keeper.
+    error ExchangeUnauthorizedKeeper(address caller);
+
+    /// @notice No market `marketId` exists.
+    error ExchangeUnknownMarket(uint256 marketId);
+
+    /// @notice The oracle prices no asset `asset`.
+    error ExchangeUnknownAsset(bytes32 asset);
+
+    /// @notice An amount or a size of zero.
+    error ExchangeZeroAmount();
+
+    /// @notice The zero address was given.
+    error ExchangeZeroAddress();
+
+    /// @notice The call would change nothing.
+    error ExchangeAlreadySet();
+
+    /// @notice The parameters break 0 < maintenance < initial ≤ 100%, fee ≤ `MAX_FEE_WAD`, or
+    ///         impact ≤ `MAX_IMPACT_WAD` per million USD.
+    error ExchangeInvalidMarketParams(MarketParams params);
+
+    /// @notice The liquidation reward `rewardWad` is above `MAX_LIQUIDATION_REWARD_WAD`.
+    error ExchangeInvalidLiquidationReward(uint256 rewardWad);
+
+    /// @notice A dated market must expire in the future.
+    error ExchangeInvalidExpiry(uint256 expiry, uint256 nowTimestamp);
+
+    /// @notice |`ratePerSecondWad`| is above `maxRatePerSecondWad`.
+    error ExchangeFundingRateTooHigh(int256 ratePerSecondWad, int256 maxRatePerSecondWad);
+
+    /// @notice Dated market `marketId` expired at `expiry`: it takes no trades, only settlements.
+    error ExchangeMarketExpired(uint256 marketId, uint256 expiry);
+
+    /// @notice Market `marketId` is a perpetual (`expiry` 0) or has not expired yet.
+    error ExchangeMarketNotExpired(uint256 marketId, uint256 expiry);
+
+    /// @notice The latest oracle round of the expired market `marketId`, updated at `updatedAt`,
+    ///         predates its `expiry`: the settlement price needs a round from expiry on.
+    error ExchangeSettlementPriceNotReady(uint256 marketId, uint256 updatedAt, uint256 expiry);
+
+    /// @notice The trade would fill at `fillPriceWad`, worse than the taker's `priceLimitWad`.
+    error ExchangePriceLimitExceeded(uint256 fillPriceWad, uint256 priceLimitWad);
+
+    /// @notice Account `accountId` would end with equity `equityWad` under its initial
+    ///         requirement `initialWad` after an action that adds risk or withdraws margin.
+    error ExchangeInsufficientMargin(uint256 accountId, int256 equityWad, uint256 initialWad);
+
+    /// @notice Account `accountId` holds `marginWad` of settled margin, less than `amountWad`.
+    error ExchangeWithdrawalExceedsMargin(uint256 accountId, uint256 amountWad, int256 marginWad);
+
+    /// @notice Account `accountId` has equity `equityWad`, at or above its maintenance
+    ///         requirement `maintenanceWad`: it cannot be liquidated.
+    error ExchangeAccountHealthy(uint256 accountId, int256 equityWad, uint256 maintenanceWad);
+
+    /// @notice Account `accountId` has no position in market `marketId`.
+    error ExchangeNoPosition(uint256 accountId, uint256 marketId);
+
+    /// @notice Account `accountId` already has positions in `maxPositions` markets.
+    error ExchangeTooManyPositions(uint256 accountId, uint256 maxPositions);
+
+    /// @notice The exchange lists as many markets as market ids can number.
+    error ExchangeTooManyMarkets();
+
     /* ACCOUNTS AND MARGIN */
 
     /// @notice Mints a new margin account token to the caller.
     function openAccount() external returns (uint256 accountId);
 
     /// @notice Pulls `amount` of the margin token (its own decimals) from the caller into
-    ///         account `accountId`'s margin. Anyone may top up any account.
+    ///         account `accountId`'s margin. Anyone may top up any account. Needs no price.
+    ///         If the account owes the pool (negative margin), the deposit repays that first.
     function depositMargin(uint256 accountId, uint256 amount) external;
 
     /// @notice Sends `amount` of the margin token (its own decimals) from the account's margin
     ///         to `to`. Only the account's owner or approved; the account must stay at or above
     ///         its initial margin requirement; needs fresh prices when positions are open.
+    ///         Only settled margin can leave: unrealised profit must be realised first.
     function withdrawMargin(uint256 accountId, uint256 amount, address to) external;
 
     /* TRADING */
@@ -46,6 +246,12 @@ interface IFuturesExchange {
     ///         or approved. Reverts if the fill is worse than `priceLimitWad` (above it for a buy,
     ///         below it for a sell) or if the account would end under its initial margin while
     ///         the trade adds risk.
+    /// @dev A trade adds risk when it increases |size| or flips the side. A reduce-only trade
+    ///      (same side, |size| not above the old one) is never checked against any margin
+    ///      requirement, so it goes through for an account under water; like every trade it
+    ///      needs a trusted oracle price (a stale or frozen price stops all trading, since a
+    ///      fill at an untrusted price is itself a risk to the pool). The funding the position
+    ///      owes is settled first. Dated markets take no trades from their expiry on (`settle`).
     /// @return fillPriceWad The price the trade filled at.
     function trade(uint256 accountId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external
@@ -53,12 +259,46 @@ interface IFuturesExchange {
 
     /// @notice Closes every position of an account under its maintenance margin, at the mark
     ///         price with impact; pays the caller a fee from what is left. Anyone may call.
+    /// @dev Positions are closed as trades (impact and taker fee to the pool); positions of
+    ///      expired dated markets are settled instead. The reward is `liquidationRewardWad` of
+    ///      the notional closed (at mark), capped at the margin left: an account under water pays
+    ///      no reward. What margin remains stays with the account's owner.
     function liquidate(uint256 accountId) external returns (uint256 rewardWad);
+
+    /// @notice Closes the position of account `accountId` in the expired dated market
+    ///         `marketId` at the market's settlement price, without impact or fee. Anyone may
+    ///         call. The first call after expiry fixes the settlement price: the oracle's
+    ///         trusted price, from a round updated at or after expiry.
+    /// @return realizedPnlWad The PnL realised (positive a profit), as moved.
+    function settle(uint256 accountId, uint256 marketId) external returns (int256 realizedPnlWad);
+
+    /* OWNER AND KEEPERS */
+
+    /// @notice Lists a market on `asset`: a perpetual when `expiry` is 0, else a dated future
+    ///         that settles at `expiry`. Only the owner. The oracle must price `asset`.
+    function addMarket(bytes32 asset, uint40 expiry, MarketParams calldata params)
+        external
+        returns (uint256 marketId);
+
+    /// @notice Replaces the risk parameters of market `marketId`. Only the owner. They apply
+    ///         to open positions too (the next margin check uses them).
+    function setMarketParams(uint256 marketId, MarketParams calldata params) external;
+
+    /// @notice Allows or disallows `keeper` to set funding rates. Only the owner.
+    function setFundingKeeper(address keeper, bool allowed) external;
+
+    /// @notice Sets the funding rate of market `marketId`, after accruing the index at the old
+    ///         rate up to now (so it needs a trusted price). The owner or a funding keeper.
+    /// @param ratePerSecondWad WAD fraction of notional per second, positive when longs pay
+    ///        shorts; at most `MAX_FUNDING_RATE_WAD` either way.
+    function setFundingRate(uint256 marketId, int256 ratePerSecondWad) external;
 
     /* VIEWS (cheap: the vault and keepers call them for many accounts) */
 
     /// @notice Margin + unrealised PnL − funding owed, across all markets of the account. USD, WAD.
     ///         Reverts when a price it needs cannot be trusted (stale, frozen, ...).
+    /// @dev Unrealised PnL is valued at mark without exit impact, rounded down; funding owed
+    ///      is rounded up. One oracle read per market the account holds.
     function equity(uint256 accountId) external view returns (int256 equityWad);
 
     /// @notice The initial and maintenance margin the account's open positions require. USD, WAD.
@@ -71,11 +311,47 @@ interface IFuturesExchange {
     function position(uint256 accountId, uint256 marketId) external view returns (int256 sizeWad, uint256 entryPriceWad);
 
     /// @notice The account's margin balance (after settled PnL, fees and funding). USD, WAD.
+    /// @dev 0 while the account owes the pool; `signedMarginOf` shows the debt.
     function marginOf(uint256 accountId) external view returns (uint256 marginWad);
 
+    /// @notice The account's settled margin, negative while it owes the pool a loss larger than
+    ///         its margin. USD, WAD.
+    function signedMarginOf(uint256 accountId) external view returns (int256 marginWad);
+
+    /// @notice The funding the position of `accountId` in `marketId` owes right now (positive:
+    ///         the trader pays; negative: the trader is owed), accrued to this second, rounded up.
+    ///         USD, WAD. Reverts when the price cannot be trusted.
+    function fundingOwed(uint256 accountId, uint256 marketId) external view returns (int256 fundingOwedWad);
+
     /// @notice The market's mark price: the oracle's price of its asset. USD per unit, WAD.
+    /// @dev For a dated market whose settlement price is fixed, that price.
     function markPrice(uint256 marketId) external view returns (uint256 priceWad);
+
+    /// @notice The price a trade of `sizeDeltaWad` in `marketId` would fill at now, and the mark.
+    function quote(uint256 marketId, int256 sizeDeltaWad) external view returns (uint256 fillPriceWad, uint256 markPriceWad);
+
+    /// @notice Market `marketId` as stored.
+    function market(uint256 marketId) external view returns (Market memory);
+
+    /// @notice How many markets are listed; their ids run from 1 to this number.
+    function marketCount() external view returns (uint256);
+
+    /// @notice The sum of every account's positive margin. USD, WAD. Equals the margin token
+    ///         this contract holds (converted to WAD), unless someone sent it tokens directly.
+    function totalMarginWad() external view returns (uint256);
+
+    /// @notice The liquidator's reward, as a WAD fraction of the notional a liquidation closes.
+    function liquidationRewardWad() external view returns (uint256);
+
+    /// @notice Whether `keeper` may set funding rates.
+    function isFundingKeeper(address keeper) external view returns (bool);
 
     /// @notice The stablecoin margin is held in.
     function marginToken() external view returns (IERC20);
+
+    /// @notice The liquidity pool, every trader's counterparty (ERC-4626 over the margin token).
+    function pool() external view returns (ILiquidityPool);
+
+    /// @notice The price source.
+    function oracle() external view returns (IOracleHub);
 }

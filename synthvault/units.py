@@ -36,3 +36,8 @@ def wad(value: Number) -> int:
 def from_wad(value: int) -> Decimal:
     """A WAD integer as a Decimal."""
     return Decimal(value) / Decimal(WAD)
+
+
+def bps(value: Number) -> int:
+    """`value` basis points as a WAD fraction (50 bps is 0.005e18)."""
+    return wad(Decimal(str(value)) / BPS)

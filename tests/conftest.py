@@ -6,7 +6,18 @@ from typing import Any
 import pytest
 
 from synthvault.config import load_config
-from synthvault.deploy import OracleLayer, VaultLayer, deploy_oracle, deploy_vault
+from synthvault.deploy import ExchangeLayer, OracleLayer, VaultLayer, deploy_exchange, deploy_oracle, deploy_vault
+from tests.utils.ape_fixes import calls_raise_while_tracing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _calls_raise_while_tracing(request, chain):
+    """Under `--gas` or `--coverage`, a reverting view still raises (see `tests/utils/ape_fixes.py`)."""
+    if not (request.config.getoption("--gas") or request.config.getoption("--coverage")):
+        yield
+        return
+    with calls_raise_while_tracing(chain.provider):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -65,18 +76,39 @@ def feeds(oracle_layer) -> dict[str, Any]:
     return oracle_layer.feeds
 
 
-# The vault and its synths. TEMPORARY until the exchange branch lands: `wbtc` is a local stand-in
-# and `exchange` a placeholder address the spot-only tests never call.
+# The futures venue, shared with the vault's tests.
 @pytest.fixture(scope="session")
-def wbtc(project, owner):
-    return owner.deploy(project.TempSpotToken, "Wrapped BTC (test)", "WBTC", 8, owner)
+def exchange_layer(project, owner, oracle, config) -> ExchangeLayer:
+    return deploy_exchange(project, owner, oracle, config["exchange"])
 
 
 @pytest.fixture(scope="session")
-def exchange():
-    return "0x000000000000000000000000000000000000dEaD"
+def exchange(exchange_layer):
+    return exchange_layer.exchange
 
 
+@pytest.fixture(scope="session")
+def pool(exchange_layer):
+    return exchange_layer.pool
+
+
+@pytest.fixture(scope="session")
+def usdc(exchange_layer):
+    return exchange_layer.usdc
+
+
+@pytest.fixture(scope="session")
+def wbtc(exchange_layer):
+    return exchange_layer.wbtc
+
+
+@pytest.fixture(scope="session")
+def markets(exchange_layer) -> dict[str, int]:
+    """Market ids by config name: BTC-PERP, ETH-PERP, IDX-PERP, BTC-DATED."""
+    return exchange_layer.markets
+
+
+# The vault and its synths, priced by the oracle, locking the exchange's accounts and its WBTC.
 @pytest.fixture(scope="session")
 def vault_layer(project, owner, oracle, exchange, wbtc, config) -> VaultLayer:
     return deploy_vault(project, owner, oracle, exchange, wbtc, config)

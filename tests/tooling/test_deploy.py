@@ -28,6 +28,9 @@ def test_attach_system__manifest_addresses__same_contracts(project, system):
     attached = attach_system(project, system.addresses())
     assert attached.addresses() == system.addresses()
     assert attached.contracts["oracle"].priceWad(asset_id("ETH")) == wad(3000)
+    assert attached.markets == {"BTC-PERP": 1, "ETH-PERP": 2, "IDX-PERP": 3, "BTC-DATED": 4}
+    assert attached.contracts["exchange"].markPrice(attached.markets["BTC-PERP"]) == wad(60000)
+    assert attached.contracts["pool"].asset() == attached.contracts["usdc"].address
 
 
 def test_write_manifest__local_network__overwritten(tmp_path):

@@ -3,7 +3,7 @@ collateral down. (BTC $60,000, XAU $2,400.)"""
 
 import pytest
 
-from synthvault.deploy import deploy_vault
+from synthvault.deploy import deploy_token, deploy_vault
 from synthvault.units import scaled, wad
 from tests.utils.custom_errors import reverts
 from tests.utils.wadmath import div_wad_down
@@ -13,7 +13,7 @@ from tests.utils.wadmath import div_wad_down
 def spot_vault(request, project, owner, oracle, exchange, config, trader):
     """A vault whose spot BTC token has the parametrised decimals, and that token."""
     decimals = request.param
-    token = owner.deploy(project.TempSpotToken, f"BTC ({decimals} decimals)", "XBTC", decimals, owner)
+    token = deploy_token(project, owner, {"name": f"BTC ({decimals} decimals)", "symbol": "XBTC", "decimals": decimals})
     layer = deploy_vault(project, owner, oracle, exchange, token, config)
     return layer, token
 

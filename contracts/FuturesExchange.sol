@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * FuturesExchange: the futures venue whose positions the protocol takes as collateral. Margin
+ * accounts are ERC-721 tokens; perpetual and dated futures trade at the oracle's mark price with
+ * a fee and a size-dependent impact; funding accrues per second; a liquidity pool it creates is
+ * every trader's counterparty; and it liquidates its own accounts, whoever holds them.
+ */
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
+
+import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
+import {ILiquidityPool} from "../interfaces/ILiquidityPool.sol";
+import {IOracleHub} from "../interfaces/IOracleHub.sol";
+import {LiquidityPool} from "./LiquidityPool.sol";
+import {MarketIdList} from "./libraries/MarketIdList.sol";
+import {PositionMath} from "./libraries/PositionMath.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+
+contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+    using SafeCast for int256;
+    using WadMath for uint256;
+    using MarketIdList for uint128;
+
+    /// @notice The most markets one account can hold positions in at once.
+    uint256 public constant MAX_POSITIONS = MarketIdList.CAPACITY;
+    /// @notice The highest taker fee a market may charge: 1% of notional.
+    uint256 public constant MAX_FEE_WAD = 0.01e18;
+    /// @notice The largest price impact a fill can take: 10% of the mark price.
+    uint256 public constant MAX_IMPACT_WAD = 0.1e18;
+    /// @notice The highest funding rate either way: 1e-5 per second, 3.6% of notional an hour.
+    int256 public constant MAX_FUNDING_RATE_WAD = 1e13;
+    /// @notice The highest liquidation reward: 5% of the notional closed.
+    uint256 public constant MAX_LIQUIDATION_REWARD_WAD = 0.05e18;
+
+    uint256 private constant WAD = 1e18;
+    /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
+    uint256 private constant MAX_MARKET_ID = type(uint16).max;
+
+    /// @dev An account's settled margin and the markets it holds positions in, in one slot.
+    struct Account {
+        int128 marginWad;
+        uint128 marketIds;
+    }
+
+    /// @dev One position, in two slots.
+    struct Position {
+        int128 sizeWad;
+        uint128 entryPriceWad;
+        int104 fundingIndexWad;
+    }
+
+    /// @dev What one fill did to one position, settled amounts in whole token units.
+    struct Fill {
+        int256 oldSizeWad;
+        int256 newSizeWad;
+        uint256 feeWad;
+        int256 realizedPnlWad;
+        int256 fundingPaidWad;
+    }
+
+    /* STORAGE */
+
+    /// @inheritdoc IFuturesExchange
+    IOracleHub public immutable oracle;
+    /// @inheritdoc IFuturesExchange
+    IERC20 public immutable marginToken;
+    /// @inheritdoc IFuturesExchange
+    ILiquidityPool public immutable pool;
+    /// @inheritdoc IFuturesExchange
+    uint256 public immutable liquidationRewardWad;
+    /// @dev WAD per unit of the margin token: 10^(18 − decimals), 1e12 for a 6-decimal stablecoin.
+    uint256 private immutable _unit;
+
+    /// @inheritdoc IFuturesExchange
+    uint256 public totalMarginWad;
+    /// @inheritdoc IFuturesExchange
+    uint256 public marketCount;
+    /// @inheritdoc IFuturesExchange
+    mapping(address => bool) public isFundingKeeper;
+
+    uint256 private _lastAccountId;
+    mapping(uint256 => Market) private _markets;
+    mapping(uint256 => Account) private _accounts;
+    mapping(uint256 => mapping(uint256 => Position)) private _positions;
+
+    /// @param owner_ Lists markets, sets parameters and funding keepers.
+    /// @param oracle_ The price source of every market.
+    /// @param marginToken_ The stablecoin margin is held in (at most 18 decimals).
+    /// @param liquidationRewardWad_ The liquidator's share of the notional a liquidation closes.
+    constructor(address owner_, IOracleHub oracle_, IERC20Metadata marginToken_, uint256 liquidationRewardWad_)
+        ERC721("Synthvault Futures Account", "svFA")
+        Ownable(owner_)
+    {
+        if (address(oracle_) == address(0) || address(marginToken_) == address(0)) revert ExchangeZeroAddress();
+        if (liquidationRewardWad_ > MAX_LIQUIDATION_REWARD_WAD) revert ExchangeInvalidLiquidationReward(liquidationRewardWad_);
+        oracle = oracle_;
+        marginToken = marginToken_;
+        liquidationRewardWad = liquidationRewardWad_;
+        _unit = 10 ** (18 - marginToken_.decimals());
+        pool = new LiquidityPool(marginToken_);
+    }
+
+    /* OWNER AND KEEPERS */
+
+    /// @inheritdoc IFuturesExchange
+    function addMarket(bytes32 asset, uint40 expiry, MarketParams calldata params)
+        external
+        onlyOwner
+        returns (uint256 marketId)
+    {
+        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad(asset);
+        if (status == IOracleHub.PriceStatus.UnknownAsset) revert ExchangeUnknownAsset(asset);
+        if (expiry != 0 && expiry <= block.timestamp) revert ExchangeInvalidExpiry(expiry, block.timestamp);
+        _checkParams(params);
+        marketId = ++marketCount;
+        if (marketId > MAX_MARKET_ID) revert ExchangeTooManyMarkets();
+
+        Market storage m = _markets[marketId];
+        m.asset = asset;
+        m.params = params;
+        m.expiry = expiry;
+        // Timestamps fit in 40 bits for the next 30,000 years.
+        m.lastFundingUpdate = uint40(block.timestamp);
+        emit MarketAdded(marketId, asset, expiry, params);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function setMarketParams(uint256 marketId, MarketParams calldata params) external onlyOwner {
+        Market storage m = _market(marketId);
+        _checkParams(params);
+        if (keccak256(abi.encode(m.params)) == keccak256(abi.encode(params))) revert ExchangeAlreadySet();
+
+        m.params = params;
+        emit MarketParamsSet(marketId, params);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function setFundingKeeper(address keeper, bool allowed) external onlyOwner {
+        if (keeper == address(0)) revert ExchangeZeroAddress();
+        if (isFundingKeeper[keeper] == allowed) revert ExchangeAlreadySet();
+
+        isFundingKeeper[keeper] = allowed;
+        emit FundingKeeperSet(keeper, allowed);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function setFundingRate(uint256 marketId, int256 ratePerSecondWad) external {
+        if (msg.sender != owner() && !isFundingKeeper[msg.sender]) revert ExchangeUnauthorizedKeeper(msg.sender);
+        Market storage m = _market(marketId);
+        _checkNotExpired(marketId, m);
+        if (SignedMath.abs(ratePerSecondWad) > uint256(MAX_FUNDING_RATE_WAD)) {
+            revert ExchangeFundingRateTooHigh(ratePerSecondWad, MAX_FUNDING_RATE_WAD);
+        }
+        if (m.fundingRatePerSecondWad == ratePerSecondWad) revert ExchangeAlreadySet();
+
+        int256 index = _accrue(m, oracle.priceWad(m.asset));
+        // Bounded by MAX_FUNDING_RATE_WAD, far inside int64.
+        m.fundingRatePerSecondWad = int64(ratePerSecondWad);
+        emit FundingRateSet(marketId, ratePerSecondWad, index);
+    }
+
+    /* ACCOUNTS AND MARGIN */
+
+    /// @inheritdoc IFuturesExchange
+    function openAccount() external returns (uint256 accountId) {
+        accountId = ++_lastAccountId;
+        _safeMint(msg.sender, accountId);
+        emit AccountOpened(accountId, msg.sender);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function depositMargin(uint256 accountId, uint256 amount) external nonReentrant {
+        if (_ownerOf(accountId) == address(0)) revert ExchangeUnknownAccount(accountId);
+        if (amount == 0) revert ExchangeZeroAmount();
+
+        Account storage account = _accounts[accountId];
+        int256 marginBefore = account.marginWad;
+        uint256 amountWad = amount * _unit;
+        // A negative margin is a debt to the pool: that part of the deposit goes to the pool.
+        uint256 toPoolWad = marginBefore < 0 ? Math.min(amountWad, uint256(-marginBefore)) : 0;
+        account.marginWad = (marginBefore + amountWad.toInt256()).toInt128();
+        totalMarginWad += amountWad - toPoolWad;
+        emit MarginDeposited(accountId, msg.sender, amountWad);
+
+        if (toPoolWad != 0) marginToken.safeTransferFrom(msg.sender, address(pool), toPoolWad / _unit);
+        if (amountWad != toPoolWad) marginToken.safeTransferFrom(msg.sender, address(this), (amountWad - toPoolWad) / _unit);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function withdrawMargin(uint256 accountId, uint256 amount, address to) external nonReentrant {
+        _checkController(accountId);
+        if (amount == 0) revert ExchangeZeroAmount();
+        if (to == address(0)) revert ExchangeZeroAddress();
+
+        Account storage account = _accounts[accountId];
+        int256 marginWad = account.marginWad;
+        uint256 amountWad = amount * _unit;
+        if (marginWad < amountWad.toInt256()) revert ExchangeWithdrawalExceedsMargin(accountId, amountWad, marginWad);
+        // marginWad >= amountWad >= 0 by the check above.
+        account.marginWad = int128(marginWad - int256(amountWad));
+        totalMarginWad -= amountWad;
+        _checkInitialMargin(accountId, 0, 0);
+        emit MarginWithdrawn(accountId, to, amountWad);
+
+        marginToken.safeTransfer(to, amount);
+    }
+
+    /* TRADING */
+
+    /// @inheritdoc IFuturesExchange
+    function trade(uint256 accountId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
+        external
+        nonReentrant
+        returns (uint256 fillPriceWad)
+    {
+        _checkController(accountId);
+        if (sizeDeltaWad == 0) revert ExchangeZeroAmount();
+        Market storage m = _market(marketId);
+        _checkNotExpired(marketId, m);
+
+        uint256 markWad = oracle.priceWad(m.asset);
+        Fill memory fill;
+        (fill, fillPriceWad) = _trade(accountId, marketId, m, sizeDeltaWad, markWad, priceLimitWad);
+        int256 poolFlowWad = _settleWithPool(accountId, _credit(fill));
+        if (_addsRisk(fill.oldSizeWad, fill.newSizeWad)) _checkInitialMargin(accountId, marketId, markWad);
+
+        _movePoolFlow(poolFlowWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function liquidate(uint256 accountId) external nonReentrant returns (uint256 rewardWad) {
+        Account storage account = _accounts[accountId];
+        uint128 marketIds = account.marketIds;
+        (int256 equityWad,, uint256 maintenanceWad) = _risk(accountId, 0, 0, true);
+        if (equityWad >= maintenanceWad.toInt256()) revert ExchangeAccountHealthy(accountId, equityWad, maintenanceWad);
+
+        int256 creditWad;
+        uint256 closedNotionalWad;
+        for (uint256 i; i < MAX_POSITIONS; ++i) {
+            uint256 marketId = marketIds.at(i);
+            if (marketId == 0) break;
+            Market storage m = _markets[marketId];
+            int256 sizeWad = _positions[accountId][marketId].sizeWad;
+            if (_isExpired(m)) {
+                (int256 settledWad,) = _settlePosition(accountId, marketId, m, sizeWad);
+                creditWad += settledWad;
+                closedNotionalWad += SignedMath.abs(sizeWad).mulWadUp(m.settlementPriceWad);
+            } else {
+                uint256 markWad = oracle.priceWad(m.asset);
+                // Closing at any price: a sell's limit is 0, a buy's the largest price there is.
+                (Fill memory fill,) =
+                    _trade(accountId, marketId, m, -sizeWad, markWad, sizeWad > 0 ? 0 : type(uint256).max);
+                creditWad += _credit(fill);
+                closedNotionalWad += SignedMath.abs(sizeWad).mulWadUp(markWad);
+            }
+        }
+        int256 poolFlowWad = _settleWithPool(accountId, creditWad);
+
+        // The reward, in whole token units rounded down, comes out of what is left; with every
+        // position closed, `_settleWithPool` wrote off any debt, so the margin is not negative.
+        int256 marginWad = account.marginWad;
+        rewardWad = closedNotionalWad.mulWadDown(liquidationRewardWad);
+        rewardWad = Math.min(rewardWad - rewardWad % _unit, uint256(marginWad));
+        // rewardWad <= marginWad by the min above.
+        account.marginWad = int128(marginWad - int256(rewardWad));
+        totalMarginWad -= rewardWad;
+        emit Liquidated(accountId, msg.sender, equityWad, maintenanceWad, rewardWad);
+
+        _movePoolFlow(poolFlowWad);
+        if (rewardWad != 0) marginToken.safeTransfer(msg.sender, rewardWad / _unit);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function settle(uint256 accountId, uint256 marketId) external nonReentrant returns (int256 realizedPnlWad) {
+        Market storage m = _market(marketId);
+        if (!_isExpired(m)) revert ExchangeMarketNotExpired(marketId, m.expiry);
+        int256 sizeWad = _positions[accountId][marketId].sizeWad;
+        if (sizeWad == 0) revert ExchangeNoPosition(accountId, marketId);
+
+        int256 creditWad;
+        (creditWad, realizedPnlWad) = _settlePosition(accountId, marketId, m, sizeWad);
+        _movePoolFlow(_settleWithPool(accountId, creditWad));
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IFuturesExchange
+    function equity(uint256 accountId) external view returns (int256 equityWad) {
+        (equityWad,,) = _risk(accountId, 0, 0, false);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad) {
+        (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, true);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function positions(uint256 accountId) external view returns (PositionView[] memory views) {
+        uint128 marketIds = _accounts[accountId].marketIds;
+        views = new PositionView[](marketIds.length());
+        for (uint256 i; i < views.length; ++i) {
+            uint256 marketId = marketIds.at(i);
+            Market storage m = _markets[marketId];
+            Position storage p = _positions[accountId][marketId];
+            uint256 markWad = _mark(m);
+            views[i] = PositionView({
+                marketId: marketId,
+                sizeWad: p.sizeWad,
+                entryPriceWad: p.entryPriceWad,
+                markPriceWad: markWad,
+                unrealizedPnlWad: PositionMath.pnl(p.sizeWad, p.entryPriceWad, markWad),
+                fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad)
+            });
+        }
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function position(uint256 accountId, uint256 marketId) external view returns (int256 sizeWad, uint256 entryPriceWad) {
+        Position storage p = _positions[accountId][marketId];
+        return (p.sizeWad, p.entryPriceWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function marginOf(uint256 accountId) external view returns (uint256) {
+        return _positivePart(_accounts[accountId].marginWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function signedMarginOf(uint256 accountId) external view returns (int256) {
+        return _accounts[accountId].marginWad;
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function fundingOwed(uint256 accountId, uint256 marketId) external view returns (int256) {
+        Position storage p = _positions[accountId][marketId];
+        int256 sizeWad = p.sizeWad;
+        if (sizeWad == 0) return 0;
+        Market storage m = _markets[marketId];
+        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m)), p.fundingIndexWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function markPrice(uint256 marketId) external view returns (uint256) {
+        return _mark(_market(marketId));
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function quote(uint256 marketId, int256 sizeDeltaWad) external view returns (uint256 fillPriceWad, uint256 markPriceWad) {
+        Market storage m = _market(marketId);
+        markPriceWad = _mark(m);
+        (fillPriceWad,) = _fillAndFee(m, markPriceWad, sizeDeltaWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function market(uint256 marketId) external view returns (Market memory) {
+        return _market(marketId);
+    }
+
+    /* INTERNAL: POSITIONS */
+
+    /// @dev Moves the position of `accountId` in `marketId` by `sizeDeltaWad` at `fillPriceWad`,
+    ///      charging `feeWad`: accrues the market's funding at `markWad`, settles what the old
+    ///      position owed in funding, realises the PnL of any reduced part, and stores the result.
+    ///      Margin is left to the caller (`_credit`, then `_settleWithPool`).
+    function _execute(
+        uint256 accountId,
+        uint256 marketId,
+        Market storage m,
+        int256 sizeDeltaWad,
+        uint256 fillPriceWad,
+        uint256 markWad,
+        uint256 feeWad
+    ) private returns (Fill memory fill) {
+        int256 indexWad = _accrue(m, markWad);
+        Position storage p = _positions[accountId][marketId];
+        int256 oldSizeWad = p.sizeWad;
+        uint256 entryWad = p.entryPriceWad;
+        int256 newSizeWad = oldSizeWad + sizeDeltaWad;
+
+        fill.oldSizeWad = oldSizeWad;
+        fill.newSizeWad = newSizeWad;
+        fill.feeWad = PositionMath.ceilToUnit(feeWad, _unit);
+        fill.fundingPaidWad =
+            -PositionMath.floorToUnit(-PositionMath.fundingOwed(oldSizeWad, indexWad, p.fundingIndexWad), _unit);
+
+        if (oldSizeWad == 0 || (oldSizeWad > 0) == (sizeDeltaWad > 0)) {
+            entryWad = PositionMath.averageEntry(oldSizeWad, entryWad, sizeDeltaWad, fillPriceWad);
+        } else {
+            // The part of the old position this trade closes: all of it on a close or a flip.
+            int256 closedWad = SignedMath.abs(sizeDeltaWad) < SignedMath.abs(oldSizeWad) ? -sizeDeltaWad : oldSizeWad;
+            fill.realizedPnlWad = PositionMath.floorToUnit(PositionMath.pnl(closedWad, entryWad, fillPriceWad), _unit);
+            if (newSizeWad != 0 && (newSizeWad > 0) != (oldSizeWad > 0)) entryWad = fillPriceWad;
+        }
+
+        if (newSizeWad == 0) {
+            delete _positions[accountId][marketId];
+            Account storage account = _accounts[accountId];
+            account.marketIds = account.marketIds.remove(marketId);
+        } else {
+            if (oldSizeWad == 0) _addMarketId(accountId, marketId);
+            p.sizeWad = newSizeWad.toInt128();
+            p.entryPriceWad = entryWad.toUint128();
+            // indexWad comes from `_accrue`, which stored it as an int104.
+            p.fundingIndexWad = int104(indexWad);
+        }
+    }
+
+    /// @dev Trades `sizeDeltaWad` at `markWad` moved by the market's impact, charging the taker
+    ///      fee, if the fill is no worse than `priceLimitWad`.
+    function _trade(
+        uint256 accountId,
+        uint256 marketId,
+        Market storage m,
+        int256 sizeDeltaWad,
+        uint256 markWad,
+        uint256 priceLimitWad
+    ) private returns (Fill memory fill, uint256 fillPriceWad) {
+        uint256 feeWad;
+        (fillPriceWad, feeWad) = _fillAndFee(m, markWad, sizeDeltaWad);
+        if (sizeDeltaWad > 0 ? fillPriceWad > priceLimitWad : fillPriceWad < priceLimitWad) {
+            revert ExchangePriceLimitExceeded(fillPriceWad, priceLimitWad);
+        }
+        fill = _execute(accountId, marketId, m, sizeDeltaWad, fillPriceWad, markWad, feeWad);
+        emit Traded(
+            accountId,
+            marketId,
+            sizeDeltaWad,
+            fill.newSizeWad,
+            fillPriceWad,
+            markWad,
+            fill.feeWad,
+            fill.realizedPnlWad,
+            fill.fundingPaidWad
+        );
+    }
+
+    /// @dev Closes the position of `sizeWad` in the expired dated market `marketId` at its
+    ///      settlement price (fixing it first if needed), without impact or fee.
+    /// @return creditWad What the account is owed (negative: owes), for `_settleWithPool`.
+    /// @return realizedPnlWad The PnL realised, as moved.
+    function _settlePosition(uint256 accountId, uint256 marketId, Market storage m, int256 sizeWad)
+        private
+        returns (int256 creditWad, int256 realizedPnlWad)
+    {
+        uint256 priceWad = m.settlementPriceWad;
+        if (priceWad == 0) priceWad = _fixSettlementPrice(marketId, m);
+        Fill memory fill = _execute(accountId, marketId, m, -sizeWad, priceWad, priceWad, 0);
+        creditWad = _credit(fill);
+        realizedPnlWad = fill.realizedPnlWad;
+        emit PositionSettled(accountId, marketId, sizeWad, priceWad, realizedPnlWad, fill.fundingPaidWad);
+    }
+
+    /// @dev Records the settlement price of an expired dated market: the oracle's trusted price,
+    ///      from a round updated at or after expiry.
+    function _fixSettlementPrice(uint256 marketId, Market storage m) private returns (uint256 priceWad) {
+        bytes32 asset = m.asset;
+        priceWad = oracle.priceWad(asset);
+        (, uint256 updatedAt,) = oracle.peekPriceWad(asset);
+        if (updatedAt < m.expiry) revert ExchangeSettlementPriceNotReady(marketId, updatedAt, m.expiry);
+
+        // Funding stops at expiry: accrue the last stretch before the price is fixed.
+        _accrue(m, priceWad);
+        m.settlementPriceWad = priceWad.toUint128();
+        emit SettlementPriceFixed(marketId, priceWad);
+    }
+
+    function _addMarketId(uint256 accountId, uint256 marketId) private {
+        Account storage account = _accounts[accountId];
+        uint128 marketIds = account.marketIds;
+        if (marketIds.length() == MAX_POSITIONS) revert ExchangeTooManyPositions(accountId, MAX_POSITIONS);
+        account.marketIds = marketIds.add(marketId);
+    }
+
+    /// @dev The fill price of `sizeDeltaWad` at `markWad` with the market's impact, and the
+    ///      taker fee on its notional at that fill, rounded up.
+    function _fillAndFee(Market storage m, uint256 markWad, int256 sizeDeltaWad)
+        private
+        view
+        returns (uint256 fillPriceWad, uint256 feeWad)
+    {
+        MarketParams memory params = m.params;
+        fillPriceWad = PositionMath.fillPrice(markWad, sizeDeltaWad, params.impactWad, MAX_IMPACT_WAD);
+        feeWad = SignedMath.abs(sizeDeltaWad).mulWadUp(fillPriceWad).mulWadUp(params.takerFeeWad);
+    }
+
+    /// @dev What a fill credits the account: realised PnL − fee − funding paid.
+    function _credit(Fill memory fill) private pure returns (int256) {
+        return fill.realizedPnlWad - fill.feeWad.toInt256() - fill.fundingPaidWad;
+    }
+
+    /// @dev A trade adds risk when it opens, grows or flips a position.
+    function _addsRisk(int256 oldSizeWad, int256 newSizeWad) private pure returns (bool) {
+        if (newSizeWad == 0) return false;
+        return oldSizeWad == 0 || (oldSizeWad > 0) != (newSizeWad > 0)
+            || SignedMath.abs(newSizeWad) > SignedMath.abs(oldSizeWad);
+    }
+
+    /* INTERNAL: MARGIN AND POOL */
+
+    /// @dev Applies `creditWad` (a whole number of token units, negative when the account owes)
+    ///      to the account's margin, against the pool. The margin token this contract holds is
+    ///      the sum of positive margins, so the pool receives what the positive part of the
+    ///      margin loses and pays what it gains — the latter cut to what the pool holds. A debt
+    ///      left on an account with no positions is written off.
+    /// @return poolFlowWad What the pool must pay this contract (negative: receive from it),
+    ///         for `_movePoolFlow` once the state is written.
+    function _settleWithPool(uint256 accountId, int256 creditWad) private returns (int256 poolFlowWad) {
+        Account storage account = _accounts[accountId];
+        int256 marginBeforeWad = account.marginWad;
+        int256 marginAfterWad = marginBeforeWad + creditWad;
+        uint256 heldBeforeWad = _positivePart(marginBeforeWad);
+        uint256 heldAfterWad = _positivePart(marginAfterWad);
+
+        uint256 owedWad;
+        uint256 paidWad;
+        if (heldAfterWad > heldBeforeWad) {
+            owedWad = heldAfterWad - heldBeforeWad;
+            paidWad = Math.min(owedWad, pool.totalAssets() * _unit);
+            // The pool pays what it holds; the rest of the profit is not created.
+            marginAfterWad -= (owedWad - paidWad).toInt256();
+            totalMarginWad += paidWad;
+            poolFlowWad = paidWad.toInt256();
+        } else {
+            totalMarginWad -= heldBeforeWad - heldAfterWad;
+            poolFlowWad = -(heldBeforeWad - heldAfterWad).toInt256();
+        }
+        bool writeOff = marginAfterWad < 0 && account.marketIds == 0;
+        account.marginWad = writeOff ? int128(0) : marginAfterWad.toInt128();
+
+        if (paidWad < owedWad) emit PoolShortfall(accountId, owedWad, paidWad);
+        // marginAfterWad < 0 on a write-off, so its negation is positive.
+        if (writeOff) emit BadDebtWrittenOff(accountId, uint256(-marginAfterWad));
+    }
+
+    /// @dev Moves `poolFlowWad` (whole token units) between the pool and this contract.
+    function _movePoolFlow(int256 poolFlowWad) private {
+        if (poolFlowWad > 0) pool.pay(address(this), uint256(poolFlowWad) / _unit);
+        else if (poolFlowWad < 0) marginToken.safeTransfer(address(pool), uint256(-poolFlowWad) / _unit);
+    }
+
+    /// @dev Reverts unless the account's equity covers its initial requirement. Positions of
+    ///      `knownMarketId` are valued at `knownPriceWad` (a price the caller already read).
+    function _checkInitialMargin(uint256 accountId, uint256 knownMarketId, uint256 knownPriceWad) private view {
+        if (_accounts[accountId].marketIds == 0) return;
+        (int256 equityWad, uint256 initialWad,) = _risk(accountId, knownMarketId, knownPriceWad, true);
+        if (equityWad < initialWad.toInt256()) revert ExchangeInsufficientMargin(accountId, equityWad, initialWad);
+    }
+
+    /// @dev Equity, and when `withRequirements` the initial and maintenance requirements, of an
+    ///      account: one oracle read per market it holds (none for `knownMarketId`).
+    function _risk(uint256 accountId, uint256 knownMarketId, uint256 knownPriceWad, bool withRequirements)
+        private
+        view
+        returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad)
+    {
+        Account storage account = _accounts[accountId];
+        uint128 marketIds = account.marketIds;
+        equityWad = account.marginWad;
+        for (uint256 i; i < MAX_POSITIONS; ++i) {
+            uint256 marketId = marketIds.at(i);
+            if (marketId == 0) break;
+            Market storage m = _markets[marketId];
+            Position storage p = _positions[accountId][marketId];
+            int256 sizeWad = p.sizeWad;
+            uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _mark(m);
+
+            equityWad += PositionMath.pnl(sizeWad, p.entryPriceWad, priceWad)
+                - PositionMath.fundingOwed(sizeWad, _pendingIndex(m, priceWad), p.fundingIndexWad);
+            if (withRequirements) {
+                MarketParams memory params = m.params;
+                uint256 notionalWad = SignedMath.abs(sizeWad).mulWadUp(priceWad);
+                initialWad += notionalWad.mulWadUp(params.initialMarginWad);
+                maintenanceWad += notionalWad.mulWadUp(params.maintenanceMarginWad);
+            }
+        }
+    }
+
+    /* INTERNAL: MARKETS */
+
+    /// @dev Accrues the market's funding index up to now (up to expiry for a dated market) at
+    ///      `priceWad`, and returns it.
+    function _accrue(Market storage m, uint256 priceWad) private returns (int256 indexWad) {
+        uint256 until = _fundingEnd(m);
+        uint256 last = m.lastFundingUpdate;
+        indexWad = m.fundingIndexWad;
+        if (until <= last) return indexWad;
+
+        indexWad = PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
+        m.fundingIndexWad = indexWad.toInt104();
+        // `until` is a timestamp (or an expiry given as uint40).
+        m.lastFundingUpdate = uint40(until);
+    }
+
+    /// @dev The funding index `_accrue` would store now.
+    function _pendingIndex(Market storage m, uint256 priceWad) private view returns (int256) {
+        uint256 until = _fundingEnd(m);
+        uint256 last = m.lastFundingUpdate;
+        int256 indexWad = m.fundingIndexWad;
+        if (until <= last) return indexWad;
+        return PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
+    }
+
+    /// @dev Funding accrues until now, or until expiry for a dated market.
+    function _fundingEnd(Market storage m) private view returns (uint256) {
+        uint256 expiry = m.expiry;
+        return expiry != 0 && expiry < block.timestamp ? expiry : block.timestamp;
+    }
+
+    /// @dev The mark price: the settlement price once a dated market has one, else the oracle's.
+    function _mark(Market storage m) private view returns (uint256) {
+        if (m.expiry != 0) {
+            uint256 settlementPriceWad = m.settlementPriceWad;
+            if (settlementPriceWad != 0) return settlementPriceWad;
+        }
+        return oracle.priceWad(m.asset);
+    }
+
+    function _isExpired(Market storage m) private view returns (bool) {
+        uint256 expiry = m.expiry;
+        return expiry != 0 && block.timestamp >= expiry;
+    }
+
+    function _market(uint256 marketId) private view returns (Market storage m) {
+        m = _markets[marketId];
+        if (m.asset == bytes32(0)) revert ExchangeUnknownMarket(marketId);
+    }
+
+    function _checkNotExpired(uint256 marketId, Market storage m) private view {
+        if (_isExpired(m)) revert ExchangeMarketExpired(marketId, m.expiry);
+    }
+
+    function _checkParams(MarketParams calldata params) private pure {
+        if (
+            params.maintenanceMarginWad == 0 || params.maintenanceMarginWad >= params.initialMarginWad
+                || params.initialMarginWad > WAD || params.takerFeeWad > MAX_FEE_WAD || params.impactWad > WAD
+        ) revert ExchangeInvalidMarketParams(params);
+    }
+
+    /* INTERNAL: ACCOUNTS */
+
+    /// @dev Reverts unless the caller owns or is approved for the account.
+    function _checkController(uint256 accountId) private view {
+        address owner_ = _ownerOf(accountId);
+        if (owner_ == address(0)) revert ExchangeUnknownAccount(accountId);
+        if (!_isAuthorized(owner_, msg.sender, accountId)) revert ExchangeUnauthorized(accountId, msg.sender);
+    }
+
+    function _positivePart(int256 x) private pure returns (uint256) {
+        // Non-negative here, so the cast is exact.
+        return x > 0 ? uint256(x) : 0;
+    }
+}

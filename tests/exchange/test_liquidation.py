@@ -1,0 +1,140 @@
+"""Exchange-level liquidation: anyone may close every position of an account under its
+maintenance margin, at mark with impact, for a reward out of what margin is left."""
+
+from tests.utils.chain import set_price
+from tests.utils.custom_errors import reverts
+from tests.utils.exchange import UNIT, buy, fee, fill_price, params_of, realized_pnl, sell
+from synthvault.units import scaled, wad
+
+
+def _long_015(exchange, open_account, trader, btc):
+    """1,000 of margin, long 0.15 BTC at 60,000.54 after a fee of 4.500041."""
+    account = open_account(margin=1000)
+    buy(exchange, account, btc, wad("0.15"), trader)
+    assert exchange.position(account, btc)[1] == wad("60000.54")
+    assert exchange.marginOf(account) == wad("995.499959")
+    return account
+
+
+def test_liquidate__healthy__reverts(exchange, feeds, owner, open_account, trader, keeper, btc):
+    account = _long_015(exchange, open_account, trader, btc)
+    set_price(feeds["BTC"], 57000, owner)
+    # 995.499959 + 0.15 × (57,000 − 60,000.54) = 545.418959 against 0.15 × 57,000 × 5% = 427.5.
+    with reverts(
+        exchange.ExchangeAccountHealthy, accountId=account, equityWad=wad("545.418959"), maintenanceWad=wad("427.5")
+    ):
+        exchange.liquidate(account, sender=keeper)
+    assert exchange.position(account, btc)[0] == wad("0.15")
+
+
+def test_liquidate__no_positions__reverts(exchange, open_account, keeper):
+    account = open_account(margin=10)
+    with reverts(exchange.ExchangeAccountHealthy, equityWad=wad(10), maintenanceWad=0):
+        exchange.liquidate(account, sender=keeper)
+
+
+def test_liquidate__under_maintenance__closes_and_pays_reward(
+    exchange, usdc, pool, feeds, owner, open_account, trader, keeper, btc
+):
+    account = _long_015(exchange, open_account, trader, btc)
+    set_price(feeds["BTC"], 56000, owner)
+    pool_before = usdc.balanceOf(pool)
+
+    tx = exchange.liquidate(account, sender=keeper)
+
+    # Equity 995.499959 − 0.15 × 4,000.54 = 395.418959 under 0.15 × 56,000 × 5% = 420.
+    liquidated = tx.events.filter(exchange.Liquidated)[0]
+    assert (liquidated.accountId, liquidated.liquidator) == (account, keeper)
+    assert (liquidated.equityWad, liquidated.maintenanceWad) == (wad("395.418959"), wad(420))
+    # Closed at 56,000 × (1 − 0.00084%) = 55,999.5296: −600.15156 realised, fee 4.199965.
+    closed = tx.events.filter(exchange.Traded)[0]
+    assert (closed.sizeDeltaWad, closed.newSizeWad, closed.fillPriceWad) == (-wad("0.15"), 0, wad("55999.5296"))
+    assert (closed.realizedPnlWad, closed.feeWad) == (-wad("600.15156"), wad("4.199965"))
+    # Reward: 0.5% of the 8,400 closed; the rest stays with the account.
+    assert liquidated.rewardWad == wad(42)
+    assert usdc.balanceOf(keeper) == scaled(42, 6)
+    assert exchange.marginOf(account) == wad("995.499959") - wad("600.15156") - wad("4.199965") - wad(42)
+    assert exchange.positions(account) == []
+    assert (usdc.balanceOf(pool) - pool_before) * UNIT == wad("600.15156") + wad("4.199965")
+    assert usdc.balanceOf(exchange) * UNIT == exchange.totalMarginWad() == exchange.marginOf(account)
+
+
+def test_liquidate__under_water__no_reward_and_debt_written_off(
+    exchange, usdc, pool, feeds, owner, open_account, trader, keeper, btc
+):
+    account = _long_015(exchange, open_account, trader, btc)
+    set_price(feeds["BTC"], 50000, owner)
+    pool_before = usdc.balanceOf(pool)
+
+    tx = exchange.liquidate(account, sender=keeper)
+
+    fill = fill_price(wad(50000), -wad("0.15"), params_of(exchange, btc).impactWad)
+    loss = -realized_pnl(wad("0.15"), wad("60000.54"), fill) + fee(-wad("0.15"), fill, params_of(exchange, btc).takerFeeWad)
+    assert tx.events.filter(exchange.BadDebtWrittenOff)[0].amountWad == loss - wad("995.499959")
+    assert tx.events.filter(exchange.Liquidated)[0].rewardWad == 0
+    assert exchange.signedMarginOf(account) == 0
+    assert usdc.balanceOf(keeper) == 0
+    assert (usdc.balanceOf(pool) - pool_before) * UNIT == wad("995.499959")  # all the margin, nothing more
+
+
+def test_liquidate__every_market__reward_on_total_notional(
+    exchange, feeds, owner, open_account, trader, keeper, btc, eth
+):
+    account = open_account(margin=2000)
+    buy(exchange, account, btc, wad("0.1"), trader)
+    buy(exchange, account, eth, wad(2), trader)
+    set_price(feeds["BTC"], 50000, owner)
+    set_price(feeds["ETH"], 2600, owner)
+
+    tx = exchange.liquidate(account, sender=keeper)
+
+    assert [e.marketId for e in tx.events.filter(exchange.Traded)] == [btc, eth]
+    # 0.5% of 0.1 × 50,000 + 2 × 2,600 = 10,200.
+    assert tx.events.filter(exchange.Liquidated)[0].rewardWad == wad(51)
+    assert exchange.positions(account) == []
+
+
+def test_liquidate__account_held_elsewhere__exchange_still_protects_itself(
+    exchange, feeds, owner, open_account, trader, trader2, keeper, btc
+):
+    """Whoever holds the account token (the vault, say), the exchange liquidates it; what margin
+    is left stays on the account, for its holder."""
+    account = _long_015(exchange, open_account, trader, btc)
+    exchange.transferFrom(trader, trader2, account, sender=trader)
+    set_price(feeds["BTC"], 56000, owner)
+
+    exchange.liquidate(account, sender=keeper)
+
+    assert exchange.ownerOf(account) == trader2
+    left = exchange.marginOf(account)
+    assert left > 0
+    exchange.withdrawMargin(account, left // UNIT, trader2, sender=trader2)
+
+
+def test_liquidate__by_the_owner_itself__gains_nothing_over_closing(
+    exchange, usdc, feeds, owner, open_account, trader, btc
+):
+    """Self-liquidation pays the reward out of the liquidated margin: the owner ends where a plain
+    close would leave it."""
+    account = _long_015(exchange, open_account, trader, btc)
+    set_price(feeds["BTC"], 56000, owner)
+    before = usdc.balanceOf(trader) * UNIT + exchange.marginOf(account)
+
+    exchange.liquidate(account, sender=trader)
+
+    after = usdc.balanceOf(trader) * UNIT + exchange.marginOf(account)
+    fill = fill_price(wad(56000), -wad("0.15"), params_of(exchange, btc).impactWad)
+    close = realized_pnl(wad("0.15"), wad("60000.54"), fill) - fee(-wad("0.15"), fill, params_of(exchange, btc).takerFeeWad)
+    assert after - before == close
+
+
+def test_liquidate__account_reusable_afterwards(exchange, feeds, owner, open_account, trader, keeper, btc, fund):
+    account = _long_015(exchange, open_account, trader, btc)
+    set_price(feeds["BTC"], 56000, owner)
+    exchange.liquidate(account, sender=keeper)
+    fund(trader, 1000)
+    exchange.depositMargin(account, scaled(1000, 6), sender=trader)
+
+    sell(exchange, account, btc, wad("0.1"), trader)
+
+    assert exchange.position(account, btc)[0] == -wad("0.1")
