@@ -7,7 +7,7 @@ import pytest
 from ape.exceptions import ContractLogicError
 
 from synthvault.units import scaled, wad
-from tests.utils.constants import PARAM_NAMES
+from tests.utils.constants import MAX_UINT, PARAM_NAMES
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +83,27 @@ def no_fee(set_params):
     Set before any debt exists, the rate index stays exactly 1."""
     for symbol in ("sXAU", "sUSD"):
         set_params(symbol, stabilityFeeWad=0)
+
+
+@pytest.fixture(scope="session")
+def futures_position(vault, exchange, markets, open_account, open_position, trader) -> Callable[..., tuple[int, int]]:
+    """Opens a margin account of `owner` with `margin` whole USDC, trades `btc_size` BTC
+    perpetual on it (negative: short) at any price, locks it into a new position owing `synth`
+    with `spot_btc` spot BTC beside it, and mints `mint` whole synth units; returns the
+    position and account ids."""
+
+    def build(synth: str, margin: Any = 10_000, btc_size: Any = 0, spot_btc: Any = 0, mint: Any = 0,
+              owner: Any = None) -> tuple[int, int]:
+        owner = owner or trader
+        account_id = open_account(owner, margin)
+        if btc_size:
+            size = wad(btc_size)
+            exchange.trade(account_id, markets["BTC-PERP"], size, MAX_UINT if size > 0 else 0, sender=owner)
+        position_id = open_position(synth, spot_btc=spot_btc, owner=owner)
+        exchange.approve(vault, account_id, sender=owner)
+        vault.lock(position_id, account_id, sender=owner)
+        if mint:
+            vault.mint(position_id, wad(mint), sender=owner)
+        return position_id, account_id
+
+    return build
