@@ -25,8 +25,9 @@ import {IOracleHub} from "./IOracleHub.sol";
 ///      for a sell: `impactWad` is the fraction the price moves per million USD traded, and the
 ///      move is capped at `MAX_IMPACT_WAD` (10%). The taker fee is |size| × fill × takerFeeWad.
 ///
-///      Funding: each market accrues `fundingIndexWad` (USD per unit of size, WAD) at
-///      mark × fundingRatePerSecondWad per second, on every touch of the market; a position owes
+///      Funding: each market accrues `fundingIndexWad` (USD per unit of size, WAD) on every touch
+///      of the market (a trade, a settlement, a rate change) by mark × fundingRatePerSecondWad ×
+///      the seconds since the last touch, the mark being the one read at the touch; a position owes
 ///      size × (index now − index at its last settlement), so longs pay shorts when the rate is
 ///      positive. The pool, counterparty of every position, receives or pays the other side.
 ///
