@@ -56,8 +56,8 @@ def open_account(exchange, trader, fund) -> Callable[..., int]:
     return _open
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def funding_keeper(exchange, owner, keeper):
-    """`keeper`, allowed to set funding rates."""
+    """`keeper`, allowed to set funding rates (for one test: the permission must not leak)."""
     exchange.setFundingKeeper(keeper, True, sender=owner)
     return keeper
