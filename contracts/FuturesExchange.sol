@@ -54,11 +54,13 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint128 marketIds;
     }
 
-    /// @dev One position, in two slots.
+    /// @dev One position, in two slots. `basisWad` is the entry price less the funding index at
+    ///      the position's last settlement: size × (mark − index now − basis) is its unrealised
+    ///      PnL less the funding it owes, so `equity` reads the first slot only.
     struct Position {
         int128 sizeWad;
+        int128 basisWad;
         uint128 entryPriceWad;
-        int104 fundingIndexWad;
     }
 
     /// @dev What one fill did to one position, settled amounts in whole token units.
@@ -321,7 +323,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
                 entryPriceWad: p.entryPriceWad,
                 markPriceWad: markWad,
                 unrealizedPnlWad: PositionMath.pnl(p.sizeWad, p.entryPriceWad, markWad),
-                fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad)
+                fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), _settledIndex(p))
             });
         }
     }
@@ -348,7 +350,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 sizeWad = p.sizeWad;
         if (sizeWad == 0) return 0;
         Market storage m = _markets[marketId];
-        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m)), p.fundingIndexWad);
+        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m)), _settledIndex(p));
     }
 
     /// @inheritdoc IFuturesExchange
@@ -393,7 +395,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         fill.newSizeWad = newSizeWad;
         fill.feeWad = PositionMath.ceilToUnit(feeWad, _unit);
         fill.fundingPaidWad =
-            -PositionMath.floorToUnit(-PositionMath.fundingOwed(oldSizeWad, indexWad, p.fundingIndexWad), _unit);
+            -PositionMath.floorToUnit(-PositionMath.fundingOwed(oldSizeWad, indexWad, _settledIndex(p)), _unit);
 
         if (oldSizeWad == 0 || (oldSizeWad > 0) == (sizeDeltaWad > 0)) {
             entryWad = PositionMath.averageEntry(oldSizeWad, entryWad, sizeDeltaWad, fillPriceWad);
@@ -411,9 +413,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         } else {
             if (oldSizeWad == 0) _addMarketId(accountId, marketId);
             p.sizeWad = newSizeWad.toInt128();
+            p.basisWad = (entryWad.toInt256() - indexWad).toInt128();
             p.entryPriceWad = entryWad.toUint128();
-            // indexWad comes from `_accrue`, which stored it as an int104.
-            p.fundingIndexWad = int104(indexWad);
         }
     }
 
@@ -474,6 +475,12 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         _accrue(m, priceWad);
         m.settlementPriceWad = priceWad.toUint128();
         emit SettlementPriceFixed(marketId, priceWad);
+    }
+
+    /// @dev The funding index at the position's last settlement.
+    function _settledIndex(Position storage p) private view returns (int256) {
+        // A uint128 always fits in an int256.
+        return int256(uint256(p.entryPriceWad)) - p.basisWad;
     }
 
     function _addMarketId(uint256 accountId, uint256 marketId) private {
@@ -576,8 +583,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             int256 sizeWad = p.sizeWad;
             uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _mark(m);
 
-            equityWad += PositionMath.pnl(sizeWad, p.entryPriceWad, priceWad)
-                - PositionMath.fundingOwed(sizeWad, _pendingIndex(m, priceWad), p.fundingIndexWad);
+            // PnL less funding owed, in one rounding (floored): size × (mark − index − basis).
+            equityWad += PositionMath.mulWadFloor(sizeWad, priceWad.toInt256() - _pendingIndex(m, priceWad) - p.basisWad);
             if (withRequirements) {
                 MarketParams memory params = m.params;
                 uint256 notionalWad = SignedMath.abs(sizeWad).mulWadUp(priceWad);

@@ -298,8 +298,8 @@ interface IFuturesExchange {
 
     /// @notice Margin + unrealised PnL − funding owed, across all markets of the account. USD, WAD.
     ///         Reverts when a price it needs cannot be trusted (stale, frozen, ...).
-    /// @dev Unrealised PnL is valued at mark without exit impact, rounded down; funding owed
-    ///      is rounded up. One oracle read per market the account holds.
+    /// @dev Unrealised PnL is valued at mark without exit impact; each market's PnL less its
+    ///      funding owed is rounded down. One oracle read and two storage reads per market held.
     function equity(uint256 accountId) external view returns (int256 equityWad);
 
     /// @notice The initial and maintenance margin the account's open positions require. USD, WAD.
