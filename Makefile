@@ -24,7 +24,7 @@ NODE_PORT ?= 8545
 TESTS ?= tests
 ARGS ?=
 
-.PHONY: help bootstrap compile test demo node console gas clean
+.PHONY: help bootstrap compile test check bench bench-update demo node console gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,7 +38,7 @@ $(NPM_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(SOLC): tools/solc/solc.js $(NPM_STAMP)
+$(SOLC): tools/solc/solc.js | $(NPM_STAMP)
 	mkdir -p $(dir $@)
 	ln -sf ../tools/solc/solc.js $@
 	@$@ --version | tail -n 1
@@ -54,14 +54,22 @@ test: bootstrap ## Run the whole test suite on a local Anvil chain
 gas: bootstrap ## Run the tests with Ape's gas table per method
 	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
 
+check: bench ## What CI runs besides the tests: the gas check
+
+bench: bootstrap ## Measure gas per operation into docs/gas.md; fail if it grew >5% over the baseline
+	ape run gas --check
+
+bench-update: bootstrap ## Measure gas and record it as the new baseline
+	ape run gas --update-baseline
+
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
 
 node: bootstrap ## A long-running local Anvil on port $(NODE_PORT) with the system deployed
-	ape run node_up --port $(NODE_PORT)
+	tools/node.sh $(NODE_PORT)
 
 console: bootstrap ## ape console attached to the chain started by `make node`
-	ape console --network ethereum:local:node
+	APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT) ape console --network ethereum:local:foundry
 
 clean: ## Remove build outputs (keeps the installed toolchain)
 	rm -rf .build .forge contracts/.cache

@@ -65,13 +65,13 @@ contract OracleHub is IOracleHub, Ownable2Step {
     function acceptRound(bytes32 asset, uint80 roundId) external onlyOwner {
         Feed storage feed = feeds[asset];
         if (address(feed.aggregator) == address(0)) revert OracleUnknownAsset(asset);
-        if (feed.acceptedRoundId == roundId) revert OracleAlreadySet(asset);
-
         Reading memory reading = _read(feed);
-        // Only the latest round, and only one that fails for its jump alone, can be accepted.
+        // Only the latest round, and only one whose price is sound but for its jump, can be
+        // accepted (accepting a round that did not jump changes nothing a read would see).
         if (reading.roundId != roundId || (reading.status != PriceStatus.Ok && reading.status != PriceStatus.Frozen)) {
             revert OracleCannotAcceptRound(asset, roundId, reading.roundId);
         }
+        if (feed.acceptedRoundId == roundId) revert OracleAlreadySet(asset);
 
         feed.acceptedRoundId = roundId;
         emit RoundAccepted(asset, roundId, reading.price);
@@ -111,7 +111,17 @@ contract OracleHub is IOracleHub, Ownable2Step {
             reading.status = PriceStatus.UnknownAsset;
             return reading;
         }
-        (reading.roundId, reading.answer,, reading.updatedAt, reading.answeredInRound) = aggregator.latestRoundData();
+        try aggregator.latestRoundData() returns (
+            uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
+        ) {
+            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
+                (roundId, answer, updatedAt, answeredInRound);
+        } catch {
+            // A feed with no round to report (none yet, as Chainlink's "No data present") was
+            // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
+            reading.status = PriceStatus.Incomplete;
+            return reading;
+        }
         if (reading.answer > 0) reading.price = _toWad(reading.answer, feed.decimals);
 
         if (reading.updatedAt == 0 || reading.answeredInRound < reading.roundId || reading.updatedAt > block.timestamp)

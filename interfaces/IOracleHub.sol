@@ -66,8 +66,9 @@ interface IOracleHub {
     /// @notice The latest answer of `asset` is zero or negative.
     error OracleNonPositivePrice(bytes32 asset, int256 answer);
 
-    /// @notice The latest round of `asset` is not complete: never updated, carried over from an
-    ///         earlier round, or stamped in the future.
+    /// @notice The latest round of `asset` is not complete: never updated (also when the feed
+    ///         reverts instead of reporting a round: all facts 0), carried over from an earlier
+    ///         round, or stamped in the future.
     error OracleIncompleteRound(bytes32 asset, uint80 roundId, uint80 answeredInRound, uint256 updatedAt);
 
     /// @notice `asset` is frozen: round `roundId` moved `deviationBps` from the previous round,

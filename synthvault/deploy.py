@@ -79,3 +79,40 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
         usdc.approve(layer.pool, deposit, sender=owner)
         layer.pool.deposit(deposit, owner, sender=owner)
     return layer
+
+
+@dataclass
+class VaultLayer:
+    """The deployed vault and its synths by symbol (`"sXAU"`)."""
+
+    vault: Any
+    synths: dict[str, Any] = field(default_factory=dict)
+
+
+SYNTH_PARAM_KEYS = (
+    "minting_ratio_pct", "liquidation_ratio_pct", "liquidation_penalty_pct", "stability_fee_pct_per_year",
+)
+
+
+def synth_params(defaults: dict[str, Any], cfg: dict[str, Any]) -> tuple[int, int, int, int, int, int]:
+    """A synth's `IVault.SynthParams` from its config entry over the vault's defaults:
+    percentages become WAD fractions, debt limits 18-decimal synth units."""
+    merged = {key: cfg.get(key, defaults[key]) for key in SYNTH_PARAM_KEYS}
+    minting, liquidation, penalty, fee = (scaled(merged[key], 16) for key in SYNTH_PARAM_KEYS)
+    return (minting, liquidation, penalty, fee, scaled(cfg["debt_ceiling"], 18), scaled(cfg["min_debt"], 18))
+
+
+def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any, config: dict[str, Any]) -> VaultLayer:
+    """Deploys the `Vault` (owned by `owner`, fees to `owner`) and one `SyntheticToken` per
+    configured synth, lists each with its parameters and grants the vault minting and burning.
+    `owner` stays the synths' admin: it grants the liquidation engine its roles later."""
+    vault_cfg = config["vault"]
+    vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
+    layer = VaultLayer(vault=vault)
+    for symbol, cfg in config["synths"].items():
+        synth = owner.deploy(project.SyntheticToken, cfg["name"], symbol, asset_id(cfg["asset"]), owner)
+        synth.grantRole(synth.MINTER_ROLE(), vault, sender=owner)
+        synth.grantRole(synth.BURNER_ROLE(), vault, sender=owner)
+        vault.listSynth(synth, synth_params(vault_cfg, cfg), sender=owner)
+        layer.synths[symbol] = synth
+    return layer

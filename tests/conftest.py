@@ -1,12 +1,25 @@
 """Fixtures shared by every test. Deployments are session-scoped: Ape snapshots the chain
 before each test and restores it after, so each test starts from the same deployed system."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from synthvault.config import load_config
-from synthvault.deploy import ExchangeLayer, OracleLayer, deploy_exchange, deploy_oracle
+from synthvault.deploy import ExchangeLayer, OracleLayer, VaultLayer, deploy_exchange, deploy_oracle, deploy_vault
+from synthvault.units import scaled
+from tests.utils.ape_fixes import calls_raise_while_tracing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _calls_raise_while_tracing(request, chain):
+    """Under `--gas` or `--coverage`, a reverting view still raises (see `tests/utils/ape_fixes.py`)."""
+    if not (request.config.getoption("--gas") or request.config.getoption("--coverage")):
+        yield
+        return
+    with calls_raise_while_tracing(chain.provider):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +108,48 @@ def wbtc(exchange_layer):
 def markets(exchange_layer) -> dict[str, int]:
     """Market ids by config name: BTC-PERP, ETH-PERP, IDX-PERP, BTC-DATED."""
     return exchange_layer.markets
+
+
+# Funded margin accounts, for the exchange's tests and the vault's.
+@pytest.fixture(scope="session")
+def fund(usdc, exchange) -> Callable[..., int]:
+    """Mints `usd` whole stablecoins to `holder` and approves the exchange for them."""
+
+    def _fund(holder: Any, usd: Any) -> int:
+        amount = scaled(usd, usdc.decimals())
+        usdc.mint(holder, amount, sender=holder)
+        usdc.approve(exchange, amount, sender=holder)
+        return amount
+
+    return _fund
+
+
+@pytest.fixture(scope="session")
+def open_account(exchange, trader, fund) -> Callable[..., int]:
+    """Opens an account for `owner` with `margin` whole stablecoins deposited; returns its id."""
+
+    def _open(owner: Any = trader, margin: Any = 10_000) -> int:
+        amount = fund(owner, margin)
+        tx = exchange.openAccount(sender=owner)
+        account_id = tx.events.filter(exchange.AccountOpened)[0].accountId
+        if amount:
+            exchange.depositMargin(account_id, amount, sender=owner)
+        return account_id
+
+    return _open
+
+
+# The vault and its synths, priced by the oracle, locking the exchange's accounts and its WBTC.
+@pytest.fixture(scope="session")
+def vault_layer(project, owner, oracle, exchange, wbtc, config) -> VaultLayer:
+    return deploy_vault(project, owner, oracle, exchange, wbtc, config)
+
+
+@pytest.fixture(scope="session")
+def vault(vault_layer):
+    return vault_layer.vault
+
+
+@pytest.fixture(scope="session")
+def synths(vault_layer) -> dict[str, Any]:
+    return vault_layer.synths

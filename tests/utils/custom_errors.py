@@ -3,8 +3,8 @@
 `ape.reverts(contract.ErrorName, **inputs)` (eth-ape 0.8.51) checks the error only when Ape
 decoded the revert as a custom error of the contract it called; otherwise it passes whatever the
 revert was. With Anvil 1.7 that happens for every view call (Anvil words the revert data as
-"custom error 0x…: …", which Ape does not parse) and for errors raised by a nested contract
-(an `OracleHub` error inside an exchange transaction). It also ignores input names the error does
+"custom error 0x…: …", which Ape does not parse, or Ape reads the data back as text) and for
+errors raised by a nested contract (an `OracleHub` error inside an exchange transaction). It also ignores input names the error does
 not have. `reverts` decodes the revert data itself and asserts the selector and every named input.
 """
 
@@ -34,12 +34,27 @@ def _revert_data(err: ContractLogicError) -> bytes:
     message = err.revert_message or ""
     if message.startswith("0x"):
         return bytes.fromhex(message[2:])
+    # The node's own bytes first: Anvil's text rendering of the data is lossy.
+    if (data := _call_again(err)) is not None:
+        return data
     if match := _ANVIL_CUSTOM_ERROR.fullmatch(message):
         payload = match[2]
         # Anvil prints the arguments as text when the bytes are valid UTF-8, else as hex.
         body = bytes.fromhex(payload) if _HEX.fullmatch(payload) else payload.encode("utf-8")
         return bytes.fromhex(match[1]) + body
     raise AssertionError(f"expected a custom error, but the revert was {message!r}")
+
+
+def _call_again(err: ContractLogicError) -> bytes | None:
+    """The revert data of a reverted `eth_call`, asked of the node again: for a view whose revert
+    Ape reports in neither form above (e.g. data read back as text), the JSON-RPC error of the
+    same call still carries the raw bytes."""
+    call = getattr(err.trace, "tx", None) if err.trace is not None else None
+    if not isinstance(call, dict):
+        return None
+    response = networks.provider.web3.provider.make_request("eth_call", [call, *err.trace.arguments])
+    data = response.get("error", {}).get("data")
+    return bytes.fromhex(data[2:]) if isinstance(data, str) and data.startswith("0x") else None
 
 
 def _normalise(value: Any) -> Any:

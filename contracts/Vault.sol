@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * Vault: the collateralized debt positions. It holds each position's spot BTC and locked futures
+ * account, values them against the synth debt at oracle prices, grows the debt by the stability
+ * fee, and lets nothing add risk that would leave a position under its minting ratio.
+ */
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+
+import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
+import {IOracleHub} from "../interfaces/IOracleHub.sol";
+import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
+import {IVault} from "../interfaces/IVault.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+
+uint256 constant WAD = 1e18;
+uint256 constant _1pct = WAD / 100;
+uint256 constant MAX_MINTING_RATIO_WAD = 1000 * _1pct;
+uint256 constant MAX_LIQUIDATION_PENALTY_WAD = 50 * _1pct;
+uint256 constant MAX_STABILITY_FEE_WAD = 100 * _1pct;
+uint256 constant SECONDS_PER_YEAR = 365 days;
+/// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
+uint256 constant MAX_DEBT = type(uint96).max;
+uint256 constant MAX_SYNTHS = type(uint8).max;
+
+contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransient {
+    using WadMath for uint256;
+    using SafeERC20 for IERC20Metadata;
+    using EnumerableSet for EnumerableSet.UintSet;
+
+    /* STORAGE */
+
+    /// @dev A position in three slots; the third is read only when an account is locked.
+    ///      `debtShares` < 2^96 because a synth's total debt is under its 96-bit ceiling and the
+    ///      rate index is at least 1; `spotAmount` fits 128 bits for any real token supply.
+    struct Position {
+        address owner;
+        uint8 synthId;
+        bool hasAccount;
+        uint128 debtShares;
+        uint128 spotAmount;
+        uint256 accountId;
+    }
+
+    /// @dev A synth in four slots, ordered so that a mint reads the first three and writes only
+    ///      the second (index, shares and accrual time together); the liquidation parameters sit
+    ///      in the fourth, which a mint never reads. The asset id is the token's immutable
+    ///      `asset()`: reading it also warms the token for the mint that follows, cheaper than a
+    ///      slot of its own. Ratios and fees are at most 10 WAD, so 64 bits hold them; total
+    ///      debt shares are under the 96-bit ceiling (the index is at least 1); `lastAccrual` is
+    ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD and, even at the
+    ///      maximum fee compounded every block, takes over 40 years to pass 2^128.
+    struct Synth {
+        ISyntheticToken token;
+        uint64 mintingRatioWad;
+        uint128 rateIndexWad;
+        uint96 totalDebtShares;
+        uint32 lastAccrual;
+        uint96 debtCeiling;
+        uint96 minDebt;
+        uint64 stabilityFeeWad;
+        uint64 liquidationRatioWad;
+        uint64 liquidationPenaltyWad;
+    }
+
+    /// @inheritdoc IVault
+    IOracleHub public immutable oracle;
+    /// @inheritdoc IVault
+    IFuturesExchange public immutable exchange;
+    /// @inheritdoc IVault
+    IERC20Metadata public immutable spotToken;
+    /// @inheritdoc IVault
+    bytes32 public immutable spotAsset;
+    uint8 private immutable _spotDecimals;
+
+    /// @inheritdoc IVault
+    address public feeRecipient;
+    /// @inheritdoc IVault
+    address public liquidationEngine;
+    /// @inheritdoc IVault
+    uint256 public nextPositionId = 1;
+
+    ISyntheticToken[] private _synthTokens;
+    /// @dev A synth's id is its listing index + 1, so 0 means "not listed".
+    mapping(ISyntheticToken => uint8) private _synthIdOf;
+    mapping(uint256 => Synth) private _synths;
+    mapping(uint256 => Position) private _positions;
+    mapping(address => EnumerableSet.UintSet) private _positionsOf;
+
+    /// @param owner_ Sets the synths' parameters, the fee recipient and the liquidation engine.
+    /// @param oracle_ Prices every asset.
+    /// @param exchange_ The futures venue whose account tokens can be locked.
+    /// @param spotToken_ The spot BTC token (at most 18 decimals).
+    /// @param spotAsset_ The oracle asset id pricing the spot token, e.g. `bytes32("BTC")`.
+    /// @param feeRecipient_ Receives the stability fees.
+    constructor(
+        address owner_,
+        IOracleHub oracle_,
+        IFuturesExchange exchange_,
+        IERC20Metadata spotToken_,
+        bytes32 spotAsset_,
+        address feeRecipient_
+    ) Ownable(owner_) {
+        if (
+            address(oracle_) == address(0) || address(exchange_) == address(0) || address(spotToken_) == address(0)
+                || feeRecipient_ == address(0)
+        ) revert VaultZeroAddress();
+        oracle = oracle_;
+        exchange = exchange_;
+        spotToken = spotToken_;
+        spotAsset = spotAsset_;
+        _spotDecimals = spotToken_.decimals();
+        feeRecipient = feeRecipient_;
+    }
+
+    /* OWNER */
+
+    /// @inheritdoc IVault
+    function listSynth(ISyntheticToken synth, SynthParams calldata params) external onlyOwner {
+        if (address(synth) == address(0)) revert VaultZeroAddress();
+        if (_synthIdOf[synth] != 0) revert VaultSynthAlreadyListed(synth);
+        if (_synthTokens.length == MAX_SYNTHS) revert VaultTooManySynths();
+        _validate(params);
+
+        _synthTokens.push(synth);
+        // Safe cast: the length is at most MAX_SYNTHS = 255 after the check above.
+        uint8 synthId = uint8(_synthTokens.length);
+        _synthIdOf[synth] = synthId;
+        Synth storage s = _synths[synthId];
+        s.token = synth;
+        s.rateIndexWad = uint128(WAD);
+        // Safe cast: timestamps fit 32 bits until 2106.
+        s.lastAccrual = uint32(block.timestamp);
+        emit SynthListed(synth, synth.asset());
+        _storeParams(s, params);
+    }
+
+    /// @inheritdoc IVault
+    function setSynthParams(ISyntheticToken synth, SynthParams calldata params) external onlyOwner {
+        Synth storage s = _synths[_synthId(synth)];
+        _validate(params);
+        if (
+            s.mintingRatioWad == params.mintingRatioWad && s.liquidationRatioWad == params.liquidationRatioWad
+                && s.liquidationPenaltyWad == params.liquidationPenaltyWad
+                && s.stabilityFeeWad == params.stabilityFeeWad && s.debtCeiling == params.debtCeiling
+                && s.minDebt == params.minDebt
+        ) revert VaultAlreadySet();
+
+        // The fee accrued so far is owed at the old rate.
+        _accrueAndCollect(s);
+        _storeParams(s, params);
+    }
+
+    /// @inheritdoc IVault
+    function setFeeRecipient(address recipient) external onlyOwner {
+        if (recipient == address(0)) revert VaultZeroAddress();
+        if (recipient == feeRecipient) revert VaultAlreadySet();
+        // Fees accrued until now belong to the old recipient.
+        for (uint256 synthId = 1; synthId <= _synthTokens.length; ++synthId) {
+            _accrueAndCollect(_synths[synthId]);
+        }
+        feeRecipient = recipient;
+        emit FeeRecipientSet(recipient);
+    }
+
+    /// @inheritdoc IVault
+    function setLiquidationEngine(address engine) external onlyOwner {
+        if (engine == liquidationEngine) revert VaultAlreadySet();
+        liquidationEngine = engine;
+        emit LiquidationEngineSet(engine);
+    }
+
+    /* POSITIONS */
+
+    /// @inheritdoc IVault
+    function open(ISyntheticToken synth) external returns (uint256 positionId) {
+        uint8 synthId = _synthId(synth);
+        positionId = nextPositionId++;
+        _positions[positionId] = Position({
+            owner: msg.sender,
+            synthId: synthId,
+            hasAccount: false,
+            debtShares: 0,
+            spotAmount: 0,
+            accountId: 0
+        });
+        _positionsOf[msg.sender].add(positionId);
+        emit PositionOpened(positionId, msg.sender, synth);
+    }
+
+    /// @inheritdoc IVault
+    function lock(uint256 positionId, uint256 accountId) external nonReentrant {
+        Position storage p = _ownedPosition(positionId);
+        if (p.hasAccount) revert VaultAccountAlreadyLocked(positionId, p.accountId);
+
+        p.hasAccount = true;
+        p.accountId = accountId;
+        emit AccountLocked(positionId, accountId);
+
+        // Pulls only from the caller: the exchange reverts unless the caller owns the account
+        // and has approved the vault. `onERC721Received` accepts this transfer and no other.
+        IERC721(address(exchange)).safeTransferFrom(msg.sender, address(this), accountId);
+    }
+
+    /// @inheritdoc IVault
+    function unlock(uint256 positionId) external nonReentrant {
+        Position storage p = _ownedPosition(positionId);
+        if (!p.hasAccount) revert VaultNoAccount(positionId);
+        uint128 debtShares = p.debtShares;
+        if (debtShares != 0) {
+            Synth storage s = _synths[p.synthId];
+            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, false, 0));
+        }
+        _releaseAccount(positionId, p);
+    }
+
+    /// @inheritdoc IVault
+    function addSpot(uint256 positionId, uint256 amount) external nonReentrant {
+        Position storage p = _existingPosition(positionId);
+        if (amount == 0) revert VaultZeroAmount();
+
+        p.spotAmount = SafeCast.toUint128(p.spotAmount + amount);
+        emit SpotAdded(positionId, msg.sender, amount);
+
+        spotToken.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IVault
+    function removeSpot(uint256 positionId, uint256 amount, address to) external nonReentrant {
+        Position storage p = _ownedPosition(positionId);
+        if (amount == 0) revert VaultZeroAmount();
+        uint256 spotAmount = p.spotAmount;
+        if (amount > spotAmount) revert VaultInsufficientSpot(positionId, spotAmount, amount);
+        uint128 debtShares = p.debtShares;
+        if (debtShares != 0) {
+            Synth storage s = _synths[p.synthId];
+            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            _requireMintingRatio(
+                positionId, s, debt, _collateralUsd(p, spotAmount - amount, p.hasAccount, 0)
+            );
+        }
+
+        // Safe cast: amount <= spotAmount, which fits 128 bits.
+        p.spotAmount = uint128(spotAmount - amount);
+        emit SpotRemoved(positionId, to, amount);
+
+        spotToken.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IVault
+    function mint(uint256 positionId, uint256 amount) external nonReentrant {
+        Position storage p = _ownedPosition(positionId);
+        if (amount == 0) revert VaultZeroAmount();
+        Synth storage s = _synths[p.synthId];
+        uint256 index = _accrue(s);
+
+        // Shares round up: the debt recorded is never less than the synth minted.
+        uint256 shares = amount.divWadUp(index);
+        uint256 debtShares = p.debtShares + shares;
+        uint256 totalDebtShares = s.totalDebtShares + shares;
+        uint256 totalDebt = totalDebtShares.mulWadUp(index);
+        if (totalDebt > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, totalDebt, s.debtCeiling);
+        uint256 debt = debtShares.mulWadUp(index);
+        if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
+        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0));
+
+        // Safe casts: shares <= debt <= total debt <= ceiling < 2^96, since the index is >= 1.
+        p.debtShares = uint128(debtShares);
+        s.totalDebtShares = uint96(totalDebtShares);
+        emit Minted(positionId, msg.sender, amount, shares);
+
+        s.token.mint(msg.sender, amount);
+    }
+
+    /// @inheritdoc IVault
+    function burn(uint256 positionId, uint256 amount) external nonReentrant returns (uint256 burned) {
+        Position storage p = _existingPosition(positionId);
+        Synth storage s = _synths[p.synthId];
+        burned = _repay(positionId, p, s, _accrue(s), amount);
+        s.token.burn(msg.sender, burned);
+    }
+
+    /// @inheritdoc IVault
+    function trade(uint256 positionId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
+        external
+        nonReentrant
+        returns (uint256 fillPriceWad)
+    {
+        Position storage p = _ownedPosition(positionId);
+        if (!p.hasAccount) revert VaultNoAccount(positionId);
+        uint256 accountId = p.accountId;
+        (int256 sizeBefore,) = exchange.position(accountId, marketId);
+        int256 sizeAfter = sizeBefore + sizeDeltaWad;
+        // Only a move toward zero on the same side (never past it) takes risk off.
+        bool reduces = sizeBefore >= 0 ? (sizeAfter >= 0 && sizeAfter <= sizeBefore)
+            : (sizeAfter <= 0 && sizeAfter >= sizeBefore);
+
+        fillPriceWad = exchange.trade(accountId, marketId, sizeDeltaWad, priceLimitWad);
+        emit Traded(positionId, marketId, sizeDeltaWad, fillPriceWad);
+
+        // Checked after the fill: the equity left depends on the exchange's fee and price
+        // impact, which only the exchange can price. The whole trade reverts if it fails.
+        uint128 debtShares = p.debtShares;
+        if (!reduces && debtShares != 0) {
+            Synth storage s = _synths[p.synthId];
+            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, 0));
+        }
+    }
+
+    /// @inheritdoc IVault
+    function withdrawMargin(uint256 positionId, uint256 amount, address to) external nonReentrant {
+        Position storage p = _ownedPosition(positionId);
+        if (!p.hasAccount) revert VaultNoAccount(positionId);
+        if (amount == 0) revert VaultZeroAmount();
+        uint256 accountId = p.accountId;
+        uint128 debtShares = p.debtShares;
+        if (debtShares != 0) {
+            Synth storage s = _synths[p.synthId];
+            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            // The account's equity falls by exactly the margin withdrawn, valued at $1.
+            uint256 amountWad = amount.toWad(IERC20Metadata(address(exchange.marginToken())).decimals());
+            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
+        }
+
+        emit MarginWithdrawn(positionId, to, amount);
+        exchange.withdrawMargin(accountId, amount, to);
+    }
+
+    /// @inheritdoc IVault
+    function close(uint256 positionId) external nonReentrant {
+        Position storage p = _ownedPosition(positionId);
+        Synth storage s = _synths[p.synthId];
+        uint256 burned;
+        if (p.debtShares != 0) burned = _repay(positionId, p, s, _accrue(s), type(uint256).max);
+        uint256 spotAmount = p.spotAmount;
+        (bool hasAccount, uint256 accountId) = (p.hasAccount, p.accountId);
+
+        delete _positions[positionId];
+        _positionsOf[msg.sender].remove(positionId);
+        if (spotAmount != 0) emit SpotRemoved(positionId, msg.sender, spotAmount);
+        if (hasAccount) emit AccountUnlocked(positionId, accountId, msg.sender);
+        emit PositionClosed(positionId);
+
+        if (burned != 0) s.token.burn(msg.sender, burned);
+        if (spotAmount != 0) spotToken.safeTransfer(msg.sender, spotAmount);
+        if (hasAccount) IERC721(address(exchange)).safeTransferFrom(address(this), msg.sender, accountId);
+    }
+
+    /// @inheritdoc IVault
+    function accrue(ISyntheticToken synth) external nonReentrant returns (uint256 rateIndexWad, uint256 fees) {
+        Synth storage s = _synths[_synthId(synth)];
+        (rateIndexWad, fees) = _accrueAndCollect(s);
+    }
+
+    /// @notice Accepts an account token only while `lock` pulls it from the exchange.
+    function onERC721Received(address operator, address, uint256 tokenId, bytes calldata)
+        external
+        view
+        returns (bytes4)
+    {
+        if (msg.sender != address(exchange) || operator != address(this)) {
+            revert VaultUnexpectedTransfer(msg.sender, operator, tokenId);
+        }
+        return IERC721Receiver.onERC721Received.selector;
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IVault
+    function synths() external view returns (ISyntheticToken[] memory) {
+        return _synthTokens;
+    }
+
+    /// @inheritdoc IVault
+    function synthParams(ISyntheticToken synth) external view returns (SynthParams memory) {
+        Synth storage s = _synths[_synthId(synth)];
+        return SynthParams({
+            mintingRatioWad: s.mintingRatioWad,
+            liquidationRatioWad: s.liquidationRatioWad,
+            liquidationPenaltyWad: s.liquidationPenaltyWad,
+            stabilityFeeWad: s.stabilityFeeWad,
+            debtCeiling: s.debtCeiling,
+            minDebt: s.minDebt
+        });
+    }
+
+    /// @inheritdoc IVault
+    function synthDebt(ISyntheticToken synth)
+        external
+        view
+        returns (uint256 rateIndexWad, uint256 lastAccrual, uint256 totalDebtShares, uint256 totalDebt)
+    {
+        Synth storage s = _synths[_synthId(synth)];
+        rateIndexWad = s.rateIndexWad;
+        lastAccrual = s.lastAccrual;
+        totalDebtShares = s.totalDebtShares;
+        totalDebt = totalDebtShares.mulWadUp(_currentIndex(s));
+    }
+
+    /// @inheritdoc IVault
+    function uncollectedFees(ISyntheticToken synth) external view returns (uint256) {
+        Synth storage s = _synths[_synthId(synth)];
+        return _uncollected(s, _currentIndex(s));
+    }
+
+    /// @inheritdoc IVault
+    function position(uint256 positionId) external view returns (PositionView memory) {
+        Position storage p = _existingPosition(positionId);
+        Synth storage s = _synths[p.synthId];
+        return PositionView({
+            owner: p.owner,
+            synth: s.token,
+            hasAccount: p.hasAccount,
+            accountId: p.accountId,
+            spotAmount: p.spotAmount,
+            debtShares: p.debtShares,
+            debt: uint256(p.debtShares).mulWadUp(_currentIndex(s))
+        });
+    }
+
+    /// @inheritdoc IVault
+    function positionsOf(address owner_) external view returns (uint256[] memory) {
+        return _positionsOf[owner_].values();
+    }
+
+    /// @inheritdoc IVault
+    function health(uint256 positionId)
+        external
+        view
+        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad)
+    {
+        Position storage p = _existingPosition(positionId);
+        Synth storage s = _synths[p.synthId];
+        collateralUsdWad = _collateralUsd(p, p.spotAmount, p.hasAccount, 0);
+        uint256 debtShares = p.debtShares;
+        if (debtShares != 0) {
+            uint256 debt = debtShares.mulWadUp(_currentIndex(s));
+            debtUsdWad = debt.mulWadUp(oracle.priceWad(s.token.asset()));
+        }
+        crWad = _cr(collateralUsdWad, debtUsdWad);
+    }
+
+    /// @inheritdoc IVault
+    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory healths) {
+        healths = new Health[](positionIds.length);
+        // Each price is read once per call, on first need: BTC, then each synth's index and price.
+        uint256 btcPriceWad;
+        uint256 synthCount = _synthTokens.length;
+        uint256[] memory indexWad = new uint256[](synthCount + 1);
+        uint256[] memory synthPriceWad = new uint256[](synthCount + 1);
+
+        for (uint256 i; i < positionIds.length; ++i) {
+            Position storage p = _positions[positionIds[i]];
+            Health memory h = healths[i];
+            if (p.owner == address(0)) {
+                h.crWad = type(uint256).max;
+                continue;
+            }
+            uint256 spotAmount = p.spotAmount;
+            if (spotAmount != 0) {
+                if (btcPriceWad == 0) btcPriceWad = oracle.priceWad(spotAsset);
+                h.collateralUsdWad = _spotUsd(spotAmount, btcPriceWad);
+            }
+            if (p.hasAccount) h.collateralUsdWad += _equityUsd(p.accountId, 0);
+
+            uint256 debtShares = p.debtShares;
+            if (debtShares != 0) {
+                uint8 synthId = p.synthId;
+                if (indexWad[synthId] == 0) {
+                    Synth storage s = _synths[synthId];
+                    indexWad[synthId] = _currentIndex(s);
+                    synthPriceWad[synthId] = oracle.priceWad(s.token.asset());
+                }
+                h.debtUsdWad = debtShares.mulWadUp(indexWad[synthId]).mulWadUp(synthPriceWad[synthId]);
+            }
+            h.crWad = _cr(h.collateralUsdWad, h.debtUsdWad);
+        }
+    }
+
+    /* INTERNAL: DEBT */
+
+    /// @dev Grows `s`'s rate index to this block and returns it. The fee it adds is owed to
+    ///      the fee recipient and minted by `_accrueAndCollect`, outside the hot paths. No event here
+    ///      (mint and burn accrue on every call): `Minted` and `Burned` carry amount and shares,
+    ///      which give the index; `accrue` emits `FeeAccrued`.
+    function _accrue(Synth storage s) private returns (uint256 index) {
+        index = s.rateIndexWad;
+        uint256 elapsed = block.timestamp - s.lastAccrual;
+        if (elapsed == 0) return index;
+
+        index = _grow(index, s.stabilityFeeWad, elapsed, s.totalDebtShares);
+        // Safe casts: the index fits 128 bits (see `Synth`); timestamps fit 32 bits until 2106.
+        // One slot: the index and the accrual time are written together.
+        s.rateIndexWad = uint128(index);
+        s.lastAccrual = uint32(block.timestamp);
+    }
+
+    /// @dev Accrues `s` and mints to the fee recipient the fees not yet minted (`_uncollected`).
+    function _accrueAndCollect(Synth storage s) private returns (uint256 index, uint256 fees) {
+        index = _accrue(s);
+        ISyntheticToken token = s.token;
+        emit FeeAccrued(token, index);
+        fees = _uncollected(s, index);
+        if (fees == 0) return (index, 0);
+        address recipient = feeRecipient;
+        emit FeesCollected(token, recipient, fees);
+        token.mint(recipient, fees);
+    }
+
+    /// @dev The total debt at `index`, rounded down, less the synth's supply. Every mint and
+    ///      repayment rounds for the protocol, so the supply never exceeds that total while the
+    ///      vault alone mints the synth; should it ever (a future bad-debt write-off), it is 0.
+    function _uncollected(Synth storage s, uint256 index) private view returns (uint256) {
+        uint256 owed = uint256(s.totalDebtShares).mulWadDown(index);
+        uint256 supply = s.token.totalSupply();
+        return owed > supply ? owed - supply : 0;
+    }
+
+    /// @dev The rate index `s` would have if accrued now.
+    function _currentIndex(Synth storage s) private view returns (uint256) {
+        return _grow(s.rateIndexWad, s.stabilityFeeWad, block.timestamp - s.lastAccrual, s.totalDebtShares);
+    }
+
+    /// @dev index × (1 + fee × elapsed / year), rounded up: debt favours the protocol. Nothing
+    ///      grows while nobody owes the synth: there is no one to charge.
+    function _grow(uint256 index, uint256 stabilityFeeWad, uint256 elapsed, uint256 totalDebtShares)
+        private
+        pure
+        returns (uint256)
+    {
+        if (elapsed == 0 || stabilityFeeWad == 0 || totalDebtShares == 0) return index;
+        return index + Math.mulDiv(index, stabilityFeeWad * elapsed, WAD * SECONDS_PER_YEAR, Math.Rounding.Ceil);
+    }
+
+    /// @dev Removes up to `amount` synth units of position `positionId`'s debt at `index`; the
+    ///      caller burns `burned` from its caller. A partial repayment burns shares rounded
+    ///      down and must leave at least the minimum debt.
+    function _repay(uint256 positionId, Position storage p, Synth storage s, uint256 index, uint256 amount)
+        private
+        returns (uint256 burned)
+    {
+        uint256 shares;
+        uint256 debtShares = p.debtShares;
+        uint256 debt = debtShares.mulWadUp(index);
+        if (amount >= debt) {
+            (burned, shares) = (debt, debtShares);
+        } else {
+            (burned, shares) = (amount, amount.divWadDown(index));
+            uint256 debtLeft = (debtShares - shares).mulWadUp(index);
+            if (debtLeft < s.minDebt) revert VaultDebtBelowMin(positionId, debtLeft, s.minDebt);
+        }
+        if (burned == 0) revert VaultZeroAmount();
+
+        // Safe casts and subtractions: shares <= debtShares <= totalDebtShares < 2^96.
+        p.debtShares = uint128(debtShares - shares);
+        s.totalDebtShares -= uint96(shares);
+        emit Burned(positionId, msg.sender, burned, shares);
+    }
+
+    /* INTERNAL: VALUATION */
+
+    /// @dev Collateral in USD (WAD): `spotAmount` at the BTC price plus, `withAccount`, the
+    ///      locked account's equity less `equityCutWad`, floored at zero. Reads no price (and not
+    ///      the account id) for what is not counted.
+    function _collateralUsd(Position storage p, uint256 spotAmount, bool withAccount, uint256 equityCutWad)
+        private
+        view
+        returns (uint256 collateralUsdWad)
+    {
+        if (spotAmount != 0) collateralUsdWad = _spotUsd(spotAmount, oracle.priceWad(spotAsset));
+        if (withAccount) collateralUsdWad += _equityUsd(p.accountId, equityCutWad);
+    }
+
+    /// @dev Spot credited at the BTC price, rounded down.
+    function _spotUsd(uint256 spotAmount, uint256 btcPriceWad) private view returns (uint256) {
+        return spotAmount.toWad(_spotDecimals).mulWadDown(btcPriceWad);
+    }
+
+    /// @dev The account's equity less `cutWad`, floored at zero: a losing account is worth nothing
+    ///      to the position, never less.
+    function _equityUsd(uint256 accountId, uint256 cutWad) private view returns (uint256) {
+        int256 equityWad = exchange.equity(accountId);
+        // Safe cast: only a positive equity is cast.
+        if (equityWad <= 0) return 0;
+        uint256 equity = uint256(equityWad);
+        return equity > cutWad ? equity - cutWad : 0;
+    }
+
+    /// @dev Reverts unless `collateralUsdWad` covers `debt` of `s` at its minting ratio, at the
+    ///      synth's fresh price.
+    function _requireMintingRatio(uint256 positionId, Synth storage s, uint256 debt, uint256 collateralUsdWad)
+        private
+        view
+    {
+        uint256 crWad = _cr(collateralUsdWad, debt.mulWadUp(oracle.priceWad(s.token.asset())));
+        uint256 minCrWad = s.mintingRatioWad;
+        if (crWad < minCrWad) revert VaultUndercollateralized(positionId, crWad, minCrWad);
+    }
+
+    /// @dev collateral / debt, rounded down; max with no debt.
+    function _cr(uint256 collateralUsdWad, uint256 debtUsdWad) private pure returns (uint256) {
+        if (debtUsdWad == 0) return type(uint256).max;
+        return collateralUsdWad.divWadDown(debtUsdWad);
+    }
+
+    /* INTERNAL: BOOKKEEPING */
+
+    function _synthId(ISyntheticToken synth) private view returns (uint8 synthId) {
+        synthId = _synthIdOf[synth];
+        if (synthId == 0) revert VaultUnknownSynth(synth);
+    }
+
+    function _existingPosition(uint256 positionId) private view returns (Position storage p) {
+        p = _positions[positionId];
+        if (p.owner == address(0)) revert VaultUnknownPosition(positionId);
+    }
+
+    function _ownedPosition(uint256 positionId) private view returns (Position storage p) {
+        p = _existingPosition(positionId);
+        if (p.owner != msg.sender) revert VaultNotPositionOwner(positionId, msg.sender, p.owner);
+    }
+
+    /// @dev Hands the locked account back to the position's owner.
+    function _releaseAccount(uint256 positionId, Position storage p) private {
+        uint256 accountId = p.accountId;
+        address to = p.owner;
+        p.hasAccount = false;
+        p.accountId = 0;
+        emit AccountUnlocked(positionId, accountId, to);
+        IERC721(address(exchange)).safeTransferFrom(address(this), to, accountId);
+    }
+
+    function _validate(SynthParams calldata params) private pure {
+        uint256 penalty = params.liquidationPenaltyWad;
+        if (penalty > MAX_LIQUIDATION_PENALTY_WAD) {
+            revert VaultInvalidLiquidationPenalty(penalty, MAX_LIQUIDATION_PENALTY_WAD);
+        }
+        if (params.liquidationRatioWad < WAD + penalty) {
+            revert VaultInvalidLiquidationRatio(params.liquidationRatioWad, WAD + penalty);
+        }
+        if (params.mintingRatioWad <= params.liquidationRatioWad || params.mintingRatioWad > MAX_MINTING_RATIO_WAD) {
+            revert VaultInvalidMintingRatio(params.mintingRatioWad, params.liquidationRatioWad, MAX_MINTING_RATIO_WAD);
+        }
+        if (params.stabilityFeeWad > MAX_STABILITY_FEE_WAD) {
+            revert VaultInvalidStabilityFee(params.stabilityFeeWad, MAX_STABILITY_FEE_WAD);
+        }
+        if (
+            params.debtCeiling > MAX_DEBT || params.minDebt > MAX_DEBT
+                || (params.debtCeiling != 0 && params.minDebt > params.debtCeiling)
+        ) revert VaultInvalidDebtLimits(params.minDebt, params.debtCeiling, MAX_DEBT);
+    }
+
+    function _storeParams(Synth storage s, SynthParams calldata params) private {
+        // Safe casts: `_validate` bounds the ratios and fee by 10 WAD < 2^64, the debts by 2^96.
+        s.mintingRatioWad = uint64(params.mintingRatioWad);
+        s.liquidationRatioWad = uint64(params.liquidationRatioWad);
+        s.liquidationPenaltyWad = uint64(params.liquidationPenaltyWad);
+        s.stabilityFeeWad = uint64(params.stabilityFeeWad);
+        s.debtCeiling = uint96(params.debtCeiling);
+        s.minDebt = uint96(params.minDebt);
+        emit SynthParamsSet(
+            s.token,
+            params.mintingRatioWad,
+            params.liquidationRatioWad,
+            params.liquidationPenaltyWad,
+            params.stabilityFeeWad,
+            params.debtCeiling,
+            params.minDebt
+        );
+    }
+}

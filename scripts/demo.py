@@ -1,0 +1,36 @@
+"""The Synthvault story on a fresh local chain: `make demo` (or `ape run demo`).
+
+Deploys the system from config/local.yaml, then tells the story chapter by chapter
+(synthvault/story.py): prices, the futures venue and its pool, a trade.
+"""
+
+import click
+from ape import accounts, chain, project
+from ape.cli import ConnectedProviderCommand
+from ape.logging import logger
+
+from synthvault.cli import is_local
+from synthvault.config import DEFAULT_CONFIG
+from synthvault.report import console, table
+from synthvault.story import Story
+from synthvault.system import deploy_and_record
+
+ROLES = ("owner", "trader", "trader2", "keeper", "lp")
+
+
+@click.command(cls=ConnectedProviderCommand)
+def cli(network):
+    """Deploy the system to a local chain and tell the story."""
+    if not is_local(network):
+        raise click.UsageError("the demo mints test tokens and moves mock prices: run it on a local chain")
+    logger.set_level("WARNING")  # the story, not every transaction
+    roles = dict(zip(ROLES, accounts.test_accounts))
+    system, manifest = deploy_and_record(project, chain, network, roles["owner"], DEFAULT_CONFIG)
+    console.rule("[bold]Synthvault on a local chain")
+    console.print(f"chain id {chain.chain_id}, deployer {roles['owner'].address}, manifest {manifest}")
+    console.print(table("Contracts", ["name", "address"], [(n, c.address) for n, c in system.contracts.items()]))
+
+    story = Story(system, roles)
+    story.prices()
+    story.venue()
+    story.trade()

@@ -1,0 +1,50 @@
+"""Gas benchmark: measures every user operation on a fresh local chain and writes `docs/gas.md`.
+
+    ape run gas                     # measure and write docs/gas.md
+    ape run gas --check             # ... and fail if an operation grew >5% over the baseline
+    ape run gas --update-baseline   # ... and make these figures the new baseline
+"""
+
+import sys
+
+import click
+from ape import accounts, chain, project
+from ape.cli import ConnectedProviderCommand
+from ape.logging import logger
+
+import synthvault.benches  # noqa: F401  (registers the benches)
+from synthvault.config import load_config
+from synthvault.gas import (
+    BASELINE, GAS_DOC, BenchContext, load_baseline, regressions, render_markdown, run_benches, save_baseline,
+)
+from synthvault.report import console, table
+from synthvault.system import deploy_system
+
+ROLES = ("owner", "trader", "trader2", "keeper", "lp")
+
+
+@click.command(cls=ConnectedProviderCommand)
+@click.option("--check", is_flag=True, help="Fail if an operation grew more than 5% over the baseline.")
+@click.option("--update-baseline", is_flag=True, help="Record these figures as the new baseline.")
+def cli(check, update_baseline):
+    """Measure the gas of every user operation."""
+    logger.set_level("WARNING")
+    config = load_config()
+    roles = dict(zip(ROLES, accounts.test_accounts))
+    system = deploy_system(project, roles["owner"], config)
+    rows = run_benches(BenchContext(project, chain, system, config, roles))
+
+    if update_baseline:
+        save_baseline(rows)
+    baseline = load_baseline()
+    GAS_DOC.write_text(render_markdown(rows, baseline))
+    console.print(table("Gas per operation", ["operation", "gas", "baseline"],
+                        [(r.operation, f"{r.gas:,}", f"{baseline.get(r.operation, 0):,}") for r in rows]))
+    console.print(f"written to {GAS_DOC.relative_to(GAS_DOC.parent.parent)}")
+
+    problems = regressions({r.operation: r.gas for r in rows}, baseline)
+    if check and problems:
+        console.print(f"[red]Gas grew past the baseline ({BASELINE.name}); if intended, run `make bench-update`:")
+        for line in problems:
+            console.print(f"  {line}")
+        sys.exit(1)

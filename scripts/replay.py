@@ -1,0 +1,58 @@
+"""Replays a price series from CSV onto the deployed mock feeds, moving chain time to match.
+
+    ape run replay --network ethereum:local:foundry                     # BTC, March 2020, on `make node`
+    ape run replay --csv prices.csv --asset ETH --speedup 3600          # any CSV: time + price columns
+    ape run replay --ohlc --start 2020-02-01 --end 2020-04-30           # walk monthly OHLC bars
+
+Without --csv it walks the monthly BTC-USD bars shipped by the `backtesting` package (see
+synthvault/prices.py). By default the series' relative moves are applied to the feed's current
+price (March 2020's crash on today's BTC); --absolute replays its own prices. Each move larger
+than --max-step-bps is split into several rounds, as a real feed publishes at its deviation
+threshold, so the circuit breaker sees what a live feed would show.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+import click
+from ape import chain, project
+from ape.cli import ConnectedProviderCommand
+from ape.logging import logger
+from rich.progress import Progress
+
+from synthvault.cli import account_option, signer
+from synthvault.manifest import load_manifest
+from synthvault.prices import PricePoint, btc_monthly_csv, cap_steps, parse_time, read_series, rebase, walk_ohlc
+from synthvault.replay import replay
+from synthvault.system import attach_system
+
+
+@click.command(cls=ConnectedProviderCommand)
+@account_option
+@click.option("--csv", "csv_path", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--asset", default="BTC", show_default=True, help="Ticker of the feed to move.")
+@click.option("--ohlc", is_flag=True, help="Walk Open/High/Low/Close bars instead of one price per row.")
+@click.option("--start", default="2020-02-01", show_default=True, help="First time to replay (ISO date or unix).")
+@click.option("--end", default="2020-04-30", show_default=True, help="Last time to replay (ISO date or unix).")
+@click.option("--speedup", default=3600.0, show_default=True, help="Series seconds per chain second.")
+@click.option("--absolute", is_flag=True, help="Replay the series' own prices, not its moves from today's price.")
+@click.option("--max-step-bps", default=1000, show_default=True, help="Largest move per round; 0: no split.")
+def cli(network, account_alias, csv_path: Optional[Path], asset, ohlc, start, end, speedup, absolute, max_step_bps):
+    """Replay a price series onto a mock feed."""
+    logger.set_level("WARNING")
+    system = attach_system(project, load_manifest(network.name)["contracts"])
+    path = csv_path or btc_monthly_csv()
+    window = (parse_time(start), parse_time(end))
+    points = walk_ohlc(path, *window) if (ohlc or csv_path is None) else read_series(path, *window)
+    feed = system.feeds[asset]
+    current = Decimal(feed.latestAnswer()) / Decimal(10) ** feed.decimals()
+    # From today's price: either the series' moves applied to it, or a walk to the series' start.
+    points = [PricePoint(points[0].timestamp, current), *points] if absolute else rebase(points, current)
+    points = cap_steps(points, max_step_bps)
+    others = [f for name, f in system.feeds.items() if name != asset]
+    with Progress() as progress:
+        task = progress.add_task(f"{asset} from {path.name}", total=len(points))
+        replay(chain, feed, points, signer(network, account_alias), others, speedup,
+               on_step=lambda i, p: progress.update(task, advance=1, description=f"{asset} ${p.price:,.2f}"))
+    click.echo(f"{len(points)} rounds; {asset} now {points[-1].price}")

@@ -1,0 +1,23 @@
+"""Readable output for people: rich tables of what was deployed and what it says."""
+
+from typing import Any, Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+# Wide enough for addresses and prices when the output is a file or a CI log, not a terminal.
+console = Console(width=None if Console().is_terminal else 132)
+
+
+def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
+    """A table whose numeric columns (all but the first) are right-aligned."""
+    out = Table(title=title, title_justify="left")
+    for i, name in enumerate(columns):
+        out.add_column(name, justify="left" if i == 0 else "right")
+    for row in rows:
+        out.add_row(*(str(cell) for cell in row))
+    return out
+
+
+def usd(value: Any, places: int = 2) -> str:
+    return f"${value:,.{places}f}"

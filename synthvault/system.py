@@ -1,0 +1,62 @@
+"""The whole system: deploy every layer from a config, and find it again from a manifest."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from synthvault.config import load_config
+from synthvault.deploy import deploy_exchange, deploy_oracle
+from synthvault.manifest import write_manifest
+
+
+@dataclass
+class System:
+    """Every deployed contract, by role. Layers not yet deployed are absent from `contracts`."""
+
+    contracts: dict[str, Any] = field(default_factory=dict)
+    feeds: dict[str, Any] = field(default_factory=dict)
+    markets: dict[str, int] = field(default_factory=dict)
+
+    def addresses(self) -> dict[str, Any]:
+        """Addresses by name, for the manifest: `{"oracle": "0x..", "feeds": {"BTC": "0x.."},
+        "markets": {"BTC-PERP": 1}}` (market ids, not addresses, under `markets`)."""
+        out: dict[str, Any] = {name: str(c.address) for name, c in self.contracts.items()}
+        out["feeds"] = {name: str(c.address) for name, c in self.feeds.items()}
+        out["markets"] = dict(self.markets)
+        return out
+
+
+def deploy_system(project: Any, deployer: Any, config: dict[str, Any]) -> System:
+    """Deploys and wires every layer in dependency order, owned by `deployer`."""
+    oracle = deploy_oracle(project, deployer, config["oracle"]["feeds"])
+    venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
+    contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
+                 "wbtc": venue.wbtc}
+    return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets)
+
+
+def attach_system(project: Any, addresses: dict[str, Any]) -> System:
+    """The deployed system at the manifest's addresses."""
+    kinds = {"oracle": project.OracleHub, "exchange": project.FuturesExchange, "pool": project.LiquidityPool,
+             "usdc": project.TestToken, "wbtc": project.TestToken}
+    contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
+    feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
+    return System(contracts=contracts, feeds=feeds, markets=dict(addresses.get("markets", {})))
+
+
+def deploy_and_record(
+    project: Any, chain: Any, network: Any, deployer: Any, config_path: Path, force: bool = False
+) -> tuple[System, Path]:
+    """Deploys the whole system from `config_path` and writes `deployments/<network>.json`
+    (refusing to overwrite a live network's manifest unless `force`)."""
+    config = load_config(config_path)
+    system = deploy_system(project, deployer, config)
+    manifest = {
+        "network": network.choice,
+        "chain_id": chain.chain_id,
+        "block": chain.blocks.height,
+        "deployer": str(deployer.address),
+        "contracts": system.addresses(),
+        "config": config,
+    }
+    return system, write_manifest(network.name, manifest, force=force)

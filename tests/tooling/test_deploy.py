@@ -1,0 +1,64 @@
+"""The deployment tooling: the system it deploys, the manifest it writes, the console it feeds."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from synthvault.console import console_namespace
+from synthvault.manifest import ManifestExistsError, load_manifest, write_manifest
+from synthvault.system import attach_system, deploy_system
+from synthvault.units import asset_id, wad
+
+
+@pytest.fixture(scope="session")
+def system(project, owner, config):
+    return deploy_system(project, owner, config)
+
+
+def test_deploy_system__every_configured_feed__registered_at_its_price(system, config):
+    oracle = system.contracts["oracle"]
+    for name, cfg in config["oracle"]["feeds"].items():
+        feed = system.feeds[name]
+        assert oracle.feeds(asset_id(name)) == (feed.address, cfg["heartbeat_s"], 8, cfg["max_deviation_bps"], 0)
+        assert oracle.priceWad(asset_id(name)) == wad(cfg["price"])
+
+
+def test_attach_system__manifest_addresses__same_contracts(project, system):
+    attached = attach_system(project, system.addresses())
+    assert attached.addresses() == system.addresses()
+    assert attached.contracts["oracle"].priceWad(asset_id("ETH")) == wad(3000)
+    assert attached.markets == {"BTC-PERP": 1, "ETH-PERP": 2, "IDX-PERP": 3, "BTC-DATED": 4}
+    assert attached.contracts["exchange"].markPrice(attached.markets["BTC-PERP"]) == wad(60000)
+    assert attached.contracts["pool"].asset() == attached.contracts["usdc"].address
+
+
+def test_write_manifest__local_network__overwritten(tmp_path):
+    write_manifest("local", {"block": 1}, folder=tmp_path)
+    path = write_manifest("local", {"block": 2}, folder=tmp_path)
+    assert json.loads(path.read_text()) == {"block": 2}
+    assert load_manifest("local", folder=tmp_path) == {"block": 2}
+
+
+def test_write_manifest__live_network_exists__refused_without_force(tmp_path):
+    write_manifest("mainnet", {"block": 1}, folder=tmp_path)
+    with pytest.raises(ManifestExistsError):
+        write_manifest("mainnet", {"block": 2}, folder=tmp_path)
+    assert load_manifest("mainnet", folder=tmp_path) == {"block": 1}
+    write_manifest("mainnet", {"block": 2}, force=True, folder=tmp_path)
+    assert load_manifest("mainnet", folder=tmp_path) == {"block": 2}
+
+
+def test_load_manifest__missing__says_how_to_deploy(tmp_path):
+    with pytest.raises(FileNotFoundError, match="ape run deploy"):
+        load_manifest("sepolia", folder=tmp_path)
+
+
+def test_console_namespace__helpers__read_and_move_prices(project, system, owner):
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
+    assert namespace["oracle"].address == system.contracts["oracle"].address
+    assert set(namespace["feeds"]) == set(system.feeds)
+    assert namespace["price"]("BTC") == 60000
+    namespace["set_price"]("BTC", "42000.5")
+    assert namespace["price"]("BTC") == Decimal("42000.5")
+    assert system.contracts["oracle"].priceWad(asset_id("BTC")) == wad("42000.5")

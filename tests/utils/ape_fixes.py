@@ -1,0 +1,37 @@
+"""Workarounds for eth-ape 0.8.51 bugs that would make tests pass or fail for the wrong reason."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+
+@contextmanager
+def calls_raise_while_tracing(provider: Any) -> Iterator[None]:
+    """Makes a reverting call raise under `--gas` and `--coverage` as it does without them.
+
+    With gas or coverage tracking on, Ape's `Web3Provider.send_call` answers a call from its
+    `debug_traceCall` trace and never checks whether the call failed: a view that reverts
+    returns its revert data as if it were the result (`priceWad` of an unknown asset returns
+    `0xd90258f4…` decoded as a uint256). So each traced call is first made the way `send_call`
+    makes it when nothing is tracked (`_prepare_call`, then `_eth_call`), which raises on a
+    revert with the usual error; the traced call then feeds the gas table.
+    """
+    provider_class = type(provider)
+    send_call = provider_class.send_call
+
+    def checked_send_call(self: Any, txn: Any, block_id: Any = None, state: Any = None, **kwargs: Any) -> Any:
+        if not kwargs.get("skip_trace"):
+            call_kwargs = {k: v for k, v in kwargs.items() if k not in ("skip_trace", "show_gas_report", "show_trace")}
+            if block_id is not None:
+                call_kwargs["block_identifier"] = block_id
+            if state is not None:
+                call_kwargs["state_override"] = state
+            raise_on_revert = kwargs.get("raise_on_revert", txn.raise_on_revert)
+            self._eth_call(self._prepare_call(txn, **call_kwargs), raise_on_revert=raise_on_revert)
+        return send_call(self, txn, block_id, state, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(provider_class, "send_call", checked_send_call)
+        yield

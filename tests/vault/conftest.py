@@ -1,0 +1,109 @@
+"""Factories for the vault's tests: funded traders, positions built in one call, and a snapshot
+of everything a failed call must leave as it was."""
+
+from typing import Any, Callable
+
+import pytest
+from ape.exceptions import ContractLogicError
+
+from synthvault.units import scaled, wad
+from tests.utils.constants import MAX_UINT, PARAM_NAMES
+
+
+@pytest.fixture(scope="session")
+def fund_wbtc(wbtc, vault) -> Callable[..., int]:
+    """Mints `amount_btc` spot BTC to `account` and approves the vault for it; returns the
+    amount in the token's decimals."""
+
+    def fund(account: Any, amount_btc: Any) -> int:
+        amount = scaled(amount_btc, wbtc.decimals())
+        wbtc.mint(account, amount, sender=account)
+        wbtc.approve(vault, wbtc.allowance(account, vault) + amount, sender=account)
+        return amount
+
+    return fund
+
+
+@pytest.fixture(scope="session")
+def open_position(vault, synths, trader, fund_wbtc) -> Callable[..., int]:
+    """Opens a position of `owner` owing `synth`, adds `spot_btc` spot BTC and mints `mint`
+    whole synth units; returns its id."""
+
+    def open_(synth: str = "sXAU", spot_btc: Any = 0, mint: Any = 0, owner: Any = None) -> int:
+        owner = owner or trader
+        tx = vault.open(synths[synth], sender=owner)
+        position_id = tx.events.filter(vault.PositionOpened)[0].positionId
+        if spot_btc:
+            vault.addSpot(position_id, fund_wbtc(owner, spot_btc), sender=owner)
+        if mint:
+            vault.mint(position_id, wad(mint), sender=owner)
+        return position_id
+
+    return open_
+
+
+@pytest.fixture(scope="session")
+def vault_state(vault, synths, wbtc, trader, trader2, owner) -> Callable[[int], tuple]:
+    """Everything a vault call can change around position `position_id`: the position, its
+    synth's debt book and supply (every synth's, if the position does not exist), and the
+    roles' and the vault's synth and spot balances."""
+
+    def state(position_id: int) -> tuple:
+        # Stored state only: the debt views grow with the clock, which a revert does not stop.
+        try:
+            position = tuple(vault.position(position_id))[:-1]
+            tokens = [token for token in synths.values() if token.address == position[1]]
+        except ContractLogicError:  # unknown or closed
+            position, tokens = (), list(synths.values())
+        books = tuple((tuple(vault.synthDebt(token))[:3], token.totalSupply()) for token in tokens)
+        balances = tuple(
+            (wbtc.balanceOf(who), tuple(token.balanceOf(who) for token in tokens))
+            for who in (trader, trader2, owner, vault)
+        )
+        return position, books, balances
+
+    return state
+
+
+@pytest.fixture(scope="session")
+def set_params(vault, synths, owner) -> Callable[..., Any]:
+    """Changes some of a synth's parameters by their `IVault.SynthParams` names, e.g.
+    `set_params("sXAU", stabilityFeeWad=0)`; returns the receipt."""
+
+    def set_(symbol: str, **changes: int) -> Any:
+        params = dict(zip(PARAM_NAMES, vault.synthParams(synths[symbol]))) | changes
+        return vault.setSynthParams(synths[symbol], tuple(params.values()), sender=owner)
+
+    return set_
+
+
+@pytest.fixture
+def no_fee(set_params):
+    """No stability fee on the synths these tests use, so amounts stay whole across blocks.
+    Set before any debt exists, the rate index stays exactly 1."""
+    for symbol in ("sXAU", "sUSD"):
+        set_params(symbol, stabilityFeeWad=0)
+
+
+@pytest.fixture(scope="session")
+def futures_position(vault, exchange, markets, open_account, open_position, trader) -> Callable[..., tuple[int, int]]:
+    """Opens a margin account of `owner` with `margin` whole USDC, trades `btc_size` BTC
+    perpetual on it (negative: short) at any price, locks it into a new position owing `synth`
+    with `spot_btc` spot BTC beside it, and mints `mint` whole synth units; returns the
+    position and account ids."""
+
+    def build(synth: str, margin: Any = 10_000, btc_size: Any = 0, spot_btc: Any = 0, mint: Any = 0,
+              owner: Any = None) -> tuple[int, int]:
+        owner = owner or trader
+        account_id = open_account(owner, margin)
+        if btc_size:
+            size = wad(btc_size)
+            exchange.trade(account_id, markets["BTC-PERP"], size, MAX_UINT if size > 0 else 0, sender=owner)
+        position_id = open_position(synth, spot_btc=spot_btc, owner=owner)
+        exchange.approve(vault, account_id, sender=owner)
+        vault.lock(position_id, account_id, sender=owner)
+        if mint:
+            vault.mint(position_id, wad(mint), sender=owner)
+        return position_id, account_id
+
+    return build

@@ -1,0 +1,164 @@
+"""The stability fee: a per-synth rate index, simple interest between accruals (2% a year at
+launch); the fee accrued is minted in the synth to the fee recipient by `accrue`, so that the
+synth's supply plus the fees not yet minted is the total debt."""
+
+import pytest
+
+from synthvault.units import wad
+from tests.utils.chain import set_price
+from tests.utils.constants import YEAR
+from tests.utils.events import logs
+from tests.utils.wadmath import div_wad_down, div_wad_up, grow, mul_wad_down, mul_wad_up
+
+
+def at(chain, timestamp: int) -> None:
+    """The next transaction is mined at `timestamp`."""
+    chain.pending_timestamp = timestamp
+
+
+@pytest.fixture
+def loan(vault, trader, open_position):
+    """A position of 1 BTC owing 1,000 sUSD, minted at index 1; its id and the mint's time."""
+    position_id = open_position("sUSD", spot_btc=1)
+    return position_id, vault.mint(position_id, wad(1000), sender=trader).timestamp
+
+
+def refresh_prices(feeds, owner) -> None:
+    for ticker, price in (("BTC", 60_000), ("XAU", 2_400), ("USD", 1)):
+        set_price(feeds[ticker], price, owner)
+
+
+def test_accrue__a_year_untouched__debt_grows_by_the_yearly_fee(vault, synths, chain, owner, trader, loan):
+    susd = synths["sUSD"]
+    position_id, start = loan
+    at(chain, start + YEAR)
+
+    tx = vault.accrue(susd, sender=trader)  # no price needed, a year after the last round
+
+    assert vault.synthDebt(susd) == (wad("1.02"), start + YEAR, wad(1000), wad(1020))
+    assert vault.position(position_id).debt == wad(1020)
+    assert susd.balanceOf(owner) == wad(20)
+    assert susd.totalSupply() == wad(1020)
+    assert vault.uncollectedFees(susd) == 0
+    assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": wad("1.02")}]
+    assert logs(tx, vault.FeesCollected) == [{"synth": susd.address, "recipient": owner.address, "amount": wad(20)}]
+
+
+def test_mint__a_year_later__accrues_without_minting_the_fee(vault, synths, chain, owner, feeds, trader,
+                                                             loan):
+    susd = synths["sUSD"]
+    position_id, start = loan
+    at(chain, start + YEAR - 10)
+    refresh_prices(feeds, owner)
+    at(chain, start + YEAR)
+
+    tx = vault.mint(position_id, wad(100), sender=trader)
+
+    shares = wad(1000) + div_wad_up(wad(100), wad("1.02"))
+    assert vault.position(position_id).debt == mul_wad_up(shares, wad("1.02")) == wad(1120) + 1  # rounded up
+    assert logs(tx, vault.FeeAccrued) == []  # silent: Minted's amount / shares is the index
+    assert vault.synthDebt(susd).rateIndexWad == wad("1.02")
+    assert susd.totalSupply() == wad(1100)
+    assert vault.uncollectedFees(susd) == mul_wad_down(shares, wad("1.02")) - wad(1100) == wad(20)
+    vault.accrue(susd, sender=trader)
+    assert susd.balanceOf(owner) == wad(20)
+
+
+def test_accrue__every_half_year__compounds_at_each_touch(vault, synths, chain, owner, trader, loan):
+    susd = synths["sUSD"]
+    position_id, start = loan
+
+    at(chain, start + YEAR // 2)
+    vault.accrue(susd, sender=trader)
+    at(chain, start + YEAR)
+    vault.accrue(susd, sender=trader)
+
+    assert vault.synthDebt(susd).rateIndexWad == wad("1.0201")
+    assert vault.position(position_id).debt == wad("1020.1")
+    assert susd.balanceOf(owner) == wad("20.1")
+    assert susd.totalSupply() == wad("1020.1")
+
+
+def test_accrue__a_year_later__health_shows_the_grown_debt(vault, chain, owner, feeds, trader, open_position):
+    position_id = open_position("sXAU", spot_btc=1)
+    start = vault.mint(position_id, wad(10), sender=trader).timestamp
+    at(chain, start + YEAR - 10)
+    refresh_prices(feeds, owner)
+    chain.mine(timestamp=start + YEAR)  # views read the latest block's time
+
+    assert vault.position(position_id).debt == wad("10.2")
+    assert vault.health(position_id) == (wad(60_000), wad(24_480), div_wad_down(wad(60_000), wad(24_480)))
+
+
+def test_accrue__no_debt__index_stands_still(vault, synths, chain, trader):
+    start = chain.pending_timestamp
+    at(chain, start + YEAR)
+
+    tx = vault.accrue(synths["sETH"], sender=trader)
+
+    assert vault.synthDebt(synths["sETH"]) == (wad(1), start + YEAR, 0, 0)
+    assert logs(tx, vault.FeesCollected) == []
+    assert synths["sETH"].totalSupply() == 0
+
+
+def test_set_synth_params__new_fee__accrues_the_old_one_first(vault, synths, chain, owner, trader, loan,
+                                                             set_params):
+    susd = synths["sUSD"]
+    position_id, start = loan
+
+    at(chain, start + YEAR // 2)
+    tx = set_params("sUSD", stabilityFeeWad=wad("0.04"))
+    assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": wad("1.01")}]
+    assert logs(tx, vault.FeesCollected) == [{"synth": susd.address, "recipient": owner.address, "amount": wad(10)}]
+    at(chain, start + YEAR)
+    vault.accrue(susd, sender=trader)
+
+    assert vault.synthDebt(susd).rateIndexWad == wad("1.0302")
+    assert vault.position(position_id).debt == wad("1030.2")
+    assert susd.totalSupply() == wad("1030.2")
+
+
+def test_set_fee_recipient__fees_so_far__go_to_the_old_one(vault, synths, chain, owner, keeper, trader,
+                                                          loan):
+    susd = synths["sUSD"]
+    position_id, start = loan
+    at(chain, start + YEAR // 2)
+    vault.setFeeRecipient(keeper, sender=owner)
+
+    at(chain, start + YEAR)
+    vault.accrue(susd, sender=trader)
+
+    assert susd.balanceOf(owner) == wad(10)
+    assert susd.balanceOf(keeper) == wad("10.1")
+
+
+def test_supply__positions_touched_at_odd_times__never_exceeds_the_debts(vault, synths, chain, owner, feeds,
+                                                                         trader, trader2, open_position):
+    # Odd amounts at odd times: the index follows the model to the wei, and every rounding goes
+    # the protocol's way, so the supply never exceeds the debts and trails them by a few wei.
+    sxau = synths["sXAU"]
+    first = open_position("sXAU", spot_btc="1.3")
+    second = open_position("sXAU", spot_btc=2, owner=trader2)
+    index, last = wad(1), vault.mint(first, wad("7.123456789123456789"), sender=trader).timestamp
+    touches = [lambda: vault.mint(second, wad("3.333333333333333333"), sender=trader2)]
+    for step in range(3):
+        touches.append(lambda: vault.mint(first, wad("0.010000000000000007"), sender=trader))
+        touches.append(lambda step=step: vault.burn(second, wad("0.2") + step, sender=trader2))
+    for seconds, touch in zip((12_345, 86_399, 3_333_333, 7, 1_000_001, 59, 31_536_000), touches):
+        at(chain, last + seconds)
+        refresh_prices(feeds, owner)
+        now = touch().timestamp
+        index, last = grow(index, wad("0.02"), now - last), now
+
+    rate_index, _, total_shares, total_debt = vault.synthDebt(sxau)
+    assert rate_index == index
+    debts = [mul_wad_up(vault.position(p).debtShares, index) for p in (first, second)]
+    assert [vault.position(p).debt for p in (first, second)] == debts
+    assert sxau.totalSupply() + vault.uncollectedFees(sxau) == mul_wad_down(total_shares, index)
+    assert mul_wad_down(total_shares, index) <= total_debt <= sum(debts)
+    vault.accrue(sxau, sender=trader)
+    assert sxau.totalSupply() == mul_wad_down(total_shares, grow(index, wad("0.02"), chain.blocks.head.timestamp - last))
+    # At most: 2 wei per mint (shares and debt round up), 1 per burn (shares round down), 1 per
+    # fee accrual (the fee rounds down), 1 per position (its debt rounds up).
+    mints, burns, accruals, positions = 4, 3, 7, 2
+    assert sum(debts) - mul_wad_down(total_shares, index) <= 2 * mints + burns + accruals + positions

@@ -1,0 +1,88 @@
+"""The three ways to lock BTC futures: long BTC minting sXAU, short BTC minting sETH, and
+delta-neutral (spot BTC beside a short perpetual of the same size) minting sUSD. The CR moves
+with every price; the delta-neutral collateral does not move with BTC at all, only with funding.
+(BTC $60,000, XAU $2,400, ETH $3,000; BTC-PERP: 5 bps taker fee, size impact.)"""
+
+from synthvault.units import wad
+from tests.utils.chain import advance, set_price
+from tests.utils.exchange import fee, fill_price, params_of, pnl
+from tests.utils.wadmath import cr, mul_wad_up
+
+MARGIN = wad(10_000)
+
+
+def equity_after_opening(exchange, market_id: int, size: int, mark: int, price: int) -> int:
+    """The equity of a fresh 10,000 USDC account that traded `size` at `mark`, valued at `price`."""
+    params = params_of(exchange, market_id)
+    fill = fill_price(mark, size, params.impactWad)
+    return MARGIN - fee(size, fill, params.takerFeeWad) + pnl(size, fill, price)
+
+
+def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, exchange, markets, synths, owner, feeds,
+                                                                  trader, futures_position, no_fee):
+    btc = markets["BTC-PERP"]
+    position_id, account_id = futures_position("sXAU", btc_size=1, mint=2)
+    assert exchange.ownerOf(account_id) == vault.address
+    assert synths["sXAU"].balanceOf(trader) == wad(2)
+
+    for btc_usd, xau_usd in ((60_000, 2_400), (63_000, 2_400), (63_000, 2_520), (57_000, 2_520), (61_000, 2_300)):
+        set_price(feeds["BTC"], btc_usd, owner)
+        set_price(feeds["XAU"], xau_usd, owner)
+        equity = equity_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
+        assert exchange.equity(account_id) == equity
+        debt_usd = mul_wad_up(wad(2), wad(xau_usd))
+        assert vault.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
+
+    vault.close(position_id, sender=trader)
+    assert exchange.ownerOf(account_id) == trader.address
+    assert synths["sXAU"].totalSupply() == 0
+
+
+def test_flow__short_btc_minting_seth__cr_rises_as_btc_falls(vault, exchange, markets, owner, feeds, trader,
+                                                            futures_position, set_params):
+    set_params("sETH", stabilityFeeWad=0)
+    btc = markets["BTC-PERP"]
+    position_id, account_id = futures_position("sETH", btc_size=-1, mint=1)
+
+    crs = []
+    for btc_usd, eth_usd in ((60_000, 3_000), (54_000, 3_000), (54_000, 3_300), (58_000, 2_900)):
+        set_price(feeds["BTC"], btc_usd, owner)
+        set_price(feeds["ETH"], eth_usd, owner)
+        equity = equity_after_opening(exchange, btc, -wad(1), wad(60_000), wad(btc_usd))
+        debt_usd = wad(eth_usd)
+        assert vault.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
+        crs.append(cr(equity, debt_usd))
+    assert crs[1] > crs[0]  # BTC down 10%: the short gained $6,000
+
+
+def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault, exchange, markets, owner, feeds,
+                                                                         trader, futures_position, no_fee):
+    btc = markets["BTC-PERP"]
+    position_id, account_id = futures_position("sUSD", btc_size=-1, spot_btc=1, mint=30_000)
+    params = params_of(exchange, btc)
+    entry = fill_price(wad(60_000), -wad(1), params.impactWad)
+    # Spot + margin − fee + (entry − price): the price cancels out.
+    flat = MARGIN - fee(-wad(1), entry, params.takerFeeWad) + entry
+
+    for btc_usd in (60_000, 54_000, 66_000, 51_000, 60_500):
+        set_price(feeds["BTC"], btc_usd, owner)
+        assert vault.health(position_id) == (flat, wad(30_000), cr(flat, wad(30_000)))
+
+    # Funding is what moves it: shorts pay while the rate is negative.
+    exchange.setFundingRate(btc, -wad(1) // (365 * 86_400), sender=owner)
+    advance(vault.chain_manager, 3 * 86_400)
+    set_price(feeds["BTC"], 60_500, owner)
+    set_price(feeds["USD"], 1, owner)
+    owed = exchange.fundingOwed(account_id, btc)
+    assert owed > 0
+    assert vault.health(position_id)[0] == flat - owed
+
+
+def test_flow__delta_neutral__mint_passes_where_the_spot_alone_would_not(vault, synths, trader, futures_position,
+                                                                        no_fee):
+    position_id, _ = futures_position("sUSD", btc_size=-1, spot_btc=1)
+
+    vault.mint(position_id, wad(45_000), sender=trader)  # > $40,000: the spot alone allows less
+
+    assert synths["sUSD"].balanceOf(trader) == wad(45_000)
+    assert vault.health(position_id)[2] > wad("1.5")

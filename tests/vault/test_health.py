@@ -1,0 +1,111 @@
+"""Health views: collateral and debt in USD and the CR, moving with every price; the keepers'
+batch view reads each price once and agrees with the single one."""
+
+import pytest
+
+from synthvault.units import asset_id, wad
+from tests.utils.chain import advance, set_price
+from tests.utils.constants import MAX_UINT
+from tests.utils.custom_errors import reverts
+from tests.utils.wadmath import div_wad_down
+
+BATCH = 100
+
+
+def test_health__prices_move__cr_follows_each(vault, owner, feeds, trader, open_position, no_fee):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    assert vault.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
+
+    set_price(feeds["BTC"], 48_000, owner)  # BTC -20%: collateral falls
+    assert vault.health(position_id) == (wad(48_000), wad(24_000), wad(2))
+
+    set_price(feeds["XAU"], 2_880, owner)  # gold +20%: debt rises
+    assert vault.health(position_id) == (wad(48_000), wad(28_800), div_wad_down(wad(48_000), wad(28_800)))
+
+    set_price(feeds["BTC"], 36_000, owner)  # under the minting ratio, above liquidation
+    assert vault.health(position_id) == (wad(36_000), wad(28_800), wad("1.25"))
+
+
+def test_mint__under_the_minting_ratio_after_a_fall__reverts_but_repaying_works(vault, owner, feeds, trader,
+                                                                              open_position, no_fee):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    set_price(feeds["BTC"], 36_000, owner)  # CR 1.5 exactly
+    set_price(feeds["XAU"], 2_640, owner)   # CR 36,000 / 26,400 = 1.3636..
+
+    with reverts(vault.VaultUndercollateralized, positionId=position_id,
+                 crWad=div_wad_down(wad(36_000), wad(26_400)), minCrWad=wad("1.5")):
+        vault.mint(position_id, 1, sender=trader)
+    vault.burn(position_id, wad(2), sender=trader)
+
+    assert vault.health(position_id) == (wad(36_000), wad(21_120), div_wad_down(wad(36_000), wad(21_120)))
+
+
+def test_health__stale_price__reverts(vault, chain, trader, open_position, oracle):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    advance(chain, 3601)
+
+    with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
+        vault.health(position_id)
+    with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
+        vault.healthOf([position_id])
+
+
+def test_health_of__mixed_positions__each_as_health_says(vault, trader, trader2, open_position, no_fee):
+    gold = open_position("sXAU", spot_btc=1, mint=10)
+    empty = open_position("sETH")
+    spot_only = open_position("sETH", spot_btc="0.25")
+    dollars = open_position("sUSD", spot_btc=2, mint=50_000, owner=trader2)
+    more_gold = open_position("sXAU", spot_btc=3, mint=20)
+    closed = open_position("sRE", spot_btc=1)
+    vault.close(closed, sender=trader)
+    ids = [gold, empty, spot_only, dollars, more_gold, closed, 999]
+
+    healths = vault.healthOf(ids)
+
+    assert [tuple(h) for h in healths[:5]] == [vault.health(p) for p in ids[:5]]
+    assert [tuple(h) for h in healths] == [
+        (wad(60_000), wad(24_000), wad("2.5")),
+        (0, 0, MAX_UINT),
+        (wad(15_000), 0, MAX_UINT),
+        (wad(120_000), wad(50_000), wad("2.4")),
+        (wad(180_000), wad(48_000), wad("3.75")),
+        (0, 0, MAX_UINT),  # closed
+        (0, 0, MAX_UINT),  # never opened
+    ]
+
+
+def test_health_of__nothing__empty(vault):
+    assert vault.healthOf([]) == []
+
+
+@pytest.fixture(scope="module")
+def batch(vault, synths, wbtc, trader2, chain):
+    """BATCH positions of trader2, each 0.1 BTC, owing 1 sXAU ($2,400) or 1,000 sUSD by turns.
+    Sent straight to Anvil (its test accounts are unlocked), skipping Ape's per-transaction
+    estimate and receipt work: 300 transactions in a second or two instead of fifteen."""
+    per_position = 10**7
+    wbtc.mint(trader2, per_position * BATCH, sender=trader2)
+    wbtc.approve(vault, per_position * BATCH, sender=trader2)
+    first = vault.nextPositionId()
+    ids = list(range(first, first + BATCH))
+    web3 = chain.provider.web3
+    for position_id in ids:
+        symbol, amount = ("sXAU", wad(1)) if position_id % 2 else ("sUSD", wad(1000))
+        for data in (
+            vault.open.encode_input(synths[symbol]),
+            vault.addSpot.encode_input(position_id, per_position),
+            vault.mint.encode_input(position_id, amount),
+        ):
+            web3.eth.send_transaction({"from": trader2.address, "to": vault.address, "data": data, "gas": 300_000})
+    assert vault.nextPositionId() == first + BATCH
+    assert vault.positionsOf(trader2) == ids
+    return ids
+
+
+def test_health_of__a_hundred_positions__one_call_agrees_with_each(vault, batch):
+    healths = vault.healthOf(batch)
+
+    assert len(healths) == BATCH
+    assert [tuple(h) for h in healths] == [vault.health(p) for p in batch]
+    assert {h.collateralUsdWad for h in healths} == {wad(6_000)}
+    assert all(wad(1_000) <= h.debtUsdWad < wad("2400.01") for h in healths)
