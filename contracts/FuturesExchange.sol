@@ -54,13 +54,15 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint128 marketIds;
     }
 
-    /// @dev One position, in two slots. `basisWad` is the entry price less the funding index at
-    ///      the position's last settlement: size × (mark − index now − basis) is its unrealised
-    ///      PnL less the funding it owes, so `equity` reads the first slot only.
+    /// @dev One position, in two slots. `basisWad` is the entry price less `fundingIndexWad`, the
+    ///      market's funding index at the position's last settlement: size × (mark − index now −
+    ///      basis) is its unrealised PnL less the funding it owes, so `equity` reads the first slot
+    ///      only. The entry price is basis + index; the second slot stays empty (no fresh storage
+    ///      write) in a market that has never accrued funding.
     struct Position {
         int128 sizeWad;
         int128 basisWad;
-        uint128 entryPriceWad;
+        int104 fundingIndexWad;
     }
 
     /// @dev What one fill did to one position, settled amounts in whole token units.
@@ -320,10 +322,10 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             views[i] = PositionView({
                 marketId: marketId,
                 sizeWad: p.sizeWad,
-                entryPriceWad: p.entryPriceWad,
+                entryPriceWad: _entryPrice(p),
                 markPriceWad: markWad,
-                unrealizedPnlWad: PositionMath.pnl(p.sizeWad, p.entryPriceWad, markWad),
-                fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), _settledIndex(p))
+                unrealizedPnlWad: PositionMath.pnl(p.sizeWad, _entryPrice(p), markWad),
+                fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad)
             });
         }
     }
@@ -331,7 +333,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     function position(uint256 accountId, uint256 marketId) external view returns (int256 sizeWad, uint256 entryPriceWad) {
         Position storage p = _positions[accountId][marketId];
-        return (p.sizeWad, p.entryPriceWad);
+        return (p.sizeWad, _entryPrice(p));
     }
 
     /// @inheritdoc IFuturesExchange
@@ -350,7 +352,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 sizeWad = p.sizeWad;
         if (sizeWad == 0) return 0;
         Market storage m = _markets[marketId];
-        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m)), _settledIndex(p));
+        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m)), p.fundingIndexWad);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -388,14 +390,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 indexWad = _accrue(m, markWad);
         Position storage p = _positions[accountId][marketId];
         int256 oldSizeWad = p.sizeWad;
-        uint256 entryWad = p.entryPriceWad;
+        uint256 entryWad = _entryPrice(p);
         int256 newSizeWad = oldSizeWad + sizeDeltaWad;
 
         fill.oldSizeWad = oldSizeWad;
         fill.newSizeWad = newSizeWad;
         fill.feeWad = PositionMath.ceilToUnit(feeWad, _unit);
         fill.fundingPaidWad =
-            -PositionMath.floorToUnit(-PositionMath.fundingOwed(oldSizeWad, indexWad, _settledIndex(p)), _unit);
+            -PositionMath.floorToUnit(-PositionMath.fundingOwed(oldSizeWad, indexWad, p.fundingIndexWad), _unit);
 
         if (oldSizeWad == 0 || (oldSizeWad > 0) == (sizeDeltaWad > 0)) {
             entryWad = PositionMath.averageEntry(oldSizeWad, entryWad, sizeDeltaWad, fillPriceWad);
@@ -414,7 +416,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             if (oldSizeWad == 0) _addMarketId(accountId, marketId);
             p.sizeWad = newSizeWad.toInt128();
             p.basisWad = (entryWad.toInt256() - indexWad).toInt128();
-            p.entryPriceWad = entryWad.toUint128();
+            // indexWad comes from `_accrue`, which stored it as an int104.
+            p.fundingIndexWad = int104(indexWad);
         }
     }
 
@@ -477,10 +480,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         emit SettlementPriceFixed(marketId, priceWad);
     }
 
-    /// @dev The funding index at the position's last settlement.
-    function _settledIndex(Position storage p) private view returns (int256) {
-        // A uint128 always fits in an int256.
-        return int256(uint256(p.entryPriceWad)) - p.basisWad;
+    /// @dev The position's entry price: its basis plus the funding index it last settled at.
+    function _entryPrice(Position storage p) private view returns (uint256) {
+        return (int256(p.basisWad) + p.fundingIndexWad).toUint256();
     }
 
     function _addMarketId(uint256 accountId, uint256 marketId) private {
