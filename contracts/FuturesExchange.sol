@@ -172,6 +172,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 index = _accrue(m, oracle.priceWad(m.asset));
         // Bounded by MAX_FUNDING_RATE_WAD, far inside int64.
         m.fundingRatePerSecondWad = int64(ratePerSecondWad);
+        // The new rate runs from now (`_accrue` leaves the time alone while the old rate is 0).
+        // Timestamps fit in 40 bits for the next 30,000 years.
+        m.lastFundingUpdate = uint40(block.timestamp);
         emit FundingRateSet(marketId, ratePerSecondWad, index);
     }
 
@@ -599,12 +602,13 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /* INTERNAL: MARKETS */
 
     /// @dev Accrues the market's funding index up to now (up to expiry for a dated market) at
-    ///      `priceWad`, and returns it.
+    ///      `priceWad`, and returns it. At a zero rate the index cannot move, so nothing is
+    ///      written (a touch costs the same whenever it comes); `setFundingRate` stamps the time.
     function _accrue(Market storage m, uint256 priceWad) private returns (int256 indexWad) {
         uint256 until = _fundingEnd(m);
         uint256 last = m.lastFundingUpdate;
         indexWad = m.fundingIndexWad;
-        if (until <= last) return indexWad;
+        if (until <= last || m.fundingRatePerSecondWad == 0) return indexWad;
 
         indexWad = PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
         m.fundingIndexWad = indexWad.toInt104();
@@ -617,7 +621,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 until = _fundingEnd(m);
         uint256 last = m.lastFundingUpdate;
         int256 indexWad = m.fundingIndexWad;
-        if (until <= last) return indexWad;
+        if (until <= last || m.fundingRatePerSecondWad == 0) return indexWad;
         return PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
     }
 

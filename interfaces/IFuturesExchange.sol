@@ -70,7 +70,8 @@ interface IFuturesExchange {
     /// @param asset The `OracleHub` asset id whose price is the market's mark price.
     /// @param params Risk parameters.
     /// @param fundingIndexWad Cumulative funding per unit of size (USD, WAD) up to `lastFundingUpdate`.
-    /// @param lastFundingUpdate When the index was last accrued.
+    /// @param lastFundingUpdate When the index was last accrued or the rate last set (a touch at
+    ///        a zero rate moves neither).
     /// @param fundingRatePerSecondWad Signed funding rate, WAD fraction of notional per second.
     /// @param expiry 0 for a perpetual; else the time from which the dated future only settles.
     /// @param settlementPriceWad A dated future's settlement price, 0 until it is fixed.
