@@ -65,13 +65,13 @@ contract OracleHub is IOracleHub, Ownable2Step {
     function acceptRound(bytes32 asset, uint80 roundId) external onlyOwner {
         Feed storage feed = feeds[asset];
         if (address(feed.aggregator) == address(0)) revert OracleUnknownAsset(asset);
-        if (feed.acceptedRoundId == roundId) revert OracleAlreadySet(asset);
-
         Reading memory reading = _read(feed);
-        // Only the latest round, and only one that fails for its jump alone, can be accepted.
+        // Only the latest round, and only one whose price is sound but for its jump, can be
+        // accepted (accepting a round that did not jump changes nothing a read would see).
         if (reading.roundId != roundId || (reading.status != PriceStatus.Ok && reading.status != PriceStatus.Frozen)) {
             revert OracleCannotAcceptRound(asset, roundId, reading.roundId);
         }
+        if (feed.acceptedRoundId == roundId) revert OracleAlreadySet(asset);
 
         feed.acceptedRoundId = roundId;
         emit RoundAccepted(asset, roundId, reading.price);

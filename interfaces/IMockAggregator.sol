@@ -10,12 +10,14 @@ import {AggregatorV3Interface} from "./chainlink/AggregatorV3Interface.sol";
 ///         submitted by the owner or a feeder; tests may also write any round's fields to
 ///         simulate stale, incomplete or carried-over rounds.
 interface IMockAggregator is AggregatorV3Interface {
-    /// @notice One round as Chainlink stores it.
+    /// @notice One round, packed in one storage slot so that a read costs what a real feed's
+    ///         does (one cold slot), not more: answers fit 128 bits, times 40 bits (until the
+    ///         year 36812), round ids 48 bits. Writes past those bounds revert (SafeCast).
     struct Round {
-        int256 answer;
-        uint64 startedAt;
-        uint64 updatedAt;
-        uint80 answeredInRound;
+        int128 answer;
+        uint40 startedAt;
+        uint40 updatedAt;
+        uint48 answeredInRound;
     }
 
     /* EVENTS (Chainlink's AggregatorInterface) */

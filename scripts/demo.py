@@ -1,7 +1,8 @@
 """The Synthvault story on a fresh local chain: `make demo` (or `ape run demo`).
 
 Deploys the system from config/local.yaml, then tells the story chapter by chapter
-(synthvault/story.py): prices, the futures venue and its pool, a trade.
+(synthvault/story.py): prices, the futures venue and its pool, a trade, positions locked in
+the vault minting synths (one long BTC, one delta-neutral), and BTC moving under them.
 """
 
 import click
@@ -34,3 +35,5 @@ def cli(network):
     story.prices()
     story.venue()
     story.trade()
+    story.positions()
+    story.btc_moves()

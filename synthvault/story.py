@@ -73,3 +73,64 @@ class Story:
                  f"at {usd(from_wad(fill))} (mark {usd(from_wad(mark))}).")
         console.print(table("3. The trader's account", ["equity", "initial margin", "maintenance margin"], [
             (usd(from_wad(exchange.equity(account))), usd(from_wad(initial)), usd(from_wad(maintenance)))]))
+
+    # Chapter 4
+    def positions(self) -> None:
+        """The long trader locks the account of chapter 3 and mints sXAU; a second trader builds a
+        delta-neutral position (spot BTC + a short perpetual of the same size) and mints sUSD."""
+        exchange, vault, usdc, wbtc = self.c("exchange"), self.c("vault"), self.c("usdc"), self.c("wbtc")
+        owner, trader, trader2 = self.roles["owner"], self.roles["trader"], self.roles["trader2"]
+        btc = self.system.markets["BTC-PERP"]
+        self.positions_by_name: dict[str, int] = {}
+
+        long_id = vault.open(self.system.synths["sXAU"], sender=trader).return_value
+        exchange.approve(vault, 1, sender=trader)
+        vault.lock(long_id, 1, sender=trader)
+        self._mint_at(long_id, "sXAU", trader, target_cr="1.6")
+        self.positions_by_name["long BTC -> sXAU"] = long_id
+
+        wbtc.mint(trader2, scaled(1, wbtc.decimals()), sender=owner)
+        self.fund(trader2, 10_000)
+        usdc.approve(exchange, scaled(10_000, usdc.decimals()), sender=trader2)
+        account = exchange.openAccount(sender=trader2).return_value
+        exchange.depositMargin(account, scaled(10_000, usdc.decimals()), sender=trader2)
+        exchange.trade(account, btc, -wad(1), 0, sender=trader2)
+        neutral_id = vault.open(self.system.synths["sUSD"], sender=trader2).return_value
+        wbtc.approve(vault, scaled(1, wbtc.decimals()), sender=trader2)
+        vault.addSpot(neutral_id, scaled(1, wbtc.decimals()), sender=trader2)
+        exchange.approve(vault, account, sender=trader2)
+        vault.lock(neutral_id, account, sender=trader2)
+        self._mint_at(neutral_id, "sUSD", trader2, target_cr="1.6")
+        self.positions_by_name["delta-neutral -> sUSD"] = neutral_id
+
+        self.say("The long trader locks futures account #1 in the vault and mints sXAU at a 160% CR; a second "
+                 "trader holds 1 WBTC and shorts 1 BTC-PERP against it (delta-neutral), locks both and mints sUSD.")
+        self.health_table("4. Positions after minting (minting ratio 150%, liquidation ratio 120%)")
+
+    def _mint_at(self, position_id: int, symbol: str, who: Any, target_cr: str) -> int:
+        """Mints as much synth as leaves the position at `target_cr`, from its health now."""
+        vault, oracle, synth = self.c("vault"), self.c("oracle"), self.system.synths[symbol]
+        collateral_usd = vault.health(position_id)[0]
+        price = oracle.priceWad(synth.asset())
+        amount = collateral_usd * 10**18 // wad(target_cr) * 10**18 // price
+        vault.mint(position_id, amount, sender=who)
+        return amount
+
+    def health_table(self, title: str) -> None:
+        vault, rows = self.c("vault"), []
+        for name, position_id in self.positions_by_name.items():
+            collateral, debt, cr = vault.health(position_id)
+            synth = vault.position(position_id).synth
+            rows.append((name, position_id, usd(from_wad(collateral)), usd(from_wad(debt)),
+                         f"{from_wad(cr) * 100:.1f}%", self._symbol(synth)))
+        console.print(table(title, ["position", "id", "collateral", "debt", "CR", "synth"], rows))
+
+    def _symbol(self, address: Any) -> str:
+        return next(s for s, c in self.system.synths.items() if c.address == address)
+
+    # Chapter 5
+    def btc_moves(self, prices: tuple[int, ...] = (66_000, 54_000)) -> None:
+        """BTC moves; the long position's CR moves with it, the delta-neutral one's barely does."""
+        for price in prices:
+            self.system.feeds["BTC"].submit(scaled(price, 8), sender=self.roles["owner"])
+            self.health_table(f"5. BTC at {usd(price, 0)}")

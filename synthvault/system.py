@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from synthvault.config import load_config
-from synthvault.deploy import deploy_exchange, deploy_oracle
+from synthvault.deploy import deploy_exchange, deploy_oracle, deploy_vault
 from synthvault.manifest import write_manifest
 
 
@@ -16,6 +16,7 @@ class System:
     contracts: dict[str, Any] = field(default_factory=dict)
     feeds: dict[str, Any] = field(default_factory=dict)
     markets: dict[str, int] = field(default_factory=dict)
+    synths: dict[str, Any] = field(default_factory=dict)
 
     def addresses(self) -> dict[str, Any]:
         """Addresses by name, for the manifest: `{"oracle": "0x..", "feeds": {"BTC": "0x.."},
@@ -23,6 +24,7 @@ class System:
         out: dict[str, Any] = {name: str(c.address) for name, c in self.contracts.items()}
         out["feeds"] = {name: str(c.address) for name, c in self.feeds.items()}
         out["markets"] = dict(self.markets)
+        out["synths"] = {symbol: str(c.address) for symbol, c in self.synths.items()}
         return out
 
 
@@ -30,18 +32,20 @@ def deploy_system(project: Any, deployer: Any, config: dict[str, Any]) -> System
     """Deploys and wires every layer in dependency order, owned by `deployer`."""
     oracle = deploy_oracle(project, deployer, config["oracle"]["feeds"])
     venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
+    vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
     contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
-                 "wbtc": venue.wbtc}
-    return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets)
+                 "wbtc": venue.wbtc, "vault": vault.vault}
+    return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
 
 
 def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     """The deployed system at the manifest's addresses."""
     kinds = {"oracle": project.OracleHub, "exchange": project.FuturesExchange, "pool": project.LiquidityPool,
-             "usdc": project.TestToken, "wbtc": project.TestToken}
+             "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault}
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
-    return System(contracts=contracts, feeds=feeds, markets=dict(addresses.get("markets", {})))
+    synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}
+    return System(contracts=contracts, feeds=feeds, markets=dict(addresses.get("markets", {})), synths=synths)
 
 
 def deploy_and_record(

@@ -7,6 +7,7 @@ pragma solidity 0.8.28;
  */
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IMockAggregator} from "../../interfaces/IMockAggregator.sol";
 
@@ -42,8 +43,12 @@ contract MockAggregator is IMockAggregator, Ownable2Step {
         onlyOwner
     {
         if (roundId == 0) revert MockAggregatorInvalidRound(roundId);
-        // Timestamps past 2^64 seconds are beyond any test; the casts keep a round in two slots.
-        _rounds[roundId] = Round(answer, uint64(startedAt), uint64(updatedAt), answeredInRound);
+        _rounds[roundId] = Round(
+            SafeCast.toInt128(answer),
+            SafeCast.toUint40(startedAt),
+            SafeCast.toUint40(updatedAt),
+            SafeCast.toUint48(answeredInRound)
+        );
         if (roundId > _latestRoundId) _latestRoundId = roundId;
         emit AnswerUpdated(answer, roundId, updatedAt);
     }
@@ -98,7 +103,10 @@ contract MockAggregator is IMockAggregator, Ownable2Step {
     function _submit(int256 answer) private returns (uint80 roundId) {
         roundId = _latestRoundId + 1;
         _latestRoundId = roundId;
-        _rounds[roundId] = Round(answer, uint64(block.timestamp), uint64(block.timestamp), roundId);
+        // Safe casts of the time: block timestamps fit 40 bits until the year 36812.
+        _rounds[roundId] = Round(
+            SafeCast.toInt128(answer), uint40(block.timestamp), uint40(block.timestamp), SafeCast.toUint48(roundId)
+        );
         emit NewRound(roundId, msg.sender, block.timestamp);
         emit AnswerUpdated(answer, roundId, block.timestamp);
     }

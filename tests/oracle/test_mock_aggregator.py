@@ -10,8 +10,9 @@ from tests.utils.custom_errors import reverts
 from tests.utils.oracle import feed_state
 
 BTC_ANSWER = scaled(60000, 8)
-INT256_MIN, INT256_MAX = -(2**255), 2**255 - 1
-UINT64_MAX, UINT80_MAX = 2**64 - 1, 2**80 - 1
+# A round is packed in one slot: int128 answer, uint40 times, uint48 answeredInRound.
+INT128_MIN, INT128_MAX = -(2**127), 2**127 - 1
+UINT40_MAX, UINT48_MAX, UINT80_MAX = 2**40 - 1, 2**48 - 1, 2**80 - 1
 
 
 def latest_views(feed) -> tuple:
@@ -43,8 +44,8 @@ def test_latest_round_data__no_initial_answer__reverts(spare_feeds):
     "round_data",
     [
         (7, -12_345_678_901, 1_000, 2_000, 5),
-        (UINT80_MAX, INT256_MIN, UINT64_MAX, UINT64_MAX, UINT80_MAX),
-        (UINT80_MAX, INT256_MAX, 0, 1, 0),
+        (UINT80_MAX, INT128_MIN, UINT40_MAX, UINT40_MAX, UINT48_MAX),
+        (UINT80_MAX, INT128_MAX, 0, 1, 0),
     ],
     ids=["ordinary", "type_extremes", "zero_fields"],
 )
@@ -142,3 +143,23 @@ def test_owner_function__not_owner__reverts(btc_feed, owner, attacker, call, is_
         reverts(btc_feed.OwnableUnauthorizedAccount, account=attacker),
     ):
         call(btc_feed, attacker)
+
+
+@pytest.mark.parametrize(
+    "round_data, error, value",
+    [
+        ((2, INT128_MAX + 1, 1, 1, 2), "SafeCastOverflowedIntDowncast", INT128_MAX + 1),
+        ((2, 1, UINT40_MAX + 1, 1, 2), "SafeCastOverflowedUintDowncast", UINT40_MAX + 1),
+        ((2, 1, 1, UINT40_MAX + 1, 2), "SafeCastOverflowedUintDowncast", UINT40_MAX + 1),
+        ((2, 1, 1, 1, UINT48_MAX + 1), "SafeCastOverflowedUintDowncast", UINT48_MAX + 1),
+    ],
+    ids=["answer", "started_at", "updated_at", "answered_in_round"],
+)
+def test_set_round_data__field_past_its_packed_width__reverts(btc_feed, owner, round_data, error, value):
+    with unchanged(feed_state(btc_feed)), reverts(getattr(btc_feed, error), value=value):
+        btc_feed.setRoundData(*round_data, sender=owner)
+
+
+def test_submit__answer_past_int128__reverts(btc_feed, owner):
+    with unchanged(feed_state(btc_feed)), reverts(btc_feed.SafeCastOverflowedIntDowncast, bits=128, value=-(2**127) - 1):
+        btc_feed.submit(-(2**127) - 1, sender=owner)

@@ -95,7 +95,7 @@ def test_price_wad__heartbeat_plus_one_old__reverts(chain, oracle, feeds, ticker
     assert oracle.peekPriceWad(asset) == (answer * ANSWER_TO_WAD, updated_at, PriceStatus.Stale)
 
 
-@pytest.mark.parametrize("answer", [0, -1, -(2**255)], ids=["zero", "minus_one", "int256_min"])
+@pytest.mark.parametrize("answer", [0, -1, -(2**127)], ids=["zero", "minus_one", "int128_min"])
 def test_price_wad__non_positive_answer__reverts(oracle, btc_feed, owner, answer):
     tx = btc_feed.submit(answer, sender=owner)
     with reverts(oracle.OracleNonPositivePrice, asset=BTC, answer=answer):
@@ -205,6 +205,7 @@ def test_accept_round__frozen_latest_round__unfreezes_that_round_only(oracle, bt
 # Round 2 as (answer, answeredInRound, seconds to wait after it), and the round the owner tries.
 CANNOT_ACCEPT = {
     "earlier_round": (2 * BTC_ANSWER, 2, 0, 1),
+    "round_zero": (2 * BTC_ANSWER, 2, 0, 0),  # not mistaken for "already accepted" (the default 0)
     "later_round": (2 * BTC_ANSWER, 2, 0, 3),
     "stale_round": (2 * BTC_ANSWER, 2, BTC_HEARTBEAT + 1, 2),
     "zero_answer": (0, 2, 0, 2),

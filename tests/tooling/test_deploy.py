@@ -62,3 +62,17 @@ def test_console_namespace__helpers__read_and_move_prices(project, system, owner
     namespace["set_price"]("BTC", "42000.5")
     assert namespace["price"]("BTC") == Decimal("42000.5")
     assert system.contracts["oracle"].priceWad(asset_id("BTC")) == wad("42000.5")
+    assert set(namespace["synths"]) == {"sUSD", "sXAU", "sETH", "sSPX", "sRE"}
+    assert namespace["sXAU"].address == system.synths["sXAU"].address
+
+
+def test_console_health__position_with_debt__usd_and_cr(project, system, owner):
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
+    vault, wbtc, susd = system.contracts["vault"], system.contracts["wbtc"], system.synths["sUSD"]
+    wbtc.mint(owner, 10**8, sender=owner)
+    wbtc.approve(vault, 10**8, sender=owner)
+    position_id = vault.open(susd, sender=owner).return_value
+    vault.addSpot(position_id, 10**8, sender=owner)
+    vault.mint(position_id, wad(30_000), sender=owner)
+    assert namespace["health"](position_id) == {
+        "collateral_usd": Decimal(60_000), "debt_usd": Decimal(30_000), "cr": Decimal(2)}

@@ -1,21 +1,45 @@
 """The demo's story runs to its end on the test chain and leaves the state it describes."""
 
+import pytest
+
 from synthvault.story import Story
 from synthvault.system import deploy_system
-from synthvault.units import scaled
+from synthvault.units import scaled, wad
 
 
-def test_story__chapters_so_far__pool_funded_and_trader_long(project, owner, trader, trader2, keeper, lp, config):
+@pytest.fixture(scope="session")
+def story(project, owner, trader, trader2, keeper, lp, config):
     system = deploy_system(project, owner, config)
-    story = Story(system, {"owner": owner, "trader": trader, "trader2": trader2, "keeper": keeper, "lp": lp})
-    pool, exchange = system.contracts["pool"], system.contracts["exchange"]
-    seeded = pool.totalAssets()
+    return Story(system, {"owner": owner, "trader": trader, "trader2": trader2, "keeper": keeper, "lp": lp})
 
+
+def test_story__venue_and_trade__pool_funded_and_trader_long(story, trader):
+    pool, exchange = story.c("pool"), story.c("exchange")
+    seeded = pool.totalAssets()
     story.prices()
     story.venue()
+    assert pool.totalAssets() == seeded + scaled(250_000, 6)
     story.trade()
-
-    assert pool.totalAssets() >= seeded + scaled(250_000, 6)
-    assert exchange.position(1, system.markets["BTC-PERP"])[0] == 10**18
+    assert exchange.position(1, story.system.markets["BTC-PERP"])[0] == wad(1)
     assert exchange.ownerOf(1) == trader.address
     assert any("buys 1 BTC-PERP" in line for line in story.log)
+
+
+def test_story__positions_and_btc_moves__long_cr_moves_neutral_cr_holds(story):
+    vault = story.c("vault")
+    story.venue()
+    story.trade()
+    story.positions()
+    before = {name: vault.health(pid) for name, pid in story.positions_by_name.items()}
+    # Minted down to 160% (the stability fee then accrues a few wei of debt per second).
+    assert all(wad("1.6") - 10**12 <= health[2] <= wad("1.6") for health in before.values())
+
+    story.btc_moves((54_000,))
+
+    after = {name: vault.health(pid) for name, pid in story.positions_by_name.items()}
+    # 1 BTC long on ~$40k equity: a 10% BTC fall takes $6,000 of the collateral.
+    assert after["long BTC -> sXAU"][0] == before["long BTC -> sXAU"][0] - wad(6_000)
+    assert after["long BTC -> sXAU"][2] < wad("1.37")
+    # Spot and short offset: the collateral does not move with BTC, nor does the CR.
+    assert after["delta-neutral -> sUSD"][0] == before["delta-neutral -> sUSD"][0]
+    assert after["delta-neutral -> sUSD"][2] >= wad("1.6") - 10**12

@@ -34,13 +34,14 @@ def _revert_data(err: ContractLogicError) -> bytes:
     message = err.revert_message or ""
     if message.startswith("0x"):
         return bytes.fromhex(message[2:])
+    # The node's own bytes first: Anvil's text rendering of the data is lossy.
+    if (data := _call_again(err)) is not None:
+        return data
     if match := _ANVIL_CUSTOM_ERROR.fullmatch(message):
         payload = match[2]
         # Anvil prints the arguments as hex, or as text when every byte is ASCII.
         body = bytes.fromhex(payload) if _HEX.fullmatch(payload) else payload.encode("latin-1")
         return bytes.fromhex(match[1]) + body
-    if (data := _call_again(err)) is not None:
-        return data
     raise AssertionError(f"expected a custom error, but the revert was {message!r}")
 
 
