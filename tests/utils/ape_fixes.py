@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from ape.exceptions import DecodingError
 
 
 @contextmanager
@@ -40,6 +41,20 @@ def calls_raise_while_tracing(provider: Any) -> Iterator[None]:
             return result
         return send_call(self, txn, block_id, state, **kwargs)
 
+    # The gas table's trace of a call carries no return data, which Ape then decodes as zeros;
+    # a struct (or array of structs) of zeros breaks its decoder ("'NoneType' object is not
+    # iterable"), failing every test that reads a struct-returning view under `--gas`. Empty
+    # data for such outputs is reported as undecodable instead, which the trace enrichment
+    # handles (it shows no return value).
+    ecosystem_class = type(provider.network.ecosystem)
+    decode_returndata = ecosystem_class.decode_returndata
+
+    def checked_decode_returndata(self: Any, abi: Any, raw_data: bytes) -> Any:
+        if not raw_data and any(o.type.startswith("tuple") or o.type.endswith("]") for o in abi.outputs):
+            raise DecodingError(f"no return data for {abi.selector}")
+        return decode_returndata(self, abi, raw_data)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(provider_class, "send_call", checked_send_call)
+        patch.setattr(ecosystem_class, "decode_returndata", checked_decode_returndata)
         yield
