@@ -56,8 +56,10 @@ def deploy_and_record(
     """Deploys the whole system from `config_path` and writes `deployments/<network>.json`
     (refusing to overwrite a live network's manifest unless `force`)."""
     config = load_config(config_path)
+    start_block = chain.blocks.height + 1
     system = deploy_system(project, deployer, config)
     manifest = {
+        "start_block": start_block,
         "network": network.choice,
         "chain_id": chain.chain_id,
         "block": chain.blocks.height,
