@@ -354,6 +354,19 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         z.synthPriceWad = out.lastSynthPriceWad;
         z.debtUsdWad = debt.mulWadUp(z.synthPriceWad);
         z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
+
+        // The snapshot sums the positions' views, which round PnL and funding apart: its equity
+        // may be under the exchange's by up to a wei a position. Where those wei could lift the
+        // CR to the liquidation ratio, the exchange's own equity decides.
+        uint256 openPositions = snap.futures.length;
+        if (openPositions == 0 || z.crWad >= snap.liquidationRatioWad) return;
+        if ((snap.collateralUsdWad + openPositions).divWadDown(z.debtUsdWad) < snap.liquidationRatioWad) return;
+        int256 equityWad = _exchange.equity(snap.accountId);
+        uint256 spotUsdWad = snap.collateralUsdWad - (snap.equityWad > 0 ? uint256(snap.equityWad) : 0);
+        snap.equityWad = equityWad;
+        // Safe cast: only a positive equity is cast.
+        snap.collateralUsdWad = spotUsdWad + (equityWad > 0 ? uint256(equityWad) : 0);
+        z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
     }
 
     /// @dev The repayment (see `_repayTarget`, capped by the keeper's `repayAmount`) and what it

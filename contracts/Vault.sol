@@ -920,7 +920,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @dev The account's equity from its positions' views: settled margin plus, per position,
-    ///      PnL less funding owed, exactly as `IFuturesExchange.equity` adds them.
+    ///      PnL (rounded down) less funding owed (rounded up); `IFuturesExchange.equity` rounds the
+    ///      difference once, so this may be under it by a wei a position while funding is owed.
     function _equityOf(uint256 accountId, IFuturesExchange.PositionView[] memory futures)
         private
         view

@@ -370,8 +370,10 @@ interface IVault {
     /// @param spotPriceWad The BTC price, read only when the position holds spot (else 0).
     /// @param debt The debt in synth units, the fee accrued to this block, rounded up.
     /// @param equityWad The locked account's equity, signed, not floored (0 without an account):
-    ///        its settled margin plus each open position's PnL less its funding owed, as
-    ///        `IFuturesExchange.equity` counts it.
+    ///        its settled margin plus each open position's PnL less its funding owed, summed from
+    ///        the positions' views. The views round PnL (down) and funding (up) apart, so this is
+    ///        `IFuturesExchange.equity` exactly while no funding is owed, and at most one wei a
+    ///        position under it otherwise (the engine asks the exchange where that wei matters).
     /// @param collateralUsdWad Spot at the BTC price (rounded down) plus the equity floored at 0.
     /// @param futures The locked account's open positions, as `IFuturesExchange.positions`
     ///        reports them (empty without an account); `closeFutures` takes them back.
