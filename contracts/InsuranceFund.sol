@@ -46,6 +46,21 @@ contract InsuranceFund is IInsuranceFund, Ownable2Step, ReentrancyGuard {
         emit PenaltyReceived(positionId, amount, asset.balanceOf(address(this)));
     }
 
+    /// @inheritdoc IInsuranceFund
+    function notifyPenalties(uint256[] calldata positionIds, uint256[] calldata amounts) external onlyEngine {
+        if (positionIds.length != amounts.length) revert InsuranceFundLengthMismatch(positionIds.length, amounts.length);
+        uint256 total;
+        for (uint256 i; i < amounts.length; ++i) {
+            total += amounts[i];
+        }
+        // The balance before the batch arrived, then after each of its penalties in turn.
+        uint256 balance = asset.balanceOf(address(this)) - total;
+        for (uint256 i; i < amounts.length; ++i) {
+            balance += amounts[i];
+            emit PenaltyReceived(positionIds[i], amounts[i], balance);
+        }
+    }
+
     /* DRAWS */
 
     /// @inheritdoc IInsuranceFund

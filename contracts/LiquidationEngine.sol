@@ -25,23 +25,29 @@ import {IVault} from "../interfaces/IVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
-/// @dev The exchange rounds each requirement up twice per market (notional, then margin), and an
-///      account holds at most 8 markets: what stays open after a partial close may require this
-///      many wei more than its share of the requirement before.
-uint256 constant REQUIREMENT_DUST_WAD = 16;
 
 contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
     using SafeERC20 for IERC20;
 
-    /// @dev What a liquidation (or a batch of them) pays out once its seizures are done.
+    /// @dev What a liquidation (or a batch of them) pays out once its seizures are done: the
+    ///      keeper's stablecoin and value, and the fund's cuts, position by position.
     struct Payout {
         uint256 keeperStable;
         uint256 keeperUsdWad;
+        ISyntheticToken lastSynth;
+        uint256 lastSynthPriceWad;
+        uint256 fundTotal;
+        uint256 penalties;
+        uint256[] penaltyPositionIds;
+        uint256[] penaltyAmounts;
     }
 
     /// @dev The value flows of one liquidation, USD WAD unless named in token units.
     struct Seizure {
+        uint256 synthPriceWad;
+        uint256 debtUsdWad;
+        uint256 crWad;
         uint256 repaid;
         uint256 repaidUsdWad;
         uint256 keeperDueUsdWad;
@@ -82,12 +88,15 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     uint256 private immutable _spotScale;
     uint256 private immutable _marginUnit;
 
-    /// @inheritdoc ILiquidationEngine
-    uint256 public keeperShareWad;
-    /// @inheritdoc ILiquidationEngine
-    uint256 public closeFactorWad;
-    /// @inheritdoc ILiquidationEngine
-    uint256 public shutdownAt;
+    /// @dev The owner's settings and the shutdown time, in one slot that every liquidation reads
+    ///      once. WAD fractions are at most 1 WAD < 2^64; timestamps fit 64 bits.
+    struct Settings {
+        uint64 keeperShareWad;
+        uint64 closeFactorWad;
+        uint64 shutdownAt;
+    }
+
+    Settings private _settings;
     /// @inheritdoc ILiquidationEngine
     mapping(bytes32 => uint256) public frozenPriceWad;
     mapping(ISyntheticToken => Reserve) private _reserves;
@@ -122,8 +131,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         _spotAsset = vault_.spotAsset();
         _spotScale = 10 ** vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
-        keeperShareWad = keeperShareWad_;
-        closeFactorWad = closeFactorWad_;
+        // Safe casts: both are at most 1 WAD (checked above).
+        _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_), 0);
         emit KeeperShareSet(keeperShareWad_);
         emit CloseFactorSet(closeFactorWad_);
     }
@@ -133,16 +142,18 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     function setKeeperShare(uint256 keeperShareWad_) external onlyOwner {
         _checkKeeperShare(keeperShareWad_);
-        if (keeperShareWad_ == keeperShareWad) revert LiquidationEngineAlreadySet();
-        keeperShareWad = keeperShareWad_;
+        if (keeperShareWad_ == _settings.keeperShareWad) revert LiquidationEngineAlreadySet();
+        // Safe cast: at most 1 WAD (checked above).
+        _settings.keeperShareWad = uint64(keeperShareWad_);
         emit KeeperShareSet(keeperShareWad_);
     }
 
     /// @inheritdoc ILiquidationEngine
     function setCloseFactor(uint256 closeFactorWad_) external onlyOwner {
         _checkCloseFactor(closeFactorWad_);
-        if (closeFactorWad_ == closeFactorWad) revert LiquidationEngineAlreadySet();
-        closeFactorWad = closeFactorWad_;
+        if (closeFactorWad_ == _settings.closeFactorWad) revert LiquidationEngineAlreadySet();
+        // Safe cast: at most 1 WAD (checked above).
+        _settings.closeFactorWad = uint64(closeFactorWad_);
         emit CloseFactorSet(closeFactorWad_);
     }
 
@@ -154,9 +165,9 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         nonReentrant
         returns (uint256 repaid, uint256 keeperUsdWad)
     {
-        if (shutdownAt != 0) revert LiquidationEngineShutDown();
+        if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
         if (repayAmount == 0) revert LiquidationEngineZeroAmount();
-        Payout memory out;
+        Payout memory out = _payout(1);
         repaid = _liquidate(positionId, repayAmount, false, out);
         keeperUsdWad = _pay(out, minOutUsdWad);
     }
@@ -167,10 +178,14 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         nonReentrant
         returns (uint256 liquidated, uint256 keeperUsdWad)
     {
-        if (shutdownAt != 0) revert LiquidationEngineShutDown();
-        Payout memory out;
+        if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
+        Payout memory out = _payout(positionIds.length);
         for (uint256 i; i < positionIds.length; ++i) {
+            uint256 freeMemory = _freeMemoryPointer();
             if (_liquidate(positionIds[i], type(uint256).max, true, out) != 0) ++liquidated;
+            // Each liquidation's scratch memory (its snapshot, its sums) is dead once `out` holds
+            // what it owes: reusing it keeps a long batch from paying ever more for memory.
+            _setFreeMemoryPointer(freeMemory);
         }
         keeperUsdWad = _pay(out, minOutUsdWad);
     }
@@ -178,16 +193,20 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     function repayQuote(uint256 positionId) external view returns (uint256 repay, bool whole) {
         IVault.LiquidationSnapshot memory snap = vault.liquidationSnapshot(positionId);
-        if (snap.owner == address(0) || snap.crWad >= snap.liquidationRatioWad) return (0, false);
-        return _repayTarget(snap);
+        if (snap.owner == address(0)) return (0, false);
+        Seizure memory z;
+        _value(snap, z, _payout(0));
+        if (z.crWad >= snap.liquidationRatioWad) return (0, false);
+        return _repayTarget(snap, z);
     }
 
     /* GLOBAL SETTLEMENT */
 
     /// @inheritdoc ILiquidationEngine
     function shutdown() external onlyOwner nonReentrant {
-        if (shutdownAt != 0) revert LiquidationEngineShutDown();
-        shutdownAt = block.timestamp;
+        if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
+        // Safe cast: timestamps fit 64 bits.
+        _settings.shutdownAt = uint64(block.timestamp);
         emit ShutDown(block.timestamp);
 
         _freeze(_spotAsset);
@@ -200,7 +219,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc ILiquidationEngine
     function settle(uint256 positionId) external nonReentrant returns (uint256 debt) {
-        if (shutdownAt == 0) revert LiquidationEngineNotShutDown();
+        if (_settings.shutdownAt == 0) revert LiquidationEngineNotShutDown();
         IVault.PositionView memory pos = vault.position(positionId);
         if (pos.debtShares == 0) revert LiquidationEngineNothingToSettle(positionId);
         uint256 unit = _marginUnit;
@@ -211,7 +230,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // needs it (rounded up to whole units: owed to the holders).
         uint256 stableTaken;
         if (pos.hasAccount) {
-            (, int256 marginAfterWad) = vault.closeFutures(positionId, WAD);
+            (,, int256 marginAfterWad) = vault.closeFutures(positionId, WAD, _exchange.positions(pos.accountId));
             // Safe cast: only a positive margin is cast.
             if (marginAfterWad > 0) stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
         }
@@ -239,11 +258,11 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         nonReentrant
         returns (uint256 stableOut, uint256 spotOut)
     {
-        if (shutdownAt == 0) revert LiquidationEngineNotShutDown();
+        if (_settings.shutdownAt == 0) revert LiquidationEngineNotShutDown();
         if (amount == 0) revert LiquidationEngineZeroAmount();
         // Reverts for a synth the vault does not list.
         (,, uint256 totalDebtShares,) = vault.synthDebt(synth);
-        uint256 opensAt = shutdownAt + SETTLEMENT_PERIOD;
+        uint256 opensAt = _settings.shutdownAt + SETTLEMENT_PERIOD;
         if (totalDebtShares != 0 && block.timestamp < opensAt) revert LiquidationEngineRedemptionNotOpen(synth, opensAt);
 
         Reserve storage r = _reserves[synth];
@@ -259,6 +278,21 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /* VIEWS */
+
+    /// @inheritdoc ILiquidationEngine
+    function keeperShareWad() external view returns (uint256) {
+        return _settings.keeperShareWad;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function closeFactorWad() external view returns (uint256) {
+        return _settings.closeFactorWad;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function shutdownAt() external view returns (uint256) {
+        return _settings.shutdownAt;
+    }
 
     /// @inheritdoc ILiquidationEngine
     function reserves(ISyntheticToken synth)
@@ -285,13 +319,15 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             emit LiquidationSkipped(positionId, 0, 0);
             return 0;
         }
-        if (snap.crWad >= snap.liquidationRatioWad) {
-            if (!skip) revert LiquidationEngineHealthyPosition(positionId, snap.crWad, snap.liquidationRatioWad);
-            emit LiquidationSkipped(positionId, snap.crWad, snap.liquidationRatioWad);
+        Seizure memory z;
+        _value(snap, z, out);
+        if (z.crWad >= snap.liquidationRatioWad) {
+            if (!skip) revert LiquidationEngineHealthyPosition(positionId, z.crWad, snap.liquidationRatioWad);
+            emit LiquidationSkipped(positionId, z.crWad, snap.liquidationRatioWad);
             return 0;
         }
 
-        Seizure memory z = _size(positionId, snap, repayAmount);
+        _size(positionId, snap, z, repayAmount);
         _seizeSpot(positionId, snap, z);
         // An account with no equity has nothing to give; one with equity is taken from only
         // while something is still due.
@@ -302,23 +338,53 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         return _settleLiquidation(positionId, snap, z, out);
     }
 
+    /// @dev The debt's value and the CR at the synth's fresh price, as `IVault.health` counts them
+    ///      (debt rounded up, CR down). A batch reads each synth's price once while its positions
+    ///      come in a row (`out` remembers the last one).
+    function _value(IVault.LiquidationSnapshot memory snap, Seizure memory z, Payout memory out) private view {
+        uint256 debt = snap.debt;
+        if (debt == 0) {
+            z.crWad = type(uint256).max;
+            return;
+        }
+        if (snap.synth != out.lastSynth) {
+            out.lastSynth = snap.synth;
+            out.lastSynthPriceWad = _oracle.priceWad(snap.synth.asset());
+        }
+        z.synthPriceWad = out.lastSynthPriceWad;
+        z.debtUsdWad = debt.mulWadUp(z.synthPriceWad);
+        z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
+
+        // The snapshot sums the positions' views, which round PnL and funding apart: its equity
+        // may be under the exchange's by up to a wei a position. Where those wei could lift the
+        // CR to the liquidation ratio, the exchange's own equity decides.
+        uint256 openPositions = snap.futures.length;
+        if (openPositions == 0 || z.crWad >= snap.liquidationRatioWad) return;
+        if ((snap.collateralUsdWad + openPositions).divWadDown(z.debtUsdWad) < snap.liquidationRatioWad) return;
+        int256 equityWad = _exchange.equity(snap.accountId);
+        uint256 spotUsdWad = snap.collateralUsdWad - (snap.equityWad > 0 ? uint256(snap.equityWad) : 0);
+        snap.equityWad = equityWad;
+        // Safe cast: only a positive equity is cast.
+        snap.collateralUsdWad = spotUsdWad + (equityWad > 0 ? uint256(equityWad) : 0);
+        z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
+    }
+
     /// @dev The repayment (see `_repayTarget`, capped by the keeper's `repayAmount`) and what it
     ///      makes due to the keeper and to the fund.
-    function _size(uint256 positionId, IVault.LiquidationSnapshot memory snap, uint256 repayAmount)
+    function _size(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z, uint256 repayAmount)
         private
         view
-        returns (Seizure memory z)
     {
-        (uint256 repaid, bool whole) = _repayTarget(snap);
+        (uint256 repaid, bool whole) = _repayTarget(snap, z);
         if (repayAmount < repaid) {
             if (whole) revert LiquidationEngineRepayTooSmall(positionId, repayAmount, repaid);
             repaid = repayAmount;
         }
         z.repaid = repaid;
         // Owed value rounds up; the penalty paid out of it rounds down.
-        z.repaidUsdWad = repaid.mulWadUp(snap.synthPriceWad);
+        z.repaidUsdWad = repaid.mulWadUp(z.synthPriceWad);
         uint256 penaltyUsdWad = z.repaidUsdWad.mulWadDown(snap.liquidationPenaltyWad);
-        uint256 keeperBonusUsdWad = penaltyUsdWad.mulWadDown(keeperShareWad);
+        uint256 keeperBonusUsdWad = penaltyUsdWad.mulWadDown(_settings.keeperShareWad);
         z.keeperDueUsdWad = z.repaidUsdWad + keeperBonusUsdWad;
         // The fund is paid in the stablecoin only, which only a futures account yields.
         if (snap.hasAccount) z.fundDueUsdWad = penaltyUsdWad - keeperBonusUsdWad;
@@ -327,9 +393,13 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev R in synth units, and whether it is the whole debt (see `ILiquidationEngine`).
-    function _repayTarget(IVault.LiquidationSnapshot memory snap) private view returns (uint256 repay, bool whole) {
+    function _repayTarget(IVault.LiquidationSnapshot memory snap, Seizure memory z)
+        private
+        view
+        returns (uint256 repay, bool whole)
+    {
         uint256 debt = snap.debt;
-        uint256 debtUsdWad = snap.debtUsdWad;
+        uint256 debtUsdWad = z.debtUsdWad;
         uint256 collateralUsdWad = snap.collateralUsdWad;
         uint256 penaltyWad = snap.liquidationPenaltyWad;
         // A position whose collateral cannot pay its debt and penalty cannot be restored.
@@ -340,7 +410,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 repayUsdWad = Math.mulDiv(
             debtUsdWad.mulWadUp(mintingRatioWad) - collateralUsdWad, WAD, mintingRatioWad - WAD - penaltyWad, Math.Rounding.Ceil
         );
-        repay = Math.min(repayUsdWad.divWadUp(snap.synthPriceWad), debt.mulWadDown(closeFactorWad));
+        repay = Math.min(repayUsdWad.divWadUp(z.synthPriceWad), debt.mulWadDown(_settings.closeFactorWad));
         if (repay == 0 || repay >= debt || debt - repay < snap.minDebt) return (debt, true);
     }
 
@@ -362,18 +432,12 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 equityWad = uint256(snap.equityWad);
         uint256 needWad = z.keeperDueUsdWad + z.fundDueUsdWad - z.spotUsdWad;
         z.futuresDueUsdWad = needWad;
-        uint256 fractionWad = WAD;
-        if (needWad < equityWad) {
-            // Rounded up: at least what is needed; under 1 since needWad < equityWad.
-            fractionWad = needWad.divWadUp(equityWad);
-            // The account keeps equity − need (the costs come off the seizure); the exchange
-            // lets margin leave only if that covers the initial margin of what stays open.
-            (uint256 initialWad,) = _exchange.requirements(snap.accountId);
-            if (equityWad - needWad < initialWad.mulWadUp(WAD - fractionWad) + REQUIREMENT_DUST_WAD) {
-                fractionWad = WAD;
-            }
-        }
-        (int256 equityAfterWad, int256 marginAfterWad) = vault.closeFutures(positionId, fractionWad);
+        // Rounded up: at least what is needed (the vault closes all if the rest could not keep
+        // the exchange's initial margin).
+        uint256 fractionWad = needWad < equityWad ? needWad.divWadUp(equityWad) : WAD;
+        int256 equityAfterWad;
+        int256 marginAfterWad;
+        (fractionWad, equityAfterWad, marginAfterWad) = vault.closeFutures(positionId, fractionWad, snap.futures);
 
         // The closing costs (impact, fee, rounding) are the equity the closes lost.
         int256 costsWad = snap.equityWad - equityAfterWad;
@@ -425,8 +489,10 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             emit ShortfallCovered(positionId, z.shortfallUsdWad, z.shortfallPaid, writtenOff);
         }
         if (toFund != 0) {
-            marginToken.safeTransfer(address(fund), toFund);
-            fund.notifyPenalty(positionId, toFund);
+            out.penaltyPositionIds[out.penalties] = positionId;
+            out.penaltyAmounts[out.penalties] = toFund;
+            ++out.penalties;
+            out.fundTotal += toFund;
         }
         out.keeperStable += keeperStable;
         out.keeperUsdWad += z.keeperUsdWad;
@@ -441,12 +507,36 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         z.shortfallUsdWad = z.repaidUsdWad - z.keeperUsdWad;
         z.shortfallPaid = fund.coverShortfall(positionId, msg.sender, Math.ceilDiv(z.shortfallUsdWad, unit));
         z.keeperUsdWad += z.shortfallPaid * unit;
-        if (z.keeperUsdWad < z.repaidUsdWad) z.repaid = Math.min(z.repaid, z.keeperUsdWad.divWadUp(snap.synthPriceWad));
+        if (z.keeperUsdWad < z.repaidUsdWad) z.repaid = Math.min(z.repaid, z.keeperUsdWad.divWadUp(z.synthPriceWad));
     }
 
-    /// @dev Checks the keeper's minimum and pays it the stablecoin gathered.
+    /// @dev An empty payout for up to `positions` liquidations.
+    function _payout(uint256 positions) private pure returns (Payout memory out) {
+        out.penaltyPositionIds = new uint256[](positions);
+        out.penaltyAmounts = new uint256[](positions);
+    }
+
+    /// @dev Checks the keeper's minimum, pays the fund its cuts in one transfer (then tells it
+    ///      whose they were) and the keeper the stablecoin gathered.
     function _pay(Payout memory out, uint256 minOutUsdWad) private returns (uint256) {
         if (out.keeperUsdWad < minOutUsdWad) revert LiquidationEngineInsufficientOutput(out.keeperUsdWad, minOutUsdWad);
+        uint256 penalties = out.penalties;
+        if (penalties != 0) {
+            marginToken.safeTransfer(address(fund), out.fundTotal);
+            if (penalties == 1) {
+                fund.notifyPenalty(out.penaltyPositionIds[0], out.penaltyAmounts[0]);
+            } else {
+                uint256[] memory ids = out.penaltyPositionIds;
+                uint256[] memory amounts = out.penaltyAmounts;
+                // Trims both arrays to the entries used: penalties <= their length, so lowering the
+                // length word in place only hides the unused tail.
+                assembly ("memory-safe") {
+                    mstore(ids, penalties)
+                    mstore(amounts, penalties)
+                }
+                fund.notifyPenalties(ids, amounts);
+            }
+        }
         if (out.keeperStable != 0) marginToken.safeTransfer(msg.sender, out.keeperStable);
         return out.keeperUsdWad;
     }
@@ -496,6 +586,20 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /* INTERNAL: HELPERS */
+
+    function _freeMemoryPointer() private pure returns (uint256 pointer) {
+        assembly ("memory-safe") {
+            pointer := mload(0x40)
+        }
+    }
+
+    /// @dev Only ever moves the pointer back to where it stood before memory that is no longer
+    ///      referenced was allocated.
+    function _setFreeMemoryPointer(uint256 pointer) private pure {
+        assembly ("memory-safe") {
+            mstore(0x40, pointer)
+        }
+    }
 
     /// @dev Spot credited at `priceWad`, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 priceWad) private view returns (uint256) {

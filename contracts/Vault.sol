@@ -22,6 +22,7 @@ import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
 import {IOracleHub} from "../interfaces/IOracleHub.sol";
 import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {PositionMath} from "./libraries/PositionMath.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
@@ -740,17 +741,14 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (p.hasAccount) {
             snap.hasAccount = true;
             snap.accountId = p.accountId;
-            snap.equityWad = exchange.equity(snap.accountId);
+            // The positions rather than the equity: the engine hands them back to `closeFutures`.
+            snap.futures = exchange.positions(snap.accountId);
+            snap.equityWad = _equityOf(snap.accountId, snap.futures);
             // Safe cast: only a positive equity is cast.
             if (snap.equityWad > 0) snap.collateralUsdWad += uint256(snap.equityWad);
         }
         uint256 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            snap.debt = debtShares.mulWadUp(_currentIndex(s));
-            snap.synthPriceWad = oracle.priceWad(snap.synth.asset());
-            snap.debtUsdWad = snap.debt.mulWadUp(snap.synthPriceWad);
-        }
-        snap.crWad = _cr(snap.collateralUsdWad, snap.debtUsdWad);
+        if (debtShares != 0) snap.debt = debtShares.mulWadUp(_currentIndex(s));
         snap.mintingRatioWad = s.mintingRatioWad;
         snap.liquidationRatioWad = s.liquidationRatioWad;
         snap.liquidationPenaltyWad = s.liquidationPenaltyWad;
@@ -770,37 +768,51 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IVault
-    function closeFutures(uint256 positionId, uint256 fractionWad)
+    function closeFutures(uint256 positionId, uint256 fractionWad, IFuturesExchange.PositionView[] calldata futures)
         external
         onlyEngine
         nonReentrant
-        returns (int256 equityAfterWad, int256 marginAfterWad)
+        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad)
     {
         Position storage p = _existingPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (fractionWad == 0 || fractionWad > WAD) revert VaultInvalidFraction(fractionWad);
         uint256 accountId = p.accountId;
+        IFuturesExchange.Market[] memory markets_ = new IFuturesExchange.Market[](futures.length);
+        for (uint256 i; i < futures.length; ++i) {
+            uint256 marketId = futures[i].marketId;
+            (int256 actualSizeWad,) = exchange.position(accountId, marketId);
+            if (actualSizeWad != futures[i].sizeWad) {
+                revert VaultFuturesMismatch(accountId, marketId, futures[i].sizeWad, actualSizeWad);
+            }
+            markets_[i] = exchange.market(marketId);
+        }
+        if (fractionWad < WAD && !_restKeepsInitialMargin(accountId, futures, markets_, fractionWad)) fractionWad = WAD;
+        fractionClosedWad = fractionWad;
         emit FuturesClosed(positionId, accountId, fractionWad);
 
-        IFuturesExchange.PositionView[] memory open_ = exchange.positions(accountId);
-        for (uint256 i; i < open_.length; ++i) {
-            uint256 marketId = open_[i].marketId;
-            int256 sizeWad = open_[i].sizeWad;
+        for (uint256 i; i < futures.length; ++i) {
+            IFuturesExchange.PositionView calldata view_ = futures[i];
             // An expired dated market takes no trades: its position settles whole, without impact.
-            uint256 expiry = exchange.market(marketId).expiry;
+            uint256 expiry = markets_[i].expiry;
             if (expiry != 0 && block.timestamp >= expiry) {
-                exchange.settle(accountId, marketId);
+                exchange.settle(accountId, view_.marketId);
                 continue;
             }
+            int256 sizeWad = view_.sizeWad;
             // At least the fraction (rounded up), never more than the position: fractionWad <= WAD.
-            uint256 reduceWad = SignedMath.abs(sizeWad).mulWadUp(fractionWad);
-            // Any price: a sell's limit is 0, a buy's the largest price there is. Safe cast: the
-            // exchange stores sizes in 128 bits.
-            if (sizeWad > 0) exchange.trade(accountId, marketId, -int256(reduceWad), 0);
-            else exchange.trade(accountId, marketId, int256(reduceWad), type(uint256).max);
+            // Safe casts: the exchange stores sizes in 128 bits.
+            int256 reduceWad = int256(SignedMath.abs(sizeWad).mulWadUp(fractionWad));
+            // Any price: a sell's limit is 0, a buy's the largest price there is.
+            if (sizeWad > 0) exchange.trade(accountId, view_.marketId, -reduceWad, 0);
+            else exchange.trade(accountId, view_.marketId, reduceWad, type(uint256).max);
+            // What stays open keeps its entry and, its funding just settled, owes none: its
+            // value is its PnL at the mark the trade used, as `IFuturesExchange.equity` counts it.
+            int256 restWad = sizeWad > 0 ? sizeWad - reduceWad : sizeWad + reduceWad;
+            equityAfterWad += PositionMath.pnl(restWad, view_.entryPriceWad, view_.markPriceWad);
         }
-        equityAfterWad = exchange.equity(accountId);
         marginAfterWad = exchange.signedMarginOf(accountId);
+        equityAfterWad += marginAfterWad;
     }
 
     /// @inheritdoc IVault
@@ -881,6 +893,44 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         debt = debtShares.mulWadUp(s.rateIndexWad);
         _removeShares(p, s, debtShares, debtShares);
         emit DebtSettled(positionId, s.token, debt);
+    }
+
+    /// @dev Whether the account's positions, cut to `1 - fractionWad` of their size, would keep
+    ///      the exchange's initial margin with the equity cut alike: only then does the exchange
+    ///      let the margin the cut frees leave. Equity and requirements are read as the exchange
+    ///      counts them, from the positions' views (no second oracle read); the requirement of
+    ///      what stays open can exceed its share by two wei a market (the exchange rounds up twice).
+    function _restKeepsInitialMargin(
+        uint256 accountId,
+        IFuturesExchange.PositionView[] calldata futures,
+        IFuturesExchange.Market[] memory markets_,
+        uint256 fractionWad
+    ) private view returns (bool) {
+        int256 equityWad = _equityOf(accountId, futures);
+        if (equityWad <= 0) return false;
+        uint256 initialWad;
+        for (uint256 i; i < futures.length; ++i) {
+            initialWad += SignedMath.abs(futures[i].sizeWad).mulWadUp(futures[i].markPriceWad).mulWadUp(
+                markets_[i].params.initialMarginWad
+            );
+        }
+        uint256 restWad = WAD - fractionWad;
+        // Safe cast: positive by the check above.
+        return uint256(equityWad).mulWadDown(restWad) >= initialWad.mulWadUp(restWad) + 2 * futures.length;
+    }
+
+    /// @dev The account's equity from its positions' views: settled margin plus, per position,
+    ///      PnL (rounded down) less funding owed (rounded up); `IFuturesExchange.equity` rounds the
+    ///      difference once, so this may be under it by a wei a position while funding is owed.
+    function _equityOf(uint256 accountId, IFuturesExchange.PositionView[] memory futures)
+        private
+        view
+        returns (int256 equityWad)
+    {
+        equityWad = exchange.signedMarginOf(accountId);
+        for (uint256 i; i < futures.length; ++i) {
+            equityWad += futures[i].unrealizedPnlWad - futures[i].fundingOwedWad;
+        }
     }
 
     /// @inheritdoc IVault

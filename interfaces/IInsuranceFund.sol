@@ -38,6 +38,9 @@ interface IInsuranceFund {
     /// @notice The call would change nothing.
     error InsuranceFundAlreadySet(address engine);
 
+    /// @notice `positionIds` and `amounts` must be as long as each other.
+    error InsuranceFundLengthMismatch(uint256 positionIds, uint256 amounts);
+
     /* FUNCTIONS */
 
     /// @notice The stablecoin the fund holds and pays out.
@@ -56,6 +59,11 @@ interface IInsuranceFund {
     /// @notice Records `amount` of penalty income for `positionId`, which the engine has already
     ///         transferred to the fund. Engine only; emits `PenaltyReceived`.
     function notifyPenalty(uint256 positionId, uint256 amount) external;
+
+    /// @notice Records the penalty income of several liquidations at once (`amounts[i]` for
+    ///         `positionIds[i]`), which the engine has already transferred in one go. Engine only;
+    ///         emits `PenaltyReceived` for each, with the balance as it stood after that one.
+    function notifyPenalties(uint256[] calldata positionIds, uint256[] calldata amounts) external;
 
     /// @notice Pays up to `requested` to `to` for the shortfall of `positionId`: all of it when the
     ///         balance allows, else the whole balance. Engine only.

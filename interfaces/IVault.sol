@@ -361,14 +361,22 @@ interface IVault {
     /* LIQUIDATION */
 
     /// @notice What the liquidation engine needs to know of a position, read at once. USD
-    ///         amounts, prices and ratios are WAD.
+    ///         amounts, prices and ratios are WAD. The debt is in synth units: the engine values
+    ///         it at the synth's price (read once per synth in a batch), so that
+    ///         debt USD = `debt` × price rounded up and CR = `collateralUsdWad` / debt USD rounded
+    ///         down, as `health` reports them.
     /// @param owner The position's owner; the zero address for an unknown (or closed) position,
     ///        every other field then zero.
     /// @param spotPriceWad The BTC price, read only when the position holds spot (else 0).
-    /// @param synthPriceWad The synth's price, read only when the position owes debt (else 0).
-    /// @param equityWad The locked account's equity, signed, not floored (0 without an account).
     /// @param debt The debt in synth units, the fee accrued to this block, rounded up.
-    /// @param collateralUsdWad,debtUsdWad,crWad As `health` reports them.
+    /// @param equityWad The locked account's equity, signed, not floored (0 without an account):
+    ///        its settled margin plus each open position's PnL less its funding owed, summed from
+    ///        the positions' views. The views round PnL (down) and funding (up) apart, so this is
+    ///        `IFuturesExchange.equity` exactly while no funding is owed, and at most one wei a
+    ///        position under it otherwise (the engine asks the exchange where that wei matters).
+    /// @param collateralUsdWad Spot at the BTC price (rounded down) plus the equity floored at 0.
+    /// @param futures The locked account's open positions, as `IFuturesExchange.positions`
+    ///        reports them (empty without an account); `closeFutures` takes them back.
     struct LiquidationSnapshot {
         address owner;
         ISyntheticToken synth;
@@ -377,15 +385,13 @@ interface IVault {
         uint256 spotAmount;
         uint256 debt;
         uint256 spotPriceWad;
-        uint256 synthPriceWad;
         int256 equityWad;
         uint256 collateralUsdWad;
-        uint256 debtUsdWad;
-        uint256 crWad;
         uint256 mintingRatioWad;
         uint256 liquidationRatioWad;
         uint256 liquidationPenaltyWad;
         uint256 minDebt;
+        IFuturesExchange.PositionView[] futures;
     }
 
     /// @notice The engine sent `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
@@ -427,11 +433,16 @@ interface IVault {
     /// @notice A fraction must be in (0, 1 WAD].
     error VaultInvalidFraction(uint256 fractionWad);
 
+    /// @notice The engine gave `sizeWad` for account `accountId` in market `marketId`, which
+    ///         holds `actualSizeWad`: the positions it passed are not the account's now.
+    error VaultFuturesMismatch(uint256 accountId, uint256 marketId, int256 sizeWad, int256 actualSizeWad);
+
     /// @notice Position `positionId` owes `debt`, less than the `amount` to repay.
     error VaultRepayExceedsDebt(uint256 positionId, uint256 debt, uint256 amount);
 
-    /// @notice Position `positionId`'s state for a liquidation, at fresh prices. Reverts when a
-    ///         price it needs cannot be trusted; an unknown position reads as all zero.
+    /// @notice Position `positionId`'s state for a liquidation, its collateral at fresh prices.
+    ///         Reverts when a price it needs cannot be trusted; an unknown position reads as all
+    ///         zero.
     function liquidationSnapshot(uint256 positionId) external view returns (LiquidationSnapshot memory);
 
     /// @notice Sends `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
@@ -441,13 +452,22 @@ interface IVault {
     /// @notice Reduces every open futures position of the locked account of `positionId` by
     ///         `fractionWad` of its size (rounded up in size, so at least that fraction; all of
     ///         it at 1 WAD), through `IFuturesExchange.trade` at any price: a reduction never
-    ///         fails the exchange's margin checks. Positions of expired dated markets are settled
-    ///         whole. Only the engine; the exchange needs fresh prices.
-    /// @return equityAfterWad The account's equity after the closes (signed).
+    ///         fails the exchange's margin checks. Closes all of them instead when what would stay
+    ///         open, with the equity cut in the same proportion, would be under the exchange's
+    ///         initial margin (the exchange would not let the freed margin leave). Positions of
+    ///         expired dated markets are settled whole. Only the engine; the exchange needs
+    ///         fresh prices.
+    /// @param futures The account's open positions as read in this transaction (from
+    ///        `liquidationSnapshot` or `IFuturesExchange.positions`), passed back rather than
+    ///        read again (the read prices every market); each size is checked against the
+    ///        exchange (`VaultFuturesMismatch`), so no position can be flipped or grown.
+    /// @return fractionClosedWad The fraction closed: `fractionWad`, or 1 WAD.
+    /// @return equityAfterWad The account's equity after the closes (signed), as
+    ///         `IFuturesExchange.equity` would report it.
     /// @return marginAfterWad The account's settled margin after the closes (signed).
-    function closeFutures(uint256 positionId, uint256 fractionWad)
+    function closeFutures(uint256 positionId, uint256 fractionWad, IFuturesExchange.PositionView[] calldata futures)
         external
-        returns (int256 equityAfterWad, int256 marginAfterWad);
+        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad);
 
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
     ///         `positionId` to `to`. Only the engine; the exchange applies its own checks

@@ -1,14 +1,39 @@
-"""Fixtures of the liquidation tests: the vault's position factories (shared with its tests), a
-keeper holding synth, fees switched off so that amounts stay whole across blocks, and the books
-a failed liquidation must leave as they were."""
+"""Fixtures of the liquidation tests: a vault of their own wired to the liquidation engine and
+the insurance fund (as `deploy_system` wires them), the vault's position factories (shared with
+its tests), a keeper holding synth, fees switched off so that amounts stay whole across blocks,
+and the books a failed liquidation must leave as they were.
+
+The vault here is not the one the other suites share: session fixtures outlive the test that
+first asks for them, and wiring an engine into the shared vault would change what the vault's own
+tests see (`liquidationEngine()`, the synths' roles). Importing the root's vault fixtures below
+registers them again for this folder, with a cache of their own: the same deployment, a second
+instance. (The vault's factories are imported the same way, so they build on this vault.)"""
 
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-# The vault's factories, shared rather than copied: funded positions built in one call.
+from synthvault.deploy import LiquidationLayer, deploy_liquidation
+from synthvault.units import wad
+from tests.utils.exchange import fee, fill_price, params_of
+from tests.conftest import synths, vault, vault_layer  # noqa: F401
 from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def liquidation_layer(project, owner, vault_layer, usdc, config) -> LiquidationLayer:
+    return deploy_liquidation(project, owner, vault_layer, usdc, config)
+
+
+@pytest.fixture(scope="session")
+def engine(liquidation_layer):
+    return liquidation_layer.engine
+
+
+@pytest.fixture(scope="session")
+def insurance_fund(liquidation_layer):
+    return liquidation_layer.fund
 
 
 @pytest.fixture
@@ -32,14 +57,17 @@ def give(synths, trader) -> Callable[..., int]:
 @pytest.fixture(scope="session")
 def books(vault, synths, wbtc, usdc, exchange, engine, insurance_fund, trader, trader2, keeper) -> Callable[..., tuple]:
     """Everything a liquidation can move around `position_ids`: the positions (stored state),
-    their accounts' margin and sizes, every synth's debt book and supply, and the balances of
+    their accounts' margin and sizes and entries in every market, every synth's debt book and supply, and the balances of
     the roles, the vault, the engine and the fund."""
 
     def read(*position_ids: int) -> tuple:
         positions = []
         for position_id in position_ids:
             p = vault.position(position_id)
-            account = (exchange.signedMarginOf(p.accountId), tuple(exchange.positions(p.accountId))) if p.hasAccount else ()
+            # Stored state only, no price read: the books must read as well when prices are stale.
+            account = (exchange.signedMarginOf(p.accountId),
+                       tuple(tuple(exchange.position(p.accountId, m)) for m in range(1, exchange.marketCount() + 1))
+                       ) if p.hasAccount else ()
             positions.append((tuple(p)[:-1], account))
         debt_books = tuple((tuple(vault.synthDebt(s))[:3], s.totalSupply(), vault.badDebt(s)) for s in synths.values())
         holders = (trader, trader2, keeper, vault, engine, insurance_fund)
@@ -48,3 +76,21 @@ def books(vault, synths, wbtc, usdc, exchange, engine, insurance_fund, trader, t
         return tuple(positions), debt_books, balances
 
     return read
+
+
+@pytest.fixture(scope="session")
+def long_btc(vault, exchange, markets, futures_position, keeper, give):
+    """A position owing sXAU whose collateral is a long BTC perpetual of `size` on `margin`
+    USDC, opened at $60,000 with impact; the keeper holds the sXAU. Returns the ids, the entry
+    price and the margin after the opening fee."""
+
+    def build(size: Any, margin: int, mint: Any, spot_btc: Any = 0) -> tuple[int, int, int, int]:
+        position_id, account_id = futures_position("sXAU", margin=margin, btc_size=size, spot_btc=spot_btc, mint=mint)
+        give(keeper, "sXAU", wad(mint))
+        params = params_of(exchange, markets["BTC-PERP"])
+        entry = fill_price(wad(60_000), wad(size), params.impactWad)
+        assert exchange.position(account_id, markets["BTC-PERP"]) == (wad(size), entry)
+        assert exchange.signedMarginOf(account_id) == wad(margin) - fee(wad(size), entry, params.takerFeeWad)
+        return position_id, account_id, entry, exchange.signedMarginOf(account_id)
+
+    return build

@@ -21,24 +21,6 @@ BTC = 10**8
 XAU = wad(2_400)
 
 
-@pytest.fixture
-def long_btc(vault, exchange, markets, futures_position, keeper, give):
-    """A position owing sXAU whose collateral is a long BTC perpetual of `size` on `margin`
-    USDC, opened at $60,000 with impact; the keeper holds the sXAU. Returns the ids, the entry
-    price and the margin after the opening fee."""
-
-    def build(size: int, margin: int, mint: int, spot_btc=0):
-        position_id, account_id = futures_position("sXAU", margin=margin, btc_size=size, spot_btc=spot_btc, mint=mint)
-        give(keeper, "sXAU", wad(mint))
-        params = params_of(exchange, markets["BTC-PERP"])
-        entry = fill_price(wad(60_000), wad(size), params.impactWad)
-        assert exchange.position(account_id, markets["BTC-PERP"]) == (wad(size), entry)
-        assert exchange.signedMarginOf(account_id) == wad(margin) - fee(wad(size), entry, params.takerFeeWad)
-        return position_id, account_id, entry, exchange.signedMarginOf(account_id)
-
-    return build
-
-
 def expected(vault, engine, exchange, markets, position_id, account_id, entry, margin, size, mark):
     """The liquidation the engine should make of a long-BTC position at `mark`, from the
     exchange's arithmetic: the repayment, the fraction closed, the margin seized and its split."""

@@ -98,3 +98,25 @@ def test_set_engine__not_owner__reverts(fund, attacker, engine):
     with reverts(fund.OwnableUnauthorizedAccount, account=attacker):
         fund.setEngine(attacker, sender=attacker)
     assert fund.engine() == engine.address
+
+
+def test_notify_penalties__engine__one_event_each_with_the_running_balance(fund, usdc, engine, owner):
+    usdc.mint(fund, 100 * USDC, sender=owner)
+    usdc.mint(fund, 30 * USDC + 12 * USDC, sender=owner)  # the engine transfers the batch first
+
+    tx = fund.notifyPenalties([4, 9], [30 * USDC, 12 * USDC], sender=engine)
+
+    assert [dict(log.event_arguments) for log in tx.events] == [
+        {"positionId": 4, "amount": 30 * USDC, "balanceAfter": 130 * USDC},
+        {"positionId": 9, "amount": 12 * USDC, "balanceAfter": 142 * USDC},
+    ]
+
+
+def test_notify_penalties__lengths_differ__reverts(fund, engine):
+    with reverts(fund.InsuranceFundLengthMismatch, positionIds=2, amounts=1):
+        fund.notifyPenalties([4, 9], [30 * USDC], sender=engine)
+
+
+def test_notify_penalties__not_engine__reverts(fund, attacker):
+    with reverts(fund.InsuranceFundOnlyEngine, caller=attacker):
+        fund.notifyPenalties([1], [1], sender=attacker)

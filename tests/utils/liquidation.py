@@ -55,3 +55,11 @@ def closed_fraction(size: int, margin: int, entry: int, mark: int, fraction: int
     margin_after = margin - fee_ + realized
     return {"reduce": reduce, "fill": fill, "fee": fee_, "realized": realized, "margin": margin_after,
             "equity": margin_after + pnl(size - reduce, entry, mark)}
+
+
+def unaccounted(vault, synth, position_ids) -> int:
+    """Σ position debts + bad debt − supply, for the invariant "synth supply = sum of debts +
+    accounted bad debt": 0 but for the rounding a redistribution leaves, each debt rounded up and
+    the rate index's step rounded up (at most one wei a position + total shares / 1e18)."""
+    debts = sum(vault.position(p).debt for p in position_ids)
+    return debts + vault.badDebt(synth) - synth.totalSupply()

@@ -1,0 +1,209 @@
+"""Emergency shutdown (global settlement): the owner freezes every price at its last good value
+and stops the vault; anyone settles each position (futures closed, the debt's value set aside at
+the frozen price, stablecoin first, then spot BTC); holders of each synth redeem it from what was
+set aside for it, pro rata when that is short. (BTC $60,000, XAU $2,400, USD $1 at shutdown.)"""
+
+import pytest
+
+from synthvault.units import asset_id, wad
+from tests.utils.chain import advance, set_price
+from tests.utils.constants import MAX_UINT
+from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
+from tests.utils.exchange import UNIT, params_of
+from tests.utils.liquidation import WAD, closed_fraction
+
+pytestmark = pytest.mark.usefixtures("no_fee")
+
+BTC = 10**8
+USDC = 10**6
+ASSETS = ("BTC", "USD", "XAU", "ETH", "SPX", "RE")  # BTC, then each synth's asset in listing order
+
+
+@pytest.fixture
+def book(vault, exchange, markets, synths, trader, trader2, keeper, open_position, long_btc, give):
+    """The trader's positions: P1, 1 BTC owing 40,000 sUSD; P2, a long 1 BTC on 20,000 USDC owing
+    5 sXAU (held by trader2); P3, 1 BTC owing 10 sXAU. The keeper bought 10,000 sUSD and 2 sXAU."""
+    p1 = open_position("sUSD", spot_btc=1, mint=40_000)
+    p2, account, entry, margin = long_btc(size=1, margin=20_000, mint=5)
+    synths["sXAU"].transfer(trader2, wad(5), sender=keeper)  # long_btc handed it to the keeper
+    p3 = open_position("sXAU", spot_btc=1, mint=10)
+    give(keeper, "sUSD", wad(10_000))
+    give(keeper, "sXAU", wad(2))
+    return p1, p2, p3, account, entry, margin
+
+
+def test_shutdown__owner__freezes_every_price_and_the_vault(engine, vault, oracle, chain, owner, keeper, book):
+    tx = engine.shutdown(sender=owner)
+
+    assert engine.shutdownAt() == tx.timestamp
+    assert logs(tx, engine.ShutDown) == [{"timestamp": tx.timestamp}]
+    frozen = logs(tx, engine.PriceFrozen)
+    assert [(e["asset"], e["priceWad"]) for e in frozen] == [
+        (asset_id(a), oracle.priceWad(asset_id(a))) for a in ASSETS]
+    assert engine.frozenPriceWad(asset_id("XAU")) == wad(2_400)
+    assert vault.isShutdown()
+    assert logs(tx, vault.ShutDown) == [{}]
+    with reverts(engine.LiquidationEngineShutDown):
+        engine.shutdown(sender=owner)
+    with reverts(engine.LiquidationEngineShutDown):
+        engine.liquidate(book[0], MAX_UINT, 0, sender=keeper)
+    with reverts(engine.LiquidationEngineShutDown):
+        engine.liquidateMany([book[0]], 0, sender=keeper)
+
+
+def test_shutdown__btc_frozen_by_a_jump__takes_the_round_before(engine, oracle, feeds, owner):
+    set_price(feeds["BTC"], 25_000, owner)  # -58%: the breaker freezes BTC
+
+    tx = engine.shutdown(sender=owner)
+
+    assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+    assert logs(tx, engine.PriceFrozen)[0] == {"asset": asset_id("BTC"), "priceWad": wad(60_000)}
+
+
+def test_shutdown__stale_price__its_last_round_counts(engine, chain, feeds, owner):
+    advance(chain, 86_401)  # every feed stale
+
+    engine.shutdown(sender=owner)
+
+    assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+    assert engine.frozenPriceWad(asset_id("USD")) == wad(1)
+
+
+def test_shutdown__no_good_price__reverts(engine, vault, feeds, owner):
+    feeds["RE"].submit(0, sender=owner)
+
+    with reverts(engine.LiquidationEngineNoTrustedPrice, asset=asset_id("RE"), status=4):  # NonPositive
+        engine.shutdown(sender=owner)
+
+    assert engine.shutdownAt() == 0 and not vault.isShutdown()
+
+
+def test_settle__positions__debt_value_set_aside_rest_left_to_the_owners(
+    engine, vault, exchange, markets, synths, usdc, wbtc, trader, trader2, keeper, owner, book
+):
+    p1, p2, p3, account, entry, margin = book
+    engine.shutdown(sender=owner)
+
+    tx1 = engine.settle(p1, sender=keeper)
+    tx2 = engine.settle(p2, sender=keeper)
+    tx3 = engine.settle(p3, sender=keeper)
+
+    # P1: 40,000 of debt in spot at $60,000, rounded up: 0.66666667 BTC.
+    assert logs(tx1, engine.Settled) == [{"positionId": p1, "synth": synths["sUSD"].address, "debt": wad(40_000),
+                                          "stableSetAside": 0, "spotSetAside": 66_666_667, "shortUsdWad": 0}]
+    # P2: its long closed at the live price, then 12,000 of its margin.
+    params = params_of(exchange, markets["BTC-PERP"])
+    close = closed_fraction(wad(1), margin, entry, wad(60_000), WAD, params.impactWad, params.takerFeeWad)
+    assert logs(tx2, engine.Settled) == [{"positionId": p2, "synth": synths["sXAU"].address, "debt": wad(5),
+                                          "stableSetAside": 12_000 * USDC, "spotSetAside": 0, "shortUsdWad": 0}]
+    assert exchange.positions(account) == []
+    assert exchange.signedMarginOf(account) == close["margin"] - wad(12_000)
+    # P3: 10 sXAU = $24,000 of spot: 0.4 BTC.
+    assert logs(tx3, engine.Settled)[0]["spotSetAside"] == 40_000_000
+    assert engine.reserves(synths["sUSD"]) == (0, 66_666_667, wad(40_000))
+    assert engine.reserves(synths["sXAU"]) == (12_000 * USDC, 40_000_000, wad(15))
+    assert (usdc.balanceOf(engine), wbtc.balanceOf(engine)) == (12_000 * USDC, 106_666_667)
+    # Supply = debts + bad debt + settled debt, synth by synth.
+    for symbol, positions in (("sUSD", [p1]), ("sXAU", [p2, p3])):
+        synth = synths[symbol]
+        assert synth.totalSupply() == sum(vault.position(p).debt for p in positions) + vault.badDebt(synth) + \
+            engine.reserves(synth)[2]
+    # The owners take back the rest.
+    vault.close(p1, sender=trader)
+    vault.close(p3, sender=trader)
+    assert wbtc.balanceOf(trader) == BTC - 66_666_667 + BTC - 40_000_000
+    vault.close(p2, sender=trader)
+    assert exchange.ownerOf(account) == trader.address
+
+
+def test_settle__refusals(engine, vault, owner, keeper, book, open_position):
+    with reverts(engine.LiquidationEngineNotShutDown):
+        engine.settle(book[0], sender=keeper)
+    engine.shutdown(sender=owner)
+    engine.settle(book[0], sender=keeper)
+    with reverts(engine.LiquidationEngineNothingToSettle, positionId=book[0]):
+        engine.settle(book[0], sender=keeper)
+    with reverts(vault.VaultUnknownPosition, positionId=999):
+        engine.settle(999, sender=keeper)
+
+
+def test_settle__stale_prices__spot_settles_futures_wait_for_the_exchange(engine, oracle, chain, owner, keeper, book):
+    p1, p2 = book[0], book[1]
+    engine.shutdown(sender=owner)
+    advance(chain, 3_601)
+
+    engine.settle(p1, sender=keeper)  # frozen prices only: no read
+    with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
+        engine.settle(p2, sender=keeper)
+
+
+def test_redeem__several_holders_of_several_synths__frozen_value_stablecoin_first(
+    engine, synths, usdc, wbtc, trader, trader2, keeper, owner, book
+):
+    p1, p2, p3 = book[:3]
+    engine.shutdown(sender=owner)
+    for position_id in (p1, p2, p3):
+        engine.settle(position_id, sender=keeper)
+    sxau, susd = synths["sXAU"], synths["sUSD"]
+
+    # sXAU: 12,000 USDC and 0.4 BTC against 15 sXAU at $2,400: enough for all, USDC first.
+    tx = engine.redeem(sxau, wad(5), sender=trader2)
+    assert tx.return_value == (12_000 * USDC, 0)
+    assert logs(tx, engine.Redeemed) == [{"synth": sxau.address, "holder": trader2.address, "amount": wad(5),
+                                          "stableOut": 12_000 * USDC, "spotOut": 0}]
+    assert engine.redeem(sxau, wad(2), sender=keeper).return_value == (0, 8_000_000)
+    assert engine.redeem(sxau, wad(8), sender=trader).return_value == (0, 32_000_000)
+    assert engine.reserves(sxau)[:2] == (0, 0)
+    assert sxau.totalSupply() == 0
+    # sUSD: 0.66666667 BTC against 40,000 sUSD at $1 (BTC $60,000), rounded down for each.
+    assert engine.redeem(susd, wad(10_000), sender=keeper).return_value == (0, 16_666_666)
+    assert engine.redeem(susd, wad(30_000), sender=trader).return_value == (0, 50_000_000)
+    assert engine.reserves(susd)[:2] == (0, 1)  # a satoshi of rounding stays with the engine
+    assert (usdc.balanceOf(trader2), wbtc.balanceOf(keeper)) == (12_000 * USDC, 24_666_666)
+    assert susd.totalSupply() == 0
+
+
+def test_redeem__reserve_short__pro_rata(engine, vault, synths, wbtc, feeds, owner, trader, keeper, open_position,
+                                          give):
+    # 1 BTC owing 13 sETH ($39,000); BTC halves (the breaker's bound, not past it) before shutdown.
+    position_id = open_position("sETH", spot_btc=1, mint=13)
+    give(keeper, "sETH", wad(3))
+    set_price(feeds["BTC"], 30_000, owner)
+    engine.shutdown(sender=owner)
+
+    tx = engine.settle(position_id, sender=keeper)
+
+    assert logs(tx, engine.Settled)[0]["shortUsdWad"] == wad(9_000)
+    seth = synths["sETH"]
+    # Each sETH gets 30,000 / 13 of a $3,000 claim.
+    assert engine.redeem(seth, wad(3), sender=keeper).return_value == (0, 23_076_923)
+    assert engine.redeem(seth, wad(10), sender=trader).return_value == (0, BTC - 23_076_923)
+    assert engine.reserves(seth)[:2] == (0, 0)
+
+
+def test_redeem__unsettled_debt__opens_after_the_settlement_period(engine, synths, chain, owner, keeper, book):
+    p1, p2, p3 = book[:3]
+    tx = engine.shutdown(sender=owner)
+    engine.settle(p2, sender=keeper)  # P3 still owes sXAU
+    opens = tx.timestamp + engine.SETTLEMENT_PERIOD()
+
+    with reverts(engine.LiquidationEngineRedemptionNotOpen, synth=synths["sXAU"], opensAt=opens):
+        engine.redeem(synths["sXAU"], wad(1), sender=keeper)
+
+    chain.mine(timestamp=opens)
+    # Pro rata on what is there: 12,000 USDC for 15 sXAU, 800 a unit.
+    assert engine.redeem(synths["sXAU"], wad(1), sender=keeper).return_value == (800 * USDC, 0)
+
+
+def test_redeem__refusals(engine, vault, synths, owner, keeper, book):
+    with reverts(engine.LiquidationEngineNotShutDown):
+        engine.redeem(synths["sUSD"], wad(1), sender=keeper)
+    engine.shutdown(sender=owner)
+    engine.settle(book[0], sender=keeper)
+    with reverts(engine.LiquidationEngineZeroAmount):
+        engine.redeem(synths["sUSD"], 0, sender=keeper)
+    with reverts(vault.VaultUnknownSynth, synth=keeper.address):
+        engine.redeem(keeper.address, wad(1), sender=keeper)
+    with reverts(synths["sUSD"].ERC20InsufficientBalance, sender=keeper.address):
+        engine.redeem(synths["sUSD"], wad(10_001), sender=keeper)
