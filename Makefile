@@ -17,6 +17,8 @@ export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PATH := $(CURDIR)/$(VENV)/bin:$(FOUNDRY_BIN)/anvil-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/forge-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/cast-$(FOUNDRY_PLATFORM)/bin:$(PATH)
 
 PY_STAMP := $(VENV)/.installed
+SLITHER_VENV := .venv-slither
+SLITHER_STAMP := $(SLITHER_VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SOLC := .solcx/solc-v$(SOLC_VERSION)
 NODE_PORT ?= 8545
@@ -24,7 +26,7 @@ NODE_PORT ?= 8545
 TESTS ?= tests
 ARGS ?=
 
-.PHONY: help bootstrap compile test check bench bench-update demo node console gas clean
+.PHONY: help bootstrap compile test check bench bench-update slither demo node console gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +34,12 @@ help: ## List the commands
 $(PY_STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Slither pins web3/eth-* versions of its own: a venv apart from Ape's.
+$(SLITHER_STAMP): requirements-slither.txt
+	$(PYTHON) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-slither.txt
 	touch $@
 
 $(NPM_STAMP): package.json
@@ -61,6 +69,9 @@ bench: bootstrap ## Measure gas per operation into docs/gas.md; fail if it grew 
 
 bench-update: bootstrap ## Measure gas and record it as the new baseline
 	ape run gas --update-baseline
+
+slither: $(SLITHER_STAMP) $(NPM_STAMP) $(SOLC) ## Static analysis: fail on any High/Medium finding not accepted in slither.config.json
+	$(SLITHER_VENV)/bin/python tools/slither/gate.py
 
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
