@@ -22,11 +22,13 @@ SLITHER_STAMP := $(SLITHER_VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SOLC := .solcx/solc-v$(SOLC_VERSION)
 NODE_PORT ?= 8545
+# `make invariants FUZZ_SEED=` (empty) explores from a random seed; CI keeps this fixed one.
+FUZZ_SEED ?= 0x5eed
 # `make test TESTS=tests/oracle ARGS='-k stale -x'` runs a part of the suite.
 TESTS ?= tests
 ARGS ?=
 
-.PHONY: help bootstrap compile test check bench bench-update slither demo node console gas clean
+.PHONY: help bootstrap compile test check bench bench-update slither invariants demo node console gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,6 +74,9 @@ bench-update: bootstrap ## Measure gas and record it as the new baseline
 
 slither: $(SLITHER_STAMP) $(NPM_STAMP) $(SOLC) ## Static analysis: fail on any High/Medium finding not accepted in slither.config.json
 	$(SLITHER_VENV)/bin/python tools/slither/gate.py
+
+invariants: $(NPM_STAMP) $(SOLC) ## Invariant fuzzing with Forge: 256 runs of 100 random actions, every invariant after each
+	forge test --match-path 'test-forge/invariant/*' $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED))
 
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
