@@ -64,7 +64,7 @@ contract SynthvaultHandler {
     uint256 public constant MARKET_COUNT = 3;
     /// @dev The dated market expires this long after set-up: soon enough that some runs trade
     ///      it, see it expire and settle it.
-    uint256 internal constant DATED_EXPIRY = 2 days;
+    uint256 internal constant DATED_EXPIRY = 1 days;
 
     /* THE SYSTEM */
 
@@ -566,7 +566,7 @@ contract SynthvaultHandler {
     }
 
     /// @notice Time passes: mostly minutes, sometimes up to two days (fees and funding accrue,
-    ///         the dated market expires after 2 days). The feeds keep reporting (each repeats
+    ///         the dated market expires after a day). The feeds keep reporting (each repeats
     ///         its latest answer, as a heartbeat does) except one time in four, when they go
     ///         quiet and prices past their heartbeat turn stale.
     function warp(uint256 secondsSeed) external {

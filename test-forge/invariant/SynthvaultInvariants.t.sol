@@ -12,6 +12,7 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
 import {IVault} from "../../interfaces/IVault.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {VM} from "../utils/Vm.sol";
@@ -84,6 +85,7 @@ contract SynthvaultInvariants {
         _synthSupplyMatchesDebt();
         _insuranceFundReserves();
         _vaultCustody();
+        _viewsAgree();
     }
 
     /// @notice The exchange holds exactly the sum of all positive margins, in whole token units,
@@ -158,6 +160,47 @@ contract SynthvaultInvariants {
             if (handler.exchange().ownerOf(a.id) != expected) {
                 _fail(string.concat("account ", a.id.toString(), " token is not where the books say"));
             }
+        }
+    }
+
+    /// @notice The views keepers and front ends read agree with the ones the contracts use:
+    ///         `healthOf` (each price read once) with `health`, and an account's `positions`
+    ///         (PnL and funding per market) with its `equity`. Either both revert (an untrusted
+    ///         price) or both answer the same.
+    function _viewsAgree() internal view {
+        IVault vault = handler.vault();
+        uint256 n = handler.positionCount();
+        uint256[] memory ids = new uint256[](n);
+        for (uint256 i; i < n; ++i) ids[i] = handler.position(i).id;
+        try vault.healthOf(ids) returns (IVault.Health[] memory healths) {
+            for (uint256 i; i < n; ++i) {
+                if (!handler.position(i).open) {
+                    if (healths[i].crWad != type(uint256).max) _fail("healthOf of a closed position is not empty");
+                    continue;
+                }
+                (uint256 collateralUsd, uint256 debtUsd, uint256 crWad) = vault.health(ids[i]);
+                _eq(healths[i].collateralUsdWad, collateralUsd, "healthOf vs health: collateral");
+                _eq(healths[i].debtUsdWad, debtUsd, "healthOf vs health: debt");
+                _eq(healths[i].crWad, crWad, "healthOf vs health: CR");
+            }
+        } catch {
+            // An untrusted price: some position's health must revert too.
+            bool anyReverts;
+            for (uint256 i; i < n && !anyReverts; ++i) {
+                if (!handler.position(i).open) continue;
+                try vault.health(ids[i]) {} catch { anyReverts = true; }
+            }
+            if (!anyReverts) _fail("healthOf reverts while every health answers");
+        }
+
+        for (uint256 i; i < handler.accountCount(); ++i) {
+            uint256 accountId = handler.account(i).id;
+            try handler.exchange().equity(accountId) returns (int256 equityWad) {
+                IFuturesExchange.PositionView[] memory views = handler.exchange().positions(accountId);
+                int256 sum = handler.exchange().signedMarginOf(accountId);
+                for (uint256 k; k < views.length; ++k) sum += views[k].unrealizedPnlWad - views[k].fundingOwedWad;
+                if (sum != equityWad) _fail(string.concat("account ", accountId.toString(), ": positions do not add up to equity"));
+            } catch {}
         }
     }
 

@@ -20,6 +20,15 @@ interface Vm {
     /// @notice Ends `startPrank`.
     function stopPrank() external;
 
+    /// @notice The next call must revert with exactly `revertData`.
+    function expectRevert(bytes calldata revertData) external;
+
+    /// @notice The next call must revert with a custom error whose selector is `revertSelector`.
+    function expectRevert(bytes4 revertSelector) external;
+
+    /// @notice Sets `block.chainid`.
+    function chainId(uint256 newChainId) external;
+
     /// @notice Names `account` in traces.
     function label(address account, string calldata newLabel) external;
 }
