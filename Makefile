@@ -66,7 +66,7 @@ test: bootstrap ## Run the whole test suite on a local Anvil chain
 gas: bootstrap ## Run the tests with Ape's gas table per method
 	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
 
-check: bench ## What CI runs besides the tests: the gas check
+check: bench slither invariants coverage ## What CI runs besides the tests: gas, static analysis, invariant fuzzing, coverage
 
 bench: bootstrap ## Measure gas per operation into docs/gas.md; fail if it grew >5% over the baseline
 	ape run gas --check
