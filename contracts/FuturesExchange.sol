@@ -54,10 +54,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint128 marketIds;
     }
 
-    /// @dev One position, in two slots.
+    /// @dev One position, in two slots. `basisWad` is the entry price less `fundingIndexWad`, the
+    ///      market's funding index at the position's last settlement: size × (mark − index now −
+    ///      basis) is its unrealised PnL less the funding it owes, so `equity` reads the first slot
+    ///      only. The entry price is basis + index; the second slot stays empty (no fresh storage
+    ///      write) in a market that has never accrued funding.
     struct Position {
         int128 sizeWad;
-        uint128 entryPriceWad;
+        int128 basisWad;
         int104 fundingIndexWad;
     }
 
@@ -168,6 +172,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 index = _accrue(m, oracle.priceWad(m.asset));
         // Bounded by MAX_FUNDING_RATE_WAD, far inside int64.
         m.fundingRatePerSecondWad = int64(ratePerSecondWad);
+        // The new rate runs from now (`_accrue` leaves the time alone while the old rate is 0).
+        // Timestamps fit in 40 bits for the next 30,000 years.
+        m.lastFundingUpdate = uint40(block.timestamp);
         emit FundingRateSet(marketId, ratePerSecondWad, index);
     }
 
@@ -318,9 +325,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             views[i] = PositionView({
                 marketId: marketId,
                 sizeWad: p.sizeWad,
-                entryPriceWad: p.entryPriceWad,
+                entryPriceWad: _entryPrice(p),
                 markPriceWad: markWad,
-                unrealizedPnlWad: PositionMath.pnl(p.sizeWad, p.entryPriceWad, markWad),
+                unrealizedPnlWad: PositionMath.pnl(p.sizeWad, _entryPrice(p), markWad),
                 fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad)
             });
         }
@@ -329,7 +336,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     function position(uint256 accountId, uint256 marketId) external view returns (int256 sizeWad, uint256 entryPriceWad) {
         Position storage p = _positions[accountId][marketId];
-        return (p.sizeWad, p.entryPriceWad);
+        return (p.sizeWad, _entryPrice(p));
     }
 
     /// @inheritdoc IFuturesExchange
@@ -386,7 +393,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 indexWad = _accrue(m, markWad);
         Position storage p = _positions[accountId][marketId];
         int256 oldSizeWad = p.sizeWad;
-        uint256 entryWad = p.entryPriceWad;
+        uint256 entryWad = _entryPrice(p);
         int256 newSizeWad = oldSizeWad + sizeDeltaWad;
 
         fill.oldSizeWad = oldSizeWad;
@@ -411,7 +418,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         } else {
             if (oldSizeWad == 0) _addMarketId(accountId, marketId);
             p.sizeWad = newSizeWad.toInt128();
-            p.entryPriceWad = entryWad.toUint128();
+            p.basisWad = (entryWad.toInt256() - indexWad).toInt128();
             // indexWad comes from `_accrue`, which stored it as an int104.
             p.fundingIndexWad = int104(indexWad);
         }
@@ -474,6 +481,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         _accrue(m, priceWad);
         m.settlementPriceWad = priceWad.toUint128();
         emit SettlementPriceFixed(marketId, priceWad);
+    }
+
+    /// @dev The position's entry price: its basis plus the funding index it last settled at.
+    function _entryPrice(Position storage p) private view returns (uint256) {
+        return (int256(p.basisWad) + p.fundingIndexWad).toUint256();
     }
 
     function _addMarketId(uint256 accountId, uint256 marketId) private {
@@ -576,8 +588,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             int256 sizeWad = p.sizeWad;
             uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _mark(m);
 
-            equityWad += PositionMath.pnl(sizeWad, p.entryPriceWad, priceWad)
-                - PositionMath.fundingOwed(sizeWad, _pendingIndex(m, priceWad), p.fundingIndexWad);
+            // PnL less funding owed, in one rounding (floored): size × (mark − index − basis).
+            equityWad += PositionMath.mulWadFloor(sizeWad, priceWad.toInt256() - _pendingIndex(m, priceWad) - p.basisWad);
             if (withRequirements) {
                 MarketParams memory params = m.params;
                 uint256 notionalWad = SignedMath.abs(sizeWad).mulWadUp(priceWad);
@@ -590,12 +602,13 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /* INTERNAL: MARKETS */
 
     /// @dev Accrues the market's funding index up to now (up to expiry for a dated market) at
-    ///      `priceWad`, and returns it.
+    ///      `priceWad`, and returns it. At a zero rate the index cannot move, so nothing is
+    ///      written (a touch costs the same whenever it comes); `setFundingRate` stamps the time.
     function _accrue(Market storage m, uint256 priceWad) private returns (int256 indexWad) {
         uint256 until = _fundingEnd(m);
         uint256 last = m.lastFundingUpdate;
         indexWad = m.fundingIndexWad;
-        if (until <= last) return indexWad;
+        if (until <= last || m.fundingRatePerSecondWad == 0) return indexWad;
 
         indexWad = PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
         m.fundingIndexWad = indexWad.toInt104();
@@ -608,7 +621,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 until = _fundingEnd(m);
         uint256 last = m.lastFundingUpdate;
         int256 indexWad = m.fundingIndexWad;
-        if (until <= last) return indexWad;
+        if (until <= last || m.fundingRatePerSecondWad == 0) return indexWad;
         return PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
     }
 

@@ -15,6 +15,7 @@ import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Recei
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
@@ -53,16 +54,20 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @dev A synth in four slots, ordered so that a mint reads the first three and writes only
-    ///      the second (index, shares and accrual time together); the liquidation parameters sit
-    ///      in the fourth, which a mint never reads. The asset id is the token's immutable
+    ///      the second (index, shares and accrual time together); the liquidation parameters and
+    ///      the bad debt sit in the fourth, which a mint never reads. The shutdown flag shares the
+    ///      first slot with the token, which every hot path reads anyway. The asset id is the token's immutable
     ///      `asset()`: reading it also warms the token for the mint that follows, cheaper than a
     ///      slot of its own. Ratios and fees are at most 10 WAD, so 64 bits hold them; total
     ///      debt shares are under the 96-bit ceiling (the index is at least 1); `lastAccrual` is
     ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD and, even at the
-    ///      maximum fee compounded every block, takes over 40 years to pass 2^128.
+    ///      maximum fee compounded every block, takes over 40 years to pass 2^128 (a write-off
+    ///      that would push it past is recorded as bad debt instead); bad debt is under the
+    ///      96-bit ceiling's worth of debt written off, far inside 128 bits.
     struct Synth {
         ISyntheticToken token;
         uint64 mintingRatioWad;
+        bool shutDown;
         uint128 rateIndexWad;
         uint96 totalDebtShares;
         uint32 lastAccrual;
@@ -71,6 +76,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         uint64 stabilityFeeWad;
         uint64 liquidationRatioWad;
         uint64 liquidationPenaltyWad;
+        uint128 badDebt;
     }
 
     /// @inheritdoc IVault
@@ -87,6 +93,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     address public feeRecipient;
     /// @inheritdoc IVault
     address public liquidationEngine;
+    /// @inheritdoc IVault
+    bool public isShutdown;
     /// @inheritdoc IVault
     uint256 public nextPositionId = 1;
 
@@ -128,6 +136,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     function listSynth(ISyntheticToken synth, SynthParams calldata params) external onlyOwner {
         if (address(synth) == address(0)) revert VaultZeroAddress();
+        if (isShutdown) revert VaultShutDown();
         if (_synthIdOf[synth] != 0) revert VaultSynthAlreadyListed(synth);
         if (_synthTokens.length == MAX_SYNTHS) revert VaultTooManySynths();
         _validate(params);
@@ -148,6 +157,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     function setSynthParams(ISyntheticToken synth, SynthParams calldata params) external onlyOwner {
         Synth storage s = _synths[_synthId(synth)];
+        if (s.shutDown) revert VaultShutDown();
         _validate(params);
         if (
             s.mintingRatioWad == params.mintingRatioWad && s.liquidationRatioWad == params.liquidationRatioWad
@@ -185,6 +195,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     function open(ISyntheticToken synth) external returns (uint256 positionId) {
         uint8 synthId = _synthId(synth);
+        if (_synths[synthId].shutDown) revert VaultShutDown();
         positionId = nextPositionId++;
         _positions[positionId] = Position({
             owner: msg.sender,
@@ -202,6 +213,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function lock(uint256 positionId, uint256 accountId) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         if (p.hasAccount) revert VaultAccountAlreadyLocked(positionId, p.accountId);
+        if (_synths[p.synthId].shutDown) revert VaultShutDown();
 
         p.hasAccount = true;
         p.accountId = accountId;
@@ -218,8 +230,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         uint128 debtShares = p.debtShares;
         if (debtShares != 0) {
-            Synth storage s = _synths[p.synthId];
-            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
             _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, false, 0));
         }
         _releaseAccount(positionId, p);
@@ -239,13 +250,10 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     function removeSpot(uint256 positionId, uint256 amount, address to) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
-        if (amount == 0) revert VaultZeroAmount();
-        uint256 spotAmount = p.spotAmount;
-        if (amount > spotAmount) revert VaultInsufficientSpot(positionId, spotAmount, amount);
+        uint256 spotAmount = _spotHeld(positionId, p, amount);
         uint128 debtShares = p.debtShares;
         if (debtShares != 0) {
-            Synth storage s = _synths[p.synthId];
-            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
             _requireMintingRatio(
                 positionId, s, debt, _collateralUsd(p, spotAmount - amount, p.hasAccount, 0)
             );
@@ -263,6 +271,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _ownedPosition(positionId);
         if (amount == 0) revert VaultZeroAmount();
         Synth storage s = _synths[p.synthId];
+        if (s.shutDown) revert VaultShutDown();
         uint256 index = _accrue(s);
 
         // Shares round up: the debt recorded is never less than the synth minted.
@@ -287,7 +296,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function burn(uint256 positionId, uint256 amount) external nonReentrant returns (uint256 burned) {
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];
-        burned = _repay(positionId, p, s, _accrue(s), amount);
+        (burned,) = _repay(positionId, p, s, _accrue(s), amount, msg.sender, true);
         s.token.burn(msg.sender, burned);
     }
 
@@ -299,6 +308,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     {
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
+        if (_synths[p.synthId].shutDown) revert VaultShutDown();
         uint256 accountId = p.accountId;
         (int256 sizeBefore,) = exchange.position(accountId, marketId);
         int256 sizeAfter = sizeBefore + sizeDeltaWad;
@@ -313,8 +323,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         // impact, which only the exchange can price. The whole trade reverts if it fails.
         uint128 debtShares = p.debtShares;
         if (!reduces && debtShares != 0) {
-            Synth storage s = _synths[p.synthId];
-            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
             _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, 0));
         }
     }
@@ -327,8 +336,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         uint256 accountId = p.accountId;
         uint128 debtShares = p.debtShares;
         if (debtShares != 0) {
-            Synth storage s = _synths[p.synthId];
-            uint256 debt = uint256(debtShares).mulWadUp(_currentIndex(s));
+            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
             // The account's equity falls by exactly the margin withdrawn, valued at $1.
             uint256 amountWad = amount.toWad(IERC20Metadata(address(exchange.marginToken())).decimals());
             _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
@@ -343,7 +351,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _ownedPosition(positionId);
         Synth storage s = _synths[p.synthId];
         uint256 burned;
-        if (p.debtShares != 0) burned = _repay(positionId, p, s, _accrue(s), type(uint256).max);
+        if (p.debtShares != 0) (burned,) = _repay(positionId, p, s, _accrue(s), type(uint256).max, msg.sender, true);
         uint256 spotAmount = p.spotAmount;
         (bool hasAccount, uint256 accountId) = (p.hasAccount, p.accountId);
 
@@ -519,13 +527,15 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         token.mint(recipient, fees);
     }
 
-    /// @dev The total debt at `index`, rounded down, less the synth's supply. Every mint and
-    ///      repayment rounds for the protocol, so the supply never exceeds that total while the
-    ///      vault alone mints the synth; should it ever (a future bad-debt write-off), it is 0.
+    /// @dev The total debt at `index`, rounded down, less the synth's supply that positions
+    ///      owe (the supply less the bad debt). Every mint, repayment and write-off rounds for
+    ///      the protocol, so that supply never exceeds the total; should it ever, this is 0.
     function _uncollected(Synth storage s, uint256 index) private view returns (uint256) {
         uint256 owed = uint256(s.totalDebtShares).mulWadDown(index);
         uint256 supply = s.token.totalSupply();
-        return owed > supply ? owed - supply : 0;
+        uint256 bad = s.badDebt;
+        uint256 owedBySupply = supply > bad ? supply - bad : 0;
+        return owed > owedBySupply ? owed - owedBySupply : 0;
     }
 
     /// @dev The rate index `s` would have if accrued now.
@@ -545,13 +555,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @dev Removes up to `amount` synth units of position `positionId`'s debt at `index`; the
-    ///      caller burns `burned` from its caller. A partial repayment burns shares rounded
-    ///      down and must leave at least the minimum debt.
-    function _repay(uint256 positionId, Position storage p, Synth storage s, uint256 index, uint256 amount)
-        private
-        returns (uint256 burned)
-    {
-        uint256 shares;
+    ///      caller burns `burned` from `from`. A partial repayment burns shares rounded
+    ///      down and, when `keepMinDebt`, must leave at least the minimum debt.
+    function _repay(
+        uint256 positionId,
+        Position storage p,
+        Synth storage s,
+        uint256 index,
+        uint256 amount,
+        address from,
+        bool keepMinDebt
+    ) private returns (uint256 burned, uint256 shares) {
         uint256 debtShares = p.debtShares;
         uint256 debt = debtShares.mulWadUp(index);
         if (amount >= debt) {
@@ -559,14 +573,18 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         } else {
             (burned, shares) = (amount, amount.divWadDown(index));
             uint256 debtLeft = (debtShares - shares).mulWadUp(index);
-            if (debtLeft < s.minDebt) revert VaultDebtBelowMin(positionId, debtLeft, s.minDebt);
+            if (keepMinDebt && debtLeft < s.minDebt) revert VaultDebtBelowMin(positionId, debtLeft, s.minDebt);
         }
         if (burned == 0) revert VaultZeroAmount();
+        _removeShares(p, s, debtShares, shares);
+        emit Burned(positionId, from, burned, shares);
+    }
 
+    /// @dev Takes `shares` of the position's `debtShares` off it and off the synth's total.
+    function _removeShares(Position storage p, Synth storage s, uint256 debtShares, uint256 shares) private {
         // Safe casts and subtractions: shares <= debtShares <= totalDebtShares < 2^96.
         p.debtShares = uint128(debtShares - shares);
         s.totalDebtShares -= uint96(shares);
-        emit Burned(positionId, msg.sender, burned, shares);
     }
 
     /* INTERNAL: VALUATION */
@@ -598,6 +616,15 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         return equity > cutWad ? equity - cutWad : 0;
     }
 
+    /// @dev The position's synth and its debt now (`debtShares` at the current index), for an
+    ///      action that must keep the minting ratio; after shutdown none may be taken against
+    ///      debt (settlement sets the debt's value aside first).
+    function _debtToCover(Position storage p, uint256 debtShares) private view returns (Synth storage s, uint256 debt) {
+        s = _synths[p.synthId];
+        if (s.shutDown) revert VaultShutDown();
+        debt = debtShares.mulWadUp(_currentIndex(s));
+    }
+
     /// @dev Reverts unless `collateralUsdWad` covers `debt` of `s` at its minting ratio, at the
     ///      synth's fresh price.
     function _requireMintingRatio(uint256 positionId, Synth storage s, uint256 debt, uint256 collateralUsdWad)
@@ -620,6 +647,13 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function _synthId(ISyntheticToken synth) private view returns (uint8 synthId) {
         synthId = _synthIdOf[synth];
         if (synthId == 0) revert VaultUnknownSynth(synth);
+    }
+
+    /// @dev The position's spot, which must hold a non-zero `amount` to take.
+    function _spotHeld(uint256 positionId, Position storage p, uint256 amount) private view returns (uint256 spotAmount) {
+        if (amount == 0) revert VaultZeroAmount();
+        spotAmount = p.spotAmount;
+        if (amount > spotAmount) revert VaultInsufficientSpot(positionId, spotAmount, amount);
     }
 
     function _existingPosition(uint256 positionId) private view returns (Position storage p) {
@@ -679,5 +713,178 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             params.debtCeiling,
             params.minDebt
         );
+    }
+
+    /* LIQUIDATION */
+
+    modifier onlyEngine() {
+        if (msg.sender != liquidationEngine) revert VaultNotLiquidationEngine(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IVault
+    function liquidationSnapshot(uint256 positionId) external view returns (LiquidationSnapshot memory snap) {
+        Position storage p = _positions[positionId];
+        address positionOwner = p.owner;
+        if (positionOwner == address(0)) return snap;
+        Synth storage s = _synths[p.synthId];
+        snap.owner = positionOwner;
+        snap.synth = s.token;
+
+        uint256 spotAmount = p.spotAmount;
+        if (spotAmount != 0) {
+            snap.spotAmount = spotAmount;
+            snap.spotPriceWad = oracle.priceWad(spotAsset);
+            snap.collateralUsdWad = _spotUsd(spotAmount, snap.spotPriceWad);
+        }
+        if (p.hasAccount) {
+            snap.hasAccount = true;
+            snap.accountId = p.accountId;
+            snap.equityWad = exchange.equity(snap.accountId);
+            // Safe cast: only a positive equity is cast.
+            if (snap.equityWad > 0) snap.collateralUsdWad += uint256(snap.equityWad);
+        }
+        uint256 debtShares = p.debtShares;
+        if (debtShares != 0) {
+            snap.debt = debtShares.mulWadUp(_currentIndex(s));
+            snap.synthPriceWad = oracle.priceWad(snap.synth.asset());
+            snap.debtUsdWad = snap.debt.mulWadUp(snap.synthPriceWad);
+        }
+        snap.crWad = _cr(snap.collateralUsdWad, snap.debtUsdWad);
+        snap.mintingRatioWad = s.mintingRatioWad;
+        snap.liquidationRatioWad = s.liquidationRatioWad;
+        snap.liquidationPenaltyWad = s.liquidationPenaltyWad;
+        snap.minDebt = s.minDebt;
+    }
+
+    /// @inheritdoc IVault
+    function seizeSpot(uint256 positionId, uint256 amount, address to) external onlyEngine nonReentrant {
+        Position storage p = _existingPosition(positionId);
+        uint256 spotAmount = _spotHeld(positionId, p, amount);
+
+        // Safe cast: amount <= spotAmount, which fits 128 bits.
+        p.spotAmount = uint128(spotAmount - amount);
+        emit SpotSeized(positionId, to, amount);
+
+        spotToken.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IVault
+    function closeFutures(uint256 positionId, uint256 fractionWad)
+        external
+        onlyEngine
+        nonReentrant
+        returns (int256 equityAfterWad, int256 marginAfterWad)
+    {
+        Position storage p = _existingPosition(positionId);
+        if (!p.hasAccount) revert VaultNoAccount(positionId);
+        if (fractionWad == 0 || fractionWad > WAD) revert VaultInvalidFraction(fractionWad);
+        uint256 accountId = p.accountId;
+        emit FuturesClosed(positionId, accountId, fractionWad);
+
+        IFuturesExchange.PositionView[] memory open_ = exchange.positions(accountId);
+        for (uint256 i; i < open_.length; ++i) {
+            uint256 marketId = open_[i].marketId;
+            int256 sizeWad = open_[i].sizeWad;
+            // An expired dated market takes no trades: its position settles whole, without impact.
+            uint256 expiry = exchange.market(marketId).expiry;
+            if (expiry != 0 && block.timestamp >= expiry) {
+                exchange.settle(accountId, marketId);
+                continue;
+            }
+            // At least the fraction (rounded up), never more than the position: fractionWad <= WAD.
+            uint256 reduceWad = SignedMath.abs(sizeWad).mulWadUp(fractionWad);
+            // Any price: a sell's limit is 0, a buy's the largest price there is. Safe cast: the
+            // exchange stores sizes in 128 bits.
+            if (sizeWad > 0) exchange.trade(accountId, marketId, -int256(reduceWad), 0);
+            else exchange.trade(accountId, marketId, int256(reduceWad), type(uint256).max);
+        }
+        equityAfterWad = exchange.equity(accountId);
+        marginAfterWad = exchange.signedMarginOf(accountId);
+    }
+
+    /// @inheritdoc IVault
+    function seizeMargin(uint256 positionId, uint256 amount, address to) external onlyEngine nonReentrant {
+        Position storage p = _existingPosition(positionId);
+        if (!p.hasAccount) revert VaultNoAccount(positionId);
+        if (amount == 0) revert VaultZeroAmount();
+
+        emit MarginSeized(positionId, to, amount);
+        exchange.withdrawMargin(p.accountId, amount, to);
+    }
+
+    /// @inheritdoc IVault
+    function repayFor(uint256 positionId, address from, uint256 amount)
+        external
+        onlyEngine
+        nonReentrant
+        returns (uint256 shares)
+    {
+        Position storage p = _existingPosition(positionId);
+        if (amount == 0) revert VaultZeroAmount();
+        Synth storage s = _synths[p.synthId];
+        uint256 index = _accrue(s);
+        uint256 debt = uint256(p.debtShares).mulWadUp(index);
+        if (amount > debt) revert VaultRepayExceedsDebt(positionId, debt, amount);
+
+        (, shares) = _repay(positionId, p, s, index, amount, from, false);
+        s.token.burn(from, amount);
+    }
+
+    /// @inheritdoc IVault
+    function writeOff(uint256 positionId) external onlyEngine nonReentrant returns (uint256 debt) {
+        Position storage p = _existingPosition(positionId);
+        Synth storage s = _synths[p.synthId];
+        uint256 index = _accrue(s);
+        uint256 debtShares = p.debtShares;
+        if (debtShares == 0) revert VaultZeroAmount();
+        debt = debtShares.mulWadUp(index);
+        _removeShares(p, s, debtShares, debtShares);
+
+        // The other positions owe `debt` more in proportion to their shares: the index step
+        // rounds up, so together they owe at least `debt` more.
+        uint256 otherShares = s.totalDebtShares;
+        uint256 newIndex = otherShares == 0 ? 0 : index + Math.mulDiv(debt, WAD, otherShares, Math.Rounding.Ceil);
+        if (otherShares == 0 || newIndex > type(uint128).max) {
+            uint256 bad = s.badDebt + debt;
+            s.badDebt = SafeCast.toUint128(bad);
+            emit BadDebtRecorded(s.token, positionId, debt, bad);
+        } else {
+            // Safe cast: checked against 128 bits just above.
+            s.rateIndexWad = uint128(newIndex);
+            emit DebtRedistributed(s.token, positionId, debt, newIndex);
+        }
+    }
+
+    /// @inheritdoc IVault
+    function shutdown() external onlyEngine nonReentrant {
+        if (isShutdown) revert VaultShutDown();
+        isShutdown = true;
+        emit ShutDown();
+        for (uint256 synthId = 1; synthId <= _synthTokens.length; ++synthId) {
+            Synth storage s = _synths[synthId];
+            // The fee accrued so far is owed and collected; from now on no fee accrues.
+            _accrueAndCollect(s);
+            s.stabilityFeeWad = 0;
+            s.shutDown = true;
+        }
+    }
+
+    /// @inheritdoc IVault
+    function settleDebt(uint256 positionId) external onlyEngine nonReentrant returns (uint256 debt) {
+        if (!isShutdown) revert VaultNotShutDown();
+        Position storage p = _existingPosition(positionId);
+        Synth storage s = _synths[p.synthId];
+        uint256 debtShares = p.debtShares;
+        if (debtShares == 0) revert VaultZeroAmount();
+        // No fee accrues after shutdown: the stored index is the index now.
+        debt = debtShares.mulWadUp(s.rateIndexWad);
+        _removeShares(p, s, debtShares, debtShares);
+        emit DebtSettled(positionId, s.token, debt);
+    }
+
+    /// @inheritdoc IVault
+    function badDebt(ISyntheticToken synth) external view returns (uint256) {
+        return _synths[_synthId(synth)].badDebt;
     }
 }

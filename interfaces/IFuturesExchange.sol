@@ -25,8 +25,9 @@ import {IOracleHub} from "./IOracleHub.sol";
 ///      for a sell: `impactWad` is the fraction the price moves per million USD traded, and the
 ///      move is capped at `MAX_IMPACT_WAD` (10%). The taker fee is |size| × fill × takerFeeWad.
 ///
-///      Funding: each market accrues `fundingIndexWad` (USD per unit of size, WAD) at
-///      mark × fundingRatePerSecondWad per second, on every touch of the market; a position owes
+///      Funding: each market accrues `fundingIndexWad` (USD per unit of size, WAD) on every touch
+///      of the market (a trade, a settlement, a rate change) by mark × fundingRatePerSecondWad ×
+///      the seconds since the last touch, the mark being the one read at the touch; a position owes
 ///      size × (index now − index at its last settlement), so longs pay shorts when the rate is
 ///      positive. The pool, counterparty of every position, receives or pays the other side.
 ///
@@ -69,7 +70,8 @@ interface IFuturesExchange {
     /// @param asset The `OracleHub` asset id whose price is the market's mark price.
     /// @param params Risk parameters.
     /// @param fundingIndexWad Cumulative funding per unit of size (USD, WAD) up to `lastFundingUpdate`.
-    /// @param lastFundingUpdate When the index was last accrued.
+    /// @param lastFundingUpdate When the index was last accrued or the rate last set (a touch at
+    ///        a zero rate moves neither).
     /// @param fundingRatePerSecondWad Signed funding rate, WAD fraction of notional per second.
     /// @param expiry 0 for a perpetual; else the time from which the dated future only settles.
     /// @param settlementPriceWad A dated future's settlement price, 0 until it is fixed.
@@ -297,8 +299,8 @@ interface IFuturesExchange {
 
     /// @notice Margin + unrealised PnL − funding owed, across all markets of the account. USD, WAD.
     ///         Reverts when a price it needs cannot be trusted (stale, frozen, ...).
-    /// @dev Unrealised PnL is valued at mark without exit impact, rounded down; funding owed
-    ///      is rounded up. One oracle read per market the account holds.
+    /// @dev Unrealised PnL is valued at mark without exit impact; each market's PnL less its
+    ///      funding owed is rounded down. One oracle read and two storage reads per market held.
     function equity(uint256 accountId) external view returns (int256 equityWad);
 
     /// @notice The initial and maintenance margin the account's open positions require. USD, WAD.

@@ -43,8 +43,14 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      risk: removing its collateral reads no price. Burning debt and adding collateral never
 ///      read a price.
 ///
-///      Liquidation (issue 5) is not built here: the owner sets `liquidationEngine()`, the one
-///      address that will be allowed to reduce a position's debt and take its collateral.
+///      Liquidation. The owner names `liquidationEngine()`, the one address allowed to call the
+///      hooks of the LIQUIDATION section: take a position's spot and margin, close its futures,
+///      repay its debt with a keeper's synth, write off what cannot be repaid, and shut the vault
+///      down for global settlement. The vault keeps the books exact through all of them: a
+///      written-off debt is shared by the synth's other positions through the rate index, or,
+///      with none left, recorded as the synth's `badDebt`. So at all times, up to one wei per
+///      position: total supply + `uncollectedFees` = Σ position debts + `badDebt` (+ after
+///      shutdown, the debt settled by `settleDebt`, which the engine backs with reserves).
 interface IVault {
     /// @notice A synth's risk parameters, as the owner sets them.
     /// @param mintingRatioWad The CR every risk-adding action must leave (150% = 1.5e18).
@@ -106,7 +112,7 @@ interface IVault {
     /// @notice Stability fees of `synth` now go to `recipient`.
     event FeeRecipientSet(address indexed recipient);
 
-    /// @notice `engine` may now liquidate positions (issue 5).
+    /// @notice `engine` may now liquidate positions and shut the vault down.
     event LiquidationEngineSet(address indexed engine);
 
     /// @notice `accrue` grew `synth`'s rate index to `rateIndexWad` (the fee accrued to this
@@ -230,7 +236,7 @@ interface IVault {
     ///         to the old one. Only the owner.
     function setFeeRecipient(address recipient) external;
 
-    /// @notice Names the liquidation engine (issue 5). Only the owner; the zero address disables it.
+    /// @notice Names the liquidation engine. Only the owner; the zero address disables it.
     function setLiquidationEngine(address engine) external;
 
     /* POSITIONS */
@@ -310,7 +316,7 @@ interface IVault {
     /// @notice Where stability fees are minted.
     function feeRecipient() external view returns (address);
 
-    /// @notice The address allowed to liquidate (issue 5); zero while none.
+    /// @notice The address allowed to liquidate and shut down; zero while none.
     function liquidationEngine() external view returns (address);
 
     /// @notice The id the next position will get; ids start at 1.
@@ -351,4 +357,134 @@ interface IVault {
     ///         An unknown or closed position reads as no collateral, no debt, CR max. Reverts when
     ///         a price it needs cannot be trusted.
     function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory);
+
+    /* LIQUIDATION */
+
+    /// @notice What the liquidation engine needs to know of a position, read at once. USD
+    ///         amounts, prices and ratios are WAD.
+    /// @param owner The position's owner; the zero address for an unknown (or closed) position,
+    ///        every other field then zero.
+    /// @param spotPriceWad The BTC price, read only when the position holds spot (else 0).
+    /// @param synthPriceWad The synth's price, read only when the position owes debt (else 0).
+    /// @param equityWad The locked account's equity, signed, not floored (0 without an account).
+    /// @param debt The debt in synth units, the fee accrued to this block, rounded up.
+    /// @param collateralUsdWad,debtUsdWad,crWad As `health` reports them.
+    struct LiquidationSnapshot {
+        address owner;
+        ISyntheticToken synth;
+        bool hasAccount;
+        uint256 accountId;
+        uint256 spotAmount;
+        uint256 debt;
+        uint256 spotPriceWad;
+        uint256 synthPriceWad;
+        int256 equityWad;
+        uint256 collateralUsdWad;
+        uint256 debtUsdWad;
+        uint256 crWad;
+        uint256 mintingRatioWad;
+        uint256 liquidationRatioWad;
+        uint256 liquidationPenaltyWad;
+        uint256 minDebt;
+    }
+
+    /// @notice The engine sent `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
+    event SpotSeized(uint256 indexed positionId, address indexed to, uint256 amount);
+
+    /// @notice The engine reduced every open futures position of account `accountId`, locked in
+    ///         position `positionId`, by `fractionWad` of its size (positions of expired dated
+    ///         markets are settled whole).
+    event FuturesClosed(uint256 indexed positionId, uint256 indexed accountId, uint256 fractionWad);
+
+    /// @notice The engine sent `amount` margin (margin token decimals) of position `positionId` to `to`.
+    event MarginSeized(uint256 indexed positionId, address indexed to, uint256 amount);
+
+    /// @notice Position `positionId`'s remaining `debt` of `synth` was shared by the synth's
+    ///         other positions: the rate index rose to `rateIndexWad`.
+    event DebtRedistributed(ISyntheticToken indexed synth, uint256 indexed positionId, uint256 debt, uint256 rateIndexWad);
+
+    /// @notice Position `positionId`'s remaining `debt` of `synth` had no other position to share
+    ///         it: it is now bad debt of the synth, `badDebt` in all.
+    event BadDebtRecorded(ISyntheticToken indexed synth, uint256 indexed positionId, uint256 debt, uint256 badDebt);
+
+    /// @notice The vault is shut down for global settlement: no minting, trading, new positions
+    ///         or withdrawals against debt; stability fees stopped.
+    event ShutDown();
+
+    /// @notice Position `positionId`'s `debt` of `synth` was settled by the engine after shutdown
+    ///         (its value set aside for the synth's holders).
+    event DebtSettled(uint256 indexed positionId, ISyntheticToken indexed synth, uint256 debt);
+
+    /// @notice Only the liquidation engine may do this; `caller` is not it.
+    error VaultNotLiquidationEngine(address caller);
+
+    /// @notice The vault is shut down.
+    error VaultShutDown();
+
+    /// @notice The vault is not shut down.
+    error VaultNotShutDown();
+
+    /// @notice A fraction must be in (0, 1 WAD].
+    error VaultInvalidFraction(uint256 fractionWad);
+
+    /// @notice Position `positionId` owes `debt`, less than the `amount` to repay.
+    error VaultRepayExceedsDebt(uint256 positionId, uint256 debt, uint256 amount);
+
+    /// @notice Position `positionId`'s state for a liquidation, at fresh prices. Reverts when a
+    ///         price it needs cannot be trusted; an unknown position reads as all zero.
+    function liquidationSnapshot(uint256 positionId) external view returns (LiquidationSnapshot memory);
+
+    /// @notice Sends `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
+    ///         Only the engine; reads no price.
+    function seizeSpot(uint256 positionId, uint256 amount, address to) external;
+
+    /// @notice Reduces every open futures position of the locked account of `positionId` by
+    ///         `fractionWad` of its size (rounded up in size, so at least that fraction; all of
+    ///         it at 1 WAD), through `IFuturesExchange.trade` at any price: a reduction never
+    ///         fails the exchange's margin checks. Positions of expired dated markets are settled
+    ///         whole. Only the engine; the exchange needs fresh prices.
+    /// @return equityAfterWad The account's equity after the closes (signed).
+    /// @return marginAfterWad The account's settled margin after the closes (signed).
+    function closeFutures(uint256 positionId, uint256 fractionWad)
+        external
+        returns (int256 equityAfterWad, int256 marginAfterWad);
+
+    /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
+    ///         `positionId` to `to`. Only the engine; the exchange applies its own checks
+    ///         (settled margin, initial margin of what stays open).
+    function seizeMargin(uint256 positionId, uint256 amount, address to) external;
+
+    /// @notice Burns `amount` synth of `from` and removes that much of position `positionId`'s
+    ///         debt, accruing the fee first: all its shares when `amount` is the whole debt, else
+    ///         shares rounded down (the debt left rounds up). Only the engine, which burns only
+    ///         from its own caller and keeps the minimum-debt rule itself (the rest of a debt it
+    ///         cannot recover is written off in the same transaction).
+    /// @return shares The debt shares removed.
+    function repayFor(uint256 positionId, address from, uint256 amount) external returns (uint256 shares);
+
+    /// @notice Removes position `positionId`'s whole remaining debt and shares it among the
+    ///         synth's other positions in proportion to their debt, by raising the rate index
+    ///         (rounded up: they owe at least the debt removed, at most one wei more each and the
+    ///         index's rounding, total shares / 1e18 wei). With no other debt, or a share so
+    ///         small the index would leave 128 bits, the debt becomes the synth's `badDebt`.
+    ///         Only the engine.
+    /// @return debt The synth units written off.
+    function writeOff(uint256 positionId) external returns (uint256 debt);
+
+    /// @notice Stops minting, trading, opening, locking, listing, parameter changes and every
+    ///         withdrawal against debt; collects every synth's accrued fee and stops the fee.
+    ///         Only the engine, once.
+    function shutdown() external;
+
+    /// @notice Removes position `positionId`'s whole debt after shutdown; the engine has set its
+    ///         value aside for the synth's holders. Only the engine.
+    /// @return debt The synth units settled.
+    function settleDebt(uint256 positionId) external returns (uint256 debt);
+
+    /// @notice Debt of `synth` written off with no position left to share it, in synth units:
+    ///         synth in circulation that no position owes.
+    function badDebt(ISyntheticToken synth) external view returns (uint256);
+
+    /// @notice Whether the engine has shut the vault down.
+    function isShutdown() external view returns (bool);
 }

@@ -116,3 +116,34 @@ def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any
         vault.listSynth(synth, synth_params(vault_cfg, cfg), sender=owner)
         layer.synths[symbol] = synth
     return layer
+
+
+@dataclass
+class LiquidationLayer:
+    """The deployed liquidation engine and the insurance fund behind it."""
+
+    engine: Any
+    fund: Any
+
+
+def deploy_liquidation(project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any]) -> LiquidationLayer:
+    """Deploys the `InsuranceFund` (in the exchange's stablecoin) and the `LiquidationEngine`, both
+    owned by `owner`, and wires them: the vault and the fund name the engine, the engine may burn
+    every synth (for redemptions after a shutdown), and the owner seeds the fund as configured."""
+    cfg = config["liquidation"]
+    fund = owner.deploy(project.InsuranceFund, usdc, owner)
+    engine = owner.deploy(
+        project.LiquidationEngine, owner, vault.vault, fund, scaled(cfg["keeper_share_pct"], 16),
+        scaled(cfg["close_factor_pct"], 16),
+    )
+    fund.setEngine(engine, sender=owner)
+    vault.vault.setLiquidationEngine(engine, sender=owner)
+    for synth in vault.synths.values():
+        synth.grantRole(synth.BURNER_ROLE(), engine, sender=owner)
+
+    deposit = scaled(cfg["insurance_fund_deposit_usd"], usdc.decimals())
+    if deposit:
+        usdc.mint(owner, deposit, sender=owner)
+        usdc.approve(fund, deposit, sender=owner)
+        fund.deposit(deposit, sender=owner)
+    return LiquidationLayer(engine=engine, fund=fund)

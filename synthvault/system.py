@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from synthvault.config import load_config
-from synthvault.deploy import deploy_exchange, deploy_oracle, deploy_vault
+from synthvault.deploy import deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
 from synthvault.manifest import write_manifest
 
 
@@ -33,15 +33,17 @@ def deploy_system(project: Any, deployer: Any, config: dict[str, Any]) -> System
     oracle = deploy_oracle(project, deployer, config["oracle"]["feeds"])
     venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
     vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
+    liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config)
     contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
-                 "wbtc": venue.wbtc, "vault": vault.vault}
+                 "wbtc": venue.wbtc, "vault": vault.vault, "engine": liquidation.engine, "fund": liquidation.fund}
     return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
 
 
 def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     """The deployed system at the manifest's addresses."""
     kinds = {"oracle": project.OracleHub, "exchange": project.FuturesExchange, "pool": project.LiquidityPool,
-             "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault}
+             "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault,
+             "engine": project.LiquidationEngine, "fund": project.InsuranceFund}
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
     synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}

@@ -43,3 +43,16 @@ def trading(ctx: BenchContext) -> list[Measurement]:
         Measurement("FuturesExchange.equity (1 market)", equity_1, "view"),
         Measurement("FuturesExchange.equity (3 markets)", equity_3, "view"),
     ]
+
+
+@bench
+def liquidation(ctx: BenchContext) -> list[Measurement]:
+    exchange, trader, keeper = ctx.system.contracts["exchange"], ctx.accounts["trader"], ctx.accounts["keeper"]
+    m = ctx.system.markets
+    _, account, _ = _funded_account(ctx, trader, 2_000)
+    exchange.trade(account, m["BTC-PERP"], wad("0.15"), 2**256 - 1, sender=trader)
+    exchange.trade(account, m["ETH-PERP"], wad(2), 2**256 - 1, sender=trader)
+    for asset, price in (("BTC", 52_000), ("ETH", 2_600)):
+        ctx.system.feeds[asset].submit(scaled(price, 8), sender=ctx.accounts["owner"])
+    liquidated = exchange.liquidate(account, sender=keeper)
+    return [Measurement("FuturesExchange.liquidate (2 markets)", liquidated.gas_used, "closes both, pays the keeper")]

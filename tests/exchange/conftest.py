@@ -24,8 +24,8 @@ def btc_dated(markets) -> int:
     return markets["BTC-DATED"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def funding_keeper(exchange, owner, keeper):
-    """`keeper`, allowed to set funding rates."""
+    """`keeper`, allowed to set funding rates (for one test: the permission must not leak)."""
     exchange.setFundingKeeper(keeper, True, sender=owner)
     return keeper

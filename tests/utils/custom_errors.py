@@ -39,8 +39,8 @@ def _revert_data(err: ContractLogicError) -> bytes:
         return data
     if match := _ANVIL_CUSTOM_ERROR.fullmatch(message):
         payload = match[2]
-        # Anvil prints the arguments as hex, or as text when every byte is ASCII.
-        body = bytes.fromhex(payload) if _HEX.fullmatch(payload) else payload.encode("latin-1")
+        # Anvil prints the arguments as text when the bytes are valid UTF-8, else as hex.
+        body = bytes.fromhex(payload) if _HEX.fullmatch(payload) else payload.encode("utf-8")
         return bytes.fromhex(match[1]) + body
     raise AssertionError(f"expected a custom error, but the revert was {message!r}")
 

@@ -88,3 +88,11 @@ def traded(tx: Any, exchange: Any) -> Any:
     events = tx.events.filter(exchange.Traded)
     assert len(events) == 1, events
     return events[0]
+
+
+def hold(chain: Any, seconds: int, feed: Any, sender: Any) -> None:
+    """Lets `seconds` pass and resubmits `feed`'s latest answer, so that its price stays fresh."""
+    from tests.utils.chain import advance
+
+    advance(chain, seconds)
+    feed.submit(feed.latestRoundData()[1], sender=sender)

@@ -112,7 +112,7 @@ def test_remove_spot__no_debt__sends_it_anywhere_even_with_stale_prices(vault, w
     assert logs(tx, vault.SpotRemoved) == [{"positionId": position_id, "to": keeper.address, "amount": btc("0.5")}]
 
 
-def test_remove_spot__with_debt_within_the_minting_ratio__sends_it(vault, wbtc, trader, open_position):
+def test_remove_spot__with_debt_within_the_minting_ratio__sends_it(vault, wbtc, trader, open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=2, mint=10)  # $120,000 against $24,000
 
     vault.removeSpot(position_id, btc("1.4"), trader, sender=trader)
@@ -121,7 +121,7 @@ def test_remove_spot__with_debt_within_the_minting_ratio__sends_it(vault, wbtc, 
     assert wbtc.balanceOf(trader) == btc("1.4")
 
 
-def test_remove_spot__past_the_minting_ratio__reverts(vault, trader, open_position, vault_state):
+def test_remove_spot__past_the_minting_ratio__reverts(vault, trader, open_position, vault_state, no_fee):
     position_id = open_position("sXAU", spot_btc=2, mint=10)
     before = vault_state(position_id)
 

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * LiquidationEngine: gets the synth back before the collateral is gone. A keeper repays a
+ * position under its liquidation ratio and is paid from its spot BTC and its futures, closed on
+ * the market; what the collateral cannot cover the insurance fund pays, and what the fund cannot
+ * pay the synth's other positions share. It also shuts the protocol down for global settlement.
+ */
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {AggregatorV3Interface} from "../interfaces/chainlink/AggregatorV3Interface.sol";
+import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
+import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
+import {IOracleHub} from "../interfaces/IOracleHub.sol";
+import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
+import {IVault} from "../interfaces/IVault.sol";
+import {WadMath} from "./libraries/WadMath.sol";
+
+uint256 constant WAD = 1e18;
+/// @dev The exchange rounds each requirement up twice per market (notional, then margin), and an
+///      account holds at most 8 markets: what stays open after a partial close may require this
+///      many wei more than its share of the requirement before.
+uint256 constant REQUIREMENT_DUST_WAD = 16;
+
+contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
+    using WadMath for uint256;
+    using SafeERC20 for IERC20;
+
+    /// @dev What a liquidation (or a batch of them) pays out once its seizures are done.
+    struct Payout {
+        uint256 keeperStable;
+        uint256 keeperUsdWad;
+    }
+
+    /// @dev The value flows of one liquidation, USD WAD unless named in token units.
+    struct Seizure {
+        uint256 repaid;
+        uint256 repaidUsdWad;
+        uint256 keeperDueUsdWad;
+        uint256 fundDueUsdWad;
+        uint256 spotTaken;
+        uint256 spotUsdWad;
+        uint256 futuresDueUsdWad;
+        uint256 marginTaken;
+        bool exhausted;
+        uint256 keeperUsdWad;
+        uint256 shortfallUsdWad;
+        uint256 shortfallPaid;
+    }
+
+    /// @dev What is set aside for one synth's holders at settlement.
+    struct Reserve {
+        uint128 stableAmount;
+        uint128 spotAmount;
+        uint256 settledDebt;
+    }
+
+    /* STORAGE */
+
+    /// @inheritdoc ILiquidationEngine
+    uint256 public constant SETTLEMENT_PERIOD = 7 days;
+
+    /// @inheritdoc ILiquidationEngine
+    IVault public immutable vault;
+    /// @inheritdoc ILiquidationEngine
+    IInsuranceFund public immutable fund;
+    /// @inheritdoc ILiquidationEngine
+    IERC20 public immutable marginToken;
+    IOracleHub private immutable _oracle;
+    IFuturesExchange private immutable _exchange;
+    IERC20 private immutable _spotToken;
+    bytes32 private immutable _spotAsset;
+    /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
+    uint256 private immutable _spotScale;
+    uint256 private immutable _marginUnit;
+
+    /// @inheritdoc ILiquidationEngine
+    uint256 public keeperShareWad;
+    /// @inheritdoc ILiquidationEngine
+    uint256 public closeFactorWad;
+    /// @inheritdoc ILiquidationEngine
+    uint256 public shutdownAt;
+    /// @inheritdoc ILiquidationEngine
+    mapping(bytes32 => uint256) public frozenPriceWad;
+    mapping(ISyntheticToken => Reserve) private _reserves;
+
+    /// @param owner_ Sets the keeper share and the close factor; may shut the protocol down.
+    /// @param vault_ The vault; it must name this engine (`IVault.setLiquidationEngine`).
+    /// @param fund_ The insurance fund, holding the exchange's margin token; it must name this
+    ///        engine (`IInsuranceFund.setEngine`).
+    /// @param keeperShareWad_ The keeper's share of the penalty (WAD, at most 1).
+    /// @param closeFactorWad_ The largest fraction of a debt a partial liquidation repays (WAD, (0, 1]).
+    constructor(
+        address owner_,
+        IVault vault_,
+        IInsuranceFund fund_,
+        uint256 keeperShareWad_,
+        uint256 closeFactorWad_
+    ) Ownable(owner_) {
+        if (address(vault_) == address(0) || address(fund_) == address(0)) revert LiquidationEngineZeroAddress();
+        IFuturesExchange exchange_ = vault_.exchange();
+        IERC20 margin = exchange_.marginToken();
+        if (address(fund_.asset()) != address(margin)) {
+            revert LiquidationEngineFundAssetMismatch(address(fund_.asset()), address(margin));
+        }
+        _checkKeeperShare(keeperShareWad_);
+        _checkCloseFactor(closeFactorWad_);
+        vault = vault_;
+        fund = fund_;
+        marginToken = margin;
+        _oracle = vault_.oracle();
+        _exchange = exchange_;
+        _spotToken = vault_.spotToken();
+        _spotAsset = vault_.spotAsset();
+        _spotScale = 10 ** vault_.spotToken().decimals();
+        _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
+        keeperShareWad = keeperShareWad_;
+        closeFactorWad = closeFactorWad_;
+        emit KeeperShareSet(keeperShareWad_);
+        emit CloseFactorSet(closeFactorWad_);
+    }
+
+    /* OWNER */
+
+    /// @inheritdoc ILiquidationEngine
+    function setKeeperShare(uint256 keeperShareWad_) external onlyOwner {
+        _checkKeeperShare(keeperShareWad_);
+        if (keeperShareWad_ == keeperShareWad) revert LiquidationEngineAlreadySet();
+        keeperShareWad = keeperShareWad_;
+        emit KeeperShareSet(keeperShareWad_);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function setCloseFactor(uint256 closeFactorWad_) external onlyOwner {
+        _checkCloseFactor(closeFactorWad_);
+        if (closeFactorWad_ == closeFactorWad) revert LiquidationEngineAlreadySet();
+        closeFactorWad = closeFactorWad_;
+        emit CloseFactorSet(closeFactorWad_);
+    }
+
+    /* LIQUIDATION */
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidate(uint256 positionId, uint256 repayAmount, uint256 minOutUsdWad)
+        external
+        nonReentrant
+        returns (uint256 repaid, uint256 keeperUsdWad)
+    {
+        if (shutdownAt != 0) revert LiquidationEngineShutDown();
+        if (repayAmount == 0) revert LiquidationEngineZeroAmount();
+        Payout memory out;
+        repaid = _liquidate(positionId, repayAmount, false, out);
+        keeperUsdWad = _pay(out, minOutUsdWad);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidateMany(uint256[] calldata positionIds, uint256 minOutUsdWad)
+        external
+        nonReentrant
+        returns (uint256 liquidated, uint256 keeperUsdWad)
+    {
+        if (shutdownAt != 0) revert LiquidationEngineShutDown();
+        Payout memory out;
+        for (uint256 i; i < positionIds.length; ++i) {
+            if (_liquidate(positionIds[i], type(uint256).max, true, out) != 0) ++liquidated;
+        }
+        keeperUsdWad = _pay(out, minOutUsdWad);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function repayQuote(uint256 positionId) external view returns (uint256 repay, bool whole) {
+        IVault.LiquidationSnapshot memory snap = vault.liquidationSnapshot(positionId);
+        if (snap.owner == address(0) || snap.crWad >= snap.liquidationRatioWad) return (0, false);
+        return _repayTarget(snap);
+    }
+
+    /* GLOBAL SETTLEMENT */
+
+    /// @inheritdoc ILiquidationEngine
+    function shutdown() external onlyOwner nonReentrant {
+        if (shutdownAt != 0) revert LiquidationEngineShutDown();
+        shutdownAt = block.timestamp;
+        emit ShutDown(block.timestamp);
+
+        _freeze(_spotAsset);
+        ISyntheticToken[] memory synths = vault.synths();
+        for (uint256 i; i < synths.length; ++i) {
+            _freeze(synths[i].asset());
+        }
+        vault.shutdown();
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function settle(uint256 positionId) external nonReentrant returns (uint256 debt) {
+        if (shutdownAt == 0) revert LiquidationEngineNotShutDown();
+        IVault.PositionView memory pos = vault.position(positionId);
+        if (pos.debtShares == 0) revert LiquidationEngineNothingToSettle(positionId);
+        uint256 unit = _marginUnit;
+        uint256 spotPriceWad = frozenPriceWad[_spotAsset];
+        uint256 debtUsdWad = pos.debt.mulWadUp(frozenPriceWad[pos.synth.asset()]);
+
+        // Stablecoin first: every futures position closed, the margin taken as far as the debt
+        // needs it (rounded up to whole units: owed to the holders).
+        uint256 stableTaken;
+        if (pos.hasAccount) {
+            (, int256 marginAfterWad) = vault.closeFutures(positionId, WAD);
+            // Safe cast: only a positive margin is cast.
+            if (marginAfterWad > 0) stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
+        }
+        uint256 restUsdWad = debtUsdWad - Math.min(debtUsdWad, stableTaken * unit);
+        // Then spot BTC at the frozen price, rounded up.
+        uint256 spotTaken = Math.min(pos.spotAmount, Math.mulDiv(restUsdWad, _spotScale, spotPriceWad, Math.Rounding.Ceil));
+        uint256 spotUsdWad = _spotUsd(spotTaken, spotPriceWad);
+        uint256 shortUsdWad = restUsdWad - Math.min(restUsdWad, spotUsdWad);
+
+        debt = vault.settleDebt(positionId);
+        Reserve storage r = _reserves[pos.synth];
+        // Safe casts: token amounts held by the engine, far under 2^128 for any real token.
+        r.stableAmount += uint128(stableTaken);
+        r.spotAmount += uint128(spotTaken);
+        r.settledDebt += debt;
+        emit Settled(positionId, pos.synth, debt, stableTaken, spotTaken, shortUsdWad);
+
+        if (stableTaken != 0) vault.seizeMargin(positionId, stableTaken, address(this));
+        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, address(this));
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function redeem(ISyntheticToken synth, uint256 amount)
+        external
+        nonReentrant
+        returns (uint256 stableOut, uint256 spotOut)
+    {
+        if (shutdownAt == 0) revert LiquidationEngineNotShutDown();
+        if (amount == 0) revert LiquidationEngineZeroAmount();
+        // Reverts for a synth the vault does not list.
+        (,, uint256 totalDebtShares,) = vault.synthDebt(synth);
+        uint256 opensAt = shutdownAt + SETTLEMENT_PERIOD;
+        if (totalDebtShares != 0 && block.timestamp < opensAt) revert LiquidationEngineRedemptionNotOpen(synth, opensAt);
+
+        Reserve storage r = _reserves[synth];
+        (stableOut, spotOut) = _redemption(synth, amount, r.stableAmount, r.spotAmount);
+        // Safe casts: each is at most what the reserve held, which fits 128 bits.
+        r.stableAmount -= uint128(stableOut);
+        r.spotAmount -= uint128(spotOut);
+        emit Redeemed(synth, msg.sender, amount, stableOut, spotOut);
+
+        synth.burn(msg.sender, amount);
+        if (stableOut != 0) marginToken.safeTransfer(msg.sender, stableOut);
+        if (spotOut != 0) _spotToken.safeTransfer(msg.sender, spotOut);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc ILiquidationEngine
+    function reserves(ISyntheticToken synth)
+        external
+        view
+        returns (uint256 stableAmount, uint256 spotAmount, uint256 settledDebt)
+    {
+        Reserve storage r = _reserves[synth];
+        return (r.stableAmount, r.spotAmount, r.settledDebt);
+    }
+
+    /* INTERNAL: LIQUIDATION */
+
+    /// @dev Liquidates one position for the caller, adding what the keeper is owed to `out`.
+    ///      Returns the synth repaid: 0 for a position passed over (`skip`), which otherwise
+    ///      reverts.
+    function _liquidate(uint256 positionId, uint256 repayAmount, bool skip, Payout memory out)
+        private
+        returns (uint256)
+    {
+        IVault.LiquidationSnapshot memory snap = vault.liquidationSnapshot(positionId);
+        if (snap.owner == address(0)) {
+            if (!skip) revert LiquidationEngineUnknownPosition(positionId);
+            emit LiquidationSkipped(positionId, 0, 0);
+            return 0;
+        }
+        if (snap.crWad >= snap.liquidationRatioWad) {
+            if (!skip) revert LiquidationEngineHealthyPosition(positionId, snap.crWad, snap.liquidationRatioWad);
+            emit LiquidationSkipped(positionId, snap.crWad, snap.liquidationRatioWad);
+            return 0;
+        }
+
+        Seizure memory z = _size(positionId, snap, repayAmount);
+        _seizeSpot(positionId, snap, z);
+        // An account with no equity has nothing to give; one with equity is taken from only
+        // while something is still due.
+        if (snap.hasAccount && snap.equityWad > 0) {
+            if (z.keeperDueUsdWad + z.fundDueUsdWad > z.spotUsdWad) _seizeFutures(positionId, snap, z);
+            else z.exhausted = false;
+        }
+        return _settleLiquidation(positionId, snap, z, out);
+    }
+
+    /// @dev The repayment (see `_repayTarget`, capped by the keeper's `repayAmount`) and what it
+    ///      makes due to the keeper and to the fund.
+    function _size(uint256 positionId, IVault.LiquidationSnapshot memory snap, uint256 repayAmount)
+        private
+        view
+        returns (Seizure memory z)
+    {
+        (uint256 repaid, bool whole) = _repayTarget(snap);
+        if (repayAmount < repaid) {
+            if (whole) revert LiquidationEngineRepayTooSmall(positionId, repayAmount, repaid);
+            repaid = repayAmount;
+        }
+        z.repaid = repaid;
+        // Owed value rounds up; the penalty paid out of it rounds down.
+        z.repaidUsdWad = repaid.mulWadUp(snap.synthPriceWad);
+        uint256 penaltyUsdWad = z.repaidUsdWad.mulWadDown(snap.liquidationPenaltyWad);
+        uint256 keeperBonusUsdWad = penaltyUsdWad.mulWadDown(keeperShareWad);
+        z.keeperDueUsdWad = z.repaidUsdWad + keeperBonusUsdWad;
+        // The fund is paid in the stablecoin only, which only a futures account yields.
+        if (snap.hasAccount) z.fundDueUsdWad = penaltyUsdWad - keeperBonusUsdWad;
+        // Until a seizure leaves something behind.
+        z.exhausted = true;
+    }
+
+    /// @dev R in synth units, and whether it is the whole debt (see `ILiquidationEngine`).
+    function _repayTarget(IVault.LiquidationSnapshot memory snap) private view returns (uint256 repay, bool whole) {
+        uint256 debt = snap.debt;
+        uint256 debtUsdWad = snap.debtUsdWad;
+        uint256 collateralUsdWad = snap.collateralUsdWad;
+        uint256 penaltyWad = snap.liquidationPenaltyWad;
+        // A position whose collateral cannot pay its debt and penalty cannot be restored.
+        if (collateralUsdWad < debtUsdWad.mulWadUp(WAD + penaltyWad)) return (debt, true);
+
+        uint256 mintingRatioWad = snap.mintingRatioWad;
+        // (MR·D − C) / (MR − 1 − penalty): positive, since C < LR·D < MR·D and MR > LR >= 1 + penalty.
+        uint256 repayUsdWad = Math.mulDiv(
+            debtUsdWad.mulWadUp(mintingRatioWad) - collateralUsdWad, WAD, mintingRatioWad - WAD - penaltyWad, Math.Rounding.Ceil
+        );
+        repay = Math.min(repayUsdWad.divWadUp(snap.synthPriceWad), debt.mulWadDown(closeFactorWad));
+        if (repay == 0 || repay >= debt || debt - repay < snap.minDebt) return (debt, true);
+    }
+
+    /// @dev Spot BTC first, to the keeper: as much as its due buys at the oracle price (rounded down).
+    function _seizeSpot(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
+        uint256 spotAmount = snap.spotAmount;
+        if (spotAmount == 0) return;
+        uint256 spotTaken = Math.min(spotAmount, Math.mulDiv(z.keeperDueUsdWad, _spotScale, snap.spotPriceWad));
+        z.spotTaken = spotTaken;
+        z.spotUsdWad = _spotUsd(spotTaken, snap.spotPriceWad);
+        if (spotTaken != spotAmount) z.exhausted = false;
+        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, msg.sender);
+    }
+
+    /// @dev Then the futures: closes the fraction of every position that frees what is still due
+    ///      and withdraws it, less the closing costs, to this contract.
+    function _seizeFutures(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
+        // Safe cast: the caller checked the equity is positive.
+        uint256 equityWad = uint256(snap.equityWad);
+        uint256 needWad = z.keeperDueUsdWad + z.fundDueUsdWad - z.spotUsdWad;
+        z.futuresDueUsdWad = needWad;
+        uint256 fractionWad = WAD;
+        if (needWad < equityWad) {
+            // Rounded up: at least what is needed; under 1 since needWad < equityWad.
+            fractionWad = needWad.divWadUp(equityWad);
+            // The account keeps equity − need (the costs come off the seizure); the exchange
+            // lets margin leave only if that covers the initial margin of what stays open.
+            (uint256 initialWad,) = _exchange.requirements(snap.accountId);
+            if (equityWad - needWad < initialWad.mulWadUp(WAD - fractionWad) + REQUIREMENT_DUST_WAD) {
+                fractionWad = WAD;
+            }
+        }
+        (int256 equityAfterWad, int256 marginAfterWad) = vault.closeFutures(positionId, fractionWad);
+
+        // The closing costs (impact, fee, rounding) are the equity the closes lost.
+        int256 costsWad = snap.equityWad - equityAfterWad;
+        // Safe casts: each is cast only when positive.
+        uint256 wantWad = costsWad > 0 ? needWad - Math.min(needWad, uint256(costsWad)) : needWad;
+        uint256 availableWad = marginAfterWad > 0 ? uint256(marginAfterWad) : 0;
+        if (fractionWad != WAD || wantWad < availableWad) z.exhausted = false;
+        // Margin is whole token units, so taking all of it loses nothing to rounding.
+        uint256 marginTaken = Math.min(wantWad, availableWad) / _marginUnit;
+        z.marginTaken = marginTaken;
+        if (marginTaken != 0) vault.seizeMargin(positionId, marginTaken, address(this));
+    }
+
+    /// @dev Splits what was recovered (the waterfall), covers a shortfall, burns the keeper's
+    ///      synth and writes off what cannot be repaid.
+    function _settleLiquidation(
+        uint256 positionId,
+        IVault.LiquidationSnapshot memory snap,
+        Seizure memory z,
+        Payout memory out
+    ) private returns (uint256) {
+        uint256 unit = _marginUnit;
+        uint256 stableUsdWad = z.marginTaken * unit;
+        // The closing costs are shared in proportion to what the keeper and the fund were due
+        // from the futures: the fund gets its due's share of what they yielded (rounded down).
+        uint256 toFundUsdWad =
+            z.futuresDueUsdWad == 0 ? 0 : Math.mulDiv(z.fundDueUsdWad, stableUsdWad, z.futuresDueUsdWad);
+        bool takesAll = z.exhausted && z.repaid == snap.debt;
+        if (takesAll) {
+            // With every bit of collateral taken, the keeper's repaid value comes first (a cut
+            // taken from it the fund would only pay back as shortfall).
+            uint256 recoveredUsdWad = z.spotUsdWad + stableUsdWad;
+            uint256 aboveRepaidWad = recoveredUsdWad > z.repaidUsdWad ? recoveredUsdWad - z.repaidUsdWad : 0;
+            toFundUsdWad = Math.min(toFundUsdWad, aboveRepaidWad);
+        }
+        uint256 toFund = toFundUsdWad / unit;
+        uint256 keeperStable = z.marginTaken - toFund;
+        z.keeperUsdWad = z.spotUsdWad + keeperStable * unit;
+
+        // A shortfall exists only once every bit of collateral is taken, repaying the whole debt.
+        bool shortfall = takesAll && z.keeperUsdWad < z.repaidUsdWad;
+        if (shortfall) _coverShortfall(positionId, snap, z);
+        emit Liquidated(positionId, msg.sender, z.repaid, z.repaidUsdWad, z.spotTaken, keeperStable, toFund);
+
+        if (z.repaid != 0) vault.repayFor(positionId, msg.sender, z.repaid);
+        if (shortfall) {
+            // The rest of the debt, if any, is shared by the synth's other positions (or bad debt).
+            uint256 writtenOff = z.repaid == snap.debt ? 0 : vault.writeOff(positionId);
+            emit ShortfallCovered(positionId, z.shortfallUsdWad, z.shortfallPaid, writtenOff);
+        }
+        if (toFund != 0) {
+            marginToken.safeTransfer(address(fund), toFund);
+            fund.notifyPenalty(positionId, toFund);
+        }
+        out.keeperStable += keeperStable;
+        out.keeperUsdWad += z.keeperUsdWad;
+        return z.repaid;
+    }
+
+    /// @dev The fund pays the keeper what the collateral left short of the repaid value (rounded
+    ///      up to a whole unit), as far as its reserves go; if still short, the keeper burns only
+    ///      the synth its value received covers (rounded up).
+    function _coverShortfall(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
+        uint256 unit = _marginUnit;
+        z.shortfallUsdWad = z.repaidUsdWad - z.keeperUsdWad;
+        z.shortfallPaid = fund.coverShortfall(positionId, msg.sender, Math.ceilDiv(z.shortfallUsdWad, unit));
+        z.keeperUsdWad += z.shortfallPaid * unit;
+        if (z.keeperUsdWad < z.repaidUsdWad) z.repaid = Math.min(z.repaid, z.keeperUsdWad.divWadUp(snap.synthPriceWad));
+    }
+
+    /// @dev Checks the keeper's minimum and pays it the stablecoin gathered.
+    function _pay(Payout memory out, uint256 minOutUsdWad) private returns (uint256) {
+        if (out.keeperUsdWad < minOutUsdWad) revert LiquidationEngineInsufficientOutput(out.keeperUsdWad, minOutUsdWad);
+        if (out.keeperStable != 0) marginToken.safeTransfer(msg.sender, out.keeperStable);
+        return out.keeperUsdWad;
+    }
+
+    /* INTERNAL: SETTLEMENT */
+
+    /// @dev Records `asset`'s last good price, once (synths may share an asset).
+    function _freeze(bytes32 asset) private {
+        if (frozenPriceWad[asset] != 0) return;
+        uint256 priceWad = _lastGoodPrice(asset);
+        frozenPriceWad[asset] = priceWad;
+        emit PriceFrozen(asset, priceWad);
+    }
+
+    /// @dev The latest price if it was trusted when reported (`Ok`, or merely `Stale` since);
+    ///      for a round that froze the circuit breaker, the round before it.
+    function _lastGoodPrice(bytes32 asset) private view returns (uint256) {
+        (uint256 priceWad,, IOracleHub.PriceStatus status) = _oracle.peekPriceWad(asset);
+        if ((status == IOracleHub.PriceStatus.Ok || status == IOracleHub.PriceStatus.Stale) && priceWad != 0) {
+            return priceWad;
+        }
+        if (status == IOracleHub.PriceStatus.Frozen) {
+            (AggregatorV3Interface aggregator,, uint8 decimals,,) = _oracle.feeds(asset);
+            (uint80 roundId,,,,) = aggregator.latestRoundData();
+            (, int256 answer,,,) = aggregator.getRoundData(roundId - 1);
+            // Safe cast: only a positive answer is cast; decimals <= 18 (checked by the hub).
+            if (answer > 0) return uint256(answer) * 10 ** (18 - decimals);
+        }
+        revert LiquidationEngineNoTrustedPrice(asset, status);
+    }
+
+    /// @dev What `amount` of `synth` redeems for: its share of the reserve (`stableHeld`
+    ///      stablecoin and `spotHeld` spot BTC), never more than its frozen value, paid in the
+    ///      stablecoin first and then in spot BTC at the frozen price, all rounded down.
+    function _redemption(ISyntheticToken synth, uint256 amount, uint256 stableHeld, uint256 spotHeld)
+        private
+        view
+        returns (uint256 stableOut, uint256 spotOut)
+    {
+        uint256 unit = _marginUnit;
+        uint256 spotPriceWad = frozenPriceWad[_spotAsset];
+        uint256 shareUsdWad =
+            Math.mulDiv(stableHeld * unit + _spotUsd(spotHeld, spotPriceWad), amount, synth.totalSupply());
+        uint256 valueUsdWad = Math.min(amount.mulWadDown(frozenPriceWad[synth.asset()]), shareUsdWad);
+        stableOut = Math.min(stableHeld, valueUsdWad / unit);
+        spotOut = Math.min(spotHeld, Math.mulDiv(valueUsdWad - stableOut * unit, _spotScale, spotPriceWad));
+    }
+
+    /* INTERNAL: HELPERS */
+
+    /// @dev Spot credited at `priceWad`, rounded down.
+    function _spotUsd(uint256 spotAmount, uint256 priceWad) private view returns (uint256) {
+        return Math.mulDiv(spotAmount, priceWad, _spotScale);
+    }
+
+    function _checkKeeperShare(uint256 keeperShareWad_) private pure {
+        if (keeperShareWad_ > WAD) revert LiquidationEngineInvalidKeeperShare(keeperShareWad_, WAD);
+    }
+
+    function _checkCloseFactor(uint256 closeFactorWad_) private pure {
+        if (closeFactorWad_ == 0 || closeFactorWad_ > WAD) revert LiquidationEngineInvalidCloseFactor(closeFactorWad_, WAD);
+    }
+}

@@ -1,0 +1,217 @@
+"""Liquidating positions that hold a futures account: spot first, then the futures closed on the
+exchange in proportion, at the market's real fill price, and the freed margin withdrawn; the
+closing costs come off what the keeper receives (a big position gets less for its size); an
+account that could not keep its initial margin after a partial close is closed whole.
+(BTC $60,000 at minting, XAU $2,400, USD $1; BTC-PERP: 10% initial margin, 5 bps taker fee,
+10 bps of impact per $1M; penalty 10%, keeper share 50%, no stability fee, no funding.)"""
+
+import pytest
+
+from synthvault.units import wad
+from tests.utils.chain import set_price
+from tests.utils.constants import MAX_UINT
+from tests.utils.events import logs
+from tests.utils.exchange import UNIT, fee, fill_price, params_of, pnl
+from tests.utils.liquidation import WAD, closed_fraction, dues, repay_target, spot_for, spot_usd
+from tests.utils.wadmath import div_wad_up
+
+pytestmark = pytest.mark.usefixtures("no_fee")
+
+BTC = 10**8
+XAU = wad(2_400)
+
+
+@pytest.fixture
+def long_btc(vault, exchange, markets, futures_position, keeper, give):
+    """A position owing sXAU whose collateral is a long BTC perpetual of `size` on `margin`
+    USDC, opened at $60,000 with impact; the keeper holds the sXAU. Returns the ids, the entry
+    price and the margin after the opening fee."""
+
+    def build(size: int, margin: int, mint: int, spot_btc=0):
+        position_id, account_id = futures_position("sXAU", margin=margin, btc_size=size, spot_btc=spot_btc, mint=mint)
+        give(keeper, "sXAU", wad(mint))
+        params = params_of(exchange, markets["BTC-PERP"])
+        entry = fill_price(wad(60_000), wad(size), params.impactWad)
+        assert exchange.position(account_id, markets["BTC-PERP"]) == (wad(size), entry)
+        assert exchange.signedMarginOf(account_id) == wad(margin) - fee(wad(size), entry, params.takerFeeWad)
+        return position_id, account_id, entry, exchange.signedMarginOf(account_id)
+
+    return build
+
+
+def expected(vault, engine, exchange, markets, position_id, account_id, entry, margin, size, mark):
+    """The liquidation the engine should make of a long-BTC position at `mark`, from the
+    exchange's arithmetic: the repayment, the fraction closed, the margin seized and its split."""
+    params = params_of(exchange, markets["BTC-PERP"])
+    health = vault.health(position_id)
+    snap = vault.liquidationSnapshot(position_id)
+    repay, whole = repay_target(snap.debt, health[1], health[0], XAU, wad("1.5"), wad("0.1"), wad("0.05"))
+    repaid_usd, keeper_due, fund_due = dues(repay, XAU, wad("0.1"), engine.keeperShareWad(), True)
+    equity = margin + pnl(size, entry, mark)
+    need = keeper_due + fund_due
+    fraction = min(WAD, div_wad_up(need, equity))
+    close = closed_fraction(size, margin, entry, mark, fraction, params.impactWad, params.takerFeeWad)
+    costs = equity - close["equity"]
+    taken = min(need - costs, close["margin"]) // UNIT
+    to_fund = fund_due * taken * UNIT // need // UNIT
+    return {"repay": repay, "whole": whole, "repaid_usd": repaid_usd, "keeper_due": keeper_due, "fund_due": fund_due,
+            "equity": equity, "need": need, "fraction": fraction, "close": close, "costs": costs, "taken": taken,
+            "to_fund": to_fund, "keeper": taken - to_fund}
+
+
+def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
+    vault, engine, exchange, markets, usdc, insurance_fund, feeds, owner, keeper, long_btc
+):
+    position_id, account_id, entry, margin = long_btc(size=1, margin=20_000, mint=5)
+    set_price(feeds["BTC"], 54_000, owner)
+    # 19,969.9982 of margin − 6,003.6 of loss = 13,966.3982 against 5 XAU = $12,000: CR 116.4%.
+    assert vault.health(position_id)[0] == wad("13966.3982")
+    e = expected(vault, engine, exchange, markets, position_id, account_id, entry, margin, wad(1), wad(54_000))
+    assert e["repay"] == 4_201_668_541_666_666_667 and not e["whole"]  # ceil(10,084.0045 / 2,400)
+    reserves = insurance_fund.reserves()
+
+    tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    assert logs(tx, vault.FuturesClosed) == [
+        {"positionId": position_id, "accountId": account_id, "fractionWad": e["fraction"]}]
+    closed = tx.events.filter(exchange.Traded)[0]
+    assert (closed.sizeDeltaWad, closed.fillPriceWad, closed.feeWad) == (
+        -e["close"]["reduce"], e["close"]["fill"], e["close"]["fee"])
+    assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(1) - e["close"]["reduce"]
+    # The closing costs (~$23) are shared in proportion to the dues: 100 : 5 keeper to fund.
+    assert usdc.balanceOf(keeper) == e["keeper"]
+    assert insurance_fund.reserves() == reserves + e["to_fund"]
+    assert tx.return_value == (e["repay"], e["keeper"] * UNIT)
+    assert wad(20) < e["costs"] < wad(30)
+    assert e["taken"] * UNIT == e["need"] - e["costs"] - (e["need"] - e["costs"]) % UNIT
+    assert e["fund_due"] - e["to_fund"] * UNIT < e["costs"] * 5 // 105 + UNIT
+    assert logs(tx, insurance_fund.PenaltyReceived) == [
+        {"positionId": position_id, "amount": e["to_fund"], "balanceAfter": reserves + e["to_fund"]}]
+    # The position gave up exactly what was due at mark (to a whole stablecoin unit).
+    left = vault.health(position_id)
+    assert 0 <= left[0] - (e["equity"] - e["need"]) < UNIT
+    assert vault.position(position_id).debt == wad(5) - e["repay"]
+    assert left[2] >= wad("1.5") - wad("0.0001")
+
+
+def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, engine, exchange, markets, usdc,
+                                                                     insurance_fund, feeds, owner, keeper, long_btc):
+    small = long_btc(size=1, margin=20_000, mint=5)
+    big = long_btc(size=100, margin=2_000_000, mint=500)
+    set_price(feeds["BTC"], 54_000, owner)
+    e_small = expected(vault, engine, exchange, markets, small[0], small[1], small[2], small[3], wad(1), wad(54_000))
+    e_big = expected(vault, engine, exchange, markets, big[0], big[1], big[2], big[3], wad(100), wad(54_000))
+
+    engine.liquidate(small[0], MAX_UINT, 0, sender=keeper)
+    paid_small = usdc.balanceOf(keeper)
+    tx = engine.liquidate(big[0], MAX_UINT, 0, sender=keeper)
+    paid_big = usdc.balanceOf(keeper) - paid_small
+
+    assert (paid_small, paid_big) == (e_small["keeper"], e_big["keeper"])
+    # ~79 BTC sold at once moves the price 0.43%: the fill is well under the mark.
+    fill = tx.events.filter(exchange.Traded)[0].fillPriceWad
+    assert fill == e_big["close"]["fill"] < wad(54_000) * 9_960 // 10_000
+    # Per dollar due, the big position's keeper receives less.
+    assert paid_big * UNIT * e_small["keeper_due"] < paid_small * UNIT * e_big["keeper_due"]
+    assert e_big["costs"] > 90 * e_small["costs"]
+
+
+def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, engine, exchange, usdc, wbtc,
+                                                                       insurance_fund, feeds, owner, trader, keeper,
+                                                                       open_account, open_position, give):
+    # 1 BTC of spot and an account holding 10,000 USDC of margin, owing 46,000 sUSD.
+    account_id = open_account(trader, 10_000)
+    position_id = open_position("sUSD", spot_btc=1)
+    exchange.approve(vault, account_id, sender=trader)
+    vault.lock(position_id, account_id, sender=trader)
+    vault.mint(position_id, wad(46_000), sender=trader)
+    give(keeper, "sUSD", wad(46_000))
+    set_price(feeds["BTC"], 45_000, owner)
+    assert vault.health(position_id)[2] < wad("1.2")
+    reserves = insurance_fund.reserves()
+
+    tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    # R = (1.5 × 46,000 − 55,000) / 0.4 = 35,000. The keeper's 36,750 comes from spot first:
+    # 0.81666666 BTC = $36,749.9997; the futures then pay the fund's 1,750 and the keeper's last
+    # 0.0003 (f = 1,750.0003 / 10,000, rounded up).
+    spot = 81_666_666
+    assert wbtc.balanceOf(keeper) == spot
+    assert usdc.balanceOf(keeper) == 300
+    assert insurance_fund.reserves() == reserves + 1_750 * 10**6
+    assert tx.return_value == (wad(35_000), wad(36_750))
+    assert logs(tx, vault.FuturesClosed) == [
+        {"positionId": position_id, "accountId": account_id, "fractionWad": wad("0.17500003")}]
+    assert logs(tx, vault.MarginSeized) == [
+        {"positionId": position_id, "to": engine.address, "amount": 1_750_000_300}]
+    # Spot is taken before the futures are touched.
+    names = [log.event_name for log in tx.events if log.event_name in ("SpotSeized", "FuturesClosed", "MarginSeized")]
+    assert names == ["SpotSeized", "FuturesClosed", "MarginSeized"]
+    # Seized exactly R × 1.1: back at the minting ratio to the wei.
+    assert vault.health(position_id) == (wad(16_500), wad(11_000), wad("1.5"))
+    assert logs(tx, engine.Liquidated) == [{
+        "positionId": position_id, "keeper": keeper.address, "repaid": wad(35_000), "repaidUsdWad": wad(35_000),
+        "spotToKeeper": spot, "marginToKeeper": 300, "penaltyToFund": 1_750 * 10**6}]
+
+
+def test_liquidate__account_under_initial_margin__closed_whole(vault, engine, exchange, markets, usdc,
+                                                                insurance_fund, feeds, owner, trader, keeper,
+                                                                futures_position, give):
+    # Long 1 BTC on 10,000 USDC beside 0.5 BTC of spot, owing 26,000 sUSD.
+    position_id, account_id = futures_position("sUSD", margin=10_000, btc_size=1, spot_btc="0.5", mint=26_000)
+    give(keeper, "sUSD", wad(26_000))
+    set_price(feeds["BTC"], 54_000, owner)
+    # Equity 3,966.3982 is under the 5,400 initial margin: a partial close could not release margin.
+    assert exchange.equity(account_id) < exchange.requirements(account_id)[0]
+    assert vault.health(position_id)[2] < wad("1.2")
+    reserves = insurance_fund.reserves()
+
+    tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    assert logs(tx, vault.FuturesClosed)[0]["fractionWad"] == WAD
+    assert exchange.positions(account_id) == []
+    # The spot paid the keeper its due; the futures, closed for the fund's cut, cost the fund
+    # their closing costs (fee and impact on the whole 1 BTC).
+    repay = tx.return_value.repaid
+    repaid_usd, keeper_due, fund_due = dues(repay, WAD, wad("0.1"), wad("0.5"), True)
+    spot = spot_for(keeper_due, wad(54_000))
+    assert wbtc_paid(tx, vault) == spot
+    need = keeper_due + fund_due - spot_usd(spot, wad(54_000))
+    closed = tx.events.filter(exchange.Traded)[0]
+    costs = wad("3966.3982") - (wad("9969.9982") - closed.feeWad + closed.realizedPnlWad)
+    taken = (need - costs) // UNIT
+    assert logs(tx, vault.MarginSeized)[0]["amount"] == taken
+    assert insurance_fund.reserves() - reserves == fund_due * taken * UNIT // need // UNIT
+    assert usdc.balanceOf(keeper) == taken - (insurance_fund.reserves() - reserves)
+    assert wad(25) < costs < wad(35)
+
+
+def wbtc_paid(tx, vault) -> int:
+    return sum(log.amount for log in tx.events.filter(vault.SpotSeized))
+
+
+def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, engine, exchange, markets, feeds, owner,
+                                                                      trader, keeper, open_account, open_position,
+                                                                      give):
+    account_id = open_account(trader, 30_000)
+    exchange.trade(account_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
+    exchange.trade(account_id, markets["ETH-PERP"], wad(10), MAX_UINT, sender=trader)
+    exchange.trade(account_id, markets["IDX-PERP"], -wad(20), 0, sender=trader)
+    position_id = open_position("sXAU")
+    exchange.approve(vault, account_id, sender=trader)
+    vault.lock(position_id, account_id, sender=trader)
+    vault.mint(position_id, wad("6.8"), sender=trader)
+    give(keeper, "sXAU", wad("6.8"))
+    set_price(feeds["BTC"], 52_000, owner)
+    set_price(feeds["ETH"], 2_700, owner)
+    assert vault.health(position_id)[2] < wad("1.2")
+
+    tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    fraction = logs(tx, vault.FuturesClosed)[0]["fractionWad"]
+    assert 0 < fraction < WAD
+    sizes = {log.marketId: log.sizeDeltaWad for log in tx.events.filter(exchange.Traded)}
+    ceil = lambda size: -(-size * fraction // WAD)  # noqa: E731
+    assert sizes == {markets["BTC-PERP"]: -ceil(wad(1)), markets["ETH-PERP"]: -ceil(wad(10)),
+                     markets["IDX-PERP"]: ceil(wad(20))}
+    assert vault.health(position_id)[2] > wad("1.45")
