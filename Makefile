@@ -17,14 +17,20 @@ export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PATH := $(CURDIR)/$(VENV)/bin:$(FOUNDRY_BIN)/anvil-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/forge-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/cast-$(FOUNDRY_PLATFORM)/bin:$(PATH)
 
 PY_STAMP := $(VENV)/.installed
+SLITHER_VENV := .venv-slither
+SLITHER_STAMP := $(SLITHER_VENV)/.installed
 NPM_STAMP := node_modules/.installed
 SOLC := .solcx/solc-v$(SOLC_VERSION)
 NODE_PORT ?= 8545
+# `make invariants FUZZ_SEED=` (empty) explores from a random seed; CI keeps this fixed one.
+FUZZ_SEED ?= 0x5eed
+# Coverage runs the invariant campaign shorter: 64 runs reach what 256 do (docs/assurance.md).
+COVERAGE_RUNS ?= 64
 # `make test TESTS=tests/oracle ARGS='-k stale -x'` runs a part of the suite.
 TESTS ?= tests
 ARGS ?=
 
-.PHONY: help bootstrap compile test check bench bench-update demo node console gas clean
+.PHONY: help bootstrap compile test check bench bench-update slither invariants coverage demo node console gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +38,12 @@ help: ## List the commands
 $(PY_STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Slither pins web3/eth-* versions of its own: a venv apart from Ape's.
+$(SLITHER_STAMP): requirements-slither.txt
+	$(PYTHON) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-slither.txt
 	touch $@
 
 $(NPM_STAMP): package.json
@@ -54,13 +66,23 @@ test: bootstrap ## Run the whole test suite on a local Anvil chain
 gas: bootstrap ## Run the tests with Ape's gas table per method
 	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
 
-check: bench ## What CI runs besides the tests: the gas check
+check: bench slither invariants coverage ## What CI runs besides the tests: gas, static analysis, invariant fuzzing, coverage
 
 bench: bootstrap ## Measure gas per operation into docs/gas.md; fail if it grew >5% over the baseline
 	ape run gas --check
 
 bench-update: bootstrap ## Measure gas and record it as the new baseline
 	ape run gas --update-baseline
+
+slither: $(SLITHER_STAMP) $(NPM_STAMP) $(SOLC) ## Static analysis: fail on any High/Medium finding not accepted in slither.config.json
+	$(SLITHER_VENV)/bin/python tools/slither/gate.py
+
+invariants: $(NPM_STAMP) $(SOLC) ## Forge: invariant fuzzing (256 runs of 100 random actions, invariants after each) and unit tests
+	forge test $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED))
+
+coverage: $(NPM_STAMP) $(SOLC) ## Forge coverage of contracts/ by the Forge suites: a summary table, lcov in .forge/lcov.info
+	FOUNDRY_INVARIANT_RUNS=$(COVERAGE_RUNS) forge coverage $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED)) --include-libs \
+		--no-match-coverage '^(test-forge|node_modules)/' --report summary --report lcov --report-file .forge/lcov.info
 
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo

@@ -1,0 +1,984 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * SynthvaultHandler: deploys the whole system and drives it, for Forge's invariant fuzzer, with
+ * bounded random actions by a few traders, a keeper, an LP and the owner: margin in and out,
+ * trades (open, grow, reduce, flip, close), vault positions (open, lock, unlock, spot in and out,
+ * mint, burn, close), price moves within the circuit breaker, crashes and spikes in several
+ * rounds, jumps that freeze a feed, funding, time, exchange liquidations and settlement.
+ *
+ * Every protocol call is wrapped in try/catch, so the handler itself never reverts: a revert here
+ * is a failed check (the suite runs with `fail_on_revert = true`), and Forge shows the sequence.
+ * Checked right after each successful action (the "step" invariants):
+ *   - a risk-adding vault action leaves the position at or above the minting ratio, its debt at
+ *     zero or at least the minimum, and (a mint) the synth under its ceiling;
+ *   - an action that needs a price succeeded only if that price was trusted;
+ *   - what must work on any price (deposits, adding spot, burning, closing, accruing) worked;
+ *   - an exchange trade that adds risk, or a withdrawal, leaves the account over its initial margin;
+ *   - no exchange account at or above its maintenance margin was liquidated;
+ *   - a locked account cannot be traded or drained except through the vault.
+ * The state invariants (solvency, supply against debt, custody) are in `SynthvaultInvariants`.
+ */
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {ILiquidityPool} from "../../interfaces/ILiquidityPool.sol";
+import {IOracleHub} from "../../interfaces/IOracleHub.sol";
+import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/IVault.sol";
+import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
+import {FuturesExchange} from "../../contracts/FuturesExchange.sol";
+import {InsuranceFund} from "../../contracts/InsuranceFund.sol";
+import {OracleHub} from "../../contracts/OracleHub.sol";
+import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {Vault} from "../../contracts/Vault.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+import {TestToken} from "../../contracts/mocks/TestToken.sol";
+import {VM} from "../utils/Vm.sol";
+
+contract SynthvaultHandler {
+    using Strings for uint256;
+    using Strings for int256;
+
+    uint256 internal constant WAD = 1e18;
+    /// @dev WAD per unit of the 6-decimal stablecoin, and per unit of the 8-decimal spot BTC.
+    uint256 internal constant USDC_UNIT = 1e12;
+    uint256 internal constant WBTC_UNIT = 1e10;
+
+    uint256 internal constant ACTOR_COUNT = 3;
+    /// @dev Caps that keep each step cheap: the invariants loop over every position and account.
+    uint256 internal constant MAX_POSITIONS = 8;
+    uint256 internal constant MAX_ACCOUNTS = 10;
+
+    address public constant KEEPER = address(0x4EE9E5);
+    address public constant FEE_RECIPIENT_A = address(0xFEE0A);
+    address public constant FEE_RECIPIENT_B = address(0xFEE0B);
+
+    // Markets, in listing order.
+    uint256 public constant BTC_PERP = 1;
+    uint256 public constant ETH_PERP = 2;
+    uint256 public constant BTC_DATED = 3;
+    uint256 public constant MARKET_COUNT = 3;
+    /// @dev The dated market expires this long after set-up: soon enough that some runs trade
+    ///      it, see it expire and settle it.
+    uint256 internal constant DATED_EXPIRY = 1 days;
+
+    /* THE SYSTEM */
+
+    OracleHub public immutable oracle;
+    TestToken public immutable usdc;
+    TestToken public immutable wbtc;
+    FuturesExchange public immutable exchange;
+    ILiquidityPool public immutable pool;
+    Vault public immutable vault;
+    InsuranceFund public immutable fund;
+
+    bytes32[] internal _assets; // BTC, ETH, XAU, USD
+    MockAggregator[] internal _feeds; // by asset index
+    int256[] internal _initialAnswers; // by asset index: prices stay within 1/100 and 100 times these
+    SyntheticToken[] internal _synths; // sUSD, sXAU, sETH
+    address[] internal _actors;
+
+    /* WHAT THE HANDLER KNOWS */
+
+    /// @dev An exchange account; `positionId` is the vault position holding it (0: free).
+    struct Account {
+        uint256 id;
+        address owner;
+        uint256 positionId;
+    }
+
+    /// @dev A vault position, and where its account sits in `_accounts` (+1; 0: none).
+    struct Position {
+        uint256 id;
+        address owner;
+        uint8 synth;
+        bool open;
+        uint256 accountSlot;
+    }
+
+    Account[] internal _accounts;
+    Position[] internal _positions;
+
+    /// @notice Every stablecoin unit the handler minted (to anyone).
+    uint256 public ghostUsdcMinted;
+    /// @notice Stablecoin into and out of the insurance fund, as the handler moved it.
+    uint256 public ghostFundIn;
+    uint256 public ghostFundOut;
+    /// @notice Successful actions by name: what a campaign really exercised (read them from an
+    ///         `afterInvariant()` when tuning the handler).
+    mapping(bytes32 => uint256) public ok;
+
+    /// @dev Which prices an action may read, judged just before it.
+    struct Trust {
+        bool synth;
+        bool btc;
+        bool account;
+    }
+
+    constructor() {
+        oracle = new OracleHub(address(this));
+        _addFeed("BTC", 60_000e8, 3600, 5000);
+        _addFeed("ETH", 3_000e8, 3600, 5000);
+        _addFeed("XAU", 2_400e8, 86_400, 2000);
+        _addFeed("USD", 1e8, 86_400, 1000);
+
+        usdc = new TestToken("USD Coin (test)", "USDC", 6, address(this));
+        wbtc = new TestToken("Wrapped BTC (test)", "WBTC", 8, address(this));
+        exchange = new FuturesExchange(address(this), oracle, usdc, 0.005e18);
+        pool = exchange.pool();
+        _addMarkets();
+
+        vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEE_RECIPIENT_A);
+        _addSynth("Synthvault USD", "sUSD", "USD", 0.02e18, 5_000_000e18, 100e18);
+        _addSynth("Synthvault Gold", "sXAU", "XAU", 0.05e18, 1_000e18, 0.05e18);
+        // A low ceiling, so that mints meet it.
+        _addSynth("Synthvault Ether", "sETH", "ETH", 0.5e18, 60e18, 0.04e18);
+
+        fund = new InsuranceFund(usdc, address(this));
+
+        _mintUsdc(address(this), 1_000_000e6);
+        usdc.approve(address(pool), type(uint256).max);
+        pool.deposit(1_000_000e6, address(this));
+
+        _actors.push(address(0xA11CE));
+        _actors.push(address(0xB0B));
+        _actors.push(address(0xCA401));
+        for (uint256 i; i < ACTOR_COUNT; ++i) _setUpActor(_actors[i], i);
+        VM.label(KEEPER, "keeper");
+    }
+
+    /* ACTIONS: MARGIN AND TRADING */
+
+    /// @notice Someone tops up an account's margin (anyone may): half the time one that owes the
+    ///         pool, if any. Needs no price: must work.
+    function depositMargin(uint256 actorSeed, uint256 accountSeed, uint256 amountSeed) external {
+        if (_accounts.length == 0) return;
+        Account memory a = _accounts[accountSeed / 2 % _accounts.length];
+        if (accountSeed % 2 == 1) {
+            for (uint256 k; k < _accounts.length; ++k) {
+                if (exchange.signedMarginOf(_accounts[k].id) < 0) {
+                    a = _accounts[k];
+                    break;
+                }
+            }
+        }
+        address from = _actor(actorSeed);
+        uint256 amount = _bound(amountSeed, 1e6, 250_000e6);
+        _mintUsdc(from, amount);
+        VM.prank(from);
+        try exchange.depositMargin(a.id, amount) {
+            ++ok["depositMargin"];
+        } catch (bytes memory reason) {
+            _fail(string.concat("depositMargin reverted on account ", a.id.toString()), reason);
+        }
+    }
+
+    /// @notice The account's controller withdraws up to 110% of its settled margin: directly
+    ///         for a free account, through the vault for a locked one.
+    function withdrawMargin(uint256 accountSeed, uint256 fractionSeed) external {
+        if (_accounts.length == 0) return;
+        Account memory a = _accounts[accountSeed % _accounts.length];
+        uint256 amount = exchange.marginOf(a.id) / USDC_UNIT * _bound(fractionSeed, 1, 110) / 100;
+        if (amount == 0) return;
+        if (a.positionId == 0) {
+            bool trusted = _accountPricesTrusted(a.id);
+            VM.prank(a.owner);
+            try exchange.withdrawMargin(a.id, amount, a.owner) {
+                ++ok["withdrawMargin"];
+                _checkExchangeRisk(a.id, trusted, true, "withdrawMargin");
+            } catch {}
+        } else {
+            Position memory p = _positionById(a.positionId);
+            Trust memory t = _trust(p);
+            VM.prank(p.owner);
+            try vault.withdrawMargin(p.id, amount, p.owner) {
+                ++ok["vault.withdrawMargin"];
+                _checkExchangeRisk(a.id, t.account, true, "vault.withdrawMargin");
+                _checkRiskAction(p, t, "vault.withdrawMargin");
+            } catch {}
+            _checkLockedAccountSealed(a, p.owner);
+        }
+    }
+
+    /// @notice The account's controller trades: opens or grows (up to 12x the margin), reduces,
+    ///         closes or flips. A locked account (picked half the time) trades through the vault.
+    function trade(uint256 accountSeed, uint256 marketSeed, uint256 sizeSeed, uint256 modeSeed) external {
+        if (_accounts.length == 0) return;
+        uint256 slot = accountSeed / 2 % _accounts.length;
+        Account memory a = _accounts[slot];
+        // Half the time a locked account, so that the vault's trade checks see many trades.
+        if (accountSeed % 2 == 1) {
+            for (uint256 k; k < _accounts.length && a.positionId == 0; ++k) {
+                a = _accounts[(slot + k) % _accounts.length];
+            }
+        }
+        uint256 marketId = 1 + marketSeed % MARKET_COUNT;
+        int256 delta = _sizeDelta(a.id, marketId, sizeSeed, modeSeed);
+        if (delta == 0) return;
+        uint256 limit = delta > 0 ? type(uint256).max : 0;
+        (int256 sizeBefore,) = exchange.position(a.id, marketId);
+        bool marketTrusted = _trusted(_marketAsset(marketId));
+        bool accountTrusted = _accountPricesTrusted(a.id);
+
+        if (a.positionId == 0) {
+            VM.prank(a.owner);
+            try exchange.trade(a.id, marketId, delta, limit) {
+                ++ok["trade"];
+            } catch {
+                return;
+            }
+        } else {
+            Position memory p = _positionById(a.positionId);
+            Trust memory t = _trust(p);
+            VM.prank(p.owner);
+            try vault.trade(p.id, marketId, delta, limit) {
+                ++ok["vault.trade"];
+            } catch {
+                _checkLockedAccountSealed(a, p.owner);
+                return;
+            }
+            // A reduction only is let through by design, whatever it leaves (see docs/assurance.md).
+            if (_addsRisk(sizeBefore, sizeBefore + delta)) _checkRiskAction(p, t, "vault.trade");
+        }
+        if (!marketTrusted) _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
+        if (_addsRisk(sizeBefore, sizeBefore + delta)) {
+            _checkExchangeRisk(a.id, accountTrusted, true, "a trade adding risk");
+        }
+    }
+
+    /// @notice The keeper tries to liquidate an exchange account: the seeded one (mostly healthy,
+    ///         so the call must fail), the first it finds under maintenance, or the one nearest
+    ///         to it (equity / maintenance lowest), healthy or not.
+    function liquidateAccount(uint256 accountSeed) external {
+        if (_accounts.length == 0) return;
+        Account memory a = _accounts[accountSeed / 3 % _accounts.length];
+        uint256 mode = accountSeed % 3;
+        if (mode != 0) a = _accounts[_riskiestAccount(mode == 1, a)];
+        (bool readable, int256 equityWad, uint256 maintenanceWad) = _equityAndMaintenance(a.id);
+        VM.prank(KEEPER);
+        try exchange.liquidate(a.id) {
+            ++ok["exchange.liquidate"];
+        } catch {
+            return;
+        }
+        if (!readable) _fail(string.concat("account ", a.id.toString(), " was liquidated on an untrusted price"));
+        if (equityWad >= int256(maintenanceWad)) {
+            _fail(string.concat(
+                "healthy account ", a.id.toString(), " liquidated: equity ", equityWad.toStringSigned(),
+                " >= maintenance ", maintenanceWad.toString()
+            ));
+        }
+        for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
+            (int256 size,) = exchange.position(a.id, m);
+            if (size != 0) _fail(string.concat("liquidation left account ", a.id.toString(), " with a position"));
+        }
+    }
+
+    /// @notice The keeper settles a position in the dated market once it has expired.
+    function settleDated(uint256 accountSeed) external {
+        if (_accounts.length == 0) return;
+        Account memory a = _accounts[accountSeed % _accounts.length];
+        VM.prank(KEEPER);
+        try exchange.settle(a.id, BTC_DATED) {
+            ++ok["exchange.settle"];
+        } catch {}
+    }
+
+    /// @notice The owner sets a market's funding rate: usually gentle, sometimes the maximum.
+    function setFunding(uint256 marketSeed, uint256 rateSeed) external {
+        uint256 marketId = 1 + marketSeed % MARKET_COUNT;
+        uint256 cap = rateSeed % 8 == 0 ? uint256(exchange.MAX_FUNDING_RATE_WAD()) : 2e10;
+        int256 rate = int256(_bound(rateSeed / 16, 0, cap));
+        if (rateSeed / 8 % 2 == 1) rate = -rate;
+        try exchange.setFundingRate(marketId, rate) {
+            ++ok["setFundingRate"];
+        } catch {}
+    }
+
+    /// @notice The LP adds to or takes from the pool (up to all it may withdraw).
+    function lpMove(uint256 amountSeed, bool withdraw) external {
+        if (withdraw) {
+            uint256 amount = pool.maxWithdraw(address(this)) * _bound(amountSeed, 1, 100) / 100;
+            if (amount == 0) return;
+            try pool.withdraw(amount, address(this), address(this)) {
+                ++ok["pool.withdraw"];
+            } catch (bytes memory reason) {
+                _fail("the LP could not withdraw what maxWithdraw allows", reason);
+            }
+        } else {
+            uint256 amount = _bound(amountSeed, 1e6, 500_000e6);
+            _mintUsdc(address(this), amount);
+            try pool.deposit(amount, address(this)) {
+                ++ok["pool.deposit"];
+            } catch (bytes memory reason) {
+                _fail("the LP could not deposit", reason);
+            }
+        }
+    }
+
+    /* ACTIONS: VAULT POSITIONS */
+
+    /// @notice An actor opens an empty position owing one of the synths.
+    function openPosition(uint256 actorSeed, uint256 synthSeed) external {
+        if (_positions.length >= MAX_POSITIONS) return;
+        address owner = _actor(actorSeed);
+        uint8 synthIndex = uint8(synthSeed % _synths.length);
+        VM.prank(owner);
+        uint256 id = vault.open(_synths[synthIndex]);
+        _positions.push(Position({id: id, owner: owner, synth: synthIndex, open: true, accountSlot: 0}));
+        ++ok["vault.open"];
+    }
+
+    /// @notice The owner locks an account into a position: one of their free accounts (with its
+    ///         margin and open futures) or a new one with fresh margin. Reads no price: must work.
+    function lockAccount(uint256 positionSeed, uint256 accountSeed, uint256 marginSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found || p.accountSlot != 0) return;
+        uint256 slot = _freeAccountOf(p.owner, accountSeed);
+        if (slot == 0) {
+            if (_accounts.length >= MAX_ACCOUNTS) return;
+            slot = _newAccount(p.owner, _bound(marginSeed, 1_000e6, 200_000e6));
+        }
+        Account storage a = _accounts[slot - 1];
+        VM.prank(p.owner);
+        exchange.approve(address(vault), a.id);
+        VM.prank(p.owner);
+        try vault.lock(p.id, a.id) {
+            ++ok["vault.lock"];
+        } catch (bytes memory reason) {
+            _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
+        }
+        a.positionId = p.id;
+        _positionStorage(p.id).accountSlot = slot;
+    }
+
+    /// @notice The owner takes the account back; with debt, spot alone must keep the ratio.
+    function unlock(uint256 positionSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found || p.accountSlot == 0) return;
+        Trust memory t = _trust(p);
+        VM.prank(p.owner);
+        try vault.unlock(p.id) {
+            ++ok["vault.unlock"];
+        } catch {
+            return;
+        }
+        _accounts[p.accountSlot - 1].positionId = 0;
+        _positionStorage(p.id).accountSlot = 0;
+        p.accountSlot = 0;
+        _checkRiskAction(p, t, "vault.unlock");
+    }
+
+    /// @notice Anyone adds spot BTC to a position. Reads no price: must work.
+    function addSpot(uint256 actorSeed, uint256 positionSeed, uint256 amountSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found) return;
+        address from = _actor(actorSeed);
+        uint256 amount = _bound(amountSeed, 1e4, 5e8);
+        wbtc.mint(from, amount);
+        VM.prank(from);
+        try vault.addSpot(p.id, amount) {
+            ++ok["vault.addSpot"];
+        } catch (bytes memory reason) {
+            _fail(string.concat("addSpot reverted on position ", p.id.toString()), reason);
+        }
+    }
+
+    /// @notice The owner removes up to 110% of the position's spot.
+    function removeSpot(uint256 positionSeed, uint256 fractionSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found) return;
+        uint256 amount = vault.position(p.id).spotAmount * _bound(fractionSeed, 1, 110) / 100;
+        if (amount == 0) return;
+        Trust memory t = _trust(p);
+        VM.prank(p.owner);
+        try vault.removeSpot(p.id, amount, p.owner) {
+            ++ok["vault.removeSpot"];
+        } catch {
+            return;
+        }
+        _checkRiskAction(p, t, "vault.removeSpot");
+    }
+
+    /// @notice The owner mints a fraction (1-110%) of what the minting ratio allows, or (1 in 4)
+    ///         exactly that much; when the health cannot be read, a small amount that must then fail.
+    function mint(uint256 positionSeed, uint256 fractionSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found) return;
+        uint256 amount = _mintAmount(p, fractionSeed);
+        if (amount == 0) return;
+        Trust memory t = _trust(p);
+        ISyntheticToken token = _synths[p.synth];
+        VM.prank(p.owner);
+        try vault.mint(p.id, amount) {
+            ++ok["vault.mint"];
+        } catch {
+            return;
+        }
+        _checkRiskAction(p, t, "vault.mint");
+        (,,, uint256 totalDebt) = vault.synthDebt(token);
+        uint256 ceiling = vault.synthParams(token).debtCeiling;
+        if (totalDebt > ceiling) {
+            _fail(string.concat("mint took total debt to ", totalDebt.toString(), " over the ceiling ", ceiling.toString()));
+        }
+    }
+
+    /// @notice The owner (or, one time in three, another actor) repays all of a position's debt
+    ///         (topped up from the other holders) or part of it, leaving the minimum. Reads no
+    ///         price: must work.
+    function burn(uint256 actorSeed, uint256 positionSeed, uint256 amountSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found) return;
+        uint256 debt = vault.position(p.id).debt;
+        if (debt == 0) return;
+        address from = actorSeed % 3 == 0 ? _actor(actorSeed / 3) : p.owner;
+        SyntheticToken token = _synths[p.synth];
+        uint256 amount;
+        if (amountSeed % 3 == 0 && _gather(token, from, debt)) {
+            amount = type(uint256).max;
+        } else {
+            uint256 room = debt - Math.min(debt, vault.synthParams(token).minDebt);
+            amount = Math.min(Math.min(room, token.balanceOf(from)), _bound(amountSeed, 1, debt));
+            if (amount == 0) return;
+        }
+        VM.prank(from);
+        try vault.burn(p.id, amount) {
+            ++ok["vault.burn"];
+        } catch (bytes memory reason) {
+            _fail(string.concat("burn reverted on position ", p.id.toString()), reason);
+        }
+    }
+
+    /// @notice The owner repays everything (gathering the synth from the other holders) and
+    ///         closes the position. Reads no price: must work.
+    function close(uint256 positionSeed) external {
+        (bool found, Position memory p) = _openPosition(positionSeed);
+        if (!found) return;
+        if (!_gather(_synths[p.synth], p.owner, vault.position(p.id).debt)) return;
+        VM.prank(p.owner);
+        try vault.close(p.id) {
+            ++ok["vault.close"];
+        } catch (bytes memory reason) {
+            _fail(string.concat("close reverted on position ", p.id.toString()), reason);
+        }
+        Position storage stored = _positionStorage(p.id);
+        stored.open = false;
+        if (p.accountSlot != 0) _accounts[p.accountSlot - 1].positionId = 0;
+        stored.accountSlot = 0;
+    }
+
+    /// @notice Anyone accrues a synth's stability fee and mints it to the recipient. Must work.
+    function accrue(uint256 synthSeed) external {
+        ISyntheticToken token = _synths[synthSeed % _synths.length];
+        try vault.accrue(token) {
+            ++ok["vault.accrue"];
+        } catch (bytes memory reason) {
+            _fail("accrue reverted", reason);
+        }
+    }
+
+    /// @notice The owner changes a synth's stability fee (the old one is accrued first).
+    function setStabilityFee(uint256 synthSeed, uint256 feeSeed) external {
+        ISyntheticToken token = _synths[synthSeed % _synths.length];
+        IVault.SynthParams memory params = vault.synthParams(token);
+        params.stabilityFeeWad = _bound(feeSeed, 0, 1e18);
+        try vault.setSynthParams(token, params) {
+            ++ok["vault.setSynthParams"];
+        } catch {}
+    }
+
+    /// @notice The owner moves the fees to the other recipient (fees so far go to the old one).
+    function switchFeeRecipient() external {
+        address next = vault.feeRecipient() == FEE_RECIPIENT_A ? FEE_RECIPIENT_B : FEE_RECIPIENT_A;
+        try vault.setFeeRecipient(next) {
+            ++ok["vault.setFeeRecipient"];
+        } catch (bytes memory reason) {
+            _fail("setFeeRecipient reverted", reason);
+        }
+    }
+
+    /// @notice Someone pays into the insurance fund. Must work.
+    function fundDeposit(uint256 actorSeed, uint256 amountSeed) external {
+        address from = _actor(actorSeed);
+        uint256 amount = _bound(amountSeed, 1, 100_000e6);
+        _mintUsdc(from, amount);
+        VM.prank(from);
+        try fund.deposit(amount) {
+            ghostFundIn += amount;
+            ++ok["fund.deposit"];
+        } catch (bytes memory reason) {
+            _fail("insurance fund deposit reverted", reason);
+        }
+    }
+
+    /* ACTIONS: PRICES AND TIME */
+
+    /// @notice One new round within the asset's circuit-breaker bound, up or down.
+    function movePrice(uint256 assetSeed, uint256 bpsSeed, bool up) external {
+        uint256 i = assetSeed % _assets.length;
+        (, uint256 bound) = _feedBound(i);
+        _submit(i, _bound(bpsSeed, 0, bound - 1), up);
+        ++ok["movePrice"];
+    }
+
+    /// @notice A crash (to 10-90% of the price) or a spike (up to 4x) in several rounds, each
+    ///         within the circuit-breaker bound, in one block, as a fast market gives them.
+    function crash(uint256 assetSeed, uint256 depthSeed, bool spike) external {
+        uint256 i = assetSeed % _assets.length;
+        (int256 answer, uint256 bound) = _feedBound(i);
+        uint256 start = uint256(answer);
+        uint256 target = spike ? start * _bound(depthSeed, 120, 400) / 100 : start * _bound(depthSeed, 10, 90) / 100;
+        if (target == 0) target = 1;
+        for (uint256 round; round < 12; ++round) {
+            uint256 current = uint256(_feeds[i].latestAnswer());
+            if (current == target) break;
+            uint256 moveBps = Math.min(bound - 1, (current > target ? current - target : target - current) * 10_000 / current);
+            if (moveBps == 0) break;
+            _submit(i, moveBps, target > current);
+        }
+        ++ok[spike ? bytes32("spike") : bytes32("crash")];
+    }
+
+    /// @notice A round past the bound: the asset freezes until confirmed or accepted.
+    function jumpPrice(uint256 assetSeed, uint256 bpsSeed, bool up) external {
+        uint256 i = assetSeed % _assets.length;
+        (, uint256 bound) = _feedBound(i);
+        _submit(i, _bound(bpsSeed, bound + 1, Math.min(2 * bound, 9_000)), up);
+        ++ok["jumpPrice"];
+    }
+
+    /// @notice The owner accepts the latest round of an asset despite its jump.
+    function acceptRound(uint256 assetSeed) external {
+        uint256 i = assetSeed % _assets.length;
+        try oracle.acceptRound(_assets[i], uint80(_feeds[i].latestRound())) {
+            ++ok["acceptRound"];
+        } catch {}
+    }
+
+    /// @notice Every feed reports its latest answer again: fresh prices, and a frozen level confirmed.
+    function refreshPrices() external {
+        _heartbeat();
+        ++ok["refreshPrices"];
+    }
+
+    /// @notice Time passes: mostly minutes, sometimes up to two days (fees and funding accrue,
+    ///         the dated market expires after a day). The feeds keep reporting (each repeats
+    ///         its latest answer, as a heartbeat does) except one time in four, when they go
+    ///         quiet and prices past their heartbeat turn stale.
+    function warp(uint256 secondsSeed) external {
+        uint256 dt = secondsSeed % 4 == 0 ? _bound(secondsSeed / 16, 901, 2 days) : _bound(secondsSeed / 16, 1, 900);
+        VM.warp(block.timestamp + dt);
+        if (secondsSeed / 4 % 4 != 0) _heartbeat();
+        ++ok["warp"];
+    }
+
+    /* HOOKS: LIQUIDATION ENGINE (issue 5) */
+
+    // `LiquidationEngine` is not on main yet. When it lands, deploy it in the constructor (fund
+    // engine, vault engine, synth burner role), then add these actions and their selectors in
+    // `SynthvaultInvariants.targetSelectors`:
+    //   - liquidatePosition(positionSeed, repaySeed): the keeper (holding the synth) liquidates;
+    //     check: it succeeded only under the liquidation ratio at trusted prices (no healthy
+    //     position liquidated), paid the keeper at most repaid value + penalty, and moved
+    //     `ghostFundIn` (penalty) / `ghostFundOut` (shortfall) by the fund's events;
+    //   - shutdown(): the owner's global settlement, once; afterwards every risk-adding action
+    //     must revert, settle(positionSeed) and redeem(actorSeed, synthSeed) join the actions;
+    //   - `badDebt(synth)` below returns the synth's recorded bad debt, which the supply
+    //     invariant already adds in.
+
+    /// @notice The synth units of debt written off as the synth's bad debt. 0 until the engine lands.
+    function badDebt(ISyntheticToken) external pure returns (uint256) {
+        return 0;
+    }
+
+    /* VIEWS FOR THE INVARIANTS */
+
+    function assetCount() external view returns (uint256) {
+        return _assets.length;
+    }
+
+    function asset(uint256 i) external view returns (bytes32) {
+        return _assets[i];
+    }
+
+    function synthCount() external view returns (uint256) {
+        return _synths.length;
+    }
+
+    function synth(uint256 i) external view returns (SyntheticToken) {
+        return _synths[i];
+    }
+
+    function actorCount() external pure returns (uint256) {
+        return ACTOR_COUNT;
+    }
+
+    function actor(uint256 i) external view returns (address) {
+        return _actors[i];
+    }
+
+    function accountCount() external view returns (uint256) {
+        return _accounts.length;
+    }
+
+    function account(uint256 i) external view returns (Account memory) {
+        return _accounts[i];
+    }
+
+    function positionCount() external view returns (uint256) {
+        return _positions.length;
+    }
+
+    function position(uint256 i) external view returns (Position memory) {
+        return _positions[i];
+    }
+
+    /* STEP CHECKS */
+
+    /// @dev After a successful risk-adding vault action on `p`: with debt, the prices it needed
+    ///      were trusted, and the position is at or above the minting ratio (computed here from
+    ///      the oracle and the exchange, not from the vault's own CR), with at least the minimum debt.
+    function _checkRiskAction(Position memory p, Trust memory t, string memory action) internal view {
+        IVault.PositionView memory v = vault.position(p.id);
+        if (v.debt == 0) return;
+        ISyntheticToken token = _synths[p.synth];
+        IVault.SynthParams memory params = vault.synthParams(token);
+        string memory where = string.concat(action, " on position ", p.id.toString());
+        if (!t.synth) _fail(string.concat(where, " succeeded with debt on an untrusted synth price"));
+        if (v.spotAmount != 0 && !t.btc) _fail(string.concat(where, " counted spot at an untrusted BTC price"));
+        if (v.hasAccount && !t.account) _fail(string.concat(where, " counted the account at untrusted prices"));
+
+        uint256 collateralUsd;
+        if (v.spotAmount != 0) collateralUsd = v.spotAmount * WBTC_UNIT * oracle.priceWad("BTC") / WAD;
+        if (v.hasAccount) {
+            int256 equityWad = exchange.equity(v.accountId);
+            if (equityWad > 0) collateralUsd += uint256(equityWad);
+        }
+        uint256 debtUsd = Math.mulDiv(v.debt, oracle.priceWad(token.asset()), WAD, Math.Rounding.Ceil);
+        // CR = collateral / debt >= MR, without the division's rounding.
+        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd) {
+            _fail(string.concat(
+                where, " left it under the minting ratio: collateral ", collateralUsd.toString(), " USD, debt ",
+                debtUsd.toString(), " USD"
+            ));
+        }
+        if (v.debt < params.minDebt) _fail(string.concat(where, " left debt under the minimum: ", v.debt.toString()));
+    }
+
+    /// @dev After a successful exchange action that adds risk or withdraws: the prices were
+    ///      trusted, and the account's equity covers its initial margin.
+    function _checkExchangeRisk(uint256 accountId, bool trusted, bool initial, string memory action) internal view {
+        if (!_hasPositions(accountId)) return;
+        if (!trusted) _fail(string.concat(action, " on account ", accountId.toString(), " used untrusted prices"));
+        int256 equityWad = exchange.equity(accountId);
+        (uint256 initialWad,) = exchange.requirements(accountId);
+        if (initial && equityWad < int256(initialWad)) {
+            _fail(string.concat(
+                action, " left account ", accountId.toString(), " under its initial margin: equity ",
+                equityWad.toStringSigned(), ", initial ", initialWad.toString()
+            ));
+        }
+    }
+
+    /// @dev A locked account belongs to the vault: its owner can neither trade it nor withdraw
+    ///      from it on the exchange directly.
+    function _checkLockedAccountSealed(Account memory a, address owner) internal {
+        VM.prank(owner);
+        try exchange.withdrawMargin(a.id, 1, owner) {
+            _fail(string.concat("the owner drained locked account ", a.id.toString(), " on the exchange"));
+        } catch {}
+        VM.prank(owner);
+        try exchange.trade(a.id, BTC_PERP, 1e15, type(uint256).max) {
+            _fail(string.concat("the owner traded locked account ", a.id.toString(), " on the exchange"));
+        } catch {}
+    }
+
+    /* INTERNAL: SIZING */
+
+    /// @dev A size change for `accountId` in `marketId`: mode 0-1 opens or grows either way up to
+    ///      12x the margin (the markets allow 10x), 2 reduces by 1-100%, 3 flips past zero.
+    function _sizeDelta(uint256 accountId, uint256 marketId, uint256 sizeSeed, uint256 modeSeed)
+        internal
+        view
+        returns (int256)
+    {
+        (int256 size,) = exchange.position(accountId, marketId);
+        uint256 mode = modeSeed % 4;
+        if (size != 0 && mode == 2) return -size * int256(_bound(sizeSeed, 1, 100)) / 100;
+        uint256 mark = _lastPrice(_marketAsset(marketId));
+        uint256 budget = Math.max(exchange.marginOf(accountId), 1_000e18);
+        int256 grow = int256(budget * _bound(sizeSeed, 1, 1200) / 100 * WAD / mark);
+        if (size != 0 && mode == 3) return size > 0 ? -size - grow : -size + grow;
+        return modeSeed / 4 % 2 == 0 ? grow : -grow;
+    }
+
+    /// @dev Synth units the position could mint: `fractionSeed` picks 1-110% of the headroom
+    ///      under the minting ratio, or (1 in 4) exactly all of it. When the health cannot be
+    ///      read (an untrusted price), twice the minimum debt, which must then be refused.
+    function _mintAmount(Position memory p, uint256 fractionSeed) internal view returns (uint256) {
+        ISyntheticToken token = _synths[p.synth];
+        IVault.SynthParams memory params = vault.synthParams(token);
+        try vault.health(p.id) returns (uint256 collateralUsd, uint256 debtUsd, uint256) {
+            uint256 limitUsd = collateralUsd * WAD / params.mintingRatioWad;
+            if (limitUsd <= debtUsd) return params.minDebt;
+            // The synth's price may be untrusted while the health (no debt yet) did not need it.
+            uint256 room = (limitUsd - debtUsd) * WAD / _lastPrice(token.asset());
+            if (fractionSeed % 4 == 0) return room;
+            return room * _bound(fractionSeed / 4, 1, 110) / 100;
+        } catch {
+            return 2 * params.minDebt;
+        }
+    }
+
+    /// @dev Moves synth from the other holders to `to` until it holds `amount`; false if they
+    ///      cannot make it up.
+    function _gather(SyntheticToken token, address to, uint256 amount) internal returns (bool) {
+        for (uint256 i; i < ACTOR_COUNT && token.balanceOf(to) < amount; ++i) {
+            address from = _actors[i];
+            if (from == to) continue;
+            uint256 give = Math.min(token.balanceOf(from), amount - token.balanceOf(to));
+            if (give == 0) continue;
+            VM.prank(from);
+            token.transfer(to, give);
+        }
+        return token.balanceOf(to) >= amount;
+    }
+
+    /* INTERNAL: PRICES */
+
+    function _trust(Position memory p) internal view returns (Trust memory t) {
+        t.synth = _trusted(_synths[p.synth].asset());
+        t.btc = _trusted("BTC");
+        t.account = p.accountSlot == 0 || _accountPricesTrusted(_accounts[p.accountSlot - 1].id);
+    }
+
+    function _trusted(bytes32 asset_) internal view returns (bool) {
+        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad(asset_);
+        return status == IOracleHub.PriceStatus.Ok;
+    }
+
+    /// @dev Whether every price the account's equity reads is trusted (a dated market whose
+    ///      settlement price is fixed reads none).
+    function _accountPricesTrusted(uint256 accountId) internal view returns (bool) {
+        for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
+            (int256 size,) = exchange.position(accountId, m);
+            if (size == 0) continue;
+            if (m == BTC_DATED && exchange.market(m).settlementPriceWad != 0) continue;
+            if (!_trusted(_marketAsset(m))) return false;
+        }
+        return true;
+    }
+
+    /// @dev The slot of the first account under maintenance (`firstUnder`), or of the one with
+    ///      the lowest equity / maintenance; `fallback_`'s slot when none has positions.
+    function _riskiestAccount(bool firstUnder, Account memory fallback_) internal view returns (uint256 best) {
+        best = type(uint256).max;
+        uint256 bestRatio = type(uint256).max;
+        for (uint256 k; k < _accounts.length; ++k) {
+            if (_accounts[k].id == fallback_.id && best == type(uint256).max) best = k;
+            (bool known, int256 e, uint256 mm) = _equityAndMaintenance(_accounts[k].id);
+            if (!known || mm == 0) continue;
+            if (firstUnder && e < int256(mm)) return k;
+            uint256 ratio = e <= 0 ? 0 : uint256(e) * WAD / mm;
+            if (ratio < bestRatio) (best, bestRatio) = (k, ratio);
+        }
+    }
+
+    function _equityAndMaintenance(uint256 accountId) internal view returns (bool, int256, uint256) {
+        try exchange.equity(accountId) returns (int256 equityWad) {
+            (, uint256 maintenanceWad) = exchange.requirements(accountId);
+            return (true, equityWad, maintenanceWad);
+        } catch {
+            return (false, 0, 0);
+        }
+    }
+
+    /// @dev The latest answer as WAD, trusted or not.
+    function _lastPrice(bytes32 asset_) internal view returns (uint256) {
+        (uint256 price,,) = oracle.peekPriceWad(asset_);
+        return price == 0 ? WAD : price;
+    }
+
+    function _marketAsset(uint256 marketId) internal pure returns (bytes32) {
+        return marketId == ETH_PERP ? bytes32("ETH") : bytes32("BTC");
+    }
+
+    function _feedBound(uint256 i) internal view returns (int256 answer, uint256 bound) {
+        answer = _feeds[i].latestAnswer();
+        (,,, uint16 maxDeviationBps,) = oracle.feeds(_assets[i]);
+        bound = maxDeviationBps;
+    }
+
+    /// @dev A new round for asset `i`, `bps` basis points up or down from the latest answer,
+    ///      kept within 1/100 and 100 times the initial price (no overflow, no dust prices).
+    function _submit(uint256 i, uint256 bps, bool up) internal {
+        uint256 current = uint256(_feeds[i].latestAnswer());
+        uint256 next = up ? current * (10_000 + bps) / 10_000 : current * (10_000 - bps) / 10_000;
+        uint256 initial = uint256(_initialAnswers[i]);
+        _feeds[i].submit(int256(Math.min(Math.max(next, initial / 100), initial * 100)));
+    }
+
+    /// @dev Every feed reports its latest answer again.
+    function _heartbeat() internal {
+        for (uint256 i; i < _feeds.length; ++i) _feeds[i].submit(_feeds[i].latestAnswer());
+    }
+
+    /* INTERNAL: BOOKKEEPING */
+
+    function _hasPositions(uint256 accountId) internal view returns (bool) {
+        for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
+            (int256 size,) = exchange.position(accountId, m);
+            if (size != 0) return true;
+        }
+        return false;
+    }
+
+    function _addsRisk(int256 oldSize, int256 newSize) internal pure returns (bool) {
+        if (newSize == 0) return false;
+        return oldSize == 0 || (oldSize > 0) != (newSize > 0) || _abs(newSize) > _abs(oldSize);
+    }
+
+    function _openPosition(uint256 seed) internal view returns (bool, Position memory p) {
+        uint256 n = _positions.length;
+        for (uint256 k; k < n; ++k) {
+            p = _positions[(seed % n + k) % n];
+            if (p.open) return (true, p);
+        }
+        return (false, p);
+    }
+
+    function _positionById(uint256 id) internal view returns (Position memory) {
+        return _positionStorage(id);
+    }
+
+    function _positionStorage(uint256 id) internal view returns (Position storage) {
+        for (uint256 k; k < _positions.length; ++k) {
+            if (_positions[k].id == id) return _positions[k];
+        }
+        revert("handler: unknown position");
+    }
+
+    /// @dev A free account of `owner` (its slot + 1), or 0.
+    function _freeAccountOf(address owner, uint256 seed) internal view returns (uint256) {
+        uint256 n = _accounts.length;
+        for (uint256 k; k < n; ++k) {
+            uint256 i = (seed % n + k) % n;
+            if (_accounts[i].owner == owner && _accounts[i].positionId == 0) return i + 1;
+        }
+        return 0;
+    }
+
+    /// @dev Opens an account for `owner` with `margin` (stablecoin units); returns its slot + 1.
+    function _newAccount(address owner, uint256 margin) internal returns (uint256) {
+        VM.prank(owner);
+        uint256 id = exchange.openAccount();
+        _accounts.push(Account({id: id, owner: owner, positionId: 0}));
+        _mintUsdc(owner, margin);
+        VM.prank(owner);
+        exchange.depositMargin(id, margin);
+        return _accounts.length;
+    }
+
+    function _actor(uint256 seed) internal view returns (address) {
+        return _actors[seed % ACTOR_COUNT];
+    }
+
+    function _mintUsdc(address to, uint256 amount) internal {
+        usdc.mint(to, amount);
+        ghostUsdcMinted += amount;
+    }
+
+    function _bound(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {
+        if (hi <= lo) return lo;
+        uint256 span = hi - lo;
+        return span == type(uint256).max ? x : lo + x % (span + 1);
+    }
+
+    function _abs(int256 x) internal pure returns (uint256) {
+        return x >= 0 ? uint256(x) : uint256(-x);
+    }
+
+    function _fail(string memory message) internal pure {
+        revert(message);
+    }
+
+    function _fail(string memory message, bytes memory reason) internal pure {
+        revert(string.concat(message, ": 0x", _hex(reason)));
+    }
+
+    function _hex(bytes memory data) internal pure returns (string memory) {
+        bytes memory out = new bytes(2 * data.length);
+        bytes16 digits = "0123456789abcdef";
+        for (uint256 i; i < data.length; ++i) {
+            out[2 * i] = digits[uint8(data[i]) >> 4];
+            out[2 * i + 1] = digits[uint8(data[i]) & 0x0f];
+        }
+        return string(out);
+    }
+
+    /* SET-UP */
+
+    function _addFeed(bytes32 asset_, int256 answer, uint32 heartbeat, uint16 maxDeviationBps) internal {
+        MockAggregator feed = new MockAggregator(8, "", answer);
+        oracle.setFeed(asset_, AggregatorV3Interface(address(feed)), heartbeat, maxDeviationBps);
+        _assets.push(asset_);
+        _feeds.push(feed);
+        _initialAnswers.push(answer);
+    }
+
+    function _addMarkets() internal {
+        exchange.addMarket("BTC", 0, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0005e18, 0.001e18));
+        exchange.addMarket("ETH", 0, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0005e18, 0.002e18));
+        exchange.addMarket(
+            "BTC", uint40(block.timestamp + DATED_EXPIRY), IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0003e18, 0.001e18)
+        );
+    }
+
+    function _addSynth(
+        string memory name,
+        string memory symbol,
+        bytes32 asset_,
+        uint256 stabilityFeeWad,
+        uint256 debtCeiling,
+        uint256 minDebt
+    ) internal {
+        SyntheticToken token = new SyntheticToken(name, symbol, asset_, address(this));
+        token.grantRole(token.MINTER_ROLE(), address(vault));
+        token.grantRole(token.BURNER_ROLE(), address(vault));
+        vault.listSynth(
+            token,
+            IVault.SynthParams({
+                mintingRatioWad: 1.5e18,
+                liquidationRatioWad: 1.2e18,
+                liquidationPenaltyWad: 0.1e18,
+                stabilityFeeWad: stabilityFeeWad,
+                debtCeiling: debtCeiling,
+                minDebt: minDebt
+            })
+        );
+        _synths.push(token);
+    }
+
+    /// @dev Each actor starts with a wallet, a free account with margin, and a position in
+    ///      synth `i` holding 1 BTC of spot.
+    function _setUpActor(address who, uint256 i) internal {
+        VM.label(who, string.concat("actor", i.toString()));
+        VM.startPrank(who);
+        usdc.approve(address(exchange), type(uint256).max);
+        usdc.approve(address(fund), type(uint256).max);
+        wbtc.approve(address(vault), type(uint256).max);
+        VM.stopPrank();
+        _newAccount(who, 50_000e6);
+
+        VM.prank(who);
+        uint256 id = vault.open(_synths[i]);
+        _positions.push(Position({id: id, owner: who, synth: uint8(i), open: true, accountSlot: 0}));
+        wbtc.mint(who, 1e8);
+        VM.prank(who);
+        vault.addSpot(id, 1e8);
+    }
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * SynthvaultInvariants: Forge's invariant fuzzer calls random sequences of the handler's actions
+ * (`targetSelectors`) and, after every call, checks the protocol's state invariants below. The
+ * step invariants (minting ratio after user actions, untrusted prices, no healthy liquidation,
+ * what must always work) are checked inside the handler, right after each action. See
+ * docs/assurance.md for what each one means and how to run them.
+ */
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {IVault} from "../../interfaces/IVault.sol";
+import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {VM} from "../utils/Vm.sol";
+import {SynthvaultHandler} from "./SynthvaultHandler.sol";
+
+contract SynthvaultInvariants {
+    using Strings for uint256;
+
+    /// @dev What Forge reads from `targetSelectors` (as forge-std's `StdInvariant.FuzzSelector`).
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant USDC_UNIT = 1e12;
+    uint256 internal constant SECONDS_PER_YEAR = 365 days;
+
+    SynthvaultHandler internal handler;
+
+    function setUp() public {
+        // A realistic clock: feeds stamp rounds with it, the dated market expires 30 days on.
+        VM.warp(1_750_000_000);
+        handler = new SynthvaultHandler();
+    }
+
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
+        bytes4[] memory selectors = new bytes4[](25);
+        selectors[0] = SynthvaultHandler.depositMargin.selector;
+        selectors[1] = SynthvaultHandler.withdrawMargin.selector;
+        selectors[2] = SynthvaultHandler.trade.selector;
+        selectors[3] = SynthvaultHandler.liquidateAccount.selector;
+        selectors[4] = SynthvaultHandler.settleDated.selector;
+        selectors[5] = SynthvaultHandler.setFunding.selector;
+        selectors[6] = SynthvaultHandler.lpMove.selector;
+        selectors[7] = SynthvaultHandler.openPosition.selector;
+        selectors[8] = SynthvaultHandler.lockAccount.selector;
+        selectors[9] = SynthvaultHandler.unlock.selector;
+        selectors[10] = SynthvaultHandler.addSpot.selector;
+        selectors[11] = SynthvaultHandler.removeSpot.selector;
+        selectors[12] = SynthvaultHandler.mint.selector;
+        selectors[13] = SynthvaultHandler.burn.selector;
+        selectors[14] = SynthvaultHandler.close.selector;
+        selectors[15] = SynthvaultHandler.accrue.selector;
+        selectors[16] = SynthvaultHandler.setStabilityFee.selector;
+        selectors[17] = SynthvaultHandler.switchFeeRecipient.selector;
+        selectors[18] = SynthvaultHandler.fundDeposit.selector;
+        selectors[19] = SynthvaultHandler.movePrice.selector;
+        selectors[20] = SynthvaultHandler.crash.selector;
+        selectors[21] = SynthvaultHandler.jumpPrice.selector;
+        selectors[22] = SynthvaultHandler.acceptRound.selector;
+        selectors[23] = SynthvaultHandler.refreshPrices.selector;
+        selectors[24] = SynthvaultHandler.warp.selector;
+        targets = new FuzzSelector[](1);
+        targets[0] = FuzzSelector(address(handler), selectors);
+    }
+
+    /* INVARIANTS */
+
+    /// @notice Every state invariant, after every call. One invariant function, not five: Forge
+    ///         runs a campaign of `runs` x `depth` calls per invariant function.
+    function invariant_synthvault() public view {
+        _exchangeIsSolvent();
+        _poolHoldsItsOwn();
+        _synthSupplyMatchesDebt();
+        _insuranceFundReserves();
+        _vaultCustody();
+        _viewsAgree();
+    }
+
+    /// @notice The exchange holds exactly the sum of all positive margins, in whole token units,
+    ///         and that sum is what it books as `totalMarginWad`.
+    function _exchangeIsSolvent() internal view {
+        uint256 totalMarginWad = handler.exchange().totalMarginWad();
+        uint256 held = handler.usdc().balanceOf(address(handler.exchange()));
+        _eq(held * USDC_UNIT, totalMarginWad, "stablecoin held by the exchange vs totalMarginWad");
+
+        uint256 sum;
+        for (uint256 i; i < handler.accountCount(); ++i) {
+            uint256 accountId = handler.account(i).id;
+            int256 marginWad = handler.exchange().signedMarginOf(accountId);
+            if (marginWad % int256(USDC_UNIT) != 0) _fail(string.concat("margin of account ", accountId.toString(), " is not whole units"));
+            if (marginWad > 0) sum += uint256(marginWad);
+        }
+        _eq(sum, totalMarginWad, "sum of positive margins vs totalMarginWad");
+    }
+
+    /// @notice The pool's assets are the stablecoin it holds, and every stablecoin unit minted is
+    ///         held by someone the handler knows: nothing leaks, nothing is created.
+    function _poolHoldsItsOwn() internal view {
+        address pool = address(handler.pool());
+        _eq(handler.pool().totalAssets(), handler.usdc().balanceOf(pool), "pool totalAssets vs its balance");
+
+        address[] memory holders = _holders();
+        uint256 sum = handler.usdc().balanceOf(pool) + handler.usdc().balanceOf(address(handler.exchange()))
+            + handler.usdc().balanceOf(address(handler.fund())) + handler.usdc().balanceOf(address(handler.vault()));
+        for (uint256 i; i < holders.length; ++i) sum += handler.usdc().balanceOf(holders[i]);
+        _eq(sum, handler.ghostUsdcMinted(), "stablecoin held by everyone vs minted");
+    }
+
+    /// @notice Per synth: the positions' debt shares add up to the synth's; the supply plus the
+    ///         uncollected fees (plus recorded bad debt) is the total debt at the rate index
+    ///         rounded down, the index growing exactly as documented; the sum of the positions'
+    ///         debts exceeds that by at most rounding dust; and all supply is in known hands.
+    function _synthSupplyMatchesDebt() internal view {
+        for (uint256 s; s < handler.synthCount(); ++s) {
+            _checkSynth(s);
+        }
+    }
+
+    /// @notice The insurance fund holds what was paid in less what it paid out, never less.
+    function _insuranceFundReserves() internal view {
+        uint256 reserves = handler.fund().reserves();
+        if (handler.ghostFundOut() > handler.ghostFundIn()) _fail("insurance fund paid out more than it received");
+        _eq(reserves, handler.ghostFundIn() - handler.ghostFundOut(), "insurance fund reserves vs inflows - draws");
+    }
+
+    /// @notice The vault holds exactly its positions' spot BTC, and each account token is where
+    ///         the books say: the vault's while locked, its owner's otherwise.
+    function _vaultCustody() internal view {
+        IVault vault = handler.vault();
+        uint256 spot;
+        for (uint256 i; i < handler.positionCount(); ++i) {
+            SynthvaultHandler.Position memory p = handler.position(i);
+            if (!p.open) continue;
+            IVault.PositionView memory v = vault.position(p.id);
+            spot += v.spotAmount;
+            if (v.owner != p.owner) _fail(string.concat("position ", p.id.toString(), " changed owner"));
+            bool locked = p.accountSlot != 0;
+            if (v.hasAccount != locked) _fail(string.concat("position ", p.id.toString(), " lock state differs"));
+            if (locked && v.accountId != handler.account(p.accountSlot - 1).id) {
+                _fail(string.concat("position ", p.id.toString(), " holds another account"));
+            }
+        }
+        _eq(handler.wbtc().balanceOf(address(vault)), spot, "spot BTC held by the vault vs positions' spot");
+
+        for (uint256 i; i < handler.accountCount(); ++i) {
+            SynthvaultHandler.Account memory a = handler.account(i);
+            address expected = a.positionId == 0 ? a.owner : address(vault);
+            if (handler.exchange().ownerOf(a.id) != expected) {
+                _fail(string.concat("account ", a.id.toString(), " token is not where the books say"));
+            }
+        }
+    }
+
+    /// @notice The views keepers and front ends read agree with the ones the contracts use:
+    ///         `healthOf` (each price read once) with `health`, and an account's `positions`
+    ///         (PnL and funding per market) with its `equity` (to their rounding). Either both
+    ///         revert (an untrusted price) or both answer the same.
+    function _viewsAgree() internal view {
+        IVault vault = handler.vault();
+        uint256 n = handler.positionCount();
+        uint256[] memory ids = new uint256[](n);
+        for (uint256 i; i < n; ++i) ids[i] = handler.position(i).id;
+        try vault.healthOf(ids) returns (IVault.Health[] memory healths) {
+            for (uint256 i; i < n; ++i) {
+                if (!handler.position(i).open) {
+                    if (healths[i].crWad != type(uint256).max) _fail("healthOf of a closed position is not empty");
+                    continue;
+                }
+                (uint256 collateralUsd, uint256 debtUsd, uint256 crWad) = vault.health(ids[i]);
+                _eq(healths[i].collateralUsdWad, collateralUsd, "healthOf vs health: collateral");
+                _eq(healths[i].debtUsdWad, debtUsd, "healthOf vs health: debt");
+                _eq(healths[i].crWad, crWad, "healthOf vs health: CR");
+            }
+        } catch {
+            // An untrusted price: some position's health must revert too.
+            bool anyReverts;
+            for (uint256 i; i < n && !anyReverts; ++i) {
+                if (!handler.position(i).open) continue;
+                try vault.health(ids[i]) {} catch { anyReverts = true; }
+            }
+            if (!anyReverts) _fail("healthOf reverts while every health answers");
+        }
+
+        for (uint256 i; i < handler.accountCount(); ++i) {
+            uint256 accountId = handler.account(i).id;
+            try handler.exchange().equity(accountId) returns (int256 equityWad) {
+                IFuturesExchange.PositionView[] memory views = handler.exchange().positions(accountId);
+                int256 sum = handler.exchange().signedMarginOf(accountId);
+                for (uint256 k; k < views.length; ++k) sum += views[k].unrealizedPnlWad - views[k].fundingOwedWad;
+                // `equity` rounds each market's PnL less funding once (down); `positions` rounds
+                // the PnL down and the funding up apart: up to 2 wei per market below it.
+                if (sum > equityWad || equityWad - sum > int256(2 * views.length)) {
+                    _fail(string.concat("account ", accountId.toString(), ": positions do not add up to equity"));
+                }
+            } catch {}
+        }
+    }
+
+    /* INTERNAL */
+
+    function _checkSynth(uint256 s) internal view {
+        SyntheticToken token = handler.synth(s);
+        string memory symbol = token.symbol();
+        (uint256 index, uint256 totalShares, uint256 totalDebt) = _currentIndex(token);
+        (uint256 shares, uint256 debts, uint256 count) = _sumPositions(s);
+        _eq(shares, totalShares, string.concat(symbol, ": positions' debt shares vs total"));
+        _eq(totalDebt, Math.mulDiv(totalShares, index, WAD, Math.Rounding.Ceil), string.concat(symbol, ": total debt vs shares x index"));
+
+        uint256 accounted = token.totalSupply() + handler.vault().uncollectedFees(token) + handler.badDebt(token);
+        _eq(accounted, Math.mulDiv(totalShares, index, WAD), string.concat(symbol, ": supply + uncollected fees + bad debt vs total debt"));
+
+        // Each position's debt rounds up on its own: at most one unit per position above the total.
+        if (debts < totalDebt || debts > totalDebt + count) {
+            _fail(string.concat(symbol, ": sum of debts ", debts.toString(), " vs total debt ", totalDebt.toString()));
+        }
+
+        address[] memory holders = _holders();
+        uint256 held;
+        for (uint256 i; i < holders.length; ++i) held += token.balanceOf(holders[i]);
+        _eq(held, token.totalSupply(), string.concat(symbol, ": supply held by known holders vs total supply"));
+    }
+
+    /// @dev The synth's rate index now, as `IVault` documents it (simple growth since the last
+    ///      accrual, rounded up, standing still without debt), with its total shares and debt.
+    function _currentIndex(SyntheticToken token)
+        internal
+        view
+        returns (uint256 index, uint256 totalShares, uint256 totalDebt)
+    {
+        uint256 lastAccrual;
+        (index, lastAccrual, totalShares, totalDebt) = handler.vault().synthDebt(token);
+        uint256 fee = handler.vault().synthParams(token).stabilityFeeWad;
+        uint256 elapsed = block.timestamp - lastAccrual;
+        if (elapsed != 0 && fee != 0 && totalShares != 0) {
+            index += Math.mulDiv(index, fee * elapsed, WAD * SECONDS_PER_YEAR, Math.Rounding.Ceil);
+        }
+    }
+
+    /// @dev The debt shares and debts of synth `s`'s open positions, and how many there are.
+    function _sumPositions(uint256 s) internal view returns (uint256 shares, uint256 debts, uint256 count) {
+        for (uint256 i; i < handler.positionCount(); ++i) {
+            SynthvaultHandler.Position memory p = handler.position(i);
+            if (!p.open || p.synth != s) continue;
+            IVault.PositionView memory v = handler.vault().position(p.id);
+            shares += v.debtShares;
+            debts += v.debt;
+            ++count;
+        }
+    }
+
+    /// @dev Every address the handler moves tokens to: actors, the keeper, the fee recipients, the LP.
+    function _holders() internal view returns (address[] memory holders) {
+        uint256 n = handler.actorCount();
+        holders = new address[](n + 4);
+        for (uint256 i; i < n; ++i) holders[i] = handler.actor(i);
+        holders[n] = handler.KEEPER();
+        holders[n + 1] = handler.FEE_RECIPIENT_A();
+        holders[n + 2] = handler.FEE_RECIPIENT_B();
+        holders[n + 3] = address(handler);
+    }
+
+    function _eq(uint256 actual, uint256 expected, string memory what) internal pure {
+        if (actual != expected) _fail(string.concat(what, ": ", actual.toString(), " != ", expected.toString()));
+    }
+
+    function _fail(string memory message) internal pure {
+        revert(message);
+    }
+}
