@@ -83,8 +83,11 @@ class Keeper:
         return reward - gas_usd
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
-        repay, _ = self.engine.repayQuote(position_id)
-        repay = min(repay, self.synth_of(position_id).balanceOf(self.sender))
+        # The engine caps a repayment at what restores the position (or its whole debt), so the
+        # keeper offers what it holds up to the debt. (`repayQuote` would be the exact figure,
+        # but it reverts on some positions: see the closing note of this change.)
+        debt = self.vault.position(position_id).debt
+        repay = min(debt, self.synth_of(position_id).balanceOf(self.sender))
         if repay == 0:
             return Action(position_id, "no-synth", cr_wad, detail="the keeper holds none of the synth")
         gas = self.engine.liquidate.estimate_gas_cost(position_id, repay, 0, sender=self.sender)

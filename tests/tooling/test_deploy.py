@@ -7,13 +7,8 @@ import pytest
 
 from synthvault.console import console_namespace
 from synthvault.manifest import ManifestExistsError, load_manifest, write_manifest
-from synthvault.system import LOCAL_FUNDING, attach_system, deploy_system, fund_local_accounts
+from synthvault.system import LOCAL_FUNDING, attach_system, fund_local_accounts
 from synthvault.units import asset_id, wad
-
-
-@pytest.fixture(scope="session")
-def system(project, owner, config):
-    return deploy_system(project, owner, config)
 
 
 def test_deploy_system__every_configured_feed__registered_at_its_price(system, config):

@@ -14,11 +14,11 @@ WBTC = 10**8
 
 
 @pytest.fixture
-def seeded(chain, project, owner, trader, trader2, keeper, vault, synths, wbtc, engine, oracle):
+def seeded(chain, project, owner, trader, trader2, keeper, system):
     """Three sXAU positions on 1 WBTC each at BTC $60,000: two minted near 155% (under 120% at
     $45,000), one at 200% (150% at $45,000); and a keeper holding 60 sXAU from its own position."""
     start = chain.blocks.height + 1
-    sxau = synths["sXAU"]
+    vault, wbtc, sxau = system.contracts["vault"], system.contracts["wbtc"], system.synths["sXAU"]
 
     def position(who: Any, btc: int, xau: str) -> int:
         wbtc.mint(who, btc, sender=owner)
@@ -31,14 +31,15 @@ def seeded(chain, project, owner, trader, trader2, keeper, vault, synths, wbtc, 
     risky = [position(trader, WBTC, "16.1"), position(trader2, WBTC, "16.1")]
     safe = position(trader, WBTC, "12.5")
     position(keeper, 10 * WBTC, "60")
-    bot = Keeper(vault=vault, engine=engine, oracle=oracle, sender=keeper,
+    bot = Keeper(vault=vault, engine=system.contracts["engine"], oracle=system.contracts["oracle"], sender=keeper,
                  synth_at=project.SyntheticToken.at, start_block=start, batch_size=2)
     return bot, risky, safe
 
 
-def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, feeds, owner, vault):
+def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, system, owner):
     bot, risky, safe = seeded
-    set_price(feeds["BTC"], 45_000, owner)
+    vault = system.contracts["vault"]
+    set_price(system.feeds["BTC"], 45_000, owner)
 
     actions = bot.run_once(chain.blocks.height)
 
@@ -50,11 +51,11 @@ def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, feeds,
         assert vault.health(pid)[2] >= liquidation_ratio  # repaid back above the ratio (or closed)
 
 
-def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, synths):
+def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, system):
     bot, _, _ = seeded
-    balance = synths["sXAU"].balanceOf(keeper)
+    balance = system.synths["sXAU"].balanceOf(keeper)
     assert bot.run_once(chain.blocks.height) == []
-    assert synths["sXAU"].balanceOf(keeper) == balance
+    assert system.synths["sXAU"].balanceOf(keeper) == balance
 
 
 class FlakyVault:
@@ -73,10 +74,10 @@ class FlakyVault:
         return getattr(self._vault, name)
 
 
-def test_run_forever__rpc_failure__retried_with_backoff_then_liquidates(chain, seeded, feeds, owner, vault):
+def test_run_forever__rpc_failure__retried_with_backoff_then_liquidates(chain, seeded, system, owner):
     bot, risky, _ = seeded
-    bot.vault = FlakyVault(vault)
-    set_price(feeds["BTC"], 45_000, owner)
+    bot.vault = FlakyVault(system.contracts["vault"])
+    set_price(system.feeds["BTC"], 45_000, owner)
     sleeps: list[float] = []
     done: list[list] = []
 
