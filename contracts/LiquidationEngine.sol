@@ -69,6 +69,14 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 settledDebt;
     }
 
+    /// @dev The owner's settings and the shutdown time, in one slot that every liquidation reads
+    ///      once. WAD fractions are at most 1 WAD < 2^64; timestamps fit 64 bits.
+    struct Settings {
+        uint64 keeperShareWad;
+        uint64 closeFactorWad;
+        uint64 shutdownAt;
+    }
+
     /* STORAGE */
 
     /// @inheritdoc ILiquidationEngine
@@ -87,14 +95,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
     uint256 private immutable _spotScale;
     uint256 private immutable _marginUnit;
-
-    /// @dev The owner's settings and the shutdown time, in one slot that every liquidation reads
-    ///      once. WAD fractions are at most 1 WAD < 2^64; timestamps fit 64 bits.
-    struct Settings {
-        uint64 keeperShareWad;
-        uint64 closeFactorWad;
-        uint64 shutdownAt;
-    }
 
     Settings private _settings;
     /// @inheritdoc ILiquidationEngine
