@@ -906,14 +906,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         IFuturesExchange.Market[] memory markets_,
         uint256 fractionWad
     ) private view returns (bool) {
-        int256 equityWad = _equityOf(accountId, futures);
-        if (equityWad <= 0) return false;
+        // The equity as `_equityOf` sums it, in the loop that sums the requirement.
+        int256 equityWad = exchange.signedMarginOf(accountId);
         uint256 initialWad;
         for (uint256 i; i < futures.length; ++i) {
-            initialWad += SignedMath.abs(futures[i].sizeWad).mulWadUp(futures[i].markPriceWad).mulWadUp(
+            IFuturesExchange.PositionView calldata view_ = futures[i];
+            equityWad += view_.unrealizedPnlWad - view_.fundingOwedWad;
+            initialWad += SignedMath.abs(view_.sizeWad).mulWadUp(view_.markPriceWad).mulWadUp(
                 markets_[i].params.initialMarginWad
             );
         }
+        if (equityWad <= 0) return false;
         uint256 restWad = WAD - fractionWad;
         // Safe cast: positive by the check above.
         return uint256(equityWad).mulWadDown(restWad) >= initialWad.mulWadUp(restWad) + 2 * futures.length;
