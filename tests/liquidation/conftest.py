@@ -8,6 +8,10 @@ from typing import Any
 import pytest
 
 # The vault's factories, shared rather than copied: funded positions built in one call.
+# The liquidation tests wire an engine into their vault; importing the root's vault fixtures here
+# registers them again for this folder with a cache of their own (the same deployment, a second
+# instance), so the vault the other suites share stays unwired.
+from tests.conftest import liquidation_layer, synths, vault, vault_layer  # noqa: F401
 from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
 
 
