@@ -2,7 +2,9 @@
 
 Deploys the system from config/local.yaml, then tells the story chapter by chapter
 (synthvault/story.py): prices, the futures venue and its pool, a trade, positions locked in
-the vault minting synths (one long BTC, one delta-neutral), and BTC moving under them.
+the vault minting synths (one long BTC, one delta-neutral), BTC moving under them, March 2020's
+crash replayed with a keeper liquidating, and the final accounting. Saves a chart of BTC and
+each position's CR to out/demo-crash.png.
 """
 
 import click
@@ -11,12 +13,13 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from synthvault.cli import is_local
-from synthvault.config import DEFAULT_CONFIG
+from synthvault.config import DEFAULT_CONFIG, ROOT
 from synthvault.report import console, table
 from synthvault.story import Story
 from synthvault.system import deploy_and_record
 
 ROLES = ("owner", "trader", "trader2", "keeper", "lp")
+CHART = ROOT / "out" / "demo-crash.png"
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -37,3 +40,6 @@ def cli(network):
     story.trade()
     story.positions()
     story.btc_moves()
+    CHART.parent.mkdir(exist_ok=True)
+    story.crash(chart_path=CHART)
+    story.accounting()

@@ -9,6 +9,13 @@ from synthvault.system import System
 from synthvault.units import asset_id, from_wad, scaled, wad
 
 
+MAX_UINT = 2**256 - 1
+
+
+def cr_text(cr: Any) -> str:
+    return "no debt" if cr is None else f"{cr * 100:.1f}%"
+
+
 @dataclass
 class Story:
     system: System
@@ -122,7 +129,7 @@ class Story:
             collateral, debt, cr = vault.health(position_id)
             synth = vault.position(position_id).synth
             rows.append((name, position_id, usd(from_wad(collateral)), usd(from_wad(debt)),
-                         f"{from_wad(cr) * 100:.1f}%", self._symbol(synth)))
+                         cr_text(None if cr == MAX_UINT else float(from_wad(cr))), self._symbol(synth)))
         console.print(table(title, ["position", "id", "collateral", "debt", "CR", "synth"], rows))
 
     def _symbol(self, address: Any) -> str:
@@ -134,3 +141,115 @@ class Story:
         for price in prices:
             self.system.feeds["BTC"].submit(scaled(price, 8), sender=self.roles["owner"])
             self.health_table(f"5. BTC at {usd(price, 0)}")
+
+    # Chapter 6
+    def crash(self, chart_path: Any = None) -> list[dict[str, Any]]:
+        """BTC walks March 2020's month (monthly bars from the `backtesting` package: open, high,
+        low, close), as moves from today's price; after each round a keeper checks every position
+        and liquidates those under the liquidation ratio. Returns one row per round."""
+        from synthvault.keeper import Keeper
+        from synthvault.prices import btc_monthly_csv, cap_steps, parse_time, rebase, walk_ohlc
+        from synthvault.replay import replay
+
+        vault, owner, keeper = self.c("vault"), self.roles["owner"], self.roles["keeper"]
+        feed = self.system.feeds["BTC"]
+        self._arm_keeper()
+        bot = Keeper(vault=vault, engine=self.c("engine"), oracle=self.c("oracle"), sender=keeper,
+                     synth_at=lambda address: next(c for c in self.system.synths.values() if c.address == address))
+        current = from_wad(self.c("oracle").priceWad(asset_id("BTC")))
+        path = cap_steps(rebase(walk_ohlc(btc_monthly_csv(), parse_time("2020-03-01"), parse_time("2020-03-31")),
+                                current), 1000)
+        rows: list[dict[str, Any]] = []
+        others = [f for name, f in self.system.feeds.items() if name != "BTC"]
+
+        def crs() -> dict[str, Any]:
+            out = {}
+            for name, pid in self.positions_by_name.items():
+                cr = vault.health(pid)[2]
+                out[name] = None if cr == MAX_UINT else float(from_wad(cr))  # None: no debt left
+            return out
+
+        def step(i: int, point: Any) -> None:
+            seen = crs()  # what the keeper sees at the new price, before it acts
+            actions = bot.run_once(self._chain().blocks.height)
+            rows.append({"round": i, "btc": float(point.price), "seen": seen, **crs(),
+                         "liquidated": [a.position_id for a in actions if a.kind == "liquidated"]})
+
+        self.crash_start_block = self._chain().blocks.height + 1
+        replay(self._chain(), feed, path, owner, others, speedup=3600, on_step=step)
+        self.say(f"BTC replays March 2020 from {usd(current, 0)}: {len(path)} rounds down to "
+                 f"{usd(min(p.price for p in path), 0)} and back to {usd(path[-1].price, 0)}. A keeper watches every round.")
+        console.print(table("6. The crash, round by round", ["round", "BTC", *self.positions_by_name, "keeper"], [
+            (r["round"], usd(r["btc"], 0), *(cr_text(r["seen"][n]) + ("" if r[n] == r["seen"][n] else f" -> {cr_text(r[n])}")
+                                             for n in self.positions_by_name),
+             ", ".join(f"liquidated #{p}" for p in r["liquidated"])) for r in rows]))
+        if chart_path:
+            self._chart(rows, chart_path)
+            self.say(f"Chart saved to {chart_path}.")
+        return rows
+
+    def _chain(self) -> Any:
+        from ape import chain
+
+        return chain
+
+    def _arm_keeper(self) -> None:
+        """The keeper holds synth to repay with: its own well-collateralized positions, 10 WBTC each."""
+        vault, wbtc, keeper, owner = self.c("vault"), self.c("wbtc"), self.roles["keeper"], self.roles["owner"]
+        for symbol, amount in (("sXAU", "40"), ("sUSD", "100000")):
+            wbtc.mint(keeper, scaled(10, wbtc.decimals()), sender=owner)
+            wbtc.approve(vault, scaled(10, wbtc.decimals()), sender=keeper)
+            pid = vault.open(self.system.synths[symbol], sender=keeper).return_value
+            vault.addSpot(pid, scaled(10, wbtc.decimals()), sender=keeper)
+            vault.mint(pid, wad(amount), sender=keeper)
+        self.say("A keeper locks 20 WBTC in two positions of its own and mints 40 sXAU and 100,000 sUSD to repay with.")
+
+    def _chart(self, rows: list[dict[str, Any]], path: Any) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+        rounds = [r["round"] for r in rows]
+        top.plot(rounds, [r["btc"] for r in rows], color="#f7931a")
+        top.set_ylabel("BTC (USD)")
+        top.set_title("March 2020 replayed on BTC, and what it does to two positions")
+        for name in self.positions_by_name:
+            bottom.plot(rounds, [r[name] * 100 if r[name] is not None else float("nan") for r in rows], label=name)
+        bottom.axhline(150, color="grey", linestyle="--", label="minting ratio 150%")
+        bottom.axhline(120, color="red", linestyle="--", label="liquidation ratio 120%")
+        # A liquidated position is marked at the CR the keeper saw before acting.
+        hits = [(r["round"], r["seen"][name] * 100) for r in rows
+                for name, pid in self.positions_by_name.items() if pid in r["liquidated"] and r["seen"][name]]
+        if hits:
+            bottom.scatter(*zip(*hits), color="red", zorder=3, label="liquidated")
+        bottom.set_ylabel("CR (%)")
+        bottom.set_xlabel("oracle round")
+        bottom.legend(loc="upper right", fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+    # Chapter 7
+    def accounting(self) -> None:
+        """Who holds what after the crash: the keeper's pay, the fund, and every synth's books."""
+        vault, fund, engine = self.c("vault"), self.c("fund"), self.c("engine")
+        usdc, wbtc, keeper = self.c("usdc"), self.c("wbtc"), self.roles["keeper"]
+        start = getattr(self, "crash_start_block", 0)
+        liquidated = list(engine.Liquidated.range(start, self._chain().blocks.height + 1))
+        console.print(table("7. Liquidations", ["position", "repaid", "repaid value", "spot to keeper",
+                                                "stablecoin to keeper", "penalty to fund"], [
+            (e.positionId, f"{from_wad(e.repaid):.4f}", usd(from_wad(e.repaidUsdWad)),
+             f"{e.spotToKeeper / 10 ** wbtc.decimals():.8f} WBTC", usd(e.marginToKeeper / 10 ** usdc.decimals()),
+             usd(e.penaltyToFund / 10 ** usdc.decimals())) for e in liquidated]))
+        rows = []
+        for symbol, synth in self.system.synths.items():
+            _, _, _, total_debt = vault.synthDebt(synth)
+            rows.append((symbol, f"{from_wad(synth.totalSupply()):,.4f}", f"{from_wad(vault.uncollectedFees(synth)):,.6f}",
+                         f"{from_wad(total_debt):,.4f}", f"{from_wad(vault.badDebt(synth)):,.4f}"))
+        console.print(table("7. The books of every synth", ["synth", "supply", "uncollected fees", "total debt",
+                                                             "bad debt"], rows))
+        self.say(f"{len(liquidated)} liquidations. Insurance fund reserves: {usd(fund.reserves() / 10 ** usdc.decimals())}. "
+                 f"Keeper now holds {wbtc.balanceOf(keeper) / 10 ** wbtc.decimals():.8f} WBTC and "
+                 f"{usd(usdc.balanceOf(keeper) / 10 ** usdc.decimals())}.")

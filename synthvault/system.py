@@ -50,14 +50,32 @@ def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     return System(contracts=contracts, feeds=feeds, markets=dict(addresses.get("markets", {})), synths=synths)
 
 
+LOCAL_FUNDING = {"lp": {"usdc": 1_000_000}, "trader": {"usdc": 100_000, "wbtc": 2}}
+
+
+def fund_local_accounts(system: System, owner: Any, accounts: dict[str, Any]) -> None:
+    """On a local chain: mints test tokens to the LP and the trader (`LOCAL_FUNDING`, whole
+    units), so that they can deposit, trade and lock collateral from the console at once."""
+    for role, amounts in LOCAL_FUNDING.items():
+        for token_name, units in amounts.items():
+            token = system.contracts[token_name]
+            token.mint(accounts[role], units * 10 ** token.decimals(), sender=owner)
+
+
 def deploy_and_record(
-    project: Any, chain: Any, network: Any, deployer: Any, config_path: Path, force: bool = False
+    project: Any, chain: Any, network: Any, deployer: Any, config_path: Path, force: bool = False,
+    local_accounts: dict[str, Any] | None = None,
 ) -> tuple[System, Path]:
     """Deploys the whole system from `config_path` and writes `deployments/<network>.json`
-    (refusing to overwrite a live network's manifest unless `force`)."""
+    (refusing to overwrite a live network's manifest unless `force`). With `local_accounts`
+    (roles to test accounts, on a local chain), funds the LP and the trader too."""
     config = load_config(config_path)
+    start_block = chain.blocks.height + 1
     system = deploy_system(project, deployer, config)
+    if local_accounts:
+        fund_local_accounts(system, deployer, local_accounts)
     manifest = {
+        "start_block": start_block,
         "network": network.choice,
         "chain_id": chain.chain_id,
         "block": chain.blocks.height,

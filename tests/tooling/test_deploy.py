@@ -7,7 +7,7 @@ import pytest
 
 from synthvault.console import console_namespace
 from synthvault.manifest import ManifestExistsError, load_manifest, write_manifest
-from synthvault.system import attach_system, deploy_system
+from synthvault.system import LOCAL_FUNDING, attach_system, deploy_system, fund_local_accounts
 from synthvault.units import asset_id, wad
 
 
@@ -76,3 +76,11 @@ def test_console_health__position_with_debt__usd_and_cr(project, system, owner):
     vault.mint(position_id, wad(30_000), sender=owner)
     assert namespace["health"](position_id) == {
         "collateral_usd": Decimal(60_000), "debt_usd": Decimal(30_000), "cr": Decimal(2)}
+
+
+def test_fund_local_accounts__lp_and_trader__get_the_listed_tokens(system, owner, lp, trader):
+    usdc, wbtc = system.contracts["usdc"], system.contracts["wbtc"]
+    fund_local_accounts(system, owner, {"lp": lp, "trader": trader})
+    assert usdc.balanceOf(lp) == LOCAL_FUNDING["lp"]["usdc"] * 10**6
+    assert usdc.balanceOf(trader) == LOCAL_FUNDING["trader"]["usdc"] * 10**6
+    assert wbtc.balanceOf(trader) == LOCAL_FUNDING["trader"]["wbtc"] * 10**8

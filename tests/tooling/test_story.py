@@ -43,3 +43,25 @@ def test_story__positions_and_btc_moves__long_cr_moves_neutral_cr_holds(story):
     # Spot and short offset: the collateral does not move with BTC, nor does the CR.
     assert after["delta-neutral -> sUSD"][0] == before["delta-neutral -> sUSD"][0]
     assert after["delta-neutral -> sUSD"][2] >= wad("1.6") - 10**12
+
+
+def test_story__crash_and_accounting__long_liquidated_neutral_untouched_chart_written(story, tmp_path):
+    vault = story.c("vault")
+    story.venue()
+    story.trade()
+    story.positions()
+    chart = tmp_path / "crash.png"
+
+    rows = story.crash(chart_path=chart)
+    story.accounting()
+
+    long_id, neutral_id = story.positions_by_name.values()
+    liquidated = [pid for row in rows for pid in row["liquidated"]]
+    assert liquidated and set(liquidated) == {long_id}  # only the long position, until it owes nothing
+    first = next(row for row in rows if row["liquidated"])
+    assert first["seen"]["long BTC -> sXAU"] < 1.2  # under the liquidation ratio when the keeper acted
+    assert vault.position(long_id).debt == 0
+    assert all(row["delta-neutral -> sUSD"] >= 1.6 - 1e-6 for row in rows)  # flat through the crash
+    for synth in story.system.synths.values():
+        assert vault.badDebt(synth) == 0
+    assert chart.stat().st_size > 10_000
