@@ -25,6 +25,8 @@ import {IVault} from "../interfaces/IVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
+/// @dev How many rounds back shutdown looks for the last price the oracle hub trusted.
+uint256 constant MAX_ROUNDS_BACK = 32;
 
 contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
@@ -62,11 +64,27 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 shortfallPaid;
     }
 
+    /// @dev One round of a Chainlink-style feed, as far as the circuit breaker looks at it.
+    struct Round {
+        uint80 id;
+        int256 answer;
+        uint256 updatedAt;
+        uint80 answeredInRound;
+    }
+
     /// @dev What is set aside for one synth's holders at settlement.
     struct Reserve {
         uint128 stableAmount;
         uint128 spotAmount;
         uint256 settledDebt;
+    }
+
+    /// @dev The owner's settings and the shutdown time, in one slot that every liquidation reads
+    ///      once. WAD fractions are at most 1 WAD < 2^64; timestamps fit 64 bits.
+    struct Settings {
+        uint64 keeperShareWad;
+        uint64 closeFactorWad;
+        uint64 shutdownAt;
     }
 
     /* STORAGE */
@@ -87,14 +105,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
     uint256 private immutable _spotScale;
     uint256 private immutable _marginUnit;
-
-    /// @dev The owner's settings and the shutdown time, in one slot that every liquidation reads
-    ///      once. WAD fractions are at most 1 WAD < 2^64; timestamps fit 64 bits.
-    struct Settings {
-        uint64 keeperShareWad;
-        uint64 closeFactorWad;
-        uint64 shutdownAt;
-    }
 
     Settings private _settings;
     /// @inheritdoc ILiquidationEngine
@@ -551,21 +561,69 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         emit PriceFrozen(asset, priceWad);
     }
 
-    /// @dev The latest price if it was trusted when reported (`Ok`, or merely `Stale` since);
-    ///      for a round that froze the circuit breaker, the round before it.
+    /// @dev The last price the hub trusted: the latest round if it is trusted now or was when it
+    ///      came (merely stale since); else the most recent round before it that the hub would
+    ///      have trusted as the latest: complete, positive, and within the circuit breaker's bound
+    ///      of the round before it (or accepted by the owner, or with no round before it to
+    ///      compare). Looks back at most `MAX_ROUNDS_BACK` rounds.
     function _lastGoodPrice(bytes32 asset) private view returns (uint256) {
         (uint256 priceWad,, IOracleHub.PriceStatus status) = _oracle.peekPriceWad(asset);
-        if ((status == IOracleHub.PriceStatus.Ok || status == IOracleHub.PriceStatus.Stale) && priceWad != 0) {
-            return priceWad;
-        }
-        if (status == IOracleHub.PriceStatus.Frozen) {
-            (AggregatorV3Interface aggregator,, uint8 decimals,,) = _oracle.feeds(asset);
-            (uint80 roundId,,,,) = aggregator.latestRoundData();
-            (, int256 answer,,,) = aggregator.getRoundData(roundId - 1);
-            // Safe cast: only a positive answer is cast; decimals <= 18 (checked by the hub).
-            if (answer > 0) return uint256(answer) * 10 ** (18 - decimals);
+        if (status == IOracleHub.PriceStatus.Ok) return priceWad;
+        if (status != IOracleHub.PriceStatus.UnknownAsset) {
+            (AggregatorV3Interface aggregator,, uint8 decimals, uint16 maxDeviationBps, uint80 acceptedRoundId) =
+                _oracle.feeds(asset);
+            (bool found, Round memory round) = _latestRound(aggregator);
+            for (uint256 i; found && i < MAX_ROUNDS_BACK; ++i) {
+                (bool hasPrevious, Round memory previous) = _roundBefore(aggregator, round.id);
+                if (_trusted(round, previous, hasPrevious, maxDeviationBps, acceptedRoundId)) {
+                    // Safe cast: `_trusted` checked the answer is positive; decimals <= 18 (the hub's rule).
+                    return uint256(round.answer) * 10 ** (18 - decimals);
+                }
+                (found, round) = (hasPrevious, previous);
+            }
         }
         revert LiquidationEngineNoTrustedPrice(asset, status);
+    }
+
+    /// @dev Whether the hub would have trusted `round` as the latest, staleness aside: complete,
+    ///      positive, and within `maxDeviationBps` of a positive `previous` (deviation rounded up,
+    ///      as the hub does) unless it is the round the owner accepted.
+    function _trusted(
+        Round memory round,
+        Round memory previous,
+        bool hasPrevious,
+        uint16 maxDeviationBps,
+        uint80 acceptedRoundId
+    ) private pure returns (bool) {
+        if (round.updatedAt == 0 || round.answeredInRound < round.id || round.answer <= 0) return false;
+        if (maxDeviationBps == 0 || !hasPrevious || previous.answer <= 0 || previous.updatedAt == 0) return true;
+        if (round.id == acceptedRoundId) return true;
+        // Both answers are positive here, so the casts are exact.
+        uint256 curr = uint256(round.answer);
+        uint256 prev = uint256(previous.answer);
+        uint256 diff = curr > prev ? curr - prev : prev - curr;
+        return Math.ceilDiv(diff * 10_000, prev) <= maxDeviationBps;
+    }
+
+    function _latestRound(AggregatorV3Interface aggregator) private view returns (bool, Round memory round) {
+        try aggregator.latestRoundData() returns (uint80 id, int256 answer, uint256, uint256 updatedAt, uint80 answeredIn) {
+            return (true, Round(id, answer, updatedAt, answeredIn));
+        } catch {
+            return (false, round);
+        }
+    }
+
+    /// @dev The round before `roundId`; none before the first round, or where the feed has no
+    ///      such round (a new Chainlink phase).
+    function _roundBefore(AggregatorV3Interface aggregator, uint80 roundId) private view returns (bool, Round memory round) {
+        if (roundId <= 1) return (false, round);
+        try aggregator.getRoundData(roundId - 1) returns (
+            uint80 id, int256 answer, uint256, uint256 updatedAt, uint80 answeredIn
+        ) {
+            return (true, Round(id, answer, updatedAt, answeredIn));
+        } catch {
+            return (false, round);
+        }
     }
 
     /// @dev What `amount` of `synth` redeems for: its share of the reserve (`stableHeld`

@@ -528,15 +528,18 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         token.mint(recipient, fees);
     }
 
-    /// @dev The total debt at `index`, rounded down, less the synth's supply that positions
-    ///      owe (the supply less the bad debt). Every mint, repayment and write-off rounds for
-    ///      the protocol, so that supply never exceeds the total; should it ever, this is 0.
+    /// @dev The total debt at `index`, rounded down, plus the bad debt, less the supply: what
+    ///      positions owe and nobody holds. Every mint, repayment and write-off rounds for the
+    ///      protocol, so that supply never exceeds the rest; should it ever, this is 0. A fee a
+    ///      written-off position had accrued is in its bad debt, and stays collectable: minted, it
+    ///      is synth that no position owes, which the bad debt already counts. After shutdown the
+    ///      fee is stopped and nothing more is owed to the recipient (redemptions burn synth that
+    ///      settled debt, not positions, backed).
     function _uncollected(Synth storage s, uint256 index) private view returns (uint256) {
-        uint256 owed = uint256(s.totalDebtShares).mulWadDown(index);
+        if (s.shutDown) return 0;
+        uint256 owed = uint256(s.totalDebtShares).mulWadDown(index) + s.badDebt;
         uint256 supply = s.token.totalSupply();
-        uint256 bad = s.badDebt;
-        uint256 owedBySupply = supply > bad ? supply - bad : 0;
-        return owed > owedBySupply ? owed - owedBySupply : 0;
+        return owed > supply ? owed - supply : 0;
     }
 
     /// @dev The rate index `s` would have if accrued now.
@@ -906,14 +909,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         IFuturesExchange.Market[] memory markets_,
         uint256 fractionWad
     ) private view returns (bool) {
-        int256 equityWad = _equityOf(accountId, futures);
-        if (equityWad <= 0) return false;
+        // The equity as `_equityOf` sums it, in the loop that sums the requirement.
+        int256 equityWad = exchange.signedMarginOf(accountId);
         uint256 initialWad;
         for (uint256 i; i < futures.length; ++i) {
-            initialWad += SignedMath.abs(futures[i].sizeWad).mulWadUp(futures[i].markPriceWad).mulWadUp(
+            IFuturesExchange.PositionView calldata view_ = futures[i];
+            equityWad += view_.unrealizedPnlWad - view_.fundingOwedWad;
+            initialWad += SignedMath.abs(view_.sizeWad).mulWadUp(view_.markPriceWad).mulWadUp(
                 markets_[i].params.initialMarginWad
             );
         }
+        if (equityWad <= 0) return false;
         uint256 restWad = WAD - fractionWad;
         // Safe cast: positive by the check above.
         return uint256(equityWad).mulWadDown(restWad) >= initialWad.mulWadUp(restWad) + 2 * futures.length;

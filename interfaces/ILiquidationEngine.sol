@@ -49,8 +49,10 @@ import {IVault} from "./IVault.sol";
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
 ///
 ///      Shutdown (global settlement), the owner's once: every synth's and BTC's price freezes at
-///      its last good value (the latest round if it was trusted or is merely stale, the round
-///      before it if the latest froze the circuit breaker); the vault stops minting, trading,
+///      its last good value: the latest round if the hub trusts it now, or trusted it when it
+///      came (merely stale since); else the most recent earlier round the hub would have trusted
+///      as the latest (complete, positive, within the circuit breaker's bound of the round before
+///      it or accepted by the owner), looking back up to 32 rounds. The vault stops minting, trading,
 ///      opening, locking and every withdrawal against debt; liquidations stop. Anyone may then
 ///      `settle` a position: its futures are closed (at the exchange's live price: the venue is
 ///      not ours to freeze), its debt's value at the frozen price is set aside for the synth's
@@ -153,7 +155,8 @@ interface ILiquidationEngine {
     /// @notice The protocol is not shut down.
     error LiquidationEngineNotShutDown();
 
-    /// @notice `asset` has no last good price to freeze: its latest round is `status`.
+    /// @notice `asset` has no last good price to freeze (no feed, or no trusted round among the
+    ///         last 32): its latest round is `status`.
     error LiquidationEngineNoTrustedPrice(bytes32 asset, IOracleHub.PriceStatus status);
 
     /// @notice Position `positionId` owes nothing to settle.

@@ -48,9 +48,11 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      repay its debt with a keeper's synth, write off what cannot be repaid, and shut the vault
 ///      down for global settlement. The vault keeps the books exact through all of them: a
 ///      written-off debt is shared by the synth's other positions through the rate index, or,
-///      with none left, recorded as the synth's `badDebt`. So at all times, up to one wei per
-///      position: total supply + `uncollectedFees` = Σ position debts + `badDebt` (+ after
-///      shutdown, the debt settled by `settleDebt`, which the engine backs with reserves).
+///      with none left, recorded as the synth's `badDebt` (with the fee it had accrued, which
+///      stays collectable). So at all times, up to rounding dust: total supply +
+///      `uncollectedFees` = Σ position debts + `badDebt`. After shutdown no fee is owed
+///      (`uncollectedFees` is 0) and the debt settled by `settleDebt` is backed by the engine's
+///      reserves instead.
 interface IVault {
     /// @notice A synth's risk parameters, as the owner sets them.
     /// @param mintingRatioWad The CR every risk-adding action must leave (150% = 1.5e18).
@@ -337,7 +339,8 @@ interface IVault {
         returns (uint256 rateIndexWad, uint256 lastAccrual, uint256 totalDebtShares, uint256 totalDebt);
 
     /// @notice The fees of `synth` accrued to this block and not yet minted, in synth units:
-    ///         what `accrue` would mint now.
+    ///         what `accrue` would mint now (the positions' debt plus the bad debt, less the
+    ///         supply; 0 after shutdown).
     function uncollectedFees(ISyntheticToken synth) external view returns (uint256);
 
     /// @notice Position `positionId`; reverts for an unknown one.

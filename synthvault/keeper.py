@@ -83,18 +83,20 @@ class Keeper:
         return reward - gas_usd
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
-        # The engine caps a repayment at what restores the position (or its whole debt), so the
-        # keeper offers what it holds up to the debt. (`repayQuote` would be the exact figure,
-        # but it reverts on some positions: see the closing note of this change.)
-        debt = self.vault.position(position_id).debt
-        repay = min(debt, self.synth_of(position_id).balanceOf(self.sender))
+        repay, whole = self.engine.repayQuote(position_id)
+        balance = self.synth_of(position_id).balanceOf(self.sender)
+        repay = min(repay, balance)
         if repay == 0:
             return Action(position_id, "no-synth", cr_wad, detail="the keeper holds none of the synth")
-        gas = self.engine.liquidate.estimate_gas_cost(position_id, repay, 0, sender=self.sender)
+        # A whole-debt liquidation must repay the debt as it stands when the transaction lands,
+        # which the stability fee may have grown by a few wei since the quote: offer all we hold
+        # (the engine burns only the debt).
+        offer = balance if whole else repay
+        gas = self.engine.liquidate.estimate_gas_cost(position_id, offer, 0, sender=self.sender)
         profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price)
         if profit < self.min_profit_usd_wad:
             return Action(position_id, "unprofitable", cr_wad, repay, f"expected profit {profit / WAD:.2f} USD")
-        tx = self.engine.liquidate(position_id, repay, 0, sender=self.sender)
+        tx = self.engine.liquidate(position_id, offer, 0, sender=self.sender)
         repaid = tx.return_value[0] if tx.return_value else repay
         return Action(position_id, "liquidated", cr_wad, repaid, f"tx {tx.txn_hash}")
 

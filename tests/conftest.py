@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 
 from synthvault.config import load_config
-from synthvault.deploy import ExchangeLayer, OracleLayer, VaultLayer, deploy_exchange, deploy_oracle, deploy_vault
+from synthvault.deploy import (
+    ExchangeLayer, LiquidationLayer, OracleLayer, VaultLayer, deploy_exchange, deploy_liquidation, deploy_oracle,
+    deploy_vault,
+)
 from synthvault.units import scaled
 from tests.utils.ape_fixes import calls_raise_while_tracing
 
@@ -153,3 +156,19 @@ def vault(vault_layer):
 @pytest.fixture(scope="session")
 def synths(vault_layer) -> dict[str, Any]:
     return vault_layer.synths
+
+
+# The liquidation engine and the insurance fund, wired to the vault as `deploy_system` wires them.
+@pytest.fixture(scope="session")
+def liquidation_layer(project, owner, vault_layer, usdc, config) -> LiquidationLayer:
+    return deploy_liquidation(project, owner, vault_layer, usdc, config)
+
+
+@pytest.fixture(scope="session")
+def engine(liquidation_layer):
+    return liquidation_layer.engine
+
+
+@pytest.fixture(scope="session")
+def insurance_fund(liquidation_layer):
+    return liquidation_layer.fund

@@ -5,35 +5,20 @@ and the books a failed liquidation must leave as they were.
 
 The vault here is not the one the other suites share: session fixtures outlive the test that
 first asks for them, and wiring an engine into the shared vault would change what the vault's own
-tests see (`liquidationEngine()`, the synths' roles). Importing the root's vault fixtures below
-registers them again for this folder, with a cache of their own: the same deployment, a second
-instance. (The vault's factories are imported the same way, so they build on this vault.)"""
+tests see (`liquidationEngine()`, the synths' roles). Importing the root's vault and liquidation
+fixtures below registers them again for this folder, with a cache of their own: the same
+deployment, a second instance. (The vault's factories are imported the same way, so they build on
+this vault.)"""
 
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from synthvault.deploy import LiquidationLayer, deploy_liquidation
 from synthvault.units import wad
 from tests.utils.exchange import fee, fill_price, params_of
-from tests.conftest import synths, vault, vault_layer  # noqa: F401
+from tests.conftest import engine, insurance_fund, liquidation_layer, synths, vault, vault_layer  # noqa: F401
 from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
-
-
-@pytest.fixture(scope="session")
-def liquidation_layer(project, owner, vault_layer, usdc, config) -> LiquidationLayer:
-    return deploy_liquidation(project, owner, vault_layer, usdc, config)
-
-
-@pytest.fixture(scope="session")
-def engine(liquidation_layer):
-    return liquidation_layer.engine
-
-
-@pytest.fixture(scope="session")
-def insurance_fund(liquidation_layer):
-    return liquidation_layer.fund
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from synthvault.units import wad
 from tests.utils.chain import set_price
 from tests.utils.constants import MAX_UINT
+from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
 from tests.utils.exchange import UNIT, fee, fill_price, params_of, pnl
 from tests.utils.liquidation import WAD, closed_fraction, dues, repay_target, spot_for, spot_usd
@@ -197,3 +198,45 @@ def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, engi
     assert sizes == {markets["BTC-PERP"]: -ceil(wad(1)), markets["ETH-PERP"]: -ceil(wad(10)),
                      markets["IDX-PERP"]: ceil(wad(20))}
     assert vault.health(position_id)[2] > wad("1.45")
+
+
+def test_liquidate__views_a_wei_under_the_exchange__its_own_equity_decides(
+    vault, engine, exchange, markets, chain, feeds, owner, keeper, futures_position, give
+):
+    # 1 BTC of spot beside a long 0.123456789 BTC paying funding, owing sUSD. The views round PnL
+    # and funding apart; find a second where their sum is a wei under the exchange's equity.
+    position_id, account_id = futures_position("sUSD", margin=20_000, btc_size="0.123456789", spot_btc=1,
+                                               mint=53_000)
+    give(keeper, "sUSD", wad(53_000))
+    exchange.setFundingRate(markets["BTC-PERP"], 10**9 + 7, sender=owner)
+    set_price(feeds["BTC"], 45_000, owner)
+
+    def views_gap() -> int:
+        views = exchange.positions(account_id)
+        summed = exchange.signedMarginOf(account_id) + sum(v.unrealizedPnlWad - v.fundingOwedWad for v in views)
+        return exchange.equity(account_id) - summed
+
+    def debt_at_the_ratio() -> int | None:
+        """A debt that puts the exchange's CR at exactly 120% and the views' one wei lower:
+        1.2 × debt in (collateral − 1, collateral], when such a whole number exists."""
+        collateral = vault.health(position_id)[0]
+        debt = (5 * collateral - 5) // 6 + 1
+        return debt if 6 * debt <= 5 * collateral else None
+
+    for _ in range(60):
+        if views_gap() == 1 and debt_at_the_ratio():
+            break
+        chain.mine(timestamp=chain.blocks.head.timestamp + 1)
+    assert views_gap() == 1
+    now = chain.blocks.head.timestamp
+    collateral, debt = vault.health(position_id)[0], debt_at_the_ratio()
+    assert collateral * WAD // debt == wad("1.2") > (collateral - 1) * WAD // debt
+    # Repay down to that debt in the same second (no funding moves in between).
+    chain.pending_timestamp = now
+    vault.burn(position_id, wad(53_000) - debt, sender=keeper)
+    assert vault.health(position_id)[2] == wad("1.2")
+
+    chain.pending_timestamp = now
+    with reverts(engine.LiquidationEngineHealthyPosition, positionId=position_id, crWad=wad("1.2"),
+                 liquidationRatioWad=wad("1.2")):
+        engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)

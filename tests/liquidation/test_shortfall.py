@@ -160,3 +160,27 @@ def test_liquidate__empty_fund__keeper_burns_what_the_collateral_paid(vault, eng
         {"positionId": y, "shortfallUsdWad": debt - wad(24_000), "paid": 0, "writtenOff": left}]
     assert vault.position(y).debt == 0
     assert 0 <= unaccounted(vault, synths["sUSD"], [x, y, z]) <= 3 + 30_000
+
+
+def test_liquidate__bad_debt_with_uncollected_fee__supply_and_fees_match_the_bad_debt(
+    vault, engine, oracle, synths, chain, feeds, owner, keeper, open_position, give, set_params
+):
+    # 10 BTC owing 1,000 sRE at a 50% yearly fee, a month of it accrued and not collected.
+    set_params("sRE", stabilityFeeWad=wad("0.5"))
+    position_id = open_position("sRE", spot_btc=10, mint=1_000)
+    give(keeper, "sRE", wad(1_000))
+    chain.mine(timestamp=chain.pending_timestamp + 30 * 86_400)
+    set_price(feeds["RE"], 350, owner)
+    gap_crash(oracle, feeds, owner, 24_000)
+    sre = synths["sRE"]
+    fee = vault.uncollectedFees(sre)
+    assert fee > 0
+
+    engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    # The position's fee is written off with its debt: bad debt counts it, and it stays
+    # collectable, as synth no position owes.
+    assert vault.position(position_id).debt == 0 and vault.badDebt(sre) > 0
+    assert sre.totalSupply() + vault.uncollectedFees(sre) == vault.badDebt(sre)
+    vault.accrue(sre, sender=keeper)
+    assert sre.totalSupply() == vault.badDebt(sre)

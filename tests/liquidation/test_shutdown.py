@@ -61,6 +61,35 @@ def test_shutdown__btc_frozen_by_a_jump__takes_the_round_before(engine, oracle, 
     assert logs(tx, engine.PriceFrozen)[0] == {"asset": asset_id("BTC"), "priceWad": wad(60_000)}
 
 
+def test_shutdown__jump_then_silent_feed__takes_the_round_before_the_jump(engine, chain, feeds, owner):
+    set_price(feeds["BTC"], 20_000, owner)  # -66%: frozen
+    advance(chain, 3_601)  # then stale: the jump was never trusted, staleness does not change that
+
+    engine.shutdown(sender=owner)
+
+    assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+
+
+def test_shutdown__two_jumps_in_a_row__takes_the_last_trusted_round(engine, feeds, owner):
+    set_price(feeds["BTC"], 20_000, owner)  # a glitch: frozen
+    set_price(feeds["BTC"], 61_000, owner)  # back, +205% from the glitch: frozen too
+
+    engine.shutdown(sender=owner)
+
+    assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+
+
+def test_shutdown__accepted_jump__is_the_price(engine, oracle, feeds, owner):
+    tx = set_price(feeds["BTC"], 20_000, owner)
+    oracle.acceptRound(asset_id("BTC"), tx.events.filter(feeds["BTC"].NewRound)[0].roundId, sender=owner)
+    set_price(feeds["BTC"], 21_000, owner)  # within the bound of the accepted level
+    set_price(feeds["BTC"], 70_000, owner)  # frozen
+
+    engine.shutdown(sender=owner)
+
+    assert engine.frozenPriceWad(asset_id("BTC")) == wad(21_000)
+
+
 def test_shutdown__stale_price__its_last_round_counts(engine, chain, feeds, owner):
     advance(chain, 86_401)  # every feed stale
 
@@ -70,10 +99,18 @@ def test_shutdown__stale_price__its_last_round_counts(engine, chain, feeds, owne
     assert engine.frozenPriceWad(asset_id("USD")) == wad(1)
 
 
-def test_shutdown__no_good_price__reverts(engine, vault, feeds, owner):
+def test_shutdown__non_positive_round__takes_the_round_before(engine, feeds, owner):
     feeds["RE"].submit(0, sender=owner)
 
-    with reverts(engine.LiquidationEngineNoTrustedPrice, asset=asset_id("RE"), status=4):  # NonPositive
+    engine.shutdown(sender=owner)
+
+    assert engine.frozenPriceWad(asset_id("RE")) == wad(350)
+
+
+def test_shutdown__an_asset_without_a_feed__reverts(engine, vault, oracle, owner):
+    oracle.removeFeed(asset_id("RE"), sender=owner)
+
+    with reverts(engine.LiquidationEngineNoTrustedPrice, asset=asset_id("RE"), status=1):  # UnknownAsset
         engine.shutdown(sender=owner)
 
     assert engine.shutdownAt() == 0 and not vault.isShutdown()
@@ -207,3 +244,16 @@ def test_redeem__refusals(engine, vault, synths, owner, keeper, book):
         engine.redeem(keeper.address, wad(1), sender=keeper)
     with reverts(synths["sUSD"].ERC20InsufficientBalance, sender=keeper.address):
         engine.redeem(synths["sUSD"], wad(10_001), sender=keeper)
+
+
+def test_redeem__after_the_period_with_debt_unsettled__no_fee_appears(engine, vault, synths, chain, owner, trader,
+                                                                       keeper, book):
+    susd = synths["sUSD"]
+    tx = engine.shutdown(sender=owner)
+    chain.mine(timestamp=tx.timestamp + engine.SETTLEMENT_PERIOD())  # P1 never settled
+
+    engine.redeem(susd, wad(1_000), sender=keeper)
+
+    # The fee stopped at shutdown: burning synth never shows up as fees owed to the recipient.
+    assert vault.uncollectedFees(susd) == 0
+    assert vault.accrue(susd, sender=trader).return_value[1] == 0
