@@ -19,7 +19,14 @@ fee accrued and not yet minted, which never circulated. From then on `uncollecte
 much less (it nets the bad debt against the supply) and `IVault`'s identity "total supply +
 uncollectedFees = sum of position debts + badDebt" is off by the lost fee, until new debt of the
 synth lets `accrue` mint it to the fee recipient, unbacked; with no new debt (or after shutdown),
-for good. Found by the invariant fuzzer (test-forge/invariant)."""
+for good. Found by the invariant fuzzer (test-forge/invariant).
+
+KI3. After shutdown, once the settlement period has passed, holders may redeem while positions
+still owe unsettled debt. A redemption burns synth but no debt, and `Vault._uncollected` (total
+debt less the supply that positions owe) reads the burned amount as stability fee owed: the
+stability fee is stopped, yet `uncollectedFees` grows by every unit redeemed, and anyone can
+`accrue` it into new synth for the fee recipient, who can redeem that against the reserves set
+aside for the holders. Found by the invariant fuzzer."""
 
 import pytest
 
@@ -34,6 +41,10 @@ REASON_STALE = (
 REASON_BAD_DEBT_FEES = (
     "Vault.writeOff records the position's uncollected stability fee as bad debt though it never "
     "circulated: supply + uncollectedFees falls short of sum of debts + badDebt by that fee"
+)
+REASON_PHANTOM_FEES = (
+    "After shutdown a redemption burns synth while unsettled debt remains: Vault._uncollected reads "
+    "the burned amount as fees, which accrue() then mints to the fee recipient"
 )
 REASON_TWO_JUMPS = (
     "LiquidationEngine._lastGoodPrice takes the round before a frozen round without checking it was "
@@ -80,3 +91,18 @@ def test_write_off_to_bad_debt__with_uncollected_fee__supply_and_fees_still_matc
     assert vault.badDebt(susd) > 0  # the rest of the debt had no other position to go to
     assert vault.position(position_id).debt == 0
     assert susd.totalSupply() + vault.uncollectedFees(susd) == vault.badDebt(susd)
+
+
+@pytest.mark.xfail(strict=True, reason=REASON_PHANTOM_FEES)
+def test_redeem_after_settlement_period__debt_unsettled__no_fee_appears(
+    chain, vault, engine, synths, owner, trader, open_position, no_fee
+):
+    susd = synths["sUSD"]
+    open_position("sUSD", spot_btc=1, mint=10_000)  # never settled
+    engine.shutdown(sender=owner)
+    advance(chain, engine.SETTLEMENT_PERIOD() + 1)
+    assert vault.uncollectedFees(susd) == 0
+
+    engine.redeem(susd, wad(1_000), sender=trader)
+
+    assert vault.uncollectedFees(susd) == 0  # the fee is stopped: nothing can be owed to the recipient
