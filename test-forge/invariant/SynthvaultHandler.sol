@@ -57,7 +57,7 @@ contract SynthvaultHandler {
 
     uint256 internal constant ACTOR_COUNT = 3;
     /// @dev Caps that keep each step cheap: the invariants loop over every position and account.
-    uint256 internal constant MAX_POSITIONS = 10;
+    uint256 internal constant MAX_POSITIONS = 12;
     uint256 internal constant MAX_ACCOUNTS = 10;
 
     address public constant KEEPER = address(0x4EE9E5);
@@ -181,6 +181,7 @@ contract SynthvaultHandler {
         _actors.push(address(0xB0B));
         _actors.push(address(0xCA401));
         for (uint256 i; i < ACTOR_COUNT; ++i) _setUpActor(_actors[i], i);
+        for (uint256 i; i < ACTOR_COUNT; ++i) _setUpFuturesPosition(_actors[i], i);
         VM.label(KEEPER, "keeper");
         _setUpKeeper();
     }
@@ -501,9 +502,12 @@ contract SynthvaultHandler {
     }
 
     /// @notice The owner repays everything (gathering the synth from the other holders) and
-    ///         closes the position. Reads no price: must work.
+    ///         closes the position (one call in four). Reads no price: must work.
     function close(uint256 positionSeed) external {
-        (bool found, Position memory p) = _openPosition(positionSeed);
+        // Owners close one call in four: positions live long enough to be locked, minted
+        // against, hit by a move and liquidated.
+        if (positionSeed % 4 != 0) return;
+        (bool found, Position memory p) = _openPosition(positionSeed / 4);
         if (!found) return;
         if (!_gather(_synths[p.synth], p.owner, vault.position(p.id).debt)) return;
         VM.prank(p.owner);
@@ -634,8 +638,9 @@ contract SynthvaultHandler {
     /// @dev Off until known issue KI3 is fixed: after shutdown, redemptions against unsettled
     ///      debt read as fees that `accrue` mints. Turn on with the fix.
     bool internal constant CHECK_NO_FEES_AFTER_SHUTDOWN = false;
-    /// @dev Wei of rounding one write-off may add to bad debt beyond the fees: the debt written
-    ///      off rounds up, the shares a partial repayment removes round down, the fees down.
+    /// @dev Roundings one write-off may add to bad debt beyond the fees, each worth up to one
+    ///      debt share at the rate index: the debt written off rounds up, the shares a partial
+    ///      repayment removes round down, the fees down.
     uint256 internal constant BAD_DEBT_ROUNDING = 3;
 
     /// @dev What a keeper and the fund hold, before and after a liquidation.
@@ -671,7 +676,7 @@ contract SynthvaultHandler {
         } catch {
             return;
         }
-        if (vault.badDebt(token) > badBefore) ghostFeesInBadDebt[token] += slack;
+        if (vault.badDebt(token) > badBefore) ghostFeesInBadDebt[token] += slack + _indexRounding(token);
         string memory where = string.concat("liquidation of position ", p.id.toString());
         if (shut) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
@@ -806,7 +811,9 @@ contract SynthvaultHandler {
             return;
         }
         for (uint256 i; i < _synths.length; ++i) {
-            if (vault.badDebt(_synths[i]) > badBefore[i]) ghostFeesInBadDebt[_synths[i]] += slack[i];
+            if (vault.badDebt(_synths[i]) > badBefore[i]) {
+                ghostFeesInBadDebt[_synths[i]] += slack[i] + _indexRounding(_synths[i]) * n;
+            }
         }
         if (shut) _fail("liquidateMany after shutdown");
         // Penalties in, shortfalls out, netted over the batch.
@@ -822,12 +829,19 @@ contract SynthvaultHandler {
         }
     }
 
-    /// @dev What a write-off into bad debt may swallow of `token` that never circulated: the
-    ///      uncollected fees, a redistribution's rounding (total shares / 1e18 + a wei per
-    ///      position) and its own rounding.
+    /// @dev What a write-off into bad debt may swallow of `token` that never circulated, read
+    ///      before the liquidation: the uncollected fees, and a redistribution's rounding (total
+    ///      shares / 1e18 + a wei per position).
     function _writeOffSlack(ISyntheticToken token) internal view returns (uint256) {
         (,, uint256 totalShares,) = vault.synthDebt(token);
-        return vault.uncollectedFees(token) + totalShares / WAD + _positions.length + BAD_DEBT_ROUNDING;
+        return vault.uncollectedFees(token) + totalShares / WAD + _positions.length;
+    }
+
+    /// @dev The write-off's own roundings, read after it: a share is worth the rate index, which
+    ///      only grows (a redistribution can multiply it), so the index after bounds them all.
+    function _indexRounding(ISyntheticToken token) internal view returns (uint256) {
+        (uint256 index,,,) = vault.synthDebt(token);
+        return BAD_DEBT_ROUNDING * (index / WAD + 1);
     }
 
     function _snapshot(uint256 positionId) internal view returns (bool, IVault.LiquidationSnapshot memory snap) {
@@ -1298,6 +1312,37 @@ contract SynthvaultHandler {
             })
         );
         _synths.push(token);
+    }
+
+    /// @dev Each actor also starts with a position backed by a locked futures account (100,000
+    ///      of margin), as the design's flows have them: actor 0 long 2 BTC, actor 1 short 2 BTC,
+    ///      actor 2 delta-neutral (short 1 BTC beside 1 BTC of spot); each mints half of what the
+    ///      minting ratio allows, of the next synth along.
+    function _setUpFuturesPosition(address who, uint256 i) internal {
+        uint8 synthIndex = uint8((i + 1) % _synths.length);
+        VM.prank(who);
+        uint256 id = vault.open(_synths[synthIndex]);
+        uint256 slot = _newAccount(who, 100_000e6);
+        uint256 accountId = _accounts[slot - 1].id;
+        VM.startPrank(who);
+        exchange.approve(address(vault), accountId);
+        vault.lock(id, accountId);
+        VM.stopPrank();
+        _accounts[slot - 1].positionId = id;
+        _positions.push(Position({id: id, owner: who, synth: synthIndex, open: true, accountSlot: slot}));
+
+        int256 size = i == 0 ? int256(2e18) : i == 1 ? -2e18 : -1e18;
+        VM.prank(who);
+        vault.trade(id, BTC_PERP, size, size > 0 ? type(uint256).max : 0);
+        if (i == 2) {
+            _mintWbtc(who, 1e8);
+            VM.prank(who);
+            vault.addSpot(id, 1e8);
+        }
+        (uint256 collateralUsd,,) = vault.health(id);
+        uint256 amount = collateralUsd * WAD / 1.5e18 / 2 * WAD / oracle.priceWad(_synths[synthIndex].asset());
+        VM.prank(who);
+        vault.mint(id, amount);
     }
 
     /// @dev The keeper holds a position in each synth with 50 BTC of spot and no debt, to mint
