@@ -45,7 +45,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](25);
+        bytes4[] memory selectors = new bytes4[](31);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -71,6 +71,12 @@ contract SynthvaultInvariants {
         selectors[22] = SynthvaultHandler.acceptRound.selector;
         selectors[23] = SynthvaultHandler.refreshPrices.selector;
         selectors[24] = SynthvaultHandler.warp.selector;
+        selectors[25] = SynthvaultHandler.liquidatePosition.selector;
+        selectors[26] = SynthvaultHandler.shutdown.selector;
+        selectors[27] = SynthvaultHandler.settlePosition.selector;
+        selectors[28] = SynthvaultHandler.redeem.selector;
+        selectors[29] = SynthvaultHandler.setLiquidationParams.selector;
+        selectors[30] = SynthvaultHandler.keeperSweep.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -85,6 +91,7 @@ contract SynthvaultInvariants {
         _synthSupplyMatchesDebt();
         _insuranceFundReserves();
         _vaultCustody();
+        _engineHoldsItsReserves();
         _viewsAgree();
     }
 
@@ -105,23 +112,45 @@ contract SynthvaultInvariants {
         _eq(sum, totalMarginWad, "sum of positive margins vs totalMarginWad");
     }
 
-    /// @notice The pool's assets are the stablecoin it holds, and every stablecoin unit minted is
-    ///         held by someone the handler knows: nothing leaks, nothing is created.
+    /// @notice The pool's assets are the stablecoin it holds, and every stablecoin and spot BTC
+    ///         unit minted is held by someone the handler knows: nothing leaks, nothing is created.
     function _poolHoldsItsOwn() internal view {
         address pool = address(handler.pool());
         _eq(handler.pool().totalAssets(), handler.usdc().balanceOf(pool), "pool totalAssets vs its balance");
 
         address[] memory holders = _holders();
-        uint256 sum = handler.usdc().balanceOf(pool) + handler.usdc().balanceOf(address(handler.exchange()))
-            + handler.usdc().balanceOf(address(handler.fund())) + handler.usdc().balanceOf(address(handler.vault()));
-        for (uint256 i; i < holders.length; ++i) sum += handler.usdc().balanceOf(holders[i]);
-        _eq(sum, handler.ghostUsdcMinted(), "stablecoin held by everyone vs minted");
+        uint256 stable = handler.usdc().balanceOf(pool) + handler.usdc().balanceOf(address(handler.exchange()))
+            + handler.usdc().balanceOf(address(handler.fund())) + handler.usdc().balanceOf(address(handler.vault()))
+            + handler.usdc().balanceOf(address(handler.engine()));
+        uint256 spot = handler.wbtc().balanceOf(address(handler.vault())) + handler.wbtc().balanceOf(address(handler.engine()));
+        for (uint256 i; i < holders.length; ++i) {
+            stable += handler.usdc().balanceOf(holders[i]);
+            spot += handler.wbtc().balanceOf(holders[i]);
+        }
+        _eq(stable, handler.ghostUsdcMinted(), "stablecoin held by everyone vs minted");
+        _eq(spot, handler.ghostWbtcMinted(), "spot BTC held by everyone vs minted");
+    }
+
+    /// @notice After shutdown the engine holds exactly the stablecoin and spot BTC it set aside
+    ///         for the synths' holders (before, nothing: a liquidation passes all it takes on).
+    function _engineHoldsItsReserves() internal view {
+        uint256 stable;
+        uint256 spot;
+        for (uint256 s; s < handler.synthCount(); ++s) {
+            (uint256 stableAmount, uint256 spotAmount,) = handler.engine().reserves(handler.synth(s));
+            stable += stableAmount;
+            spot += spotAmount;
+        }
+        _eq(handler.usdc().balanceOf(address(handler.engine())), stable, "stablecoin held by the engine vs its reserves");
+        _eq(handler.wbtc().balanceOf(address(handler.engine())), spot, "spot BTC held by the engine vs its reserves");
     }
 
     /// @notice Per synth: the positions' debt shares add up to the synth's; the supply plus the
-    ///         uncollected fees (plus recorded bad debt) is the total debt at the rate index
-    ///         rounded down, the index growing exactly as documented; the sum of the positions'
-    ///         debts exceeds that by at most rounding dust; and all supply is in known hands.
+    ///         uncollected fees is the total debt at the rate index rounded down, plus the bad
+    ///         debt no position owes, plus (after shutdown) the debt settled into the engine's
+    ///         reserve and not yet redeemed; the index grows exactly as documented; the sum of
+    ///         the positions' debts exceeds the total by at most rounding dust; and all supply is
+    ///         in known hands.
     function _synthSupplyMatchesDebt() internal view {
         for (uint256 s; s < handler.synthCount(); ++s) {
             _checkSynth(s);
@@ -218,8 +247,7 @@ contract SynthvaultInvariants {
         _eq(shares, totalShares, string.concat(symbol, ": positions' debt shares vs total"));
         _eq(totalDebt, Math.mulDiv(totalShares, index, WAD, Math.Rounding.Ceil), string.concat(symbol, ": total debt vs shares x index"));
 
-        uint256 accounted = token.totalSupply() + handler.vault().uncollectedFees(token) + handler.badDebt(token);
-        _eq(accounted, Math.mulDiv(totalShares, index, WAD), string.concat(symbol, ": supply + uncollected fees + bad debt vs total debt"));
+        _checkSupply(token, symbol, Math.mulDiv(totalShares, index, WAD));
 
         // Each position's debt rounds up on its own: at most one unit per position above the total.
         if (debts < totalDebt || debts > totalDebt + count) {
@@ -230,6 +258,28 @@ contract SynthvaultInvariants {
         uint256 held;
         for (uint256 i; i < holders.length; ++i) held += token.balanceOf(holders[i]);
         _eq(held, token.totalSupply(), string.concat(symbol, ": supply held by known holders vs total supply"));
+    }
+
+    /// @dev Supply + uncollected fees = owed (the total debt rounded down) + bad debt + settled
+    ///      debt not yet redeemed: exactly until a settlement, then within a wei per position
+    ///      (each settled debt rounds up, the total it leaves rounds down). Known issues: after
+    ///      a write-off into bad debt the left side may fall short by the fees it swallowed
+    ///      (KI2); after redemptions against unsettled debt it may exceed by what they burned,
+    ///      read as fees (KI3).
+    function _checkSupply(SyntheticToken token, string memory symbol, uint256 owed) internal view {
+        // Redeemed synth is added on the left rather than taken from the right: no underflow.
+        uint256 accounted = token.totalSupply() + handler.vault().uncollectedFees(token) + handler.ghostRedeemed(token);
+        (,, uint256 settled) = handler.engine().reserves(token);
+        uint256 expected = owed + handler.vault().badDebt(token) + settled;
+        uint256 dust = settled == 0 ? 0 : handler.positionCount();
+        uint256 short = dust + handler.ghostFeesInBadDebt(token);
+        uint256 over = dust + handler.ghostRedeemedUnsettled(token);
+        if (accounted + short < expected || accounted > expected + over) {
+            _fail(string.concat(
+                symbol, ": supply + uncollected fees + redeemed ", accounted.toString(), " vs debt + bad debt + settled ",
+                expected.toString()
+            ));
+        }
     }
 
     /// @dev The synth's rate index now, as `IVault` documents it (simple growth since the last

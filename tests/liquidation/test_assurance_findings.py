@@ -1,8 +1,9 @@
 """Findings of the assurance review (issue 7) that the contracts do not handle yet, each a failing
 test marked xfail(strict=True): it turns into an unexpected pass, and fails the suite, the day the
-contract is fixed, so the mark must then be removed.
+contract is fixed, so the mark must then be removed. (docs/static-analysis.md and
+docs/assurance.md list them as known issues KI1 and KI2.)
 
-Shutdown freezes each price at its "last good value" (`ILiquidationEngine`): the latest round if
+KI1. Shutdown freezes each price at its "last good value" (`ILiquidationEngine`): the latest round if
 it is trusted or merely stale, the round before it if the latest froze the circuit breaker.
 `LiquidationEngine._lastGoodPrice` takes both at their word: a round that froze the breaker and
 then went stale reads `Stale`, and is frozen as good; and the round before a frozen round is taken
@@ -10,16 +11,40 @@ without asking whether it was good itself. Either way the settlement price can b
 breaker refused and nobody confirmed or accepted. With BTC at $60,000 and one glitch round at
 $20,000, settlement values every position's spot and every redemption's BTC at a third of the
 last trusted price: redeemers take three times the BTC they are owed, positions keep too little.
-(BTC $60,000 at deployment, circuit breaker 50%, heartbeat one hour.)"""
+(BTC $60,000 at deployment, circuit breaker 50%, heartbeat one hour.)
+
+KI2. A write-off with no other position to share it becomes the synth's bad debt: "synth in
+circulation that no position owes". But the debt written off includes the position's stability
+fee accrued and not yet minted, which never circulated. From then on `uncollectedFees` reads that
+much less (it nets the bad debt against the supply) and `IVault`'s identity "total supply +
+uncollectedFees = sum of position debts + badDebt" is off by the lost fee, until new debt of the
+synth lets `accrue` mint it to the fee recipient, unbacked; with no new debt (or after shutdown),
+for good. Found by the invariant fuzzer (test-forge/invariant).
+
+KI3. After shutdown, once the settlement period has passed, holders may redeem while positions
+still owe unsettled debt. A redemption burns synth but no debt, and `Vault._uncollected` (total
+debt less the supply that positions owe) reads the burned amount as stability fee owed: the
+stability fee is stopped, yet `uncollectedFees` grows by every unit redeemed, and anyone can
+`accrue` it into new synth for the fee recipient, who can redeem that against the reserves set
+aside for the holders. Found by the invariant fuzzer."""
 
 import pytest
 
 from synthvault.units import asset_id, wad
 from tests.utils.chain import advance, set_price
+from tests.utils.constants import MAX_UINT
 
 REASON_STALE = (
     "LiquidationEngine._lastGoodPrice freezes a stale round as good even when that round froze the "
     "circuit breaker (a glitch followed by a silent feed): settlement at an unconfirmed jump"
+)
+REASON_BAD_DEBT_FEES = (
+    "Vault.writeOff records the position's uncollected stability fee as bad debt though it never "
+    "circulated: supply + uncollectedFees falls short of sum of debts + badDebt by that fee"
+)
+REASON_PHANTOM_FEES = (
+    "After shutdown a redemption burns synth while unsettled debt remains: Vault._uncollected reads "
+    "the burned amount as fees, which accrue() then mints to the fee recipient"
 )
 REASON_TWO_JUMPS = (
     "LiquidationEngine._lastGoodPrice takes the round before a frozen round without checking it was "
@@ -44,3 +69,40 @@ def test_shutdown__two_jumps_in_a_row__freezes_the_last_trusted_price(oracle, en
     engine.shutdown(sender=owner)
 
     assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+
+
+@pytest.mark.xfail(strict=True, reason=REASON_BAD_DEBT_FEES)
+def test_write_off_to_bad_debt__with_uncollected_fee__supply_and_fees_still_match_debts(
+    chain, vault, engine, synths, feeds, owner, keeper, trader, open_position, give, set_params
+):
+    susd = synths["sUSD"]
+    set_params("sUSD", stabilityFeeWad=wad("0.5"))
+    # 5 BTC owing 200,000 sUSD (CR 150% at $60,000); the keeper holds all of it.
+    position_id = open_position("sUSD", spot_btc=5, mint=200_000)
+    give(keeper, "sUSD", wad(200_000))
+    advance(chain, 30 * 86_400)  # a month of fee, accrued and not collected
+    set_price(feeds["USD"], 1, owner)
+    set_price(feeds["BTC"], 30_000, owner)
+    set_price(feeds["BTC"], 20_000, owner)  # collateral $100,000: a shortfall past the fund's $50,000
+    assert vault.position(position_id).debt > wad(200_000)
+
+    engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    assert vault.badDebt(susd) > 0  # the rest of the debt had no other position to go to
+    assert vault.position(position_id).debt == 0
+    assert susd.totalSupply() + vault.uncollectedFees(susd) == vault.badDebt(susd)
+
+
+@pytest.mark.xfail(strict=True, reason=REASON_PHANTOM_FEES)
+def test_redeem_after_settlement_period__debt_unsettled__no_fee_appears(
+    chain, vault, engine, synths, owner, trader, open_position, no_fee
+):
+    susd = synths["sUSD"]
+    open_position("sUSD", spot_btc=1, mint=10_000)  # never settled
+    engine.shutdown(sender=owner)
+    advance(chain, engine.SETTLEMENT_PERIOD() + 1)
+    assert vault.uncollectedFees(susd) == 0
+
+    engine.redeem(susd, wad(1_000), sender=trader)
+
+    assert vault.uncollectedFees(susd) == 0  # the fee is stopped: nothing can be owed to the recipient
