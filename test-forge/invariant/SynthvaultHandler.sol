@@ -117,18 +117,18 @@ contract SynthvaultHandler {
     /// @notice Every stablecoin and spot BTC unit the handler minted (to anyone).
     uint256 public ghostUsdcMinted;
     uint256 public ghostWbtcMinted;
-    /// @notice Known issue KI2 (docs/assurance.md): a write-off into bad debt also books the
-    ///         synth's uncollected fees, which never circulated, as bad debt, and with them the
-    ///         rounding a redistribution left (its index step rounds up: up to total shares /
-    ///         1e18 wei, plus a wei per position). `_writeOffSlack` just before each liquidation
-    ///         that records bad debt (times the positions, for a batch) bounds what the supply
-    ///         identity may be short.
-    mapping(ISyntheticToken => uint256) public ghostFeesInBadDebt;
-    /// @notice Synth units redeemed after shutdown, by synth; and of those, the ones redeemed
-    ///         while some of the synth's debt was still unsettled, which known issue KI3
-    ///         (docs/assurance.md) turns into "uncollected fees".
+    /// @notice The rounding a write-off into bad debt may leave in the supply identity: a
+    ///         redistribution's index step rounds up (up to total shares / 1e18 wei, plus a wei
+    ///         per position), and a later write-off books that rounding as bad debt.
+    ///         `_writeOffSlack` just before each liquidation that records bad debt (times the
+    ///         positions, for a batch) bounds it. (Known issue KI2, the write-off's uncollected
+    ///         fee, is fixed: the fee is no longer part of this slack.)
+    mapping(ISyntheticToken => uint256) public ghostBadDebtRounding;
+    /// @notice What partial repayments after shutdown left as debt above the synth they burned
+    ///         (see `burn`), by synth.
+    mapping(ISyntheticToken => uint256) public ghostRepayRounding;
+    /// @notice Synth units redeemed after shutdown, by synth.
     mapping(ISyntheticToken => uint256) public ghostRedeemed;
-    mapping(ISyntheticToken => uint256) public ghostRedeemedUnsettled;
     /// @notice The last price each asset had while trusted, by asset index (for the shutdown check).
     uint256[] internal _lastTrustedPrice;
     /// @notice Stablecoin into and out of the insurance fund: deposits, and the penalties and
@@ -499,6 +499,13 @@ contract SynthvaultHandler {
         } catch (bytes memory reason) {
             _fail(string.concat("burn reverted on position ", p.id.toString()), reason);
         }
+        // A partial repayment removes its shares rounded down: the position keeps up to a share
+        // more debt than the synth burned. Before shutdown that wei reads as fee; after it, no fee
+        // is owed, and it stays as debt that no synth backs (in the holders' favour).
+        if (vault.isShutdown()) {
+            (uint256 index,,,) = vault.synthDebt(token);
+            ghostRepayRounding[token] += index / WAD + 1;
+        }
     }
 
     /// @notice The owner repays everything (gathering the synth from the other holders) and
@@ -528,7 +535,7 @@ contract SynthvaultHandler {
         bool shut = vault.isShutdown();
         try vault.accrue(token) returns (uint256, uint256 fees) {
             ++ok["vault.accrue"];
-            if (CHECK_NO_FEES_AFTER_SHUTDOWN && shut && fees != 0) _fail("fees were minted after shutdown");
+            if (shut && fees != 0) _fail("fees were minted after shutdown");
         } catch (bytes memory reason) {
             _fail("accrue reverted", reason);
         }
@@ -632,12 +639,6 @@ contract SynthvaultHandler {
 
     /* ACTIONS: LIQUIDATION ENGINE AND SHUTDOWN */
 
-    /// @dev Off until known issue KI1 (docs/static-analysis.md) is fixed: shutdown can freeze an
-    ///      unconfirmed jump instead of the last trusted price. Turn on with the fix.
-    bool internal constant CHECK_SHUTDOWN_PRICES = false;
-    /// @dev Off until known issue KI3 is fixed: after shutdown, redemptions against unsettled
-    ///      debt read as fees that `accrue` mints. Turn on with the fix.
-    bool internal constant CHECK_NO_FEES_AFTER_SHUTDOWN = false;
     /// @dev Roundings one write-off may add to bad debt beyond the fees, each worth up to one
     ///      debt share at the rate index: the debt written off rounds up, the shares a partial
     ///      repayment removes round down, the fees down.
@@ -663,6 +664,8 @@ contract SynthvaultHandler {
         if (positionSeed % 3 == 1) p = _positions[_weakestPosition(p)];
         SyntheticToken token = _synths[p.synth];
         (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
+        // The CR as the liquidation will see it (same block, same prices).
+        uint256 crWad = readable ? _cr(p.id) : 0;
         _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
         uint256 repay = repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max;
         bool shut = vault.isShutdown();
@@ -676,11 +679,11 @@ contract SynthvaultHandler {
         } catch {
             return;
         }
-        if (vault.badDebt(token) > badBefore) ghostFeesInBadDebt[token] += slack + _indexRounding(token);
+        if (vault.badDebt(token) > badBefore) ghostBadDebtRounding[token] += slack + _indexRounding(token);
         string memory where = string.concat("liquidation of position ", p.id.toString());
         if (shut) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
-        _checkLiquidated(where, snap);
+        _checkLiquidated(where, crWad, snap.liquidationRatioWad);
         _checkPayout(where, snap, before, _keeperBalances(token));
     }
 
@@ -700,7 +703,6 @@ contract SynthvaultHandler {
             return;
         }
         if (!vault.isShutdown()) _fail("the engine shut down but the vault did not");
-        if (!CHECK_SHUTDOWN_PRICES) return;
         for (uint256 i; i < _assets.length; ++i) {
             uint256 frozen = engine.frozenPriceWad(_assets[i]);
             if (frozen != 0 && frozen != _lastTrustedPrice[i]) {
@@ -756,8 +758,6 @@ contract SynthvaultHandler {
         }
         if (!shut) _fail("a redemption before shutdown");
         ghostRedeemed[token] += amount;
-        (,, uint256 sharesLeft,) = vault.synthDebt(token);
-        if (sharesLeft != 0) ghostRedeemedUnsettled[token] += amount;
         uint256 paidUsd = (usdc.balanceOf(who) - stableBefore) * USDC_UNIT
             + (wbtc.balanceOf(who) - spotBefore) * WBTC_UNIT * engine.frozenPriceWad("BTC") / WAD;
         uint256 worthUsd = amount * engine.frozenPriceWad(token.asset()) / WAD;
@@ -793,7 +793,7 @@ contract SynthvaultHandler {
             (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
             if (!readable) return; // a price it needs is untrusted: the batch must revert, skip it
             debtBefore[k] = snap.debt;
-            liquidatable[k] = snap.debt != 0 && snap.crWad < snap.liquidationRatioWad;
+            liquidatable[k] = snap.debt != 0 && _cr(p.id) < snap.liquidationRatioWad;
             if (liquidatable[k]) _keeperHolds(p.synth, snap.debt + _synths[p.synth].balanceOf(KEEPER));
         }
         bool shut = vault.isShutdown();
@@ -812,7 +812,7 @@ contract SynthvaultHandler {
         }
         for (uint256 i; i < _synths.length; ++i) {
             if (vault.badDebt(_synths[i]) > badBefore[i]) {
-                ghostFeesInBadDebt[_synths[i]] += slack[i] + _indexRounding(_synths[i]) * n;
+                ghostBadDebtRounding[_synths[i]] += slack[i] + _indexRounding(_synths[i]) * n;
             }
         }
         if (shut) _fail("liquidateMany after shutdown");
@@ -834,7 +834,7 @@ contract SynthvaultHandler {
     ///      shares / 1e18 + a wei per position).
     function _writeOffSlack(ISyntheticToken token) internal view returns (uint256) {
         (,, uint256 totalShares,) = vault.synthDebt(token);
-        return vault.uncollectedFees(token) + totalShares / WAD + _positions.length;
+        return totalShares / WAD + _positions.length;
     }
 
     /// @dev The write-off's own roundings, read after it: a share is worth the rate index, which
@@ -842,6 +842,16 @@ contract SynthvaultHandler {
     function _indexRounding(ISyntheticToken token) internal view returns (uint256) {
         (uint256 index,,,) = vault.synthDebt(token);
         return BAD_DEBT_ROUNDING * (index / WAD + 1);
+    }
+
+    /// @dev The position's CR as `IVault.health` counts it (the exchange's own equity), which is
+    ///      what the engine liquidates under; max when unreadable.
+    function _cr(uint256 positionId) internal view returns (uint256) {
+        try vault.health(positionId) returns (uint256, uint256, uint256 crWad) {
+            return crWad;
+        } catch {
+            return type(uint256).max;
+        }
     }
 
     function _snapshot(uint256 positionId) internal view returns (bool, IVault.LiquidationSnapshot memory snap) {
@@ -864,7 +874,9 @@ contract SynthvaultHandler {
             if (!_positions[k].open) continue;
             (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(_positions[k].id);
             if (!readable || snap.debt == 0) continue;
-            uint256 relative = snap.crWad * WAD / snap.liquidationRatioWad;
+            uint256 crWad = _cr(_positions[k].id);
+            if (crWad == type(uint256).max) continue; // its health is unreadable at these prices
+            uint256 relative = Math.mulDiv(crWad, WAD, snap.liquidationRatioWad);
             if (relative < lowest) (slot, lowest) = (k, relative);
         }
     }
@@ -877,11 +889,10 @@ contract SynthvaultHandler {
     }
 
     /// @dev The position was under its liquidation ratio, at the prices the liquidation used.
-    function _checkLiquidated(string memory where, IVault.LiquidationSnapshot memory snap) internal pure {
-        if (snap.crWad >= snap.liquidationRatioWad) {
+    function _checkLiquidated(string memory where, uint256 crWad, uint256 liquidationRatioWad) internal pure {
+        if (crWad >= liquidationRatioWad) {
             _fail(string.concat(
-                where, " at CR ", snap.crWad.toString(), ", not under the liquidation ratio ",
-                snap.liquidationRatioWad.toString()
+                where, " at CR ", crWad.toString(), ", not under the liquidation ratio ", liquidationRatioWad.toString()
             ));
         }
     }
@@ -893,7 +904,9 @@ contract SynthvaultHandler {
     function _checkPayout(string memory where, IVault.LiquidationSnapshot memory snap, Balances memory b0, Balances memory b1)
         internal
     {
-        uint256 burnedUsd = Math.mulDiv(b0.synth - b1.synth, snap.synthPriceWad, WAD, Math.Rounding.Ceil);
+        // The synth's price the liquidation used: prices do not move within the handler's call.
+        uint256 synthPriceWad = oracle.priceWad(snap.synth.asset());
+        uint256 burnedUsd = Math.mulDiv(b0.synth - b1.synth, synthPriceWad, WAD, Math.Rounding.Ceil);
         uint256 keeperUsd = (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
         uint256 penaltyUsd = burnedUsd * snap.liquidationPenaltyWad / WAD;
         uint256 toFundUsd;

@@ -1,13 +1,13 @@
-"""Findings of the assurance review (issue 7) that the contracts do not handle yet, each a failing
-test marked xfail(strict=True): it turns into an unexpected pass, and fails the suite, the day the
-contract is fixed, so the mark must then be removed. (docs/static-analysis.md and
-docs/assurance.md list them as known issues KI1 and KI2.)
+"""Findings of the assurance review (issue 7), each found as a failing test (first marked
+xfail(strict=True)) and since fixed; kept as regression tests. docs/assurance.md tells the story
+of each as known issues KI1 to KI3.
 
 KI1. Shutdown freezes each price at its "last good value" (`ILiquidationEngine`): the latest round if
 it is trusted or merely stale, the round before it if the latest froze the circuit breaker.
 `LiquidationEngine._lastGoodPrice` takes both at their word: a round that froze the breaker and
 then went stale reads `Stale`, and is frozen as good; and the round before a frozen round is taken
-without asking whether it was good itself. Either way the settlement price can be a jump the
+without asking whether it was good itself. (Fixed: the engine walks back to the last round
+the hub trusted, up to 32 rounds.) Either way the settlement price can be a jump the
 breaker refused and nobody confirmed or accepted. With BTC at $60,000 and one glitch round at
 $20,000, settlement values every position's spot and every redemption's BTC at a third of the
 last trusted price: redeemers take three times the BTC they are owed, positions keep too little.
@@ -19,40 +19,21 @@ fee accrued and not yet minted, which never circulated. From then on `uncollecte
 much less (it nets the bad debt against the supply) and `IVault`'s identity "total supply +
 uncollectedFees = sum of position debts + badDebt" is off by the lost fee, until new debt of the
 synth lets `accrue` mint it to the fee recipient, unbacked; with no new debt (or after shutdown),
-for good. Found by the invariant fuzzer (test-forge/invariant).
+for good. Found by the invariant fuzzer (test-forge/invariant). (Fixed: `uncollectedFees` is the
+debt plus the bad debt less the supply, never netted to zero.)
 
 KI3. After shutdown, once the settlement period has passed, holders may redeem while positions
 still owe unsettled debt. A redemption burns synth but no debt, and `Vault._uncollected` (total
 debt less the supply that positions owe) reads the burned amount as stability fee owed: the
 stability fee is stopped, yet `uncollectedFees` grows by every unit redeemed, and anyone can
 `accrue` it into new synth for the fee recipient, who can redeem that against the reserves set
-aside for the holders. Found by the invariant fuzzer."""
-
-import pytest
+aside for the holders. Found by the invariant fuzzer. (Fixed: no fee is owed after shutdown.)"""
 
 from synthvault.units import asset_id, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.constants import MAX_UINT
 
-REASON_STALE = (
-    "LiquidationEngine._lastGoodPrice freezes a stale round as good even when that round froze the "
-    "circuit breaker (a glitch followed by a silent feed): settlement at an unconfirmed jump"
-)
-REASON_BAD_DEBT_FEES = (
-    "Vault.writeOff records the position's uncollected stability fee as bad debt though it never "
-    "circulated: supply + uncollectedFees falls short of sum of debts + badDebt by that fee"
-)
-REASON_PHANTOM_FEES = (
-    "After shutdown a redemption burns synth while unsettled debt remains: Vault._uncollected reads "
-    "the burned amount as fees, which accrue() then mints to the fee recipient"
-)
-REASON_TWO_JUMPS = (
-    "LiquidationEngine._lastGoodPrice takes the round before a frozen round without checking it was "
-    "trusted: after two jumps in a row settlement uses the first, unconfirmed jump"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=REASON_STALE)
 def test_shutdown__glitch_round_then_silent_feed__freezes_the_price_before_the_glitch(chain, oracle, engine, feeds,
                                                                                      owner):
     set_price(feeds["BTC"], 20_000, owner)  # -66% in one round: the breaker freezes BTC
@@ -62,7 +43,6 @@ def test_shutdown__glitch_round_then_silent_feed__freezes_the_price_before_the_g
     assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
 
 
-@pytest.mark.xfail(strict=True, reason=REASON_TWO_JUMPS)
 def test_shutdown__two_jumps_in_a_row__freezes_the_last_trusted_price(oracle, engine, feeds, owner):
     set_price(feeds["BTC"], 20_000, owner)  # a glitch: frozen
     set_price(feeds["BTC"], 60_000, owner)  # back: +200% from the glitch, frozen again
@@ -71,7 +51,6 @@ def test_shutdown__two_jumps_in_a_row__freezes_the_last_trusted_price(oracle, en
     assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
 
 
-@pytest.mark.xfail(strict=True, reason=REASON_BAD_DEBT_FEES)
 def test_write_off_to_bad_debt__with_uncollected_fee__supply_and_fees_still_match_debts(
     chain, vault, engine, synths, feeds, owner, keeper, trader, open_position, give, set_params
 ):
@@ -93,7 +72,6 @@ def test_write_off_to_bad_debt__with_uncollected_fee__supply_and_fees_still_matc
     assert susd.totalSupply() + vault.uncollectedFees(susd) == vault.badDebt(susd)
 
 
-@pytest.mark.xfail(strict=True, reason=REASON_PHANTOM_FEES)
 def test_redeem_after_settlement_period__debt_unsettled__no_fee_appears(
     chain, vault, engine, synths, owner, trader, open_position, no_fee
 ):
