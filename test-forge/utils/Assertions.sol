@@ -8,6 +8,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 abstract contract Assertions {
     using Strings for uint256;
     using Strings for address;
+    using Strings for int256;
 
     function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
         if (actual != expected) revert(string.concat(what, ": ", actual.toString(), " != ", expected.toString()));
@@ -15,6 +16,10 @@ abstract contract Assertions {
 
     function assertEq(address actual, address expected, string memory what) internal pure {
         if (actual != expected) revert(string.concat(what, ": ", actual.toHexString(), " != ", expected.toHexString()));
+    }
+
+    function assertEq(int256 actual, int256 expected, string memory what) internal pure {
+        if (actual != expected) revert(string.concat(what, ": ", actual.toStringSigned(), " != ", expected.toStringSigned()));
     }
 
     function assertTrue(bool condition, string memory what) internal pure {

@@ -31,6 +31,18 @@ interface Vm {
 
     /// @notice Names `account` in traces.
     function label(address account, string calldata newLabel) external;
+
+    /// @notice Records the whole state; `revertToState` returns to it (a dry run of a call).
+    function snapshotState() external returns (uint256 snapshotId);
+
+    /// @notice Restores the state recorded by `snapshotState`.
+    function revertToState(uint256 snapshotId) external returns (bool success);
+
+    /// @notice The address of private key `privateKey`.
+    function addr(uint256 privateKey) external pure returns (address keyAddr);
+
+    /// @notice Signs `digest` with `privateKey`.
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
 }
 
 /// @dev keccak256("hevm cheat code") as an address.

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * The vault's guards and views that the invariant campaign does not reach: zero amounts,
+ * positions without an account, unknown synths and positions, the minimum debt on a partial
+ * burn, the synth limit, `healthOf` and `uncollectedFees`, and the engine-only functions'
+ * rejections (called with the test as the vault's engine, which the owner may name). Each
+ * failure is checked by its exact error and that nothing moved.
+ */
+
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/IVault.sol";
+import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {SystemFixture} from "../utils/SystemFixture.sol";
+import {VM} from "../utils/Vm.sol";
+
+/// @dev All `listSynth` reads of a synth: its asset id.
+contract AssetStub {
+    bytes32 public constant asset = "USD";
+}
+
+contract VaultBranchesTest is SystemFixture {
+    /* OWNER */
+
+    function test_listSynth__afterShutdown__reverts() public {
+        engine.shutdown();
+        SyntheticToken late = new SyntheticToken("late", "sLATE", "USD", address(this));
+        VM.expectRevert(IVault.VaultShutDown.selector);
+        vault.listSynth(late, _params(0, 1_000e18, 1e18));
+        assertEq(vault.synths().length, 2, "synths listed");
+    }
+
+    function test_listSynth__255Listed__reverts() public {
+        for (uint256 i = vault.synths().length; i < 255; ++i) {
+            vault.listSynth(ISyntheticToken(address(new AssetStub())), _params(0, 1_000e18, 1e18));
+        }
+        ISyntheticToken next = ISyntheticToken(address(new AssetStub()));
+        VM.expectRevert(IVault.VaultTooManySynths.selector);
+        vault.listSynth(next, _params(0, 1_000e18, 1e18));
+        assertEq(vault.synths().length, 255, "synths listed");
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownSynth.selector, next));
+        vault.synthParams(next);
+    }
+
+    /* POSITIONS: GUARDS */
+
+    function test_open__unknownSynth__reverts() public {
+        uint256 nextId = vault.nextPositionId();
+        ISyntheticToken unknown = ISyntheticToken(address(new AssetStub()));
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownSynth.selector, unknown));
+        vault.open(unknown);
+        assertEq(vault.nextPositionId(), nextId, "no position opened");
+    }
+
+    function test_addSpot__unknownPositionOrZero__reverts() public {
+        wbtc.mint(ALICE, 1e8);
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownPosition.selector, 42));
+        vault.addSpot(42, 1e8);
+
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 0);
+        VM.prank(ALICE);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.addSpot(id, 0);
+        assertEq(vault.position(id).spotAmount, 1e8, "spot unchanged");
+        assertEq(wbtc.balanceOf(address(vault)), 1e8, "vault holds");
+    }
+
+    function test_removeSpot__zero__reverts() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 0);
+        VM.prank(ALICE);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.removeSpot(id, 0, ALICE);
+        assertEq(vault.position(id).spotAmount, 1e8, "spot unchanged");
+    }
+
+    function test_mint__zero__reverts() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        VM.prank(ALICE);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.mint(id, 0);
+        assertEq(_debt(id), 1_000e18, "debt unchanged");
+        assertEq(sUSD.totalSupply(), 1_000e18, "supply unchanged");
+    }
+
+    function test_accountActions__noAccount__revert() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        VM.startPrank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, id));
+        vault.unlock(id);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, id));
+        vault.trade(id, BTC_PERP, 1e18, type(uint256).max);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, id));
+        vault.withdrawMargin(id, 1e6, ALICE);
+        VM.stopPrank();
+        assertTrue(!vault.position(id).hasAccount, "still no account");
+    }
+
+    function test_withdrawMargin__zero__reverts() public {
+        (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 10_000e6, 0, 1_000e18);
+        VM.prank(ALICE);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.withdrawMargin(id, 0, ALICE);
+        assertEq(exchange.marginOf(accountId), 10_000e18, "margin unchanged");
+    }
+
+    /* BURN */
+
+    function test_burn__leavesUnderMinDebt__reverts() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        VM.prank(ALICE);
+        // 50 left, under sUSD's minimum of 100.
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultDebtBelowMin.selector, id, 50e18, 100e18));
+        vault.burn(id, 950e18);
+        assertEq(_debt(id), 1_000e18, "debt unchanged");
+        assertEq(sUSD.balanceOf(ALICE), 1_000e18, "synth unchanged");
+    }
+
+    function test_burn__zero__reverts() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        VM.prank(ALICE);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.burn(id, 0);
+        uint256 empty = _spotPosition(BOB, sUSD, 1e8, 0);
+        VM.prank(BOB);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.burn(empty, 1e18);
+        assertEq(_debt(id), 1_000e18, "debt unchanged");
+    }
+
+    /* VIEWS */
+
+    function test_uncollectedFees__afterAYear__isTheFeeThenCollected() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 10_000e18);
+        assertEq(vault.uncollectedFees(sUSD), 0, "nothing owed yet");
+        VM.warp(START + 365 days);
+        // 2% a year on 10,000: the index is exactly 1.02.
+        assertEq(vault.uncollectedFees(sUSD), 200e18, "a year's fee");
+        assertEq(_debt(id), 10_200e18, "debt grew");
+        (uint256 index, uint256 fees) = vault.accrue(sUSD);
+        assertEq(index, 1.02e18, "index");
+        assertEq(fees, 200e18, "fees collected");
+        assertEq(sUSD.balanceOf(FEES), 200e18, "recipient paid");
+        assertEq(vault.uncollectedFees(sUSD), 0, "nothing left owed");
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownSynth.selector, address(0xBAD)));
+        vault.uncollectedFees(ISyntheticToken(address(0xBAD)));
+    }
+
+    function test_healthOf__mixedPositions__agreesWithHealth() public {
+        uint256[] memory ids = new uint256[](6);
+        ids[0] = _spotPosition(ALICE, sUSD, 1e8, 10_000e18); // spot, debt
+        ids[1] = _spotPosition(BOB, sUSD, 0.5e8, 5_000e18); // same synth: its index and price read once
+        (ids[2],) = _futuresPosition(ALICE, sXAU, 50_000e6, 1e18, 5e18); // account, no spot
+        ids[3] = _spotPosition(BOB, sXAU, 0.1e8, 0); // no debt
+        ids[4] = 999; // unknown
+        (ids[5],) = _futuresPosition(BOB, sUSD, 20_000e6, -1e18, 0); // account, no debt
+        VM.warp(START + 30 days);
+        _refresh();
+
+        IVault.Health[] memory healths = vault.healthOf(ids);
+        assertEq(healths.length, 6, "one health a position");
+        for (uint256 i; i < ids.length; ++i) {
+            if (ids[i] == 999) {
+                assertEq(healths[i].collateralUsdWad, 0, "unknown: no collateral");
+                assertEq(healths[i].debtUsdWad, 0, "unknown: no debt");
+                assertEq(healths[i].crWad, type(uint256).max, "unknown: infinite CR");
+                continue;
+            }
+            (uint256 collateral, uint256 debtUsd, uint256 cr) = vault.health(ids[i]);
+            assertEq(healths[i].collateralUsdWad, collateral, "collateral");
+            assertEq(healths[i].debtUsdWad, debtUsd, "debt value");
+            assertEq(healths[i].crWad, cr, "CR");
+        }
+        assertTrue(healths[0].debtUsdWad > 10_000e18, "the fee accrued into the debt");
+        assertEq(healths[3].crWad, type(uint256).max, "no debt: infinite CR");
+    }
+
+    /* ENGINE-ONLY */
+
+    function test_engineFunctions__otherCaller__revert() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        bytes memory notEngine = abi.encodeWithSelector(IVault.VaultNotLiquidationEngine.selector, address(this));
+        IFuturesExchange.PositionView[] memory none;
+        VM.expectRevert(notEngine);
+        vault.seizeSpot(id, 1, address(this));
+        VM.expectRevert(notEngine);
+        vault.closeFutures(id, WAD, none);
+        VM.expectRevert(notEngine);
+        vault.seizeMargin(id, 1, address(this));
+        VM.expectRevert(notEngine);
+        vault.repayFor(id, ALICE, 1);
+        VM.expectRevert(notEngine);
+        vault.writeOff(id);
+        VM.expectRevert(notEngine);
+        vault.shutdown();
+        VM.expectRevert(notEngine);
+        vault.settleDebt(id);
+        assertEq(_debt(id), 1_000e18, "debt unchanged");
+        assertTrue(!vault.isShutdown(), "not shut down");
+    }
+
+    function test_closeFutures__noAccountOrBadFraction__reverts() public {
+        _becomeEngine();
+        uint256 spotOnly = _spotPosition(ALICE, sUSD, 1e8, 0);
+        (uint256 id, uint256 accountId) = _futuresPosition(BOB, sUSD, 50_000e6, 1e18, 0);
+        IFuturesExchange.PositionView[] memory futures = exchange.positions(accountId);
+
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, spotOnly));
+        vault.closeFutures(spotOnly, WAD, futures);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultInvalidFraction.selector, 0));
+        vault.closeFutures(id, 0, futures);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultInvalidFraction.selector, WAD + 1));
+        vault.closeFutures(id, WAD + 1, futures);
+        (int256 size,) = exchange.position(accountId, BTC_PERP);
+        assertEq(size, 1e18, "position untouched");
+    }
+
+    function test_closeFutures__staleSizes__reverts() public {
+        _becomeEngine();
+        (uint256 id, uint256 accountId) = _futuresPosition(BOB, sUSD, 50_000e6, 1e18, 0);
+        IFuturesExchange.PositionView[] memory futures = exchange.positions(accountId);
+        VM.prank(BOB);
+        vault.trade(id, BTC_PERP, 1e18, type(uint256).max);
+
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultFuturesMismatch.selector, accountId, BTC_PERP, 1e18, 2e18));
+        vault.closeFutures(id, 0.5e18, futures);
+        (int256 size,) = exchange.position(accountId, BTC_PERP);
+        assertEq(size, 2e18, "position untouched");
+    }
+
+    function test_closeFutures__negativeEquity__closesAll() public {
+        _becomeEngine();
+        (uint256 id, uint256 accountId) = _futuresPosition(BOB, sUSD, 13_000e6, 1e18, 0);
+        // A 15,000 loss on 13,000 of margin: nothing the rest could keep.
+        _setPrice(btcFeed, "BTC", 45_000e8);
+        assertTrue(exchange.equity(accountId) < 0, "equity negative");
+
+        (uint256 fraction, int256 equityAfter, int256 marginAfter) =
+            vault.closeFutures(id, 0.5e18, exchange.positions(accountId));
+        assertEq(fraction, WAD, "closed whole");
+        (int256 size,) = exchange.position(accountId, BTC_PERP);
+        assertEq(size, 0, "position closed");
+        // The loss beyond the margin was written off with the last position.
+        assertEq(marginAfter, 0, "margin written off");
+        assertEq(equityAfter, 0, "no equity left");
+    }
+
+    function test_closeFutures__expiredDatedMarket__settlesItWhole() public {
+        _becomeEngine();
+        (uint256 id, uint256 accountId) = _futuresPosition(BOB, sUSD, 50_000e6, 1e18, 0);
+        VM.prank(BOB);
+        vault.trade(id, BTC_DATED, 1e18, type(uint256).max);
+        VM.warp(DATED_EXPIRY + 1);
+        _refresh();
+
+        (uint256 fraction,,) = vault.closeFutures(id, 0.5e18, exchange.positions(accountId));
+        assertEq(fraction, 0.5e18, "half closed");
+        (int256 perp,) = exchange.position(accountId, BTC_PERP);
+        (int256 dated,) = exchange.position(accountId, BTC_DATED);
+        assertEq(perp, 0.5e18, "perp halved");
+        assertEq(dated, 0, "dated settled whole");
+        assertEq(exchange.market(BTC_DATED).settlementPriceWad, 60_000e18, "settlement price fixed");
+        assertEq(exchange.markPrice(BTC_DATED), 60_000e18, "the mark is the settlement price");
+    }
+
+    function test_seizeMargin__noAccountOrZero__reverts() public {
+        _becomeEngine();
+        uint256 spotOnly = _spotPosition(ALICE, sUSD, 1e8, 0);
+        (uint256 id, uint256 accountId) = _futuresPosition(BOB, sUSD, 10_000e6, 0, 0);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, spotOnly));
+        vault.seizeMargin(spotOnly, 1e6, address(this));
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.seizeMargin(id, 0, address(this));
+        assertEq(exchange.marginOf(accountId), 10_000e18, "margin unchanged");
+    }
+
+    function test_repayFor__zeroOrMoreThanDebt__reverts() public {
+        _becomeEngine();
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.repayFor(id, ALICE, 0);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultRepayExceedsDebt.selector, id, 1_000e18, 1_001e18));
+        vault.repayFor(id, ALICE, 1_001e18);
+        assertEq(_debt(id), 1_000e18, "debt unchanged");
+        assertEq(sUSD.balanceOf(ALICE), 1_000e18, "synth unchanged");
+    }
+
+    function test_writeOff__noDebt__reverts() public {
+        _becomeEngine();
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 0);
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.writeOff(id);
+        assertEq(vault.badDebt(sUSD), 0, "no bad debt");
+    }
+
+    function test_shutdownAndSettleDebt__outOfOrder__revert() public {
+        _becomeEngine();
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        uint256 empty = _spotPosition(BOB, sUSD, 1e8, 0);
+        VM.expectRevert(IVault.VaultNotShutDown.selector);
+        vault.settleDebt(id);
+
+        vault.shutdown();
+        VM.expectRevert(IVault.VaultShutDown.selector);
+        vault.shutdown();
+        VM.expectRevert(IVault.VaultZeroAmount.selector);
+        vault.settleDebt(empty);
+        assertEq(vault.settleDebt(id), 1_000e18, "settled");
+        assertEq(_debt(id), 0, "debt gone");
+    }
+
+    function _becomeEngine() internal {
+        vault.setLiquidationEngine(address(this));
+    }
+}
