@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * The liquidation engine's paths that need an exact state: its settings' guards, `repayQuote`,
+ * a keeper repaying less than the target, spot paying all that is due, the whole-debt rule at the
+ * minimum debt, the keeper's minimum output, a batch with several penalties for the fund, the
+ * wei-close CR that the exchange's own equity decides, shutdown's walk back to the last trusted
+ * round, and settlement followed by redemption in stablecoin and in spot.
+ */
+
+import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../../interfaces/ILiquidationEngine.sol";
+import {IOracleHub} from "../../interfaces/IOracleHub.sol";
+import {IVault} from "../../interfaces/IVault.sol";
+import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
+import {InsuranceFund} from "../../contracts/InsuranceFund.sol";
+import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
+import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
+import {SystemFixture} from "../utils/SystemFixture.sol";
+import {VM} from "../utils/Vm.sol";
+
+contract EngineBranchesTest is SystemFixture {
+    /* SETTINGS */
+
+    function test_constructor__badArguments__revert() public {
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineZeroAddress.selector);
+        new LiquidationEngine(address(this), IVault(address(0)), fund, 0.5e18, 1e18);
+        InsuranceFund btcFund = new InsuranceFund(wbtc, address(this));
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.LiquidationEngineFundAssetMismatch.selector, address(wbtc), address(usdc)
+            )
+        );
+        new LiquidationEngine(address(this), vault, btcFund, 0.5e18, 1e18);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidKeeperShare.selector, WAD + 1, WAD));
+        new LiquidationEngine(address(this), vault, fund, WAD + 1, 1e18);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, 0, WAD));
+        new LiquidationEngine(address(this), vault, fund, 0.5e18, 0);
+    }
+
+    function test_setters__sameOrOutOfRange__revert() public {
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineAlreadySet.selector);
+        engine.setKeeperShare(0.5e18);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidKeeperShare.selector, WAD + 1, WAD));
+        engine.setKeeperShare(WAD + 1);
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineAlreadySet.selector);
+        engine.setCloseFactor(1e18);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, 0, WAD));
+        engine.setCloseFactor(0);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, WAD + 1, WAD));
+        engine.setCloseFactor(WAD + 1);
+        assertEq(engine.keeperShareWad(), 0.5e18, "keeper share unchanged");
+        assertEq(engine.closeFactorWad(), 1e18, "close factor unchanged");
+
+        engine.setCloseFactor(0.25e18);
+        assertEq(engine.closeFactorWad(), 0.25e18, "close factor set");
+    }
+
+    /* LIQUIDATION */
+
+    function test_liquidate__zeroOrUnknown__reverts() public {
+        VM.prank(KEEPER);
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineZeroAmount.selector);
+        engine.liquidate(1, 0, 0);
+        VM.prank(KEEPER);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineUnknownPosition.selector, 999));
+        engine.liquidate(999, 1e18, 0);
+    }
+
+    function test_repayQuote__unknownHealthyAndUnder() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
+        (uint256 repay, bool whole) = engine.repayQuote(999);
+        assertEq(repay, 0, "unknown: nothing");
+        assertTrue(!whole, "unknown: not whole");
+        (repay, whole) = engine.repayQuote(id);
+        assertEq(repay, 0, "healthy: nothing");
+        assertTrue(!whole, "healthy: not whole");
+
+        _setPrice(btcFeed, "BTC", 45_000e8);
+        // CR 1.125: (1.5 x 40,000 - 45,000) / (1.5 - 1 - 0.1) = 37,500 restores the minting ratio.
+        (repay, whole) = engine.repayQuote(id);
+        assertEq(repay, 37_500e18, "repay to the minting ratio");
+        assertTrue(!whole, "partial");
+    }
+
+    function test_liquidate__targetLeavesUnderMinDebt__mustRepayWhole() public {
+        // 150 sUSD against 0.004 BTC: at 43,000 the CR is 1.147, restorable, but the 132.5 that
+        // would restore it leaves 17.5, under the minimum of 100.
+        uint256 id = _spotPosition(ALICE, sUSD, 400_000, 150e18);
+        _arm(sUSD, 150e18);
+        _setPrice(btcFeed, "BTC", 43_000e8);
+        (uint256 repay, bool whole) = engine.repayQuote(id);
+        assertEq(repay, 150e18, "the whole debt");
+        assertTrue(whole, "whole");
+
+        VM.prank(KEEPER);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineRepayTooSmall.selector, id, 100e18, 150e18));
+        engine.liquidate(id, 100e18, 0);
+        assertEq(_debt(id), 150e18, "debt unchanged");
+        assertEq(sUSD.balanceOf(KEEPER), 150e18, "keeper's synth unchanged");
+    }
+
+    /// @dev With the whole penalty to the keeper the fund is due nothing, so spot worth exactly
+    ///      the keeper's due pays the liquidation and the locked account is not touched.
+    function test_liquidate__smallerRepayPaidBySpot__leavesAccount() public {
+        engine.setKeeperShare(1e18);
+        (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 1_000e6, 0, 0);
+        wbtc.mint(ALICE, 1e8);
+        VM.startPrank(ALICE);
+        vault.addSpot(id, 1e8);
+        vault.mint(id, 40_000e18);
+        VM.stopPrank();
+        _arm(sUSD, 9_000e18);
+        _setPrice(btcFeed, "BTC", 45_000e8);
+        (uint256 target,) = engine.repayQuote(id);
+        assertEq(target, 35_000e18, "target");
+
+        // 9,000 repaid (under the target) plus the 10% penalty: 9,900, 0.22 BTC at 45,000 exactly.
+        VM.prank(KEEPER);
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInsufficientOutput.selector, 9_900e18, 9_900e18 + 1)
+        );
+        engine.liquidate(id, 9_000e18, 9_900e18 + 1);
+        assertEq(_debt(id), 40_000e18, "debt unchanged by the refused liquidation");
+
+        VM.prank(KEEPER);
+        (uint256 repaid, uint256 keeperUsd) = engine.liquidate(id, 9_000e18, 9_900e18);
+        assertEq(repaid, 9_000e18, "repaid what the keeper offered");
+        assertEq(keeperUsd, 9_900e18, "keeper's value");
+        assertEq(wbtc.balanceOf(KEEPER), 0.22e8, "keeper's spot");
+        assertEq(vault.position(id).spotAmount, 0.78e8, "spot left");
+        assertEq(_debt(id), 31_000e18, "debt left");
+        assertEq(exchange.marginOf(accountId), 1_000e18, "account untouched");
+        assertEq(fund.reserves(), 0, "fund due nothing");
+        assertEq(sUSD.balanceOf(KEEPER), 0, "keeper's synth burned");
+    }
+
+    function test_liquidateMany__twoPenalties__oneTransferToTheFund() public {
+        (uint256 a,) = _futuresPosition(ALICE, sUSD, 20_000e6, 1e18, 13_000e18);
+        (uint256 b,) = _futuresPosition(BOB, sUSD, 20_000e6, 1e18, 13_000e18);
+        _arm(sUSD, 30_000e18);
+        _setPrice(btcFeed, "BTC", 55_000e8);
+
+        // What each would give alone, then the batch (with an unknown position passed over).
+        uint256 before = VM.snapshotState();
+        VM.startPrank(KEEPER);
+        (, uint256 keeperUsdA) = engine.liquidate(a, type(uint256).max, 0);
+        uint256 fundA = fund.reserves();
+        (, uint256 keeperUsdB) = engine.liquidate(b, type(uint256).max, 0);
+        VM.stopPrank();
+        uint256 fundAB = fund.reserves();
+        uint256 keeperStable = usdc.balanceOf(KEEPER);
+        assertTrue(fundA != 0 && fundAB > fundA, "each paid the fund");
+        VM.revertToState(before);
+
+        uint256[] memory ids = new uint256[](3);
+        (ids[0], ids[1], ids[2]) = (a, 999, b);
+        VM.prank(KEEPER);
+        (uint256 liquidated, uint256 keeperUsd) = engine.liquidateMany(ids, 0);
+        assertEq(liquidated, 2, "two liquidated");
+        assertEq(keeperUsd, keeperUsdA + keeperUsdB, "keeper's value");
+        assertEq(fund.reserves(), fundAB, "the fund's penalties");
+        assertEq(usdc.balanceOf(KEEPER), keeperStable, "keeper's stablecoin");
+    }
+
+    /// @dev A CR within a wei a position of the liquidation ratio: the exchange's own equity
+    ///      decides (here it agrees with the snapshot: no funding is owed).
+    function test_repayQuote__crWithinWeiOfRatio__exchangeEquityDecides() public {
+        (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 50_000e6, 1e18, 30_000e18);
+        VM.prank(ALICE);
+        vault.trade(id, ETH_PERP, 10e18, type(uint256).max);
+        _setPrice(btcFeed, "BTC", 42_000e8);
+
+        // Burn down to the debt D with C / D just under 1.2 and (C + 2 wei) / D at or over it.
+        uint256 collateral = vault.liquidationSnapshot(id).collateralUsdWad;
+        uint256 target = (collateral + 2) * 10 / 12;
+        VM.prank(ALICE);
+        vault.burn(id, 30_000e18 - target);
+        assertEq(uint256(exchange.equity(accountId)), collateral, "views and exchange agree");
+        (,, uint256 cr) = vault.health(id);
+        assertTrue(cr < 1.2e18 && (collateral + 2) * WAD / target >= 1.2e18, "within two wei of the ratio");
+
+        (uint256 repay, bool whole) = engine.repayQuote(id);
+        uint256 expected = ((target * 15 + 9) / 10 - collateral) * WAD;
+        expected = expected / 0.4e18 + (expected % 0.4e18 == 0 ? 0 : 1);
+        assertEq(repay, expected, "repay to the minting ratio");
+        assertTrue(!whole, "partial");
+    }
+
+    /* SHUTDOWN: THE LAST TRUSTED PRICE */
+
+    function test_shutdown__latestRoundNonPositive__freezesTheRoundBefore() public {
+        btcFeed.submit(0);
+        engine.shutdown();
+        assertEq(engine.frozenPriceWad("BTC"), 60_000e18, "BTC frozen at the last positive round");
+        assertEq(engine.frozenPriceWad("USD"), 1e18, "USD frozen");
+        assertEq(engine.shutdownAt(), START, "shut down");
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineShutDown.selector);
+        engine.shutdown();
+    }
+
+    function test_shutdown__acceptedJumpGoneStale__freezesIt() public {
+        uint80 round = btcFeed.submit(25_000e8);
+        oracle.acceptRound("BTC", round);
+        VM.warp(START + 2 hours);
+        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad("BTC");
+        assertEq(uint256(status), uint256(IOracleHub.PriceStatus.Stale), "stale");
+        engine.shutdown();
+        assertEq(engine.frozenPriceWad("BTC"), 25_000e18, "the accepted round");
+        assertEq(engine.frozenPriceWad("XAU"), 2_400e18, "XAU: its only round, stale");
+    }
+
+    function test_shutdown__roundBeforeMissing__trustsTheLatest() public {
+        // A new phase: round 5 with nothing at 2-4, so no reference to judge a jump by.
+        btcFeed.setRoundData(5, 59_000e8, block.timestamp, block.timestamp, 5);
+        assertEq(oracle.priceWad("BTC"), 59_000e18, "the hub takes it");
+        VM.warp(START + 2 hours);
+        engine.shutdown();
+        assertEq(engine.frozenPriceWad("BTC"), 59_000e18, "the latest round");
+    }
+
+    function test_shutdown__noTrustedRound__reverts() public {
+        MockAggregator empty = new MockAggregator(8, "", 0);
+        oracle.setFeed("NONE", AggregatorV3Interface(address(empty)), 3600, 5000);
+        SyntheticToken sNone = new SyntheticToken("None", "sNONE", "NONE", address(this));
+        vault.listSynth(sNone, _params(0, 1_000e18, 1e18));
+
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.LiquidationEngineNoTrustedPrice.selector, bytes32("NONE"), IOracleHub.PriceStatus.Incomplete
+            )
+        );
+        engine.shutdown();
+        assertEq(engine.shutdownAt(), 0, "not shut down");
+        assertTrue(!vault.isShutdown(), "vault not shut down");
+        assertEq(engine.frozenPriceWad("BTC"), 0, "nothing frozen");
+    }
+
+    /* SETTLEMENT AND REDEMPTION */
+
+    function test_redeem__afterSettlement__paysStablecoinThenSpot() public {
+        (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 1e18, 20_000e18);
+        uint256 b = _spotPosition(BOB, sUSD, 1e8, 30_000e18);
+        engine.shutdown();
+
+        VM.startPrank(ALICE);
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineZeroAmount.selector);
+        engine.redeem(sUSD, 0);
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineRedemptionNotOpen.selector, sUSD, START + 7 days)
+        );
+        engine.redeem(sUSD, 1e18);
+        VM.stopPrank();
+
+        assertEq(engine.settle(a), 20_000e18, "futures position settled");
+        assertEq(engine.settle(b), 30_000e18, "spot position settled");
+        (uint256 stable, uint256 spot, uint256 settled) = engine.reserves(sUSD);
+        assertEq(stable, 20_000e6, "stablecoin set aside");
+        assertEq(spot, 0.5e8, "spot set aside at the frozen 60,000");
+        assertEq(settled, 50_000e18, "debt settled");
+
+        // Every position settled: redemption opens at once. Stablecoin first, then spot.
+        VM.prank(ALICE);
+        (uint256 stableOut, uint256 spotOut) = engine.redeem(sUSD, 20_000e18);
+        assertEq(stableOut, 20_000e6, "alice: stablecoin");
+        assertEq(spotOut, 0, "alice: no spot");
+        VM.prank(BOB);
+        (stableOut, spotOut) = engine.redeem(sUSD, 30_000e18);
+        assertEq(stableOut, 0, "bob: no stablecoin left");
+        assertEq(spotOut, 0.5e8, "bob: spot");
+        assertEq(usdc.balanceOf(ALICE), 20_000e6, "alice paid");
+        assertEq(wbtc.balanceOf(BOB), 0.5e8, "bob paid");
+        assertEq(sUSD.totalSupply(), 0, "all redeemed");
+        (stable, spot, settled) = engine.reserves(sUSD);
+        assertEq(stable + spot, 0, "reserve empty");
+    }
+
+    /* THE FUND'S BATCH NOTICE */
+
+    function test_notifyPenalties__lengthMismatch__reverts() public {
+        uint256[] memory ids = new uint256[](2);
+        uint256[] memory amounts = new uint256[](1);
+        VM.prank(address(engine));
+        VM.expectRevert(abi.encodeWithSelector(IInsuranceFund.InsuranceFundLengthMismatch.selector, 2, 1));
+        fund.notifyPenalties(ids, amounts);
+    }
+}
