@@ -7,43 +7,31 @@ pragma solidity 0.8.28;
  */
 
 import {IOracleHub} from "../../interfaces/IOracleHub.sol";
-import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
-import {OracleHub} from "../../contracts/OracleHub.sol";
-import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
-import {Assertions} from "../utils/Assertions.sol";
+import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 
-contract OracleHubBranchesTest is Assertions {
+/// @dev The fixture's hub and BTC feed: 60,000, a 50% circuit breaker.
+contract OracleHubBranchesTest is SystemFixture {
     bytes32 internal constant BTC = "BTC";
 
-    OracleHub internal hub;
-    MockAggregator internal feed;
-
-    function setUp() public {
-        VM.warp(1_750_000_000);
-        hub = new OracleHub(address(this));
-        feed = new MockAggregator(8, "BTC / USD", 60_000e8);
-        hub.setFeed(BTC, AggregatorV3Interface(address(feed)), 3600, 5000);
-    }
-
     function test_unknownAsset__priceAndAccept__revert() public {
-        VM.expectRevert(abi.encodeWithSelector(IOracleHub.OracleUnknownAsset.selector, bytes32("ETH")));
-        hub.priceWad("ETH");
-        VM.expectRevert(abi.encodeWithSelector(IOracleHub.OracleUnknownAsset.selector, bytes32("ETH")));
-        hub.acceptRound("ETH", 1);
+        VM.expectRevert(abi.encodeWithSelector(IOracleHub.OracleUnknownAsset.selector, bytes32("DOGE")));
+        oracle.priceWad("DOGE");
+        VM.expectRevert(abi.encodeWithSelector(IOracleHub.OracleUnknownAsset.selector, bytes32("DOGE")));
+        oracle.acceptRound("DOGE", 1);
     }
 
     function test_priceWad__previousRoundNonPositive__noJumpToJudge() public {
-        feed.submit(0);
+        btcFeed.submit(0);
         // A third of the last positive price, but the round before it gives no reference.
-        feed.submit(20_000e8);
-        assertEq(hub.priceWad(BTC), 20_000e18, "trusted");
+        btcFeed.submit(20_000e8);
+        assertEq(oracle.priceWad(BTC), 20_000e18, "trusted");
     }
 
     function test_priceWad__previousRoundMissing__noJumpToJudge() public {
-        feed.setRoundData(7, 20_000e8, block.timestamp, block.timestamp, 7);
-        assertEq(hub.priceWad(BTC), 20_000e18, "trusted");
-        (,, IOracleHub.PriceStatus status) = hub.peekPriceWad(BTC);
+        btcFeed.setRoundData(7, 20_000e8, block.timestamp, block.timestamp, 7);
+        assertEq(oracle.priceWad(BTC), 20_000e18, "trusted");
+        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad(BTC);
         assertEq(uint256(status), uint256(IOracleHub.PriceStatus.Ok), "status");
     }
 }
