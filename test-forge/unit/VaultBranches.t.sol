@@ -86,6 +86,25 @@ contract VaultBranchesTest is SystemFixture {
         assertEq(sUSD.totalSupply(), 1_000e18, "supply unchanged");
     }
 
+    function test_mint__underMinOverCeilingOrRatio__reverts() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 0);
+        VM.startPrank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultDebtBelowMin.selector, id, 50e18, 100e18));
+        vault.mint(id, 50e18);
+        // 60,000 of spot at 150%: 40,000 at most.
+        VM.expectRevert(
+            abi.encodeWithSelector(IVault.VaultUndercollateralized.selector, id, uint256(60_000e18) * WAD / 40_001e18, 1.5e18)
+        );
+        vault.mint(id, 40_001e18);
+        VM.stopPrank();
+        vault.setSynthParams(sUSD, _params(0.02e18, 1_000e18, 100e18));
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultDebtCeilingExceeded.selector, sUSD, 1_001e18, 1_000e18));
+        vault.mint(id, 1_001e18);
+        assertEq(_debt(id), 0, "no debt");
+        assertEq(sUSD.totalSupply(), 0, "nothing minted");
+    }
+
     function test_accountActions__noAccount__revert() public {
         uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
         VM.startPrank(ALICE);
