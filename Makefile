@@ -81,6 +81,7 @@ invariants: $(NPM_STAMP) $(SOLC) ## Forge: invariant fuzzing (256 runs of 100 ra
 	forge test $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED))
 
 coverage: $(NPM_STAMP) $(SOLC) ## Forge coverage of contracts/ by the Forge suites: a summary table, lcov in .forge/lcov.info
+	mkdir -p .forge
 	FOUNDRY_INVARIANT_RUNS=$(COVERAGE_RUNS) forge coverage $(if $(FUZZ_SEED),--fuzz-seed $(FUZZ_SEED)) --include-libs \
 		--no-match-coverage '^(test-forge|node_modules)/' --report summary --report lcov --report-file .forge/lcov.info
 

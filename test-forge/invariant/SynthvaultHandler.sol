@@ -499,13 +499,7 @@ contract SynthvaultHandler {
         } catch (bytes memory reason) {
             _fail(string.concat("burn reverted on position ", p.id.toString()), reason);
         }
-        // A partial repayment removes its shares rounded down: the position keeps up to a share
-        // more debt than the synth burned. Before shutdown that wei reads as fee; after it, no fee
-        // is owed, and it stays as debt that no synth backs (in the holders' favour).
-        if (vault.isShutdown()) {
-            (uint256 index,,,) = vault.synthDebt(token);
-            ghostRepayRounding[token] += index / WAD + 1;
-        }
+        _bookRepayRounding(token);
     }
 
     /// @notice The owner repays everything (gathering the synth from the other holders) and
@@ -523,10 +517,22 @@ contract SynthvaultHandler {
         } catch (bytes memory reason) {
             _fail(string.concat("close reverted on position ", p.id.toString()), reason);
         }
+        _bookRepayRounding(_synths[p.synth]);
         Position storage stored = _positionStorage(p.id);
         stored.open = false;
         if (p.accountSlot != 0) _accounts[p.accountSlot - 1].positionId = 0;
         stored.accountSlot = 0;
+    }
+
+    /// @dev A repayment's roundings go the protocol's way: a partial one removes its shares
+    ///      rounded down, a whole one burns the debt rounded up, while the synth's total debt
+    ///      (rounded down) falls by up to a share less than the synth burned. Before shutdown that
+    ///      wei reads as fee; after it no fee is owed, and it stays as debt that no synth backs (in
+    ///      the holders' favour): booked here for the supply invariant.
+    function _bookRepayRounding(ISyntheticToken token) internal {
+        if (!vault.isShutdown()) return;
+        (uint256 index,,,) = vault.synthDebt(token);
+        ghostRepayRounding[token] += index / WAD + 1;
     }
 
     /// @notice Anyone accrues a synth's stability fee and mints it to the recipient. Must work.
