@@ -47,6 +47,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     uint256 private constant WAD = 1e18;
     /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
     uint256 private constant MAX_MARKET_ID = type(uint16).max;
+    /// @dev Where the mark relay's marks start in transient storage (`tradeAtMark`), one slot per
+    ///      market id after it: keccak256("synthvault.FuturesExchange.relayMarks").
+    bytes32 private constant RELAY_MARKS_SLOT = keccak256("synthvault.FuturesExchange.relayMarks");
 
     /// @dev An account's settled margin and the markets it holds positions in, in one slot.
     struct Account {
@@ -87,8 +90,12 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @dev WAD per unit of the margin token: 10^(18 − decimals), 1e12 for a 6-decimal stablecoin.
     uint256 private immutable _unit;
 
-    /// @inheritdoc IFuturesExchange
-    uint256 public totalMarginWad;
+    /// @dev The sum of positive margins and the mark relay share a slot that every trade and
+    ///      withdrawal reads anyway, so the relay's check costs no cold read. 96 bits hold
+    ///      79 billion USD of margin (WAD), as the vault's debt ceilings; the writes check the cast.
+    ///      (The relay first: after Ownable2Step's pending owner, it opens the slot both fill.)
+    address private _markRelay;
+    uint96 private _totalMarginWad;
     /// @inheritdoc IFuturesExchange
     uint256 public marketCount;
     /// @inheritdoc IFuturesExchange
@@ -160,6 +167,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @inheritdoc IFuturesExchange
+    function setMarkRelay(address relay) external onlyOwner {
+        if (relay == _markRelay) revert ExchangeAlreadySet();
+
+        _markRelay = relay;
+        emit MarkRelaySet(relay);
+    }
+
+    /// @inheritdoc IFuturesExchange
     function setFundingRate(uint256 marketId, int256 ratePerSecondWad) external {
         if (msg.sender != owner() && !isFundingKeeper[msg.sender]) revert ExchangeUnauthorizedKeeper(msg.sender);
         Market storage m = _market(marketId);
@@ -198,7 +213,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         // A negative margin is a debt to the pool: that part of the deposit goes to the pool.
         uint256 toPoolWad = marginBefore < 0 ? Math.min(amountWad, uint256(-marginBefore)) : 0;
         account.marginWad = (marginBefore + amountWad.toInt256()).toInt128();
-        totalMarginWad += amountWad - toPoolWad;
+        _addTotalMargin(amountWad - toPoolWad);
         emit MarginDeposited(accountId, msg.sender, amountWad);
 
         if (toPoolWad != 0) marginToken.safeTransferFrom(msg.sender, address(pool), toPoolWad / _unit);
@@ -207,21 +222,13 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
     /// @inheritdoc IFuturesExchange
     function withdrawMargin(uint256 accountId, uint256 amount, address to) external nonReentrant {
-        _checkController(accountId);
-        if (amount == 0) revert ExchangeZeroAmount();
-        if (to == address(0)) revert ExchangeZeroAddress();
+        _withdrawMargin(accountId, amount, to, false);
+    }
 
-        Account storage account = _accounts[accountId];
-        int256 marginWad = account.marginWad;
-        uint256 amountWad = amount * _unit;
-        if (marginWad < amountWad.toInt256()) revert ExchangeWithdrawalExceedsMargin(accountId, amountWad, marginWad);
-        // marginWad >= amountWad >= 0 by the check above.
-        account.marginWad = int128(marginWad - int256(amountWad));
-        totalMarginWad -= amountWad;
-        _checkInitialMargin(accountId, 0, 0);
-        emit MarginWithdrawn(accountId, to, amountWad);
-
-        marginToken.safeTransfer(to, amount);
+    /// @inheritdoc IFuturesExchange
+    function withdrawMarginAtMarks(uint256 accountId, uint256 amount, address to) external nonReentrant {
+        _checkMarkRelay();
+        _withdrawMargin(accountId, amount, to, true);
     }
 
     /* TRADING */
@@ -232,25 +239,29 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         nonReentrant
         returns (uint256 fillPriceWad)
     {
-        _checkController(accountId);
-        if (sizeDeltaWad == 0) revert ExchangeZeroAmount();
-        Market storage m = _market(marketId);
-        _checkNotExpired(marketId, m);
+        return _tradeAt(accountId, marketId, sizeDeltaWad, priceLimitWad, 0);
+    }
 
-        uint256 markWad = oracle.priceWad(m.asset);
-        Fill memory fill;
-        (fill, fillPriceWad) = _trade(accountId, marketId, m, sizeDeltaWad, markWad, priceLimitWad);
-        int256 poolFlowWad = _settleWithPool(accountId, _credit(fill));
-        if (_addsRisk(fill.oldSizeWad, fill.newSizeWad)) _checkInitialMargin(accountId, marketId, markWad);
-
-        _movePoolFlow(poolFlowWad);
+    /// @inheritdoc IFuturesExchange
+    function tradeAtMark(
+        uint256 accountId,
+        uint256 marketId,
+        int256 sizeDeltaWad,
+        uint256 priceLimitWad,
+        uint256 markWad
+    ) external nonReentrant returns (uint256 fillPriceWad, int256 marginAfterWad) {
+        _checkMarkRelay();
+        // Kept for `withdrawMarginAtMarks`, which only this relay can call.
+        _setRelayMark(marketId, markWad);
+        fillPriceWad = _tradeAt(accountId, marketId, sizeDeltaWad, priceLimitWad, markWad);
+        marginAfterWad = _accounts[accountId].marginWad;
     }
 
     /// @inheritdoc IFuturesExchange
     function liquidate(uint256 accountId) external nonReentrant returns (uint256 rewardWad) {
         Account storage account = _accounts[accountId];
         uint128 marketIds = account.marketIds;
-        (int256 equityWad,, uint256 maintenanceWad) = _risk(accountId, 0, 0, true);
+        (int256 equityWad,, uint256 maintenanceWad) = _risk(accountId, 0, 0, false, true);
         if (equityWad >= maintenanceWad.toInt256()) revert ExchangeAccountHealthy(accountId, equityWad, maintenanceWad);
 
         int256 creditWad;
@@ -282,7 +293,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         rewardWad = Math.min(rewardWad - rewardWad % _unit, uint256(marginWad));
         // rewardWad <= marginWad by the min above.
         account.marginWad = int128(marginWad - int256(rewardWad));
-        totalMarginWad -= rewardWad;
+        _subTotalMargin(rewardWad);
         emit Liquidated(accountId, msg.sender, equityWad, maintenanceWad, rewardWad);
 
         _movePoolFlow(poolFlowWad);
@@ -305,12 +316,12 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
     /// @inheritdoc IFuturesExchange
     function equity(uint256 accountId) external view returns (int256 equityWad) {
-        (equityWad,,) = _risk(accountId, 0, 0, false);
+        (equityWad,,) = _risk(accountId, 0, 0, false, false);
     }
 
     /// @inheritdoc IFuturesExchange
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad) {
-        (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, true);
+        (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, false, true);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -322,14 +333,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             Market storage m = _markets[marketId];
             Position storage p = _positions[accountId][marketId];
             uint256 markWad = _mark(m);
-            views[i] = PositionView({
-                marketId: marketId,
-                sizeWad: p.sizeWad,
-                entryPriceWad: _entryPrice(p),
-                markPriceWad: markWad,
-                unrealizedPnlWad: PositionMath.pnl(p.sizeWad, _entryPrice(p), markWad),
-                fundingOwedWad: PositionMath.fundingOwed(p.sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad)
-            });
+            PositionView memory view_ = views[i];
+            view_.marketId = marketId;
+            int256 sizeWad = p.sizeWad;
+            view_.sizeWad = sizeWad;
+            view_.entryPriceWad = _entryPrice(p);
+            view_.markPriceWad = markWad;
+            view_.unrealizedPnlWad = PositionMath.pnl(sizeWad, view_.entryPriceWad, markWad);
+            view_.fundingOwedWad = PositionMath.fundingOwed(sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad);
         }
     }
 
@@ -373,6 +384,72 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     function market(uint256 marketId) external view returns (Market memory) {
         return _market(marketId);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function totalMarginWad() external view returns (uint256) {
+        return _totalMarginWad;
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function markRelay() external view returns (address) {
+        return _markRelay;
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function reductionTerms(uint256 accountId, uint256 marketId)
+        external
+        view
+        returns (int256 sizeWad, uint256 initialMarginWad, uint256 expiry)
+    {
+        Market storage m = _markets[marketId];
+        return (_positions[accountId][marketId].sizeWad, m.params.initialMarginWad, m.expiry);
+    }
+
+    /* INTERNAL: ENTRY POINTS */
+
+    /// @dev `trade` and `tradeAtMark`: the market's mark is `knownMarkWad`, or read when 0.
+    function _tradeAt(
+        uint256 accountId,
+        uint256 marketId,
+        int256 sizeDeltaWad,
+        uint256 priceLimitWad,
+        uint256 knownMarkWad
+    ) private returns (uint256 fillPriceWad) {
+        _checkController(accountId);
+        if (sizeDeltaWad == 0) revert ExchangeZeroAmount();
+        Market storage m = _market(marketId);
+        _checkNotExpired(marketId, m);
+
+        uint256 markWad = knownMarkWad != 0 ? knownMarkWad : oracle.priceWad(m.asset);
+        Fill memory fill;
+        (fill, fillPriceWad) = _trade(accountId, marketId, m, sizeDeltaWad, markWad, priceLimitWad);
+        int256 poolFlowWad = _settleWithPool(accountId, _credit(fill));
+        if (_addsRisk(fill.oldSizeWad, fill.newSizeWad)) {
+            _checkInitialMargin(accountId, marketId, markWad, false);
+        }
+
+        _movePoolFlow(poolFlowWad);
+    }
+
+    /// @dev `withdrawMargin` and `withdrawMarginAtMarks`: positions valued at the relay's marks
+    ///      where `atRelayMarks` and it passed one.
+    function _withdrawMargin(uint256 accountId, uint256 amount, address to, bool atRelayMarks) private {
+        _checkController(accountId);
+        if (amount == 0) revert ExchangeZeroAmount();
+        if (to == address(0)) revert ExchangeZeroAddress();
+
+        Account storage account = _accounts[accountId];
+        int256 marginWad = account.marginWad;
+        uint256 amountWad = amount * _unit;
+        if (marginWad < amountWad.toInt256()) revert ExchangeWithdrawalExceedsMargin(accountId, amountWad, marginWad);
+        // marginWad >= amountWad >= 0 by the check above.
+        account.marginWad = int128(marginWad - int256(amountWad));
+        _subTotalMargin(amountWad);
+        _checkInitialMargin(accountId, 0, 0, atRelayMarks);
+        emit MarginWithdrawn(accountId, to, amountWad);
+
+        marginToken.safeTransfer(to, amount);
     }
 
     /* INTERNAL: POSITIONS */
@@ -542,10 +619,10 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             paidWad = Math.min(owedWad, pool.totalAssets() * _unit);
             // The pool pays what it holds; the rest of the profit is not created.
             marginAfterWad -= (owedWad - paidWad).toInt256();
-            totalMarginWad += paidWad;
+            _addTotalMargin(paidWad);
             poolFlowWad = paidWad.toInt256();
         } else {
-            totalMarginWad -= heldBeforeWad - heldAfterWad;
+            _subTotalMargin(heldBeforeWad - heldAfterWad);
             poolFlowWad = -(heldBeforeWad - heldAfterWad).toInt256();
         }
         bool writeOff = marginAfterWad < 0 && account.marketIds == 0;
@@ -556,6 +633,17 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (writeOff) emit BadDebtWrittenOff(accountId, uint256(-marginAfterWad));
     }
 
+    /// @dev Adds `amountWad` to the total margin; reverts past 96 bits.
+    function _addTotalMargin(uint256 amountWad) private {
+        _totalMarginWad = SafeCast.toUint96(uint256(_totalMarginWad) + amountWad);
+    }
+
+    /// @dev `amountWad` is at most the total: every caller takes off margin it counted in.
+    function _subTotalMargin(uint256 amountWad) private {
+        // Checked: at most the stored value, so the difference fits 96 bits.
+        _totalMarginWad = uint96(uint256(_totalMarginWad) - amountWad);
+    }
+
     /// @dev Moves `poolFlowWad` (whole token units) between the pool and this contract.
     function _movePoolFlow(int256 poolFlowWad) private {
         if (poolFlowWad > 0) pool.pay(address(this), uint256(poolFlowWad) / _unit);
@@ -563,20 +651,27 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @dev Reverts unless the account's equity covers its initial requirement. Positions of
-    ///      `knownMarketId` are valued at `knownPriceWad` (a price the caller already read).
-    function _checkInitialMargin(uint256 accountId, uint256 knownMarketId, uint256 knownPriceWad) private view {
+    ///      `knownMarketId` are valued at `knownPriceWad` (a price the caller already read), and
+    ///      `atRelayMarks`, those of a market the mark relay passed a mark for at that mark.
+    function _checkInitialMargin(uint256 accountId, uint256 knownMarketId, uint256 knownPriceWad, bool atRelayMarks)
+        private
+        view
+    {
         if (_accounts[accountId].marketIds == 0) return;
-        (int256 equityWad, uint256 initialWad,) = _risk(accountId, knownMarketId, knownPriceWad, true);
+        (int256 equityWad, uint256 initialWad,) = _risk(accountId, knownMarketId, knownPriceWad, atRelayMarks, true);
         if (equityWad < initialWad.toInt256()) revert ExchangeInsufficientMargin(accountId, equityWad, initialWad);
     }
 
     /// @dev Equity, and when `withRequirements` the initial and maintenance requirements, of an
-    ///      account: one oracle read per market it holds (none for `knownMarketId`).
-    function _risk(uint256 accountId, uint256 knownMarketId, uint256 knownPriceWad, bool withRequirements)
-        private
-        view
-        returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad)
-    {
+    ///      account: one oracle read per market it holds (none for `knownMarketId`, nor, when
+    ///      `atRelayMarks`, for a market the mark relay passed a mark for).
+    function _risk(
+        uint256 accountId,
+        uint256 knownMarketId,
+        uint256 knownPriceWad,
+        bool atRelayMarks,
+        bool withRequirements
+    ) private view returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad) {
         Account storage account = _accounts[accountId];
         uint128 marketIds = account.marketIds;
         equityWad = account.marginWad;
@@ -586,7 +681,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             Market storage m = _markets[marketId];
             Position storage p = _positions[accountId][marketId];
             int256 sizeWad = p.sizeWad;
-            uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _mark(m);
+            uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _priceOf(marketId, m, atRelayMarks);
 
             // PnL less funding owed, in one rounding (floored): size × (mark − index − basis).
             equityWad += PositionMath.mulWadFloor(sizeWad, priceWad.toInt256() - _pendingIndex(m, priceWad) - p.basisWad);
@@ -640,6 +735,38 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         return oracle.priceWad(m.asset);
     }
 
+    /// @dev The mark of `marketId`: when `atRelayMarks`, the one the mark relay passed in this
+    ///      transaction if any (see `withdrawMarginAtMarks`), else `_mark`.
+    function _priceOf(uint256 marketId, Market storage m, bool atRelayMarks) private view returns (uint256 priceWad) {
+        if (atRelayMarks) {
+            priceWad = _relayMark(marketId);
+            if (priceWad != 0) return priceWad;
+        }
+        return _mark(m);
+    }
+
+    /// @dev Keeps the mark the relay passed for `marketId` until the end of the transaction.
+    function _setRelayMark(uint256 marketId, uint256 markWad) private {
+        bytes32 slot = _relayMarkSlot(marketId);
+        assembly ("memory-safe") {
+            tstore(slot, markWad)
+        }
+    }
+
+    /// @dev The mark the relay passed for `marketId` in this transaction; 0 if none.
+    function _relayMark(uint256 marketId) private view returns (uint256 markWad) {
+        bytes32 slot = _relayMarkSlot(marketId);
+        assembly ("memory-safe") {
+            markWad := tload(slot)
+        }
+    }
+
+    /// @dev Transient slots of the relay's marks: market ids are under 2^16, so the slots of
+    ///      different markets never meet, nor any other transient slot (a hash's neighbours).
+    function _relayMarkSlot(uint256 marketId) private pure returns (bytes32) {
+        return bytes32(uint256(RELAY_MARKS_SLOT) + marketId);
+    }
+
     function _isExpired(Market storage m) private view returns (bool) {
         uint256 expiry = m.expiry;
         return expiry != 0 && block.timestamp >= expiry;
@@ -662,6 +789,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /* INTERNAL: ACCOUNTS */
+
+    /// @dev Reverts unless the owner trusts the caller to pass mark prices in.
+    function _checkMarkRelay() private view {
+        if (msg.sender != _markRelay) revert ExchangeNotMarkRelay(msg.sender);
+    }
 
     /// @dev Reverts unless the caller owns or is approved for the account.
     function _checkController(uint256 accountId) private view {

@@ -240,7 +240,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // needs it (rounded up to whole units: owed to the holders).
         uint256 stableTaken;
         if (pos.hasAccount) {
-            (,, int256 marginAfterWad) = vault.closeFutures(positionId, WAD, _exchange.positions(pos.accountId));
+            (,, int256 marginAfterWad,) =
+                vault.closeFutures(positionId, WAD, _exchange.positions(pos.accountId), 0, 0, address(0));
             // Safe cast: only a positive margin is cast.
             if (marginAfterWad > 0) stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
         }
@@ -417,9 +418,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
         uint256 mintingRatioWad = snap.mintingRatioWad;
         // (MR·D − C) / (MR − 1 − penalty): positive, since C < LR·D < MR·D and MR > LR >= 1 + penalty.
-        uint256 repayUsdWad = Math.mulDiv(
-            debtUsdWad.mulWadUp(mintingRatioWad) - collateralUsdWad, WAD, mintingRatioWad - WAD - penaltyWad, Math.Rounding.Ceil
-        );
+        uint256 repayUsdWad =
+            (debtUsdWad.mulWadUp(mintingRatioWad) - collateralUsdWad).divWadUp(mintingRatioWad - WAD - penaltyWad);
         repay = Math.min(repayUsdWad.divWadUp(z.synthPriceWad), debt.mulWadDown(_settings.closeFactorWad));
         if (repay == 0 || repay >= debt || debt - repay < snap.minDebt) return (debt, true);
     }
@@ -428,7 +428,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function _seizeSpot(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
         uint256 spotAmount = snap.spotAmount;
         if (spotAmount == 0) return;
-        uint256 spotTaken = Math.min(spotAmount, Math.mulDiv(z.keeperDueUsdWad, _spotScale, snap.spotPriceWad));
+        uint256 spotTaken = Math.min(spotAmount, z.keeperDueUsdWad.mulDivDown(_spotScale, snap.spotPriceWad));
         z.spotTaken = spotTaken;
         z.spotUsdWad = _spotUsd(spotTaken, snap.spotPriceWad);
         if (spotTaken != spotAmount) z.exhausted = false;
@@ -436,7 +436,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev Then the futures: closes the fraction of every position that frees what is still due
-    ///      and withdraws it, less the closing costs, to this contract.
+    ///      and withdraws it, less the closing costs, to this contract (the vault does both in
+    ///      one call).
     function _seizeFutures(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
         // Safe cast: the caller checked the equity is positive.
         uint256 equityWad = uint256(snap.equityWad);
@@ -447,18 +448,16 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 fractionWad = needWad < equityWad ? needWad.divWadUp(equityWad) : WAD;
         int256 equityAfterWad;
         int256 marginAfterWad;
-        (fractionWad, equityAfterWad, marginAfterWad) = vault.closeFutures(positionId, fractionWad, snap.futures);
+        (fractionWad, equityAfterWad, marginAfterWad, z.marginTaken) =
+            vault.closeFutures(positionId, fractionWad, snap.futures, needWad, snap.equityWad, address(this));
 
-        // The closing costs (impact, fee, rounding) are the equity the closes lost.
+        // Something is left behind unless every position closed and the margin left is no more
+        // than what was due less the closing costs (the equity the closes lost), as the vault
+        // seized it. Safe casts: each is cast only when positive.
         int256 costsWad = snap.equityWad - equityAfterWad;
-        // Safe casts: each is cast only when positive.
         uint256 wantWad = costsWad > 0 ? needWad - Math.min(needWad, uint256(costsWad)) : needWad;
         uint256 availableWad = marginAfterWad > 0 ? uint256(marginAfterWad) : 0;
         if (fractionWad != WAD || wantWad < availableWad) z.exhausted = false;
-        // Margin is whole token units, so taking all of it loses nothing to rounding.
-        uint256 marginTaken = Math.min(wantWad, availableWad) / _marginUnit;
-        z.marginTaken = marginTaken;
-        if (marginTaken != 0) vault.seizeMargin(positionId, marginTaken, address(this));
     }
 
     /// @dev Splits what was recovered (the waterfall), covers a shortfall, burns the keeper's
@@ -474,7 +473,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // The closing costs are shared in proportion to what the keeper and the fund were due
         // from the futures: the fund gets its due's share of what they yielded (rounded down).
         uint256 toFundUsdWad =
-            z.futuresDueUsdWad == 0 ? 0 : Math.mulDiv(z.fundDueUsdWad, stableUsdWad, z.futuresDueUsdWad);
+            z.futuresDueUsdWad == 0 ? 0 : z.fundDueUsdWad.mulDivDown(stableUsdWad, z.futuresDueUsdWad);
         bool takesAll = z.exhausted && z.repaid == snap.debt;
         if (takesAll) {
             // With every bit of collateral taken, the keeper's repaid value comes first (a cut
@@ -661,7 +660,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /// @dev Spot credited at `priceWad`, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 priceWad) private view returns (uint256) {
-        return Math.mulDiv(spotAmount, priceWad, _spotScale);
+        return spotAmount.mulDivDown(priceWad, _spotScale);
     }
 
     function _checkKeeperShare(uint256 keeperShareWad_) private pure {

@@ -42,16 +42,18 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
     /* STORAGE */
 
-    /// @dev A position in three slots; the third is read only when an account is locked.
-    ///      `debtShares` < 2^96 because a synth's total debt is under its 96-bit ceiling and the
-    ///      rate index is at least 1; `spotAmount` fits 128 bits for any real token supply.
+    /// @dev A position in two slots: who owns it and its account, then its debt and spot (a
+    ///      liquidation reads both, cold). `debtShares` < 2^96 because a synth's total debt is
+    ///      under its 96-bit ceiling and the rate index is at least 1; `spotAmount` fits 128 bits
+    ///      for any real token supply; the exchange numbers accounts from 1 up, so 80 bits hold
+    ///      any account id it will ever mint (`lock` checks the cast).
     struct Position {
         address owner;
         uint8 synthId;
         bool hasAccount;
+        uint80 accountId;
         uint128 debtShares;
         uint128 spotAmount;
-        uint256 accountId;
     }
 
     /// @dev A synth in four slots, ordered so that a mint reads the first three and writes only
@@ -89,6 +91,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     bytes32 public immutable spotAsset;
     uint8 private immutable _spotDecimals;
+    /// @dev WAD per unit of the exchange's margin token (1e12 for 6 decimals).
+    uint256 private immutable _marginUnit;
 
     /// @inheritdoc IVault
     address public feeRecipient;
@@ -129,6 +133,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         spotToken = spotToken_;
         spotAsset = spotAsset_;
         _spotDecimals = spotToken_.decimals();
+        _marginUnit = 10 ** (18 - IERC20Metadata(address(exchange_.marginToken())).decimals());
         feeRecipient = feeRecipient_;
     }
 
@@ -202,9 +207,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             owner: msg.sender,
             synthId: synthId,
             hasAccount: false,
+            accountId: 0,
             debtShares: 0,
-            spotAmount: 0,
-            accountId: 0
+            spotAmount: 0
         });
         _positionsOf[msg.sender].add(positionId);
         emit PositionOpened(positionId, msg.sender, synth);
@@ -217,7 +222,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (_synths[p.synthId].shutDown) revert VaultShutDown();
 
         p.hasAccount = true;
-        p.accountId = accountId;
+        p.accountId = SafeCast.toUint80(accountId);
         emit AccountLocked(positionId, accountId);
 
         // Pulls only from the caller: the exchange reverts unless the caller owns the account
@@ -339,7 +344,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (debtShares != 0) {
             (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
             // The account's equity falls by exactly the margin withdrawn, valued at $1.
-            uint256 amountWad = amount.toWad(IERC20Metadata(address(exchange.marginToken())).decimals());
+            uint256 amountWad = amount * _marginUnit;
             _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
         }
 
@@ -555,7 +560,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         returns (uint256)
     {
         if (elapsed == 0 || stabilityFeeWad == 0 || totalDebtShares == 0) return index;
-        return index + Math.mulDiv(index, stabilityFeeWad * elapsed, WAD * SECONDS_PER_YEAR, Math.Rounding.Ceil);
+        return index + index.mulDivUp(stabilityFeeWad * elapsed, WAD * SECONDS_PER_YEAR);
     }
 
     /// @dev Removes up to `amount` synth units of position `positionId`'s debt at `index`; the
@@ -771,51 +776,33 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IVault
-    function closeFutures(uint256 positionId, uint256 fractionWad, IFuturesExchange.PositionView[] calldata futures)
+    function closeFutures(
+        uint256 positionId,
+        uint256 fractionWad,
+        IFuturesExchange.PositionView[] calldata futures,
+        uint256 seizeWad,
+        int256 equityBeforeWad,
+        address to
+    )
         external
         onlyEngine
         nonReentrant
-        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad)
+        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad, uint256 marginSeized)
     {
         Position storage p = _existingPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (fractionWad == 0 || fractionWad > WAD) revert VaultInvalidFraction(fractionWad);
         uint256 accountId = p.accountId;
-        IFuturesExchange.Market[] memory markets_ = new IFuturesExchange.Market[](futures.length);
-        for (uint256 i; i < futures.length; ++i) {
-            uint256 marketId = futures[i].marketId;
-            (int256 actualSizeWad,) = exchange.position(accountId, marketId);
-            if (actualSizeWad != futures[i].sizeWad) {
-                revert VaultFuturesMismatch(accountId, marketId, futures[i].sizeWad, actualSizeWad);
-            }
-            markets_[i] = exchange.market(marketId);
-        }
-        if (fractionWad < WAD && !_restKeepsInitialMargin(accountId, futures, markets_, fractionWad)) fractionWad = WAD;
-        fractionClosedWad = fractionWad;
-        emit FuturesClosed(positionId, accountId, fractionWad);
+        (fractionClosedWad, equityAfterWad, marginAfterWad) = _closeFutures(positionId, accountId, fractionWad, futures);
+        if (seizeWad == 0) return (fractionClosedWad, equityAfterWad, marginAfterWad, 0);
 
-        for (uint256 i; i < futures.length; ++i) {
-            IFuturesExchange.PositionView calldata view_ = futures[i];
-            // An expired dated market takes no trades: its position settles whole, without impact.
-            uint256 expiry = markets_[i].expiry;
-            if (expiry != 0 && block.timestamp >= expiry) {
-                exchange.settle(accountId, view_.marketId);
-                continue;
-            }
-            int256 sizeWad = view_.sizeWad;
-            // At least the fraction (rounded up), never more than the position: fractionWad <= WAD.
-            // Safe casts: the exchange stores sizes in 128 bits.
-            int256 reduceWad = int256(SignedMath.abs(sizeWad).mulWadUp(fractionWad));
-            // Any price: a sell's limit is 0, a buy's the largest price there is.
-            if (sizeWad > 0) exchange.trade(accountId, view_.marketId, -reduceWad, 0);
-            else exchange.trade(accountId, view_.marketId, reduceWad, type(uint256).max);
-            // What stays open keeps its entry and, its funding just settled, owes none: its
-            // value is its PnL at the mark the trade used, as `IFuturesExchange.equity` counts it.
-            int256 restWad = sizeWad > 0 ? sizeWad - reduceWad : sizeWad + reduceWad;
-            equityAfterWad += PositionMath.pnl(restWad, view_.entryPriceWad, view_.markPriceWad);
-        }
-        marginAfterWad = exchange.signedMarginOf(accountId);
-        equityAfterWad += marginAfterWad;
+        // The closing costs (impact, fee, rounding) come out of what is seized; margin is whole
+        // token units, so taking all of it loses nothing to rounding. Safe casts: each is cast
+        // only when positive.
+        int256 costsWad = equityBeforeWad - equityAfterWad;
+        uint256 wantWad = costsWad > 0 ? seizeWad - Math.min(seizeWad, uint256(costsWad)) : seizeWad;
+        marginSeized = Math.min(wantWad, marginAfterWad > 0 ? uint256(marginAfterWad) : 0) / _marginUnit;
+        if (marginSeized != 0) _seizeMargin(positionId, accountId, marginSeized, to);
     }
 
     /// @inheritdoc IVault
@@ -823,9 +810,14 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _existingPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (amount == 0) revert VaultZeroAmount();
+        _seizeMargin(positionId, p.accountId, amount, to);
+    }
 
+    /// @dev Sends `amount` margin of the account locked in `positionId` to `to`, what stays open
+    ///      valued at the marks `closeFutures` passed the exchange in this transaction.
+    function _seizeMargin(uint256 positionId, uint256 accountId, uint256 amount, address to) private {
         emit MarginSeized(positionId, to, amount);
-        exchange.withdrawMargin(p.accountId, amount, to);
+        exchange.withdrawMarginAtMarks(accountId, amount, to);
     }
 
     /// @inheritdoc IVault
@@ -898,6 +890,77 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         emit DebtSettled(positionId, s.token, debt);
     }
 
+    /// @dev `closeFutures`' closes (see `IVault`), the fraction closed, the equity and margin after.
+    function _closeFutures(
+        uint256 positionId,
+        uint256 accountId,
+        uint256 fractionWad,
+        IFuturesExchange.PositionView[] calldata futures
+    ) private returns (uint256, int256 equityAfterWad, int256 marginAfterWad) {
+        // Each market's initial margin fraction and expiry, all the closes need of its terms,
+        // read with the size the view must match.
+        uint256[] memory initialMarginsWad = new uint256[](futures.length);
+        uint256[] memory expiries = new uint256[](futures.length);
+        for (uint256 i; i < futures.length; ++i) {
+            uint256 marketId = futures[i].marketId;
+            int256 actualSizeWad;
+            (actualSizeWad, initialMarginsWad[i], expiries[i]) = exchange.reductionTerms(accountId, marketId);
+            if (actualSizeWad != futures[i].sizeWad) {
+                revert VaultFuturesMismatch(accountId, marketId, futures[i].sizeWad, actualSizeWad);
+            }
+            // A listed market's initial margin is never 0: this one is unknown, and `market`
+            // reverts as the exchange does for it (`ExchangeUnknownMarket`).
+            if (initialMarginsWad[i] == 0) exchange.market(marketId);
+        }
+        if (fractionWad < WAD && !_restKeepsInitialMargin(accountId, futures, initialMarginsWad, fractionWad)) {
+            fractionWad = WAD;
+        }
+        emit FuturesClosed(positionId, accountId, fractionWad);
+
+        // The margin after the last close: a trade reports it, a settlement does not.
+        bool marginKnown;
+        for (uint256 i; i < futures.length; ++i) {
+            IFuturesExchange.PositionView calldata view_ = futures[i];
+            // An expired dated market takes no trades: its position settles whole, without impact.
+            uint256 expiry = expiries[i];
+            if (expiry != 0 && block.timestamp >= expiry) {
+                exchange.settle(accountId, view_.marketId);
+                marginKnown = false;
+                continue;
+            }
+            int256 restPnlWad;
+            (restPnlWad, marginAfterWad) = _reduce(accountId, view_, fractionWad);
+            equityAfterWad += restPnlWad;
+            marginKnown = true;
+        }
+        if (!marginKnown) marginAfterWad = exchange.signedMarginOf(accountId);
+        return (fractionWad, equityAfterWad + marginAfterWad, marginAfterWad);
+    }
+
+    /// @dev Cuts the position of `view_` by `fractionWad` of its size (rounded up, never more than
+    ///      it: fractionWad <= WAD) at any price (a sell's limit is 0, a buy's the largest price
+    ///      there is), at the view's mark: read by the exchange earlier in this transaction.
+    /// @return restPnlWad What stays open keeps its entry and, its funding just settled, owes
+    ///         none: its value is its PnL at the mark the trade used, as `equity` counts it.
+    /// @return marginAfterWad The account's settled margin after the trade.
+    function _reduce(uint256 accountId, IFuturesExchange.PositionView calldata view_, uint256 fractionWad)
+        private
+        returns (int256 restPnlWad, int256 marginAfterWad)
+    {
+        int256 sizeWad = view_.sizeWad;
+        // Safe cast: the exchange stores sizes in 128 bits.
+        int256 reduceWad = int256(SignedMath.abs(sizeWad).mulWadUp(fractionWad));
+        if (sizeWad > 0) {
+            (, marginAfterWad) = exchange.tradeAtMark(accountId, view_.marketId, -reduceWad, 0, view_.markPriceWad);
+            sizeWad -= reduceWad;
+        } else {
+            (, marginAfterWad) =
+                exchange.tradeAtMark(accountId, view_.marketId, reduceWad, type(uint256).max, view_.markPriceWad);
+            sizeWad += reduceWad;
+        }
+        restPnlWad = PositionMath.pnl(sizeWad, view_.entryPriceWad, view_.markPriceWad);
+    }
+
     /// @dev Whether the account's positions, cut to `1 - fractionWad` of their size, would keep
     ///      the exchange's initial margin with the equity cut alike: only then does the exchange
     ///      let the margin the cut frees leave. Equity and requirements are read as the exchange
@@ -906,7 +969,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function _restKeepsInitialMargin(
         uint256 accountId,
         IFuturesExchange.PositionView[] calldata futures,
-        IFuturesExchange.Market[] memory markets_,
+        uint256[] memory initialMarginsWad,
         uint256 fractionWad
     ) private view returns (bool) {
         // The equity as `_equityOf` sums it, in the loop that sums the requirement.
@@ -916,7 +979,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             IFuturesExchange.PositionView calldata view_ = futures[i];
             equityWad += view_.unrealizedPnlWad - view_.fundingOwedWad;
             initialWad += SignedMath.abs(view_.sizeWad).mulWadUp(view_.markPriceWad).mulWadUp(
-                markets_[i].params.initialMarginWad
+                initialMarginsWad[i]
             );
         }
         if (equityWad <= 0) return false;

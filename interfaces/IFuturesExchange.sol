@@ -96,6 +96,10 @@ interface IFuturesExchange {
     /// @notice `amountWad` of margin left account `accountId` for `to`.
     event MarginWithdrawn(uint256 indexed accountId, address indexed to, uint256 amountWad);
 
+    /// @notice The owner now trusts `relay` (none: the zero address) to pass back mark prices this
+    ///         exchange reported in the same transaction (`tradeAtMark`, `withdrawMarginAtMarks`).
+    event MarkRelaySet(address indexed relay);
+
     /// @notice Market `marketId` now trades `asset` (a perpetual when `expiry` is 0).
     event MarketAdded(uint256 indexed marketId, bytes32 indexed asset, uint40 expiry, MarketParams params);
 
@@ -224,6 +228,9 @@ interface IFuturesExchange {
     /// @notice The exchange lists as many markets as market ids can number.
     error ExchangeTooManyMarkets();
 
+    /// @notice Only the mark relay the owner trusts may pass mark prices in.
+    error ExchangeNotMarkRelay(address caller);
+
     /* ACCOUNTS AND MARGIN */
 
     /// @notice Mints a new margin account token to the caller.
@@ -239,6 +246,14 @@ interface IFuturesExchange {
     ///         its initial margin requirement; needs fresh prices when positions are open.
     ///         Only settled margin can leave: unrealised profit must be realised first.
     function withdrawMargin(uint256 accountId, uint256 amount, address to) external;
+
+    /// @notice `withdrawMargin`, the open positions valued at the marks this relay passed to
+    ///         `tradeAtMark` in the same transaction rather than read again from the oracle; a
+    ///         market it passed none for is read as usual. Only the mark relay (`markRelay`),
+    ///         which must also control the account.
+    /// @dev For the vault's liquidations, which close part of every position (`tradeAtMark`)
+    ///      and then withdraw the margin that freed. Only this function reads those marks.
+    function withdrawMarginAtMarks(uint256 accountId, uint256 amount, address to) external;
 
     /* TRADING */
 
@@ -258,6 +273,23 @@ interface IFuturesExchange {
     function trade(uint256 accountId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external
         returns (uint256 fillPriceWad);
+
+    /// @notice `trade` at `markWad` for the market's mark rather than a fresh oracle read (a
+    ///         trade that adds risk still reads the account's other markets). Only the mark relay
+    ///         (`markRelay`), which must also control the account.
+    /// @dev For the vault's liquidations: `markWad` is the `markPriceWad` of this exchange's
+    ///      own `positions` view of the account, read earlier in the same transaction (so a
+    ///      trusted, fresh price). The relay is trusted to pass it unchanged. The mark is kept
+    ///      for the rest of the transaction (transient storage) for `withdrawMarginAtMarks`.
+    /// @return fillPriceWad The price the trade filled at.
+    /// @return marginAfterWad The account's settled margin after the trade (`signedMarginOf`).
+    function tradeAtMark(
+        uint256 accountId,
+        uint256 marketId,
+        int256 sizeDeltaWad,
+        uint256 priceLimitWad,
+        uint256 markWad
+    ) external returns (uint256 fillPriceWad, int256 marginAfterWad);
 
     /// @notice Closes every position of an account under its maintenance margin, at the mark
     ///         price with impact; pays the caller a fee from what is left. Anyone may call.
@@ -285,6 +317,12 @@ interface IFuturesExchange {
     /// @notice Replaces the risk parameters of market `marketId`. Only the owner. They apply
     ///         to open positions too (the next margin check uses them).
     function setMarketParams(uint256 marketId, MarketParams calldata params) external;
+
+    /// @notice Trusts `relay` (the zero address: no one) to pass mark prices this exchange
+    ///         reported in the same transaction back into `tradeAtMark` and
+    ///         `withdrawMarginAtMarks`, saving an oracle read per market. Only the owner; meant
+    ///         for the vault alone, whose engine takes the marks from `positions`.
+    function setMarkRelay(address relay) external;
 
     /// @notice Allows or disallows `keeper` to set funding rates. Only the owner.
     function setFundingKeeper(address keeper, bool allowed) external;
@@ -335,15 +373,29 @@ interface IFuturesExchange {
     /// @notice Market `marketId` as stored.
     function market(uint256 marketId) external view returns (Market memory);
 
+    /// @notice What a reduction of the position of `accountId` in `marketId` needs, in one call
+    ///         (cheaper than `position` and `market`): its size, and the market's initial margin
+    ///         fraction (WAD) and expiry (0 for a perpetual); all zero for an unknown market (a
+    ///         listed market's initial margin is never 0).
+    function reductionTerms(uint256 accountId, uint256 marketId)
+        external
+        view
+        returns (int256 sizeWad, uint256 initialMarginWad, uint256 expiry);
+
     /// @notice How many markets are listed; their ids run from 1 to this number.
     function marketCount() external view returns (uint256);
 
     /// @notice The sum of every account's positive margin. USD, WAD. Equals the margin token
     ///         this contract holds (converted to WAD), unless someone sent it tokens directly.
+    ///         Stored in 96 bits: a deposit or profit that would take it past 2^96 − 1 WAD
+    ///         (79 billion USD) reverts.
     function totalMarginWad() external view returns (uint256);
 
     /// @notice The liquidator's reward, as a WAD fraction of the notional a liquidation closes.
     function liquidationRewardWad() external view returns (uint256);
+
+    /// @notice The one address that may pass mark prices in (`setMarkRelay`); zero for none.
+    function markRelay() external view returns (address);
 
     /// @notice Whether `keeper` may set funding rates.
     function isFundingKeeper(address keeper) external view returns (bool);

@@ -458,23 +458,44 @@ interface IVault {
     ///         fails the exchange's margin checks. Closes all of them instead when what would stay
     ///         open, with the equity cut in the same proportion, would be under the exchange's
     ///         initial margin (the exchange would not let the freed margin leave). Positions of
-    ///         expired dated markets are settled whole. Only the engine; the exchange needs
-    ///         fresh prices.
+    ///         expired dated markets are settled whole. Then, when `seizeWad` is not 0, sends
+    ///         `to` the margin the closes freed toward it, as `seizeMargin` would (one call
+    ///         fewer): `seizeWad` less the closing costs (the equity the closes lost against
+    ///         `equityBeforeWad`), at most the settled margin, in whole margin-token units rounded
+    ///         down. Only the engine.
     /// @param futures The account's open positions as read in this transaction (from
     ///        `liquidationSnapshot` or `IFuturesExchange.positions`), passed back rather than
     ///        read again (the read prices every market); each size is checked against the
-    ///        exchange (`VaultFuturesMismatch`), so no position can be flipped or grown.
+    ///        exchange (`VaultFuturesMismatch`), so no position can be flipped or grown. Each is
+    ///        traded at its view's mark (`IFuturesExchange.tradeAtMark`: the vault is the
+    ///        exchange's mark relay), a price the exchange judged trusted and fresh in this
+    ///        transaction; the engine passes nothing else.
+    /// @param seizeWad The value (USD, WAD) to take out of the account, closing costs included;
+    ///        0 to take nothing.
+    /// @param equityBeforeWad The account's equity before the closes, as the engine valued it.
+    /// @param to Receives the margin seized (`MarginSeized`).
     /// @return fractionClosedWad The fraction closed: `fractionWad`, or 1 WAD.
     /// @return equityAfterWad The account's equity after the closes (signed), as
     ///         `IFuturesExchange.equity` would report it.
-    /// @return marginAfterWad The account's settled margin after the closes (signed).
-    function closeFutures(uint256 positionId, uint256 fractionWad, IFuturesExchange.PositionView[] calldata futures)
+    /// @return marginAfterWad The account's settled margin after the closes (signed), before
+    ///         the seizure.
+    /// @return marginSeized The margin sent to `to` (margin token decimals).
+    function closeFutures(
+        uint256 positionId,
+        uint256 fractionWad,
+        IFuturesExchange.PositionView[] calldata futures,
+        uint256 seizeWad,
+        int256 equityBeforeWad,
+        address to
+    )
         external
-        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad);
+        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad, uint256 marginSeized);
 
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
     ///         `positionId` to `to`. Only the engine; the exchange applies its own checks
-    ///         (settled margin, initial margin of what stays open).
+    ///         (settled margin, initial margin of what stays open), valuing what stays open at
+    ///         the marks `closeFutures` passed it in this transaction
+    ///         (`IFuturesExchange.withdrawMarginAtMarks`), any other market at a fresh price.
     function seizeMargin(uint256 positionId, uint256 amount, address to) external;
 
     /// @notice Burns `amount` synth of `from` and removes that much of position `positionId`'s

@@ -31,7 +31,7 @@ library PositionMath {
     {
         uint256 notionalWad = SignedMath.abs(sizeDeltaWad).mulWadUp(markWad);
         uint256 impactFractionWad = Math.min(
-            Math.mulDiv(impactWad, notionalWad, IMPACT_NOTIONAL_WAD, Math.Rounding.Ceil), maxImpactWad
+            impactWad.mulDivUp(notionalWad, IMPACT_NOTIONAL_WAD), maxImpactWad
         );
         // maxImpactWad < WAD (a constant of the exchange), so the sell side cannot underflow.
         return sizeDeltaWad > 0 ? markWad.mulWadUp(WAD + impactFractionWad) : markWad.mulWadDown(WAD - impactFractionWad);
@@ -77,9 +77,10 @@ library PositionMath {
     /// @dev x × y / WAD toward negative infinity, for signed x and y.
     function mulWadFloor(int256 x, int256 y) internal pure returns (int256) {
         bool negative = (x < 0) != (y < 0);
-        uint256 magnitude = Math.mulDiv(
-            SignedMath.abs(x), SignedMath.abs(y), WAD, negative ? Math.Rounding.Ceil : Math.Rounding.Floor
-        );
+        // A negative result's magnitude rounds up, so the result rounds down.
+        uint256 magnitude = negative
+            ? SignedMath.abs(x).mulWadUp(SignedMath.abs(y))
+            : SignedMath.abs(x).mulWadDown(SignedMath.abs(y));
         return negative ? -magnitude.toInt256() : magnitude.toInt256();
     }
 

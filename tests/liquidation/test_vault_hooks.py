@@ -6,7 +6,7 @@ switch and what it stops. (BTC $60,000, XAU $2,400, USD $1; no stability fee unl
 import pytest
 
 from synthvault.units import wad
-from tests.utils.constants import MAX_UINT, YEAR
+from tests.utils.constants import MAX_UINT, YEAR, ZERO_ADDRESS
 from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
 from tests.utils.liquidation import WAD, unaccounted
@@ -27,7 +27,7 @@ def hook_calls(position_id: int) -> dict[str, tuple]:
     """Every engine-only hook with arguments that would otherwise pass."""
     return {
         "seizeSpot": (position_id, 1, "0x" + "11" * 20),
-        "closeFutures": (position_id, WAD, []),
+        "closeFutures": (position_id, WAD, [], 0, 0, ZERO_ADDRESS),
         "seizeMargin": (position_id, 1, "0x" + "11" * 20),
         "repayFor": (position_id, "0x" + "11" * 20, 1),
         "writeOff": (position_id,),
@@ -72,12 +72,33 @@ def test_close_futures__fraction__every_position_reduced_with_event(vault, excha
     position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=-2)
     snapshot = vault.liquidationSnapshot(position_id)
 
-    tx = vault.closeFutures(position_id, wad("0.25"), snapshot.futures, sender=hooks)
+    tx = vault.closeFutures(position_id, wad("0.25"), snapshot.futures, 0, 0, ZERO_ADDRESS, sender=hooks)
 
     assert exchange.position(account_id, markets["BTC-PERP"])[0] == -wad("1.5")
     assert logs(tx, vault.FuturesClosed) == [
         {"positionId": position_id, "accountId": account_id, "fractionWad": wad("0.25")}]
-    assert tx.return_value == (wad("0.25"), exchange.equity(account_id), exchange.signedMarginOf(account_id))
+    assert logs(tx, vault.MarginSeized) == []
+    assert tx.return_value == (wad("0.25"), exchange.equity(account_id), exchange.signedMarginOf(account_id), 0)
+
+
+def test_close_futures__seize__sends_what_the_closes_freed_less_their_costs(vault, exchange, usdc, hooks, keeper,
+                                                                            futures_position):
+    position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=-2)
+    snapshot = vault.liquidationSnapshot(position_id)
+    seize = wad(3_000)
+    before = usdc.balanceOf(keeper)
+
+    tx = vault.closeFutures(position_id, wad("0.25"), snapshot.futures, seize, snapshot.equityWad, keeper,
+                            sender=hooks)
+
+    fraction, equity_after, margin_after, seized = tx.return_value
+    costs = snapshot.equityWad - equity_after
+    assert fraction == wad("0.25") and costs > 0
+    # What was asked less the closing costs, no more than the margin, in whole USDC rounded down.
+    assert seized == min(seize - costs, margin_after) // 10**12 > 0
+    assert usdc.balanceOf(keeper) - before == seized
+    assert logs(tx, vault.MarginSeized) == [{"positionId": position_id, "to": keeper.address, "amount": seized}]
+    assert exchange.signedMarginOf(account_id) == margin_after - seized * 10**12
 
 
 def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, exchange, markets, hooks, trader,
@@ -86,15 +107,15 @@ def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, e
     futures = vault.liquidationSnapshot(position_id).futures
     for fraction in (0, WAD + 1):
         with reverts(vault.VaultInvalidFraction, fractionWad=fraction):
-            vault.closeFutures(position_id, fraction, futures, sender=hooks)
+            vault.closeFutures(position_id, fraction, futures, 0, 0, ZERO_ADDRESS, sender=hooks)
     spot_only = open_position("sXAU", spot_btc=1)
     with reverts(vault.VaultNoAccount, positionId=spot_only):
-        vault.closeFutures(spot_only, WAD, [], sender=hooks)
+        vault.closeFutures(spot_only, WAD, [], 0, 0, ZERO_ADDRESS, sender=hooks)
     # The owner trades after the views were read: they no longer match, nothing is closed.
     vault.trade(position_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
     with reverts(vault.VaultFuturesMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
                  actualSizeWad=wad(2)):
-        vault.closeFutures(position_id, WAD, futures, sender=hooks)
+        vault.closeFutures(position_id, WAD, futures, 0, 0, ZERO_ADDRESS, sender=hooks)
     assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(2)
 
 

@@ -1,0 +1,112 @@
+"""The mark relay: the one address the owner trusts to pass back mark prices the exchange reported
+in the same transaction (the vault, for its liquidations), saving an oracle read per market. Only
+the relay may, and only on accounts it controls; a mark passed in one transaction is not kept for
+the next. (BTC $60,000.)"""
+
+import pytest
+
+from synthvault.units import asset_id, scaled, wad
+from tests.utils.chain import advance
+from tests.utils.constants import MAX_UINT, ZERO_ADDRESS
+from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
+from tests.utils.exchange import fee, fill_price
+
+BTC = asset_id("BTC")
+
+
+@pytest.fixture
+def relay(exchange, owner, keeper):
+    """`keeper` as the exchange's mark relay, for one test."""
+    if exchange.markRelay() != keeper.address:
+        exchange.setMarkRelay(keeper, sender=owner)
+    return keeper
+
+
+def test_set_mark_relay__owner__one_relay_with_event(exchange, owner, keeper, trader):
+    tx = exchange.setMarkRelay(keeper, sender=owner)
+    assert exchange.markRelay() == keeper.address
+    assert logs(tx, exchange.MarkRelaySet) == [{"relay": keeper.address}]
+    with reverts(exchange.ExchangeAlreadySet):
+        exchange.setMarkRelay(keeper, sender=owner)
+
+    # One relay at a time: naming another (or none) replaces it.
+    exchange.setMarkRelay(trader, sender=owner)
+    assert exchange.markRelay() == trader.address
+    tx = exchange.setMarkRelay(ZERO_ADDRESS, sender=owner)
+    assert exchange.markRelay() == ZERO_ADDRESS
+    assert logs(tx, exchange.MarkRelaySet) == [{"relay": ZERO_ADDRESS}]
+
+
+def test_set_mark_relay__not_the_owner__reverts(exchange, attacker):
+    with reverts(exchange.OwnableUnauthorizedAccount, account=attacker.address):
+        exchange.setMarkRelay(attacker, sender=attacker)
+
+
+def test_at_marks__not_the_relay__reverts(exchange, btc, open_account, trader, relay):
+    account = open_account(trader, 10_000)
+    with reverts(exchange.ExchangeNotMarkRelay, caller=trader.address):
+        exchange.tradeAtMark(account, btc, wad(1), MAX_UINT, wad(60_000), sender=trader)
+    with reverts(exchange.ExchangeNotMarkRelay, caller=trader.address):
+        exchange.withdrawMarginAtMarks(account, scaled(1, 6), trader, sender=trader)
+    assert exchange.position(account, btc)[0] == 0
+
+
+def test_at_marks__relay_not_controlling_the_account__reverts(exchange, btc, open_account, trader, relay):
+    account = open_account(trader, 10_000)
+    with reverts(exchange.ExchangeUnauthorized, accountId=account, caller=relay.address):
+        exchange.tradeAtMark(account, btc, wad(1), MAX_UINT, wad(60_000), sender=relay)
+    with reverts(exchange.ExchangeUnauthorized, accountId=account, caller=relay.address):
+        exchange.withdrawMarginAtMarks(account, scaled(1, 6), relay, sender=relay)
+
+
+def test_trade_at_mark__relay__fills_at_the_mark_passed_and_reports_the_margin(exchange, btc, open_account, relay):
+    account = open_account(relay, 10_000)
+    mark = wad(59_000)
+
+    tx = exchange.tradeAtMark(account, btc, wad(1), MAX_UINT, mark, sender=relay)
+
+    params = exchange.market(btc).params
+    fill = fill_price(mark, wad(1), params.impactWad)
+    [traded] = logs(tx, exchange.Traded)
+    assert (traded["markPriceWad"], traded["fillPriceWad"]) == (mark, fill)
+    assert traded["feeWad"] == fee(wad(1), fill, params.takerFeeWad)
+    assert tx.return_value == (fill, exchange.signedMarginOf(account))
+    assert exchange.signedMarginOf(account) == wad(10_000) - traded["feeWad"]
+    assert exchange.position(account, btc) == (wad(1), fill)
+
+
+def test_withdraw_margin_at_marks__marks_of_an_earlier_transaction__not_kept(exchange, btc, chain, oracle,
+                                                                             open_account, relay):
+    account = open_account(relay, 10_000)
+    exchange.tradeAtMark(account, btc, wad(1), MAX_UINT, wad(60_000), sender=relay)
+    advance(chain, 3601)
+
+    # The mark lives for its transaction only: this one reads the (now stale) oracle price.
+    with reverts(oracle.OracleStalePrice, asset=BTC):
+        exchange.withdrawMarginAtMarks(account, scaled(1, 6), relay, sender=relay)
+
+
+def test_withdraw_margin_at_marks__relay__as_withdraw_margin(exchange, usdc, btc, open_account, relay):
+    account = open_account(relay, 10_000)
+    exchange.tradeAtMark(account, btc, wad(1), MAX_UINT, wad(60_000), sender=relay)
+    margin, held = exchange.marginOf(account), usdc.balanceOf(relay)
+
+    tx = exchange.withdrawMarginAtMarks(account, scaled(100, 6), relay, sender=relay)
+
+    assert exchange.marginOf(account) == margin - wad(100)
+    assert usdc.balanceOf(relay) == held + scaled(100, 6)
+    assert logs(tx, exchange.MarginWithdrawn) == [{"accountId": account, "to": relay.address, "amountWad": wad(100)}]
+    # The initial margin still binds what may leave.
+    with reverts(exchange.ExchangeInsufficientMargin, accountId=account):
+        exchange.withdrawMarginAtMarks(account, scaled(9_800, 6), relay, sender=relay)
+
+
+def test_reduction_terms__size_initial_margin_and_expiry(exchange, btc, btc_dated, open_account, trader):
+    account = open_account(trader, 10_000)
+    exchange.trade(account, btc, -wad(1), 0, sender=trader)
+    market, dated = exchange.market(btc), exchange.market(btc_dated)
+    assert exchange.reductionTerms(account, btc) == (-wad(1), market.params.initialMarginWad, 0)
+    assert exchange.reductionTerms(account, btc_dated) == (0, dated.params.initialMarginWad, dated.expiry)
+    # An unknown market reads as all zero (a listed market's initial margin never is).
+    assert exchange.reductionTerms(account, 999) == (0, 0, 0)
