@@ -206,7 +206,7 @@ contract VaultBranchesTest is SystemFixture {
         VM.expectRevert(notEngine);
         vault.seizeSpot(id, 1, address(this));
         VM.expectRevert(notEngine);
-        vault.closeFutures(id, WAD, none);
+        vault.closeFutures(id, WAD, none, 0, 0, address(this));
         VM.expectRevert(notEngine);
         vault.seizeMargin(id, 1, address(this));
         VM.expectRevert(notEngine);
@@ -228,11 +228,11 @@ contract VaultBranchesTest is SystemFixture {
         IFuturesExchange.PositionView[] memory futures = exchange.positions(accountId);
 
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, spotOnly));
-        vault.closeFutures(spotOnly, WAD, futures);
+        vault.closeFutures(spotOnly, WAD, futures, 0, 0, address(this));
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultInvalidFraction.selector, 0));
-        vault.closeFutures(id, 0, futures);
+        vault.closeFutures(id, 0, futures, 0, 0, address(this));
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultInvalidFraction.selector, WAD + 1));
-        vault.closeFutures(id, WAD + 1, futures);
+        vault.closeFutures(id, WAD + 1, futures, 0, 0, address(this));
         (int256 size,) = exchange.position(accountId, BTC_PERP);
         assertEq(size, 1e18, "position untouched");
     }
@@ -245,7 +245,7 @@ contract VaultBranchesTest is SystemFixture {
         vault.trade(id, BTC_PERP, 1e18, type(uint256).max);
 
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultFuturesMismatch.selector, accountId, BTC_PERP, 1e18, 2e18));
-        vault.closeFutures(id, 0.5e18, futures);
+        vault.closeFutures(id, 0.5e18, futures, 0, 0, address(this));
         (int256 size,) = exchange.position(accountId, BTC_PERP);
         assertEq(size, 2e18, "position untouched");
     }
@@ -257,8 +257,8 @@ contract VaultBranchesTest is SystemFixture {
         _setPrice(btcFeed, "BTC", 45_000e8);
         assertTrue(exchange.equity(accountId) < 0, "equity negative");
 
-        (uint256 fraction, int256 equityAfter, int256 marginAfter) =
-            vault.closeFutures(id, 0.5e18, exchange.positions(accountId));
+        (uint256 fraction, int256 equityAfter, int256 marginAfter,) =
+            vault.closeFutures(id, 0.5e18, exchange.positions(accountId), 0, 0, address(this));
         assertEq(fraction, WAD, "closed whole");
         (int256 size,) = exchange.position(accountId, BTC_PERP);
         assertEq(size, 0, "position closed");
@@ -275,7 +275,7 @@ contract VaultBranchesTest is SystemFixture {
         VM.warp(DATED_EXPIRY + 1);
         _refresh();
 
-        (uint256 fraction,,) = vault.closeFutures(id, 0.5e18, exchange.positions(accountId));
+        (uint256 fraction,,,) = vault.closeFutures(id, 0.5e18, exchange.positions(accountId), 0, 0, address(this));
         assertEq(fraction, 0.5e18, "half closed");
         (int256 perp,) = exchange.position(accountId, BTC_PERP);
         (int256 dated,) = exchange.position(accountId, BTC_DATED);
