@@ -488,7 +488,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
         // A shortfall exists only once every bit of collateral is taken, repaying the whole debt.
         bool shortfall = takesAll && z.keeperUsdWad < z.repaidUsdWad;
-        if (shortfall) _coverShortfall(positionId, snap, z);
+        if (shortfall) _coverShortfall(positionId, z);
         emit Liquidated(positionId, msg.sender, z.repaid, z.repaidUsdWad, z.spotTaken, keeperStable, toFund);
 
         if (z.repaid != 0) vault.repayFor(positionId, msg.sender, z.repaid);
@@ -511,7 +511,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev The fund pays the keeper what the collateral left short of the repaid value (rounded
     ///      up to a whole unit), as far as its reserves go; if still short, the keeper burns only
     ///      the synth its value received covers (rounded up).
-    function _coverShortfall(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
+    function _coverShortfall(uint256 positionId, Seizure memory z) private {
         uint256 unit = _marginUnit;
         z.shortfallUsdWad = z.repaidUsdWad - z.keeperUsdWad;
         z.shortfallPaid = fund.coverShortfall(positionId, msg.sender, Math.ceilDiv(z.shortfallUsdWad, unit));
