@@ -418,6 +418,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     ) private returns (uint256 fillPriceWad) {
         _checkController(accountId);
         if (sizeDeltaWad == 0) revert ExchangeZeroAmount();
+        // Sizes are stored in 128 bits: SafeCast's error refuses a larger delta before the
+        // notional arithmetic could overflow on it.
+        sizeDeltaWad.toInt128();
         Market storage m = _market(marketId);
         _checkNotExpired(marketId, m);
 
@@ -441,7 +444,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
         Account storage account = _accounts[accountId];
         int256 marginWad = account.marginWad;
-        uint256 amountWad = amount * _unit;
+        // Margin is stored in 128 bits: SafeCast's error refuses more before the product could overflow.
+        uint256 amountWad = amount.toUint128() * _unit;
         if (marginWad < amountWad.toInt256()) revert ExchangeWithdrawalExceedsMargin(accountId, amountWad, marginWad);
         // marginWad >= amountWad >= 0 by the check above.
         account.marginWad = int128(marginWad - int256(amountWad));

@@ -247,7 +247,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _existingPosition(positionId);
         if (amount == 0) revert VaultZeroAmount();
 
-        p.spotAmount = SafeCast.toUint128(p.spotAmount + amount);
+        // Both casts refuse what 128 bits cannot hold with SafeCast's error (the first before the sum could overflow).
+        p.spotAmount = SafeCast.toUint128(p.spotAmount + SafeCast.toUint128(amount));
         emit SpotAdded(positionId, msg.sender, amount);
 
         spotToken.safeTransferFrom(msg.sender, address(this), amount);
@@ -278,6 +279,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (amount == 0) revert VaultZeroAmount();
         Synth storage s = _synths[p.synthId];
         if (s.shutDown) revert VaultShutDown();
+        // More than the whole ceiling can never fit, whatever else is owed: refused before the
+        // share arithmetic could overflow on it (the total debt reported is at least `amount`).
+        if (amount > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, amount, s.debtCeiling);
         uint256 index = _accrue(s);
 
         // Shares round up: the debt recorded is never less than the synth minted.
@@ -344,7 +348,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (debtShares != 0) {
             (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
             // The account's equity falls by exactly the margin withdrawn, valued at $1.
-            uint256 amountWad = amount * _marginUnit;
+            // Margin amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error
+            // refuses more before the product could overflow.
+            uint256 amountWad = SafeCast.toUint128(amount) * _marginUnit;
             _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
         }
 

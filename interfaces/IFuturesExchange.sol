@@ -244,7 +244,8 @@ interface IFuturesExchange {
     /// @notice Sends `amount` of the margin token (its own decimals) from the account's margin
     ///         to `to`. Only the account's owner or approved; the account must stay at or above
     ///         its initial margin requirement; needs fresh prices when positions are open.
-    ///         Only settled margin can leave: unrealised profit must be realised first.
+    ///         Only settled margin can leave: unrealised profit must be realised first. Amounts
+    ///         over 128 bits are refused with OpenZeppelin's `SafeCastOverflowedUintDowncast`.
     function withdrawMargin(uint256 accountId, uint256 amount, address to) external;
 
     /// @notice `withdrawMargin`, the open positions valued at the marks this relay passed to
@@ -269,6 +270,8 @@ interface IFuturesExchange {
     ///      needs a trusted oracle price (a stale or frozen price stops all trading, since a
     ///      fill at an untrusted price is itself a risk to the pool). The funding the position
     ///      owes is settled first. Dated markets take no trades from their expiry on (`settle`).
+    ///      Sizes are stored in 128 bits: a larger `sizeDeltaWad` is refused with OpenZeppelin's
+    ///      `SafeCastOverflowedIntDowncast`.
     /// @return fillPriceWad The price the trade filled at.
     function trade(uint256 accountId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external

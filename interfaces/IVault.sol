@@ -256,7 +256,8 @@ interface IVault {
     function unlock(uint256 positionId) external;
 
     /// @notice Pulls `amount` spot BTC (spot token decimals) from the caller into position
-    ///         `positionId`. Anyone may add collateral to any position; reads no price.
+    ///         `positionId`. Anyone may add collateral to any position; reads no price. A position
+    ///         holds at most 2^128 - 1 units (OpenZeppelin's `SafeCastOverflowedUintDowncast`).
     function addSpot(uint256 positionId, uint256 amount) external;
 
     /// @notice Sends `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
@@ -265,7 +266,8 @@ interface IVault {
 
     /// @notice Mints `amount` synth (18 decimals) to the caller against position `positionId`.
     ///         Only the owner. Accrues the fee, then needs fresh prices, the minting ratio, the
-    ///         minimum debt and the debt ceiling after the mint.
+    ///         minimum debt and the debt ceiling after the mint (an `amount` over the whole ceiling
+    ///         is refused first, `VaultDebtCeilingExceeded` reporting it as the total debt).
     function mint(uint256 positionId, uint256 amount) external;
 
     /// @notice Burns up to `amount` synth of the caller against position `positionId`; an
@@ -288,7 +290,8 @@ interface IVault {
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
     ///         position `positionId` to `to`. Only the owner. With debt, needs fresh prices and
     ///         must keep the minting ratio with the equity reduced by `amount`; the exchange also
-    ///         applies its own initial margin.
+    ///         applies its own initial margin. Amounts over 128 bits are refused with
+    ///         OpenZeppelin's `SafeCastOverflowedUintDowncast`.
     function withdrawMargin(uint256 positionId, uint256 amount, address to) external;
 
     /// @notice Repays all debt from the caller's synth, returns the spot BTC and the account
