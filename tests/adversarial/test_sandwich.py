@@ -2,14 +2,19 @@
 before the liquidation lands. Back up, the position is healthy again and the liquidation reverts
 with its CR; further down, it liquidates at the new price (never the quoted one); down past what
 the collateral can pay with the penalty, `minOut` keeps the keeper from a liquidation that pays
-less than it asked, and nothing moves. (1 BTC owing 40,000 sUSD, minted at $60,000; the keeper
+less than it asked, and nothing moves. A position one wei of CR above the liquidation ratio is
+healthy to liquidate and to liquidateMany alike. (1 BTC owing 40,000 sUSD, minted at $60,000; the keeper
 holds the sUSD; minting ratio 150%, liquidation ratio 120%, penalty 10%, keeper share 50%.)"""
+
+import pytest
 
 from synthvault.units import wad
 from tests.utils.chain import set_price
 from tests.utils.constants import MAX_UINT
 from tests.utils.custom_errors import reverts
 from tests.utils.liquidation import dues, repay_target, spot_for, spot_usd
+
+pytestmark = pytest.mark.usefixtures("no_fee")  # the debts stay put from block to block
 
 PENALTY, KEEPER_SHARE, MINTING = wad("0.1"), wad("0.5"), wad("1.5")
 BTC = 10**8
@@ -68,3 +73,25 @@ def test_sandwich__price_gaps_under_the_penalty__min_out_protects_the_keeper(eng
         engine.liquidate(susd_position, MAX_UINT, whole_due, sender=keeper)
 
     assert books(susd_position) == before
+
+
+def test_liquidate__one_wei_of_cr_above_the_ratio__healthy(vault, engine, feeds, owner, trader, keeper,
+                                                         open_position, give, books):
+    # Minted at $80,000; at $60,000 this debt leaves CR 120% + 1 wei (at exactly 120% too:
+    # tests/liquidation/test_liquidate.py).
+    set_price(feeds["BTC"], 80_000, owner)
+    position_id = open_position("sUSD", spot_btc=1)
+    vault.mint(position_id, 49_999_999_999_999_999_958_333, sender=trader)
+    give(keeper, "sUSD", 49_999_999_999_999_999_958_333)
+    set_price(feeds["BTC"], 60_000, owner)
+    assert vault.health(position_id)[2] == wad("1.2") + 1
+    before = books(position_id)
+
+    with reverts(engine.LiquidationEngineHealthyPosition, positionId=position_id, crWad=wad("1.2") + 1,
+                 liquidationRatioWad=wad("1.2")):
+        engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+    with reverts(engine.LiquidationEngineInsufficientOutput, outUsdWad=0, minOutUsdWad=1):
+        engine.liquidateMany([position_id], 1, sender=keeper)  # skipped: nothing paid
+
+    assert books(position_id) == before
+    assert engine.repayQuote(position_id) == (0, False)
