@@ -2,7 +2,11 @@
 insurance fund (the root's vault fixtures and the liquidation suite's engine fixtures imported
 again, so they register here with a cache of their own: see `tests/liquidation/conftest.py`), the
 books every refused call must leave as they were, and a second whole deployment whose spot BTC is
-a token with a transfer hook (`HookToken`), for reentrancy."""
+a token with a transfer hook (`HookToken`), for reentrancy.
+
+Neither insurance fund is seeded here: these deployments outlive the suite (session scope), and
+stablecoin minted for them would count in every later suite's totals (the exchange's solvency
+test checks the stablecoin's whole supply). A test that needs reserves deposits them itself."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +25,18 @@ from tests.vault import conftest as _vault
 vault_layer, vault, synths = _root.vault_layer, _root.vault, _root.synths
 fund_wbtc, open_position, futures_position, set_params = (
     _vault.fund_wbtc, _vault.open_position, _vault.futures_position, _vault.set_params)
-liquidation_layer, engine, insurance_fund, give, no_fee = (
-    _liquidation.liquidation_layer, _liquidation.engine, _liquidation.insurance_fund, _liquidation.give,
-    _liquidation.no_fee)
+engine, insurance_fund, give, no_fee = (
+    _liquidation.engine, _liquidation.insurance_fund, _liquidation.give, _liquidation.no_fee)
+
+
+def unseeded(config: dict) -> dict:
+    """The config with no stablecoin minted into the insurance fund at deployment."""
+    return config | {"liquidation": config["liquidation"] | {"insurance_fund_deposit_usd": 0}}
+
+
+@pytest.fixture(scope="session")
+def liquidation_layer(project, owner, vault_layer, usdc, config) -> LiquidationLayer:
+    return deploy_liquidation(project, owner, vault_layer, usdc, unseeded(config))
 
 
 @pytest.fixture(scope="session")
@@ -67,4 +80,4 @@ def hook_system(project, accounts, oracle, exchange, usdc, config) -> HookSystem
     params = list(layer.vault.synthParams(susd))
     params[3] = 0
     layer.vault.setSynthParams(susd, params, sender=deployer)
-    return HookSystem(token, layer, deploy_liquidation(project, deployer, layer, usdc, config), deployer)
+    return HookSystem(token, layer, deploy_liquidation(project, deployer, layer, usdc, unseeded(config)), deployer)

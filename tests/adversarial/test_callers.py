@@ -43,7 +43,7 @@ def test_synth_supply__admin_or_holder_without_the_role__reverts(synths, owner, 
 def test_cover_shortfall__the_vault_owner__reverts(insurance_fund, usdc, owner):
     reserves = insurance_fund.reserves()
     with reverts(insurance_fund.InsuranceFundOnlyEngine, caller=owner):
-        insurance_fund.coverShortfall(1, owner, reserves, sender=owner)
+        insurance_fund.coverShortfall(1, owner, 10**6, sender=owner)
     assert insurance_fund.reserves() == usdc.balanceOf(insurance_fund) == reserves
 
 

@@ -56,6 +56,10 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
         keeper, set_params):
     for symbol in synths:
         set_params(symbol, stabilityFeeWad=0)
+    # The fund's reserves, for shortfalls (deposited here: the session's deployment mints none).
+    usdc.mint(owner, 50_000 * 10**6, sender=owner)
+    usdc.approve(insurance_fund, 50_000 * 10**6, sender=owner)
+    insurance_fund.deposit(50_000 * 10**6, sender=owner)
     users = (trader, trader2, lp)
     for who in (*users, keeper):
         wbtc.mint(who, 5_000 * BTC if who == keeper else 30 * BTC, sender=who)
