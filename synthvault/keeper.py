@@ -83,15 +83,16 @@ class Keeper:
         return reward - gas_usd
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
-        repay, whole = self.engine.repayQuote(position_id)
+        repay, _ = self.engine.repayQuote(position_id)
         balance = self.synth_of(position_id).balanceOf(self.sender)
         repay = min(repay, balance)
         if repay == 0:
             return Action(position_id, "no-synth", cr_wad, detail="the keeper holds none of the synth")
-        # A whole-debt liquidation must repay the debt as it stands when the transaction lands,
-        # which the stability fee may have grown by a few wei since the quote: offer all we hold
-        # (the engine burns only the debt).
-        offer = balance if whole else repay
+        # The engine repays at most its own target (what restores the position, or the whole debt)
+        # and burns only that, so the keeper offers all it holds: between the quote and the block
+        # the transaction lands in, the fee grows the debt and can turn a partial target into a
+        # whole one, which an offer of the quoted amount would fail (`RepayTooSmall`).
+        offer = balance
         gas = self.engine.liquidate.estimate_gas_cost(position_id, offer, 0, sender=self.sender)
         profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price)
         if profit < self.min_profit_usd_wad:

@@ -16,8 +16,9 @@ Here:
   a time, out to the minting ratio and back.
 - test_sandwich.py: a liquidation quoted at one price and landing at another (back up: healthy;
   down: the new price; past the penalty: minOut); one wei of CR above the liquidation ratio.
-- test_overflow.py: type(uint256).max amounts and sizes, the largest prices a feed holds; four
-  strict xfails where a bare panic 0x11 meets the input instead of a custom error (findings).
+- test_overflow.py: type(uint256).max amounts and sizes, the largest prices a feed holds. Four of
+  them first met a bare panic 0x11 instead of a custom error (findings, since fixed: mint over the
+  ceiling, addSpot, withdrawMargin and trade sizes over 128 bits).
 - test_params.py: nonsense parameters through listSynth, a minting ratio under 100%, every field
   at max, the engine's settings at max.
 - tests/assurance/test_stateful.py: the stateful property test of the vault and the engine.
@@ -46,6 +47,6 @@ Already covered where they live, and not repeated here:
   over 1, close factor 0 or over 1, zero addresses at construction:
   tests/liquidation/test_engine_settings.py; heartbeat 0, zero feed, 19 decimals:
   tests/oracle/test_oracle_hub.py; market parameters: tests/exchange/test_markets.py.
-- Shutdown's settlement price after a frozen jump (two strict xfails):
+- Shutdown's settlement price after a frozen jump (findings KI1, fixed; regression tests):
   tests/liquidation/test_assurance_findings.py.
 """

@@ -4,7 +4,6 @@ interface says so (a burn of everything), never a bare arithmetic panic, and not
 (BTC $60,000, XAU $2,400, USD $1; no stability fee.)"""
 
 import pytest
-from ape.exceptions import VirtualMachineError
 
 from synthvault.units import asset_id, wad
 from tests.utils.chain import set_price
@@ -17,20 +16,12 @@ pytestmark = pytest.mark.usefixtures("no_fee")
 BTC = 10**8
 MAX_INT = 2**255 - 1
 
-# Findings: each a strict xfail that expects the panic it meets today (`raises`), so that any other
-# failure still fails, and the day the contract names the error the test passes and the mark goes.
-PANICS = VirtualMachineError  # Ape raises a bare Panic(0x11) as a VirtualMachineError, not a custom error
-REASON_MINT = ("Vault.mint(type(uint256).max) on a position with debt panics (0x11: debtShares + shares overflows "
-               "before the debt ceiling is checked) instead of VaultDebtCeilingExceeded")
-REASON_ADD_SPOT = ("Vault.addSpot(type(uint256).max) on a position holding spot panics (0x11: spotAmount + amount) "
-                   "instead of SafeCast's SafeCastOverflowedUintDowncast")
-REASON_WITHDRAW = ("Vault.withdrawMargin(type(uint256).max) with debt panics (0x11: amount.toWad) before the exchange's "
-                   "ExchangeWithdrawalExceedsMargin; FuturesExchange.withdrawMargin panics alike (amount * _unit)")
-REASON_TRADE = ("FuturesExchange.trade with sizeDelta type(int256).max panics (0x11: the notional's mulDiv overflows) "
-                "instead of a custom error")
+# Four of these met a bare Panic(0x11) before the contracts named the error (findings of this
+# suite, fixed): mint over the whole ceiling, and 128-bit amounts and sizes in addSpot,
+# withdrawMargin and trade, now refused with SafeCast's errors before the arithmetic.
+UINT128 = 128
 
 
-@pytest.mark.xfail(strict=True, raises=PANICS, reason=REASON_MINT)
 def test_mint__max_uint__debt_ceiling_exceeded(vault, synths, trader, open_position, books):
     position_id = open_position("sUSD", spot_btc=1, mint=1_000)
     before = books(position_id)
@@ -62,35 +53,32 @@ def test_remove_spot__max_uint__insufficient_spot(vault, trader, open_position, 
     assert books(position_id) == before
 
 
-@pytest.mark.xfail(strict=True, raises=PANICS, reason=REASON_ADD_SPOT)
 def test_add_spot__max_uint__refused_with_a_custom_error(vault, trader, open_position, books):
     position_id = open_position("sUSD", spot_btc=1)
     before = books(position_id)
 
-    with reverts(vault.SafeCastOverflowedUintDowncast, bits=128):
+    with reverts(vault.SafeCastOverflowedUintDowncast, bits=UINT128, value=MAX_UINT):
         vault.addSpot(position_id, MAX_UINT, sender=trader)
 
     assert books(position_id) == before
 
 
-@pytest.mark.xfail(strict=True, raises=PANICS, reason=REASON_WITHDRAW)
-def test_withdraw_margin__max_uint_with_debt__refused_with_a_custom_error(vault, exchange, trader,
+def test_withdraw_margin__max_uint_with_debt__refused_with_a_custom_error(vault, trader,
                                                                          futures_position, books):
-    position_id, account_id = futures_position("sUSD", margin=10_000, mint=1_000)
+    position_id, _ = futures_position("sUSD", margin=10_000, mint=1_000)
     before = books(position_id)
 
-    with reverts(exchange.ExchangeWithdrawalExceedsMargin, accountId=account_id):
+    with reverts(vault.SafeCastOverflowedUintDowncast, bits=UINT128, value=MAX_UINT):
         vault.withdrawMargin(position_id, MAX_UINT, trader, sender=trader)
 
     assert books(position_id) == before
 
 
-@pytest.mark.xfail(strict=True, raises=PANICS, reason=REASON_TRADE)
 def test_trade__max_int_size__refused_with_a_custom_error(vault, exchange, markets, trader, futures_position, books):
     position_id, _ = futures_position("sUSD", margin=10_000, mint=1_000)
     before = books(position_id)
 
-    with reverts(exchange.ExchangeInsufficientMargin):
+    with reverts(exchange.SafeCastOverflowedIntDowncast, bits=UINT128, value=MAX_INT):
         vault.trade(position_id, markets["BTC-PERP"], MAX_INT, MAX_UINT, sender=trader)
 
     assert books(position_id) == before
