@@ -420,7 +420,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (sizeDeltaWad == 0) revert ExchangeZeroAmount();
         // Sizes are stored in 128 bits: SafeCast's error refuses a larger delta before the
         // notional arithmetic could overflow on it.
-        sizeDeltaWad.toInt128();
+        sizeDeltaWad = sizeDeltaWad.toInt128();
         Market storage m = _market(marketId);
         _checkNotExpired(marketId, m);
 
