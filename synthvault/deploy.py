@@ -126,11 +126,15 @@ class LiquidationLayer:
     fund: Any
 
 
-def deploy_liquidation(project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any]) -> LiquidationLayer:
+def deploy_liquidation(
+    project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any], mark_relay: bool = True
+) -> LiquidationLayer:
     """Deploys the `InsuranceFund` (in the exchange's stablecoin) and the `LiquidationEngine`, both
     owned by `owner`, and wires them: the vault and the fund name the engine, the engine may burn
     every synth (for redemptions after a shutdown), the exchange trusts the vault as its mark
-    relay (the owner must own the exchange too), and the owner seeds the fund as configured."""
+    relay (the owner must own the exchange too; `mark_relay=False` leaves the exchange's relay as
+    it is, for a second vault on a shared exchange whose liquidations close no futures), and the
+    owner seeds the fund as configured."""
     cfg = config["liquidation"]
     fund = owner.deploy(project.InsuranceFund, usdc, owner)
     engine = owner.deploy(
@@ -141,7 +145,7 @@ def deploy_liquidation(project: Any, owner: Any, vault: VaultLayer, usdc: Any, c
     vault.vault.setLiquidationEngine(engine, sender=owner)
     # The vault passes back the marks the exchange reported in the same liquidation.
     exchange = project.FuturesExchange.at(vault.vault.exchange())
-    if exchange.markRelay() != vault.vault.address:
+    if mark_relay and exchange.markRelay() != vault.vault.address:
         exchange.setMarkRelay(vault.vault, sender=owner)
     for synth in vault.synths.values():
         synth.grantRole(synth.BURNER_ROLE(), engine, sender=owner)

@@ -80,4 +80,7 @@ def hook_system(project, accounts, oracle, exchange, usdc, config) -> HookSystem
     params = list(layer.vault.synthParams(susd))
     params[3] = 0
     layer.vault.setSynthParams(susd, params, sender=deployer)
-    return HookSystem(token, layer, deploy_liquidation(project, deployer, layer, usdc, unseeded(config)), deployer)
+    # The exchange is the shared one (not the deployer's): its mark relay stays the vault it names;
+    # these liquidations seize spot only.
+    engine = deploy_liquidation(project, deployer, layer, usdc, unseeded(config), mark_relay=False)
+    return HookSystem(token, layer, engine, deployer)

@@ -14,7 +14,7 @@ def test_hooks__the_vaults_owner__not_the_engine__revert(vault, owner, open_posi
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     before = books(position_id)
     hooks = {
-        vault.seizeSpot: (position_id, 1, owner), vault.closeFutures: (position_id, wad(1), []),
+        vault.seizeSpot: (position_id, 1, owner), vault.closeFutures: (position_id, wad(1), [], 0, 0, owner),
         vault.seizeMargin: (position_id, 1, owner), vault.repayFor: (position_id, owner, 1),
         vault.writeOff: (position_id,), vault.shutdown: (), vault.settleDebt: (position_id,),
     }
