@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from synthvault.units import wad
+from tests.utils.books import books_of
 from tests.utils.exchange import fee, fill_price, params_of
 from tests.conftest import engine, insurance_fund, liquidation_layer, synths, vault, vault_layer  # noqa: F401
 from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
@@ -41,26 +42,11 @@ def give(synths, trader) -> Callable[..., int]:
 
 @pytest.fixture(scope="session")
 def books(vault, synths, wbtc, usdc, exchange, engine, insurance_fund, trader, trader2, keeper) -> Callable[..., tuple]:
-    """Everything a liquidation can move around `position_ids`: the positions (stored state),
-    their accounts' margin and sizes and entries in every market, every synth's debt book and supply, and the balances of
-    the roles, the vault, the engine and the fund."""
-
-    def read(*position_ids: int) -> tuple:
-        positions = []
-        for position_id in position_ids:
-            p = vault.position(position_id)
-            # Stored state only, no price read: the books must read as well when prices are stale.
-            account = (exchange.signedMarginOf(p.accountId),
-                       tuple(tuple(exchange.position(p.accountId, m)) for m in range(1, exchange.marketCount() + 1))
-                       ) if p.hasAccount else ()
-            positions.append((tuple(p)[:-1], account))
-        debt_books = tuple((tuple(vault.synthDebt(s))[:3], s.totalSupply(), vault.badDebt(s)) for s in synths.values())
-        holders = (trader, trader2, keeper, vault, engine, insurance_fund)
-        balances = tuple((wbtc.balanceOf(h), usdc.balanceOf(h), tuple(s.balanceOf(h) for s in synths.values()))
-                         for h in holders)
-        return tuple(positions), debt_books, balances
-
-    return read
+    """Everything a liquidation can move around `position_ids` (`tests/utils/books.py`): the
+    positions and their accounts, every synth's debt book and supply, and the balances of the
+    roles, the vault, the engine and the fund."""
+    holders = (trader, trader2, keeper, vault, engine, insurance_fund)
+    return books_of(vault, synths.values(), (wbtc, usdc), holders, exchange)
 
 
 @pytest.fixture(scope="session")
