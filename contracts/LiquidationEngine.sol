@@ -340,11 +340,18 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
         _size(positionId, snap, z, repayAmount);
         _seizeSpot(positionId, snap, z);
-        // An account with no equity has nothing to give; one with equity is taken from only
-        // while something is still due.
-        if (snap.hasAccount && snap.equityWad > 0) {
-            if (z.keeperDueUsdWad + z.fundDueUsdWad > z.spotUsdWad) _seizeFutures(positionId, snap, z);
-            else z.exhausted = false;
+        // A liquidation of the whole debt (the only kind that writes debt off) closes every
+        // futures position, whatever the equity: an account under water left open would be a
+        // free option for its owner, who could unlock it debt-free and wait for a rebound.
+        // Otherwise an account with no equity has nothing to give, and one with equity is taken
+        // from only while something is still due.
+        if (snap.hasAccount) {
+            bool closeAll = z.repaid == snap.debt && snap.futures.length != 0;
+            if (closeAll || (snap.equityWad > 0 && z.keeperDueUsdWad + z.fundDueUsdWad > z.spotUsdWad)) {
+                _seizeFutures(positionId, snap, z, closeAll);
+            } else if (snap.equityWad > 0) {
+                z.exhausted = false;
+            }
         }
         return _settleLiquidation(positionId, snap, z, out);
     }
@@ -436,16 +443,19 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev Then the futures: closes the fraction of every position that frees what is still due
-    ///      and withdraws it, less the closing costs, to this contract (the vault does both in
-    ///      one call).
-    function _seizeFutures(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
-        // Safe cast: the caller checked the equity is positive.
-        uint256 equityWad = uint256(snap.equityWad);
-        uint256 needWad = z.keeperDueUsdWad + z.fundDueUsdWad - z.spotUsdWad;
+    ///      (all of them when `closeAll`) and withdraws it, less the closing costs, to this
+    ///      contract (the vault does both in one call).
+    function _seizeFutures(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z, bool closeAll)
+        private
+    {
+        int256 equityWad = snap.equityWad;
+        uint256 dueWad = z.keeperDueUsdWad + z.fundDueUsdWad;
+        uint256 needWad = dueWad - Math.min(dueWad, z.spotUsdWad);
         z.futuresDueUsdWad = needWad;
         // Rounded up: at least what is needed (the vault closes all if the rest could not keep
-        // the exchange's initial margin).
-        uint256 fractionWad = needWad < equityWad ? needWad.divWadUp(equityWad) : WAD;
+        // the exchange's initial margin). Safe cast: only a positive equity is cast.
+        uint256 fractionWad =
+            closeAll || equityWad <= 0 || needWad >= uint256(equityWad) ? WAD : needWad.divWadUp(uint256(equityWad));
         int256 equityAfterWad;
         int256 marginAfterWad;
         (fractionWad, equityAfterWad, marginAfterWad, z.marginTaken) =

@@ -9,6 +9,7 @@ pragma solidity 0.8.28;
  * round, and settlement followed by redemption in stablecoin and in spot.
  */
 
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
 import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/ILiquidationEngine.sol";
 import {IOracleHub} from "../../interfaces/IOracleHub.sol";
@@ -163,6 +164,39 @@ contract EngineBranchesTest is SystemFixture {
         assertEq(keeperUsd, keeperUsdA + keeperUsdB, "keeper's value");
         assertEq(fund.reserves(), fundAB, "the fund's penalties");
         assertEq(usdc.balanceOf(KEEPER), keeperStable, "keeper's stablecoin");
+    }
+
+    /* ATTACKS */
+
+    /// @dev First review, attack 4: a 10x long gapped 12% under water. The liquidation writes the
+    ///      whole debt off; before the fix it left the account open with its long, so the owner
+    ///      unlocked it (no debt, no check), kept the synth, and took the margin back after a
+    ///      rebound. Now every position is closed and whatever margin is left is taken.
+    function test_liquidate__underWaterAccountWrittenOff__closesEverythingAndTakesTheMargin() public {
+        (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 7_000e6, 1e18, 4_500e18);
+        _arm(sUSD, 4_500e18);
+        _setPrice(btcFeed, "BTC", 52_800e8);
+        assertTrue(exchange.equity(accountId) < 0, "under water");
+
+        VM.prank(KEEPER);
+        (uint256 repaid,) = engine.liquidate(id, type(uint256).max, 0);
+        assertEq(repaid, 0, "nothing recovered: the keeper burns nothing");
+        assertEq(_debt(id), 0, "the debt written off");
+        assertEq(exchange.positions(accountId).length, 0, "every futures position closed");
+        assertEq(exchange.signedMarginOf(accountId), 0, "no margin left (the loss past it written off by the exchange)");
+
+        // The owner's later moves gain nothing: unlock, rebound, withdraw.
+        VM.prank(ALICE);
+        vault.unlock(id);
+        _setPrice(btcFeed, "BTC", 60_000e8);
+        assertEq(exchange.equity(accountId), 0, "nothing to rebound");
+        VM.prank(ALICE);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangeWithdrawalExceedsMargin.selector, accountId, 1e12, int256(0))
+        );
+        exchange.withdrawMargin(accountId, 1, ALICE);
+        assertEq(usdc.balanceOf(ALICE), 0, "alice took nothing back");
+        assertEq(sUSD.balanceOf(ALICE), 4_500e18, "alice keeps only the synth she minted");
     }
 
     /// @dev A CR within a wei a position of the liquidation ratio: the exchange's own equity
