@@ -47,6 +47,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /// @dev The value flows of one liquidation, USD WAD unless named in token units.
     struct Seizure {
+        address keeper;
         uint256 synthPriceWad;
         uint256 debtUsdWad;
         uint256 crWad;
@@ -178,7 +179,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
         if (repayAmount == 0) revert LiquidationEngineZeroAmount();
         Payout memory out = _payout(1);
-        repaid = _liquidate(positionId, repayAmount, false, out);
+        repaid = _liquidate(positionId, repayAmount, false, msg.sender, out);
         keeperUsdWad = _pay(out, minOutUsdWad);
     }
 
@@ -192,12 +193,47 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         Payout memory out = _payout(positionIds.length);
         for (uint256 i; i < positionIds.length; ++i) {
             uint256 freeMemory = _freeMemoryPointer();
-            if (_liquidate(positionIds[i], type(uint256).max, true, out) != 0) ++liquidated;
-            // Each liquidation's scratch memory (its snapshot, its sums) is dead once `out` holds
-            // what it owes: reusing it keeps a long batch from paying ever more for memory.
+            uint256 positionId = positionIds[i];
+            // A call of its own, so that a failure undoes this position alone.
+            try this.liquidateInBatch(positionId, msg.sender, out.lastSynth, out.lastSynthPriceWad) returns (
+                uint256 repaid,
+                uint256 keeperStable,
+                uint256 positionKeeperUsdWad,
+                uint256 toFund,
+                ISyntheticToken synth,
+                uint256 synthPriceWad
+            ) {
+                (out.lastSynth, out.lastSynthPriceWad) = (synth, synthPriceWad);
+                if (repaid != 0) ++liquidated;
+                _addPayout(out, positionId, keeperStable, positionKeeperUsdWad, toFund);
+            } catch (bytes memory reason) {
+                emit LiquidationFailed(positionId, reason);
+            }
+            // Each liquidation's scratch memory (its return data, its revert data) is dead once
+            // `out` holds what it owes: reusing it keeps a long batch from paying ever more for memory.
             _setFreeMemoryPointer(freeMemory);
         }
         keeperUsdWad = _pay(out, minOutUsdWad);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidateInBatch(uint256 positionId, address keeper, ISyntheticToken lastSynth, uint256 lastSynthPriceWad)
+        external
+        returns (
+            uint256 repaid,
+            uint256 keeperStable,
+            uint256 keeperUsdWad,
+            uint256 toFund,
+            ISyntheticToken synth,
+            uint256 synthPriceWad
+        )
+    {
+        // Only `liquidateMany`, behind its reentrancy guard, names the keeper.
+        if (msg.sender != address(this)) revert LiquidationEngineNotSelf(msg.sender);
+        Payout memory out = _payout(1);
+        (out.lastSynth, out.lastSynthPriceWad) = (lastSynth, lastSynthPriceWad);
+        repaid = _liquidate(positionId, type(uint256).max, true, keeper, out);
+        return (repaid, out.keeperStable, out.keeperUsdWad, out.fundTotal, out.lastSynth, out.lastSynthPriceWad);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -320,7 +356,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev Liquidates one position for the caller, adding what the keeper is owed to `out`.
     ///      Returns the synth repaid: 0 for a position passed over (`skip`), which otherwise
     ///      reverts.
-    function _liquidate(uint256 positionId, uint256 repayAmount, bool skip, Payout memory out)
+    function _liquidate(uint256 positionId, uint256 repayAmount, bool skip, address keeper, Payout memory out)
         private
         returns (uint256)
     {
@@ -331,6 +367,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             return 0;
         }
         Seizure memory z;
+        z.keeper = keeper;
         _value(snap, z, out);
         if (z.crWad >= snap.liquidationRatioWad) {
             if (!skip) revert LiquidationEngineHealthyPosition(positionId, z.crWad, snap.liquidationRatioWad);
@@ -439,7 +476,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         z.spotTaken = spotTaken;
         z.spotUsdWad = _spotUsd(spotTaken, snap.spotPriceWad);
         if (spotTaken != spotAmount) z.exhausted = false;
-        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, msg.sender);
+        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, z.keeper);
     }
 
     /// @dev Then the futures: closes the fraction of every position that frees what is still due
@@ -499,14 +536,23 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // A shortfall exists only once every bit of collateral is taken, repaying the whole debt.
         bool shortfall = takesAll && z.keeperUsdWad < z.repaidUsdWad;
         if (shortfall) _coverShortfall(positionId, z);
-        emit Liquidated(positionId, msg.sender, z.repaid, z.repaidUsdWad, z.spotTaken, keeperStable, toFund);
+        emit Liquidated(positionId, z.keeper, z.repaid, z.repaidUsdWad, z.spotTaken, keeperStable, toFund);
 
-        if (z.repaid != 0) vault.repayFor(positionId, msg.sender, z.repaid);
+        if (z.repaid != 0) vault.repayFor(positionId, z.keeper, z.repaid);
         if (shortfall) {
             // The rest of the debt, if any, is shared by the synth's other positions (or bad debt).
             uint256 writtenOff = z.repaid == snap.debt ? 0 : vault.writeOff(positionId);
             emit ShortfallCovered(positionId, z.shortfallUsdWad, z.shortfallPaid, writtenOff);
         }
+        _addPayout(out, positionId, keeperStable, z.keeperUsdWad, toFund);
+        return z.repaid;
+    }
+
+    /// @dev Adds one liquidation's payments to `out`.
+    function _addPayout(Payout memory out, uint256 positionId, uint256 keeperStable, uint256 keeperUsdWad, uint256 toFund)
+        private
+        pure
+    {
         if (toFund != 0) {
             out.penaltyPositionIds[out.penalties] = positionId;
             out.penaltyAmounts[out.penalties] = toFund;
@@ -514,8 +560,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             out.fundTotal += toFund;
         }
         out.keeperStable += keeperStable;
-        out.keeperUsdWad += z.keeperUsdWad;
-        return z.repaid;
+        out.keeperUsdWad += keeperUsdWad;
     }
 
     /// @dev The fund pays the keeper what the collateral left short of the repaid value (rounded
@@ -524,7 +569,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function _coverShortfall(uint256 positionId, Seizure memory z) private {
         uint256 unit = _marginUnit;
         z.shortfallUsdWad = z.repaidUsdWad - z.keeperUsdWad;
-        z.shortfallPaid = fund.coverShortfall(positionId, msg.sender, Math.ceilDiv(z.shortfallUsdWad, unit));
+        z.shortfallPaid = fund.coverShortfall(positionId, z.keeper, Math.ceilDiv(z.shortfallUsdWad, unit));
         z.keeperUsdWad += z.shortfallPaid * unit;
         if (z.keeperUsdWad < z.repaidUsdWad) z.repaid = Math.min(z.repaid, z.keeperUsdWad.divWadUp(z.synthPriceWad));
     }

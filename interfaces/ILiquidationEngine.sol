@@ -87,6 +87,12 @@ interface ILiquidationEngine {
     ///         `liquidationRatioWad` (both 0 for an unknown or closed position).
     event LiquidationSkipped(uint256 indexed positionId, uint256 crWad, uint256 liquidationRatioWad);
 
+    /// @notice `liquidateMany` could not liquidate position `positionId` now and went on without
+    ///         it: `reason` is the revert data of its liquidation (e.g. the keeper short of the
+    ///         synth, a stale or frozen price, an expired dated market before its settlement
+    ///         round), which moved nothing.
+    event LiquidationFailed(uint256 indexed positionId, bytes reason);
+
     /// @notice The keeper's share of the penalty is now `keeperShareWad`.
     event KeeperShareSet(uint256 keeperShareWad);
 
@@ -149,6 +155,9 @@ interface ILiquidationEngine {
     /// @notice The keeper would receive `outUsdWad`, under its `minOutUsdWad`.
     error LiquidationEngineInsufficientOutput(uint256 outUsdWad, uint256 minOutUsdWad);
 
+    /// @notice `caller` called `liquidateInBatch`, which only the engine itself may call.
+    error LiquidationEngineNotSelf(address caller);
+
     /// @notice The protocol is shut down.
     error LiquidationEngineShutDown();
 
@@ -181,14 +190,39 @@ interface ILiquidationEngine {
 
     /// @notice Liquidates each of `positionIds` under its liquidation ratio, each as far as
     ///         `liquidate` allows with no cap on the repayment, and passes over the others (and
-    ///         unknown ones) with `LiquidationSkipped`. The caller must hold the synth for all
-    ///         of them. Reverts when the value received in all is under `minOutUsdWad`, or when
-    ///         a price cannot be trusted.
+    ///         unknown ones) with `LiquidationSkipped`. Each liquidation stands alone: one that
+    ///         reverts (the caller short of its synth, a price that cannot be trusted, an
+    ///         expired dated market not yet settleable...) is undone and passed over with
+    ///         `LiquidationFailed`, and the rest go through. The caller is paid, and the fund
+    ///         told, for those that succeeded only. Reverts when the value received in all is
+    ///         under `minOutUsdWad`.
     /// @return liquidated How many positions were liquidated.
     /// @return keeperUsdWad The value the caller received in all.
     function liquidateMany(uint256[] calldata positionIds, uint256 minOutUsdWad)
         external
         returns (uint256 liquidated, uint256 keeperUsdWad);
+
+    /// @notice One position of a `liquidateMany` batch, for `keeper`, in a call of its own so
+    ///         that its failure reverts it alone. Only the engine itself may call it (from
+    ///         `liquidateMany`; `LiquidationEngineNotSelf` otherwise). Its spot goes to `keeper`,
+    ///         its stablecoin stays in the engine until the batch pays out.
+    /// @param lastSynth The synth whose price the batch read last (none: the zero address),
+    ///        and `lastSynthPriceWad` that price, reused when this position owes the same synth.
+    /// @return repaid The synth burned from `keeper` (0: passed over).
+    /// @return keeperStable The stablecoin due to `keeper` (its decimals).
+    /// @return keeperUsdWad The value `keeper` received (spot and shortfall cover included).
+    /// @return toFund The stablecoin due to the insurance fund.
+    /// @return synth The synth whose price was read last, and `synthPriceWad` that price.
+    function liquidateInBatch(uint256 positionId, address keeper, ISyntheticToken lastSynth, uint256 lastSynthPriceWad)
+        external
+        returns (
+            uint256 repaid,
+            uint256 keeperStable,
+            uint256 keeperUsdWad,
+            uint256 toFund,
+            ISyntheticToken synth,
+            uint256 synthPriceWad
+        );
 
     /// @notice What `liquidate` would repay now for position `positionId` with no cap, and
     ///         whether it must be the whole debt; (0, false) for a position that cannot be

@@ -1,8 +1,9 @@
 """Untrusted prices against every action that adds risk or pays out at a price: each bad round
 (stale, zero, negative, incomplete twice over, a jump that trips the circuit breaker) stops mint,
-removeSpot, withdrawMargin, a trade of the locked account, unlock with debt, liquidate and
-liquidateMany with the hub's own error and its facts, and moves nothing; repaying and adding
-collateral still work. A control row runs every action on the good price it was built for.
+removeSpot, withdrawMargin, a trade of the locked account, unlock with debt and liquidate with
+the hub's own error and its facts, and moves nothing; liquidateMany passes over each position
+with that error in `LiquidationFailed` and moves nothing; repaying and adding collateral still
+work. A control row runs every action on the good price it was built for.
 
 The scene (one module-scoped setup): BTC has fallen from $60,000 to $47,000, USD at $1, no
 stability fee. P1: 1 BTC owing 30,000 sUSD (CR 156.6%). P2: a short 1 BTC perpetual on 10,000
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from ape import networks
+from eth_utils import keccak
 
 from synthvault.units import asset_id, scaled, wad
 from tests.utils.chain import advance, set_price
@@ -139,11 +142,10 @@ def test_action__good_prices__passes(ctx, action, books):
 # position look healthy, or a liquidation look due (the USD feed's heartbeat is a day, its bound 10%).
 CASES = [
     *((action, "BTC", kind) for action in ("mint", "liquidate") for kind in BAD_ROUNDS),
-    ("liquidateMany", "BTC", "stale"), ("liquidateMany", "BTC", "zero"), ("liquidateMany", "BTC", "circuit_breaker"),
     ("removeSpot", "BTC", "negative"), ("withdrawMargin", "BTC", "updated_at_zero"),
     ("trade", "BTC", "answered_in_an_earlier_round"), ("unlock", "BTC", "circuit_breaker"),
     *(("liquidate", "USD", kind) for kind in ("zero", "negative", "updated_at_zero", "circuit_breaker")),
-    ("mint", "USD", "zero"), ("liquidateMany", "USD", "circuit_breaker"),
+    ("mint", "USD", "zero"),
 ]
 
 
@@ -156,6 +158,29 @@ def test_risky_action__untrusted_price__reverts_with_the_hubs_error(chain, oracl
     with reverts(error, **facts):
         RISKY[action](ctx)
 
+    assert books(ctx.s.p1, ctx.s.p2, ctx.s.p3) == before
+
+
+# liquidateMany isolates each position: one whose price cannot be trusted is passed over with
+# `LiquidationFailed` carrying the hub's error and its facts, and the batch pays for the others.
+MANY_CASES = [("BTC", "stale"), ("BTC", "zero"), ("BTC", "circuit_breaker"), ("USD", "circuit_breaker")]
+
+
+@pytest.mark.parametrize("ticker, kind", MANY_CASES, ids=["-".join(case) for case in MANY_CASES])
+def test_liquidate_many__untrusted_price__each_position_fails_with_the_hubs_error(chain, oracle, feeds, owner, ctx,
+                                                                                  books, ticker, kind):
+    error, facts = BAD_ROUNDS[kind](chain, feeds[ticker], owner, asset_id(ticker), oracle)
+    before = books(ctx.s.p1, ctx.s.p2, ctx.s.p3)
+
+    tx = RISKY["liquidateMany"](ctx)
+
+    failed = [(log.positionId, log.reason) for log in tx.events.filter(ctx.engine.LiquidationFailed)]
+    assert [position_id for position_id, _ in failed] == [ctx.s.p1, ctx.s.p3]
+    for _, reason in failed:
+        assert reason[:4] == keccak(text=error.abi.selector)[:4]
+        inputs = networks.ethereum.decode_calldata(error.abi, reason[4:])
+        assert {name: inputs[name] for name in facts} == facts
+    assert tx.return_value == (0, 0)
     assert books(ctx.s.p1, ctx.s.p2, ctx.s.p3) == before
 
 

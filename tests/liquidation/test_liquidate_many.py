@@ -1,15 +1,27 @@
 """`liquidateMany`: one transaction for many positions, skipping the healthy and the unknown
 without reverting, paying the keeper once and the fund once (with each position's penalty in its
-history), and refusing as a whole when a price cannot be trusted or the keeper's minimum is not met.
-(BTC $60,000 at minting, $52,000 at liquidation; XAU $2,400; penalty 10%, keeper share 50%.)"""
+history), each liquidation standing alone (one that reverts is undone and reported with
+`LiquidationFailed`, the others go through), and refusing as a whole only when the keeper's
+minimum is not met. (BTC $60,000 at minting, $52,000 at liquidation; XAU $2,400; penalty 10%,
+keeper share 50%.)"""
+
+from typing import Any
 
 import pytest
+from eth_abi import encode
+from eth_utils import keccak
 
 from synthvault.units import asset_id, wad
 from tests.utils.chain import advance, set_price
-from tests.utils.constants import MAX_UINT
+from tests.utils.constants import MAX_UINT, ZERO_ADDRESS
 from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
+
+
+def revert_data(error: Any, *args: Any) -> bytes:
+    """The revert data of the custom error `error` (e.g. `oracle.OracleStalePrice`) with `args`."""
+    types = [item.type for item in error.abi.inputs]
+    return keccak(text=error.abi.selector)[:4] + encode(types, list(args))
 
 pytestmark = pytest.mark.usefixtures("no_fee")
 
@@ -79,28 +91,90 @@ def test_liquidate_many__min_out_over_the_total__reverts(engine, feeds, owner, k
     assert books(*batch[:2]) == before
 
 
-def test_liquidate_many__stale_price__reverts(engine, oracle, chain, feeds, owner, keeper, batch, books):
+def test_liquidate_many__stale_price__each_fails_alone(engine, oracle, chain, feeds, owner, keeper, batch, books):
     set_price(feeds["BTC"], 52_000, owner)
     advance(chain, 3_601)
     set_price(feeds["XAU"], 2_400, owner)
+    btc_updated_at = feeds["BTC"].latestRoundData()[3]
     before = books(*batch[:2])
 
-    with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
-        engine.liquidateMany(list(batch), 0, sender=keeper)
+    tx = engine.liquidateMany(list(batch), 0, sender=keeper)
 
+    # Every known position needs BTC's price (its collateral); the unknown id needs none.
+    first, healthy, unknown, second = batch
+    stale = revert_data(oracle.OracleStalePrice, asset_id("BTC"), btc_updated_at, 3_600, tx.timestamp)
+    assert logs(tx, engine.LiquidationFailed) == [
+        {"positionId": position_id, "reason": stale} for position_id in (first, healthy, second)]
+    assert logs(tx, engine.LiquidationSkipped) == [{"positionId": unknown, "crWad": 0, "liquidationRatioWad": 0}]
+    assert tx.return_value == (0, 0)
     assert books(*batch[:2]) == before
 
 
-def test_liquidate_many__keeper_short_of_synth__reverts(engine, synths, feeds, owner, keeper, trader, batch, books):
+def test_liquidate_many__one_synth_price_stale__liquidates_the_others(
+    vault, engine, oracle, chain, usdc, insurance_fund, feeds, owner, keeper, batch, futures_position, give
+):
+    # An sUSD position beside the sXAU ones; then XAU alone goes stale (its heartbeat is a day).
+    first, healthy, unknown, second = batch
+    usd_position = futures_position("sUSD", margin=20_000, btc_size=1, mint=10_320)[0]
+    give(keeper, "sUSD", wad(10_320))
     set_price(feeds["BTC"], 52_000, owner)
-    # One sXAU left: the first position alone needs more than 3.
-    synths["sXAU"].transfer(trader, synths["sXAU"].balanceOf(keeper) - wad(1), sender=keeper)
-    before = books(*batch[:2])
+    advance(chain, 86_401)
+    set_price(feeds["BTC"], 52_000, owner)
+    set_price(feeds["USD"], 1, owner)
+    xau_updated_at = feeds["XAU"].latestRoundData()[3]
+    alone = engine.liquidate.call(usd_position, MAX_UINT, 0, sender=keeper)
+    sxau_positions = [tuple(vault.position(position_id)) for position_id in (first, second)]
+    reserves = insurance_fund.reserves()
+    keeper_usdc = usdc.balanceOf(keeper)
 
-    with reverts(synths["sXAU"].ERC20InsufficientBalance, sender=keeper.address):
-        engine.liquidateMany(list(batch), 0, sender=keeper)
+    tx = engine.liquidateMany([first, usd_position, second], 0, sender=keeper)
 
-    assert books(*batch[:2]) == before
+    stale = revert_data(oracle.OracleStalePrice, asset_id("XAU"), xau_updated_at, 86_400, tx.timestamp)
+    assert logs(tx, engine.LiquidationFailed) == [
+        {"positionId": first, "reason": stale}, {"positionId": second, "reason": stale}]
+    [liquidated] = logs(tx, engine.Liquidated)
+    assert liquidated["positionId"] == usd_position
+    assert liquidated["repaid"] == alone.repaid
+    assert tx.return_value == (1, alone.keeperUsdWad)
+    assert usdc.balanceOf(keeper) - keeper_usdc == liquidated["marginToKeeper"]
+    assert insurance_fund.reserves() - reserves == liquidated["penaltyToFund"]
+    assert [tuple(vault.position(position_id)) for position_id in (first, second)] == sxau_positions
+
+
+def test_liquidate_many__keeper_short_of_synth__skips_that_position(
+    vault, engine, synths, usdc, insurance_fund, feeds, owner, keeper, trader, batch
+):
+    first, healthy, unknown, second = batch
+    set_price(feeds["BTC"], 52_000, owner)
+    sxau = synths["sXAU"]
+    # The keeper keeps exactly what the first position takes: none is left for the second.
+    first_repay = engine.repayQuote(first).repay
+    second_repay = engine.repayQuote(second).repay
+    alone = engine.liquidate.call(first, MAX_UINT, 0, sender=keeper)
+    sxau.transfer(trader, sxau.balanceOf(keeper) - first_repay, sender=keeper)
+    second_before = tuple(vault.position(second))
+    reserves = insurance_fund.reserves()
+    keeper_usdc = usdc.balanceOf(keeper)
+
+    tx = engine.liquidateMany(list(batch), 0, sender=keeper)
+
+    short = revert_data(sxau.ERC20InsufficientBalance, keeper.address, 0, second_repay)
+    assert logs(tx, engine.LiquidationFailed) == [{"positionId": second, "reason": short}]
+    [liquidated] = logs(tx, engine.Liquidated)
+    assert (liquidated["positionId"], liquidated["repaid"]) == (first, first_repay)
+    assert [event["positionId"] for event in logs(tx, engine.LiquidationSkipped)] == [healthy, unknown]
+    assert tx.return_value == (1, alone.keeperUsdWad)
+    assert sxau.balanceOf(keeper) == 0
+    assert usdc.balanceOf(keeper) - keeper_usdc == liquidated["marginToKeeper"]
+    assert insurance_fund.reserves() - reserves == liquidated["penaltyToFund"]
+    assert logs(tx, insurance_fund.PenaltyReceived) == [
+        {"positionId": first, "amount": liquidated["penaltyToFund"], "balanceAfter": reserves + liquidated["penaltyToFund"]}]
+    assert tuple(vault.position(second)) == second_before
+
+
+def test_liquidate_in_batch__outside_caller__reverts(engine, keeper, batch):
+    with reverts(engine.LiquidationEngineNotSelf, caller=keeper.address):
+        engine.liquidateInBatch(batch[0], keeper, ZERO_ADDRESS, 0, sender=keeper)
 
 
 def test_liquidate_many__empty_list__pays_nothing(engine, keeper):
