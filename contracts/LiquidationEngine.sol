@@ -307,13 +307,20 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     {
         if (_settings.shutdownAt == 0) revert LiquidationEngineNotShutDown();
         if (amount == 0) revert LiquidationEngineZeroAmount();
-        // Reverts for a synth the vault does not list.
-        (,, uint256 totalDebtShares,) = vault.synthDebt(synth);
+        // Reverts for a synth the vault does not list. No fee accrues after shutdown: the stored
+        // index is the index now.
+        (uint256 rateIndexWad,, uint256 totalDebtShares,) = vault.synthDebt(synth);
         uint256 opensAt = _settings.shutdownAt + SETTLEMENT_PERIOD;
         if (totalDebtShares != 0 && block.timestamp < opensAt) revert LiquidationEngineRedemptionNotOpen(synth, opensAt);
+        // The supply the reserve backs: what is not still owed by an unsettled position (whose
+        // settlement will add its own backing), rounded up (the unsettled debt rounded down), so
+        // that each unit's share is never priced on a reserve that is still coming in.
+        uint256 supply = synth.totalSupply();
+        uint256 backed = supply - Math.min(supply, totalDebtShares.mulWadDown(rateIndexWad));
+        if (amount > backed) revert LiquidationEngineRedemptionExceedsBacked(synth, amount, backed);
 
         Reserve storage r = _reserves[synth];
-        (stableOut, spotOut) = _redemption(synth, amount, r.stableAmount, r.spotAmount);
+        (stableOut, spotOut) = _redemption(synth, amount, backed, r.stableAmount, r.spotAmount);
         // Safe casts: each is at most what the reserve held, which fits 128 bits.
         r.stableAmount -= uint128(stableOut);
         r.spotAmount -= uint128(spotOut);
@@ -680,21 +687,25 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
     }
 
-    /// @dev What `amount` of `synth` redeems for: its share of the reserve (`stableHeld`
-    ///      stablecoin and `spotHeld` spot BTC), never more than its frozen value, paid in the
-    ///      stablecoin first and then in spot BTC at the frozen price, all rounded down.
-    function _redemption(ISyntheticToken synth, uint256 amount, uint256 stableHeld, uint256 spotHeld)
+    /// @dev What `amount` of `synth` redeems for, out of `backed` units that share the reserve
+    ///      (`stableHeld` stablecoin and `spotHeld` spot BTC): the same share of each asset,
+    ///      amount / backed (rounded down), both scaled alike (rounded down) when together they
+    ///      are worth more than the amount's frozen value (spot at the frozen BTC price). Each
+    ///      claim takes its share of what the claims before it left, so equal claims are paid
+    ///      alike in any order and the last one takes what is left.
+    function _redemption(ISyntheticToken synth, uint256 amount, uint256 backed, uint256 stableHeld, uint256 spotHeld)
         private
         view
         returns (uint256 stableOut, uint256 spotOut)
     {
-        uint256 unit = _marginUnit;
-        uint256 spotPriceWad = frozenPriceWad[_spotAsset];
-        uint256 shareUsdWad =
-            Math.mulDiv(stableHeld * unit + _spotUsd(spotHeld, spotPriceWad), amount, synth.totalSupply());
-        uint256 valueUsdWad = Math.min(amount.mulWadDown(frozenPriceWad[synth.asset()]), shareUsdWad);
-        stableOut = Math.min(stableHeld, valueUsdWad / unit);
-        spotOut = Math.min(spotHeld, Math.mulDiv(valueUsdWad - stableOut * unit, _spotScale, spotPriceWad));
+        stableOut = Math.mulDiv(stableHeld, amount, backed);
+        spotOut = Math.mulDiv(spotHeld, amount, backed);
+        uint256 valueUsdWad = stableOut * _marginUnit + _spotUsd(spotOut, frozenPriceWad[_spotAsset]);
+        uint256 maxUsdWad = amount.mulWadDown(frozenPriceWad[synth.asset()]);
+        if (valueUsdWad > maxUsdWad) {
+            stableOut = Math.mulDiv(stableOut, maxUsdWad, valueUsdWad);
+            spotOut = Math.mulDiv(spotOut, maxUsdWad, valueUsdWad);
+        }
     }
 
     /* INTERNAL: HELPERS */

@@ -59,9 +59,10 @@ import {IVault} from "./IVault.sol";
 ///      holders, stablecoin first and then spot BTC at the frozen BTC price, and the rest stays
 ///      in the position for its owner to take with `IVault.close`. Once a synth owes no debt
 ///      (every position settled or closed), or `SETTLEMENT_PERIOD` after shutdown, its holders
-///      `redeem` it: each unit is paid its frozen value from what was set aside for that synth,
-///      stablecoin first, then spot BTC, pro rata (the reserve's value over the supply) if the
-///      reserve is short.
+///      `redeem` it: each claim gets the same share of each asset set aside for that synth
+///      (stablecoin and spot BTC alike: amount over the supply the reserve backs, i.e. not still
+///      owed by an unsettled position), never worth more than its frozen value, so that claims
+///      are paid alike in any order and whatever a later settlement adds goes to later claims.
 interface ILiquidationEngine {
     /* EVENTS */
 
@@ -174,6 +175,10 @@ interface ILiquidationEngine {
     /// @notice `synth` still has unsettled debt: its redemption opens at `opensAt`.
     error LiquidationEngineRedemptionNotOpen(ISyntheticToken synth, uint256 opensAt);
 
+    /// @notice Only `backed` units of `synth` share its reserve now (the rest of its supply is
+    ///         still owed by unsettled positions), under the `amount` asked: settle them first.
+    error LiquidationEngineRedemptionExceedsBacked(ISyntheticToken synth, uint256 amount, uint256 backed);
+
     /* LIQUIDATION */
 
     /// @notice Liquidates position `positionId`, which must be under its liquidation ratio at
@@ -247,7 +252,11 @@ interface ILiquidationEngine {
     /// @return debt The synth units settled.
     function settle(uint256 positionId) external returns (uint256 debt);
 
-    /// @notice Burns `amount` of the caller's `synth` and pays its share of the synth's reserve.
+    /// @notice Burns `amount` of the caller's `synth` and pays its share of the synth's reserve:
+    ///         amount / the backed supply of each of the stablecoin and spot BTC set aside (rounded
+    ///         down), both scaled alike to the amount's frozen value if they are worth more. The
+    ///         backed supply is the synth's supply less the debt still owed by unsettled
+    ///         positions; `amount` may not exceed it (`LiquidationEngineRedemptionExceedsBacked`).
     /// @return stableOut The stablecoin paid (its decimals).
     /// @return spotOut The spot BTC paid (its decimals).
     function redeem(ISyntheticToken synth, uint256 amount) external returns (uint256 stableOut, uint256 spotOut);

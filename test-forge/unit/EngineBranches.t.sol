@@ -6,7 +6,8 @@ pragma solidity 0.8.28;
  * a keeper repaying less than the target, spot paying all that is due, the whole-debt rule at the
  * minimum debt, the keeper's minimum output, a batch with several penalties for the fund, the
  * wei-close CR that the exchange's own equity decides, shutdown's walk back to the last trusted
- * round, and settlement followed by redemption in stablecoin and in spot.
+ * round, settlement followed by redemption (a share of each asset, alike in any order), and the
+ * attacks of the reviews replayed.
  */
 
 import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
@@ -274,7 +275,7 @@ contract EngineBranchesTest is SystemFixture {
 
     /* SETTLEMENT AND REDEMPTION */
 
-    function test_redeem__afterSettlement__paysStablecoinThenSpot() public {
+    function test_redeem__afterSettlement__paysAShareOfEachAsset() public {
         (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 1e18, 20_000e18);
         uint256 b = _spotPosition(BOB, sUSD, 1e8, 30_000e18);
         engine.shutdown();
@@ -295,20 +296,94 @@ contract EngineBranchesTest is SystemFixture {
         assertEq(spot, 0.5e8, "spot set aside at the frozen 60,000");
         assertEq(settled, 50_000e18, "debt settled");
 
-        // Every position settled: redemption opens at once. Stablecoin first, then spot.
+        // Every position settled: redemption opens at once. Each claim gets its share of each
+        // asset: 20,000 of 50,000 is 2/5, then 30,000 of the 30,000 left takes the rest.
         VM.prank(ALICE);
         (uint256 stableOut, uint256 spotOut) = engine.redeem(sUSD, 20_000e18);
-        assertEq(stableOut, 20_000e6, "alice: stablecoin");
-        assertEq(spotOut, 0, "alice: no spot");
+        assertEq(stableOut, 8_000e6, "alice: stablecoin");
+        assertEq(spotOut, 0.2e8, "alice: spot");
         VM.prank(BOB);
         (stableOut, spotOut) = engine.redeem(sUSD, 30_000e18);
-        assertEq(stableOut, 0, "bob: no stablecoin left");
-        assertEq(spotOut, 0.5e8, "bob: spot");
-        assertEq(usdc.balanceOf(ALICE), 20_000e6, "alice paid");
-        assertEq(wbtc.balanceOf(BOB), 0.5e8, "bob paid");
+        assertEq(stableOut, 12_000e6, "bob: stablecoin");
+        assertEq(spotOut, 0.3e8, "bob: spot");
+        assertEq(usdc.balanceOf(ALICE), 8_000e6, "alice paid");
+        assertEq(wbtc.balanceOf(BOB), 0.3e8, "bob paid");
         assertEq(sUSD.totalSupply(), 0, "all redeemed");
         (stable, spot, settled) = engine.reserves(sUSD);
         assertEq(stable + spot, 0, "reserve empty");
+    }
+
+    /// @dev Second review, point 5: 12,000 USDC and 0.2 BTC set aside for 24,000 sUSD, BTC
+    ///      halved live after shutdown. Paying stablecoin first gave the first claim 12,000 USDC
+    ///      and the second 0.2 BTC, worth half as much; each claim now gets half of each asset,
+    ///      in either order, and the engine ends empty.
+    function test_redeem__twoEqualClaims__samePayoutInEitherOrder() public {
+        (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 0, 12_000e18);
+        uint256 b = _spotPosition(BOB, sUSD, 1e8, 12_000e18);
+        engine.shutdown();
+        engine.settle(a);
+        engine.settle(b);
+        _setPrice(btcFeed, "BTC", 30_000e8);
+
+        uint256 before = VM.snapshotState();
+        (uint256 aliceStable, uint256 aliceSpot) = _redeem(ALICE, 12_000e18);
+        (uint256 bobStable, uint256 bobSpot) = _redeem(BOB, 12_000e18);
+        _assertEngineEmpty();
+        VM.revertToState(before);
+        (uint256 bobStable2, uint256 bobSpot2) = _redeem(BOB, 12_000e18);
+        (uint256 aliceStable2, uint256 aliceSpot2) = _redeem(ALICE, 12_000e18);
+        _assertEngineEmpty();
+
+        assertEq(aliceStable, 6_000e6, "alice first: half the stablecoin");
+        assertEq(aliceSpot, 0.1e8, "alice first: half the spot");
+        assertEq(bobStable, 6_000e6, "bob second: the same");
+        assertEq(bobSpot, 0.1e8, "bob second: the same spot");
+        assertEq(bobStable2, bobStable, "bob first: as second");
+        assertEq(bobSpot2, bobSpot, "bob first: spot as second");
+        assertEq(aliceStable2, aliceStable, "alice second: as first");
+        assertEq(aliceSpot2, aliceSpot, "alice second: spot as first");
+    }
+
+    /// @dev Second review, point 5: after the settlement period, with one of the two positions
+    ///      still unsettled. Priced on the whole supply, the early claim got half its value and
+    ///      the later one, capped at its frozen value, left the other half in the engine for good.
+    ///      Now a claim is priced on the supply the reserve backs, and the later settlement backs
+    ///      the later claim.
+    function test_redeem__afterThePeriodBeforeASettlement__nothingStranded() public {
+        (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 0, 12_000e18);
+        uint256 b = _spotPosition(BOB, sUSD, 1e8, 12_000e18);
+        engine.shutdown();
+        engine.settle(a);
+        VM.warp(START + 7 days);
+
+        VM.prank(BOB);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.LiquidationEngineRedemptionExceedsBacked.selector, sUSD, 12_000e18 + 1, 12_000e18
+            )
+        );
+        engine.redeem(sUSD, 12_000e18 + 1);
+        (uint256 aliceStable, uint256 aliceSpot) = _redeem(ALICE, 12_000e18);
+        assertEq(aliceStable, 12_000e6, "alice: the whole frozen value");
+        assertEq(aliceSpot, 0, "alice: no spot set aside yet");
+
+        engine.settle(b);
+        (uint256 bobStable, uint256 bobSpot) = _redeem(BOB, 12_000e18);
+        assertEq(bobStable, 0, "bob: no stablecoin left");
+        assertEq(bobSpot, 0.2e8, "bob: what his settlement set aside");
+        _assertEngineEmpty();
+    }
+
+    function _redeem(address who, uint256 amount) private returns (uint256 stableOut, uint256 spotOut) {
+        VM.prank(who);
+        (stableOut, spotOut) = engine.redeem(sUSD, amount);
+    }
+
+    function _assertEngineEmpty() private view {
+        (uint256 stable, uint256 spot,) = engine.reserves(sUSD);
+        assertEq(stable + spot, 0, "reserve empty");
+        assertEq(usdc.balanceOf(address(engine)) + wbtc.balanceOf(address(engine)), 0, "engine holds nothing");
+        assertEq(sUSD.totalSupply(), 0, "all redeemed");
     }
 
     /* THE FUND'S BATCH NOTICE */

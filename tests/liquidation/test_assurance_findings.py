@@ -77,7 +77,9 @@ def test_redeem_after_settlement_period__debt_unsettled__no_fee_appears(
 ):
     susd = synths["sUSD"]
     open_position("sUSD", spot_btc=1, mint=10_000)  # never settled
+    settled = open_position("sUSD", spot_btc=1, mint=1_000)  # backs the 1,000 redeemed below
     engine.shutdown(sender=owner)
+    engine.settle(settled, sender=owner)
     advance(chain, engine.SETTLEMENT_PERIOD() + 1)
     assert vault.uncollectedFees(susd) == 0
 

@@ -1,7 +1,7 @@
 """Emergency shutdown (global settlement): the owner freezes every price at its last good value
 and stops the vault; anyone settles each position (futures closed, the debt's value set aside at
 the frozen price, stablecoin first, then spot BTC); holders of each synth redeem it from what was
-set aside for it, pro rata when that is short. (BTC $60,000, XAU $2,400, USD $1 at shutdown.)"""
+set aside for it: each claim the same share of each asset, over the supply the reserve backs. (BTC $60,000, XAU $2,400, USD $1 at shutdown.)"""
 
 import pytest
 
@@ -175,7 +175,7 @@ def test_settle__stale_prices__spot_settles_futures_wait_for_the_exchange(engine
         engine.settle(p2, sender=keeper)
 
 
-def test_redeem__several_holders_of_several_synths__frozen_value_stablecoin_first(
+def test_redeem__several_holders_of_several_synths__a_share_of_each_asset(
     engine, synths, usdc, wbtc, trader, trader2, keeper, owner, book
 ):
     p1, p2, p3 = book[:3]
@@ -184,20 +184,23 @@ def test_redeem__several_holders_of_several_synths__frozen_value_stablecoin_firs
         engine.settle(position_id, sender=keeper)
     sxau, susd = synths["sXAU"], synths["sUSD"]
 
-    # sXAU: 12,000 USDC and 0.4 BTC against 15 sXAU at $2,400: enough for all, USDC first.
+    # sXAU: 12,000 USDC and 0.4 BTC (one satoshi of it the settlement's rounding up) against
+    # 15 sXAU at $2,400. Each claim gets its share of each asset, rounded down: 5 of 15 is a third.
     tx = engine.redeem(sxau, wad(5), sender=trader2)
-    assert tx.return_value == (12_000 * USDC, 0)
+    assert tx.return_value == (4_000 * USDC, 13_333_333)
     assert logs(tx, engine.Redeemed) == [{"synth": sxau.address, "holder": trader2.address, "amount": wad(5),
-                                          "stableOut": 12_000 * USDC, "spotOut": 0}]
-    assert engine.redeem(sxau, wad(2), sender=keeper).return_value == (0, 8_000_000)
-    assert engine.redeem(sxau, wad(8), sender=trader).return_value == (0, 32_000_000)
-    assert engine.reserves(sxau)[:2] == (0, 0)
+                                          "stableOut": 4_000 * USDC, "spotOut": 13_333_333}]
+    assert engine.redeem(sxau, wad(2), sender=keeper).return_value == (1_600 * USDC, 5_333_333)
+    # The last 8 take what is left, 6,400 USDC and 0.21333334 BTC: $19,200.0004, over their
+    # frozen $19,200, so both are scaled down alike (rounded down).
+    assert engine.redeem(sxau, wad(8), sender=trader).return_value == (6_399_999_866, 21_333_333)
+    assert engine.reserves(sxau)[:2] == (134, 1)  # rounding dust: $0.000134 and a satoshi
     assert sxau.totalSupply() == 0
     # sUSD: 0.66666667 BTC against 40,000 sUSD at $1 (BTC $60,000), rounded down for each.
     assert engine.redeem(susd, wad(10_000), sender=keeper).return_value == (0, 16_666_666)
     assert engine.redeem(susd, wad(30_000), sender=trader).return_value == (0, 50_000_000)
     assert engine.reserves(susd)[:2] == (0, 1)  # a satoshi of rounding stays with the engine
-    assert (usdc.balanceOf(trader2), wbtc.balanceOf(keeper)) == (12_000 * USDC, 24_666_666)
+    assert (usdc.balanceOf(trader2), wbtc.balanceOf(keeper)) == (4_000 * USDC, 5_333_333 + 16_666_666)
     assert susd.totalSupply() == 0
 
 
@@ -219,7 +222,8 @@ def test_redeem__reserve_short__pro_rata(engine, vault, synths, wbtc, feeds, own
     assert engine.reserves(seth)[:2] == (0, 0)
 
 
-def test_redeem__unsettled_debt__opens_after_the_settlement_period(engine, synths, chain, owner, keeper, book):
+def test_redeem__unsettled_debt__opens_after_the_settlement_period(engine, synths, chain, owner, keeper, trader2,
+                                                                    book):
     p1, p2, p3 = book[:3]
     tx = engine.shutdown(sender=owner)
     engine.settle(p2, sender=keeper)  # P3 still owes sXAU
@@ -229,8 +233,12 @@ def test_redeem__unsettled_debt__opens_after_the_settlement_period(engine, synth
         engine.redeem(synths["sXAU"], wad(1), sender=keeper)
 
     chain.mine(timestamp=opens)
-    # Pro rata on what is there: 12,000 USDC for 15 sXAU, 800 a unit.
-    assert engine.redeem(synths["sXAU"], wad(1), sender=keeper).return_value == (800 * USDC, 0)
+    # Priced on the 5 sXAU the settled reserve backs (P3's 10 are still owed): 12,000 USDC for
+    # 5, the whole frozen $2,400 a unit.
+    assert engine.redeem(synths["sXAU"], wad(1), sender=keeper).return_value == (2_400 * USDC, 0)
+    with reverts(engine.LiquidationEngineRedemptionExceedsBacked, synth=synths["sXAU"], amount=wad(5),
+                 backed=wad(4)):
+        engine.redeem(synths["sXAU"], wad(5), sender=trader2)
 
 
 def test_redeem__refusals(engine, vault, synths, owner, keeper, book):
@@ -247,9 +255,11 @@ def test_redeem__refusals(engine, vault, synths, owner, keeper, book):
 
 
 def test_redeem__after_the_period_with_debt_unsettled__no_fee_appears(engine, vault, synths, chain, owner, trader,
-                                                                       keeper, book):
+                                                                       keeper, book, open_position):
     susd = synths["sUSD"]
+    settled = open_position("sUSD", spot_btc=1, mint=1_000)  # backs the 1,000 redeemed below
     tx = engine.shutdown(sender=owner)
+    engine.settle(settled, sender=keeper)
     chain.mine(timestamp=tx.timestamp + engine.SETTLEMENT_PERIOD())  # P1 never settled
 
     engine.redeem(susd, wad(1_000), sender=keeper)
