@@ -105,7 +105,8 @@ def synth_params(defaults: dict[str, Any], cfg: dict[str, Any]) -> tuple[int, in
 def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any, config: dict[str, Any]) -> VaultLayer:
     """Deploys the `Vault` (owned by `owner`, fees to `owner`) and one `SyntheticToken` per
     configured synth, lists each with its parameters and grants the vault minting and burning.
-    `owner` stays the synths' admin: it grants the liquidation engine its roles later."""
+    `owner` stays the synths' admin until `deploy_liquidation` grants the engine its role and
+    renounces it."""
     vault_cfg = config["vault"]
     vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
     layer = VaultLayer(vault=vault)
@@ -133,8 +134,9 @@ def deploy_liquidation(
     owned by `owner`, and wires them: the vault and the fund name the engine, the engine may burn
     every synth (for redemptions after a shutdown), the exchange trusts the vault as its mark
     relay (the owner must own the exchange too; `mark_relay=False` leaves the exchange's relay as
-    it is, for a second vault on a shared exchange whose liquidations close no futures), and the
-    owner seeds the fund as configured."""
+    it is, for a second vault on a shared exchange whose liquidations close no futures), the owner
+    renounces its admin role over every synth (so that nobody can grant minting or burning any
+    more), and the owner seeds the fund as configured."""
     cfg = config["liquidation"]
     fund = owner.deploy(project.InsuranceFund, usdc, owner)
     engine = owner.deploy(
@@ -149,6 +151,8 @@ def deploy_liquidation(
         exchange.setMarkRelay(vault.vault, sender=owner)
     for synth in vault.synths.values():
         synth.grantRole(synth.BURNER_ROLE(), engine, sender=owner)
+        # The protocol is wired: no role outside it may ever mint or burn a synth.
+        synth.renounceRole(synth.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
 
     deposit = scaled(cfg["insurance_fund_deposit_usd"], usdc.decimals())
     if deposit:

@@ -62,12 +62,31 @@ def test_deploy__configured_synths__track_their_assets_with_18_decimals(synths, 
         assert token.totalSupply() == 0
 
 
-def test_roles__deployed__vault_mints_and_burns_and_owner_administers(sxau, vault, owner):
+@pytest.fixture
+def token(project, feeder, owner):
+    """A synth of the test's own, not wired into the protocol: `owner` is still its admin. (From
+    an account that deploys nothing else: Ape caches types by address.)"""
+    return feeder.deploy(project.SyntheticToken, "Synthvault Gold (test)", "sXAUt", asset_id("XAU"), owner)
+
+
+def test_roles__deployed__vault_mints_and_burns_engine_burns_and_nobody_administers(sxau, vault, engine, owner):
     assert sxau.hasRole(sxau.MINTER_ROLE(), vault)
     assert sxau.hasRole(sxau.BURNER_ROLE(), vault)
-    assert sxau.hasRole(sxau.DEFAULT_ADMIN_ROLE(), owner)
+    assert sxau.hasRole(sxau.BURNER_ROLE(), engine)
+    assert not sxau.hasRole(sxau.MINTER_ROLE(), engine)
+    assert not sxau.hasRole(sxau.DEFAULT_ADMIN_ROLE(), owner)
     assert not sxau.hasRole(sxau.MINTER_ROLE(), owner)
     assert not sxau.hasRole(sxau.BURNER_ROLE(), owner)
+
+
+def test_grant_role__deployer_after_deployment__reverts(synths, engine, owner):
+    # The deployer kept the admin role and could grant minting to anyone; the deployment now
+    # renounces it once the vault and the engine hold their roles.
+    for synth in synths.values():
+        with reverts(synth.AccessControlUnauthorizedAccount, account=owner.address,
+                     neededRole=synth.DEFAULT_ADMIN_ROLE()):
+            synth.grantRole(synth.MINTER_ROLE(), owner, sender=owner)
+        assert not synth.hasRole(synth.MINTER_ROLE(), owner)
 
 
 def test_constructor__zero_admin__reverts(project, feeder):
@@ -76,53 +95,53 @@ def test_constructor__zero_admin__reverts(project, feeder):
         feeder.deploy(project.SyntheticToken, "Synthvault Gold", "sXAU", asset_id("XAU"), ZERO)
 
 
-def test_mint__minter__mints(sxau, owner, trader):
-    sxau.grantRole(sxau.MINTER_ROLE(), owner, sender=owner)
+def test_mint__minter__mints(token, owner, trader):
+    token.grantRole(token.MINTER_ROLE(), owner, sender=owner)
 
-    tx = sxau.mint(trader, wad(3), sender=owner)
+    tx = token.mint(trader, wad(3), sender=owner)
 
-    assert sxau.balanceOf(trader) == wad(3)
-    assert sxau.totalSupply() == wad(3)
-    assert logs(tx, sxau.Transfer) == [{"from": ZERO, "to": trader.address, "value": wad(3)}]
+    assert token.balanceOf(trader) == wad(3)
+    assert token.totalSupply() == wad(3)
+    assert logs(tx, token.Transfer) == [{"from": ZERO, "to": trader.address, "value": wad(3)}]
 
 
-def test_burn__burner__burns_without_allowance(sxau, owner, trader):
-    for role in (sxau.MINTER_ROLE(), sxau.BURNER_ROLE()):
-        sxau.grantRole(role, owner, sender=owner)
-    sxau.mint(trader, wad(3), sender=owner)
+def test_burn__burner__burns_without_allowance(token, owner, trader):
+    for role in (token.MINTER_ROLE(), token.BURNER_ROLE()):
+        token.grantRole(role, owner, sender=owner)
+    token.mint(trader, wad(3), sender=owner)
 
-    tx = sxau.burn(trader, wad(1), sender=owner)
+    tx = token.burn(trader, wad(1), sender=owner)
 
-    assert sxau.balanceOf(trader) == wad(2)
-    assert sxau.totalSupply() == wad(2)
-    assert logs(tx, sxau.Transfer) == [{"from": trader.address, "to": ZERO, "value": wad(1)}]
+    assert token.balanceOf(trader) == wad(2)
+    assert token.totalSupply() == wad(2)
+    assert logs(tx, token.Transfer) == [{"from": trader.address, "to": ZERO, "value": wad(1)}]
 
 
 @pytest.mark.parametrize("action", ["mint", "burn"])
-def test_supply__without_role__reverts(sxau, owner, attacker, action):
-    role = sxau.MINTER_ROLE() if action == "mint" else sxau.BURNER_ROLE()
+def test_supply__without_role__reverts(token, owner, attacker, action):
+    role = token.MINTER_ROLE() if action == "mint" else token.BURNER_ROLE()
 
-    with reverts(sxau.AccessControlUnauthorizedAccount, account=attacker.address, neededRole=role):
-        getattr(sxau, action)(attacker, wad(1), sender=attacker)
+    with reverts(token.AccessControlUnauthorizedAccount, account=attacker.address, neededRole=role):
+        getattr(token, action)(attacker, wad(1), sender=attacker)
 
     # Even the admin cannot create supply without granting itself the role first.
-    with reverts(sxau.AccessControlUnauthorizedAccount, account=owner.address, neededRole=role):
-        getattr(sxau, action)(owner, wad(1), sender=owner)
-    assert sxau.totalSupply() == 0
+    with reverts(token.AccessControlUnauthorizedAccount, account=owner.address, neededRole=role):
+        getattr(token, action)(owner, wad(1), sender=owner)
+    assert token.totalSupply() == 0
 
 
-def test_grant_role__not_admin__reverts(sxau, attacker):
-    with reverts(sxau.AccessControlUnauthorizedAccount, account=attacker.address):
-        sxau.grantRole(sxau.MINTER_ROLE(), attacker, sender=attacker)
-    assert not sxau.hasRole(sxau.MINTER_ROLE(), attacker)
+def test_grant_role__not_admin__reverts(token, attacker):
+    with reverts(token.AccessControlUnauthorizedAccount, account=attacker.address):
+        token.grantRole(token.MINTER_ROLE(), attacker, sender=attacker)
+    assert not token.hasRole(token.MINTER_ROLE(), attacker)
 
 
-def test_renounce_admin__renounced__nobody_can_grant_roles(sxau, owner, attacker):
-    sxau.renounceRole(sxau.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
+def test_renounce_admin__renounced__nobody_can_grant_roles(token, owner, attacker):
+    token.renounceRole(token.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
 
-    assert not sxau.hasRole(sxau.DEFAULT_ADMIN_ROLE(), owner)
-    with reverts(sxau.AccessControlUnauthorizedAccount, account=owner.address):
-        sxau.grantRole(sxau.MINTER_ROLE(), owner, sender=owner)
+    assert not token.hasRole(token.DEFAULT_ADMIN_ROLE(), owner)
+    with reverts(token.AccessControlUnauthorizedAccount, account=owner.address):
+        token.grantRole(token.MINTER_ROLE(), owner, sender=owner)
 
 
 def test_permit__valid_signature__sets_allowance_and_spends_nonce(sxau, trader, keeper, chain):
