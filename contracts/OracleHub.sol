@@ -14,6 +14,9 @@ import {AggregatorV3Interface} from "../interfaces/chainlink/AggregatorV3Interfa
 
 contract OracleHub is IOracleHub, Ownable2Step {
     uint256 private constant BPS = 10_000;
+    /// @dev How many rounds the hub looks at to answer about the past (`lastTrustedPriceWad`,
+    ///      `firstTrustedPriceWadSince`): a bound on the gas of a read.
+    uint256 private constant MAX_ROUNDS = 32;
     uint8 private constant WAD_DECIMALS = 18;
 
     /// @dev One latest round, judged: what `priceWad` returns or why it reverts.
@@ -41,6 +44,7 @@ contract OracleHub is IOracleHub, Ownable2Step {
     {
         if (address(aggregator) == address(0)) revert OracleZeroAddress();
         if (heartbeat == 0) revert OracleInvalidHeartbeat(heartbeat);
+        if (maxDeviationBps > BPS) revert OracleInvalidMaxDeviation(maxDeviationBps, BPS);
         uint8 decimals = aggregator.decimals();
         if (decimals > WAD_DECIMALS) revert OracleUnsupportedDecimals(address(aggregator), decimals);
 
@@ -101,45 +105,141 @@ contract OracleHub is IOracleHub, Ownable2Step {
         return (reading.price, reading.updatedAt, reading.status);
     }
 
+    /// @inheritdoc IOracleHub
+    function lastTrustedPriceWad(bytes32 asset)
+        external
+        view
+        returns (uint256, uint80, uint256)
+    {
+        (Feed storage feed, bool found, Reading memory reading) = _latestOf(asset);
+        for (uint256 i; found && i < MAX_ROUNDS; ++i) {
+            if (_judge(feed, reading, false) == PriceStatus.Ok) {
+                return (reading.price, reading.roundId, reading.updatedAt);
+            }
+            (found, reading) = _roundBefore(feed.aggregator, reading.roundId);
+        }
+        return (0, 0, 0);
+    }
+
+    /// @inheritdoc IOracleHub
+    function firstTrustedPriceWadSince(bytes32 asset, uint256 timestamp)
+        external
+        view
+        returns (uint256, uint80, uint256)
+    {
+        (Feed storage feed, bool found, Reading memory reading) = _latestOf(asset);
+        if (!found || reading.updatedAt < timestamp) return (0, 0, 0);
+        AggregatorV3Interface aggregator = feed.aggregator;
+
+        // The first round of the latest one's phase updated at or after `timestamp`, by bisection:
+        // a phase numbers its rounds from 1 in the low 64 bits of the id, in time order. A round
+        // that is missing or never updated counts as before `timestamp`.
+        uint80 last = reading.roundId;
+        uint80 high = last;
+        uint80 low = (high >> 64) << 64 | 1;
+        if (low > high) low = high;
+        while (low < high) {
+            uint80 mid = low + (high - low) / 2;
+            (bool exists, Reading memory midRound) = _round(aggregator, mid);
+            if (exists && midRound.updatedAt >= timestamp) high = mid;
+            else low = mid + 1;
+        }
+        // From it, the first the hub would have trusted as the latest, staleness aside: a round
+        // the circuit breaker refused is passed over for the next (one within the bound of it,
+        // confirming the level, or the one the owner accepted).
+        for (uint256 i; i < MAX_ROUNDS && low <= last; ++i) {
+            (found, reading) = _round(aggregator, low);
+            if (found && reading.updatedAt >= timestamp && _judge(feed, reading, false) == PriceStatus.Ok) {
+                return (reading.price, reading.roundId, reading.updatedAt);
+            }
+            ++low;
+        }
+        return (0, 0, 0);
+    }
+
     /* INTERNAL */
 
-    /// @dev Reads the latest round of `asset` and judges it, in the order of the checks in
-    ///      `IOracleHub`: known, complete, fresh, positive, then within the deviation bound.
+    /// @dev Reads the latest round of `asset` and judges it (`_judge`).
     function _read(Feed storage feed) private view returns (Reading memory reading) {
         AggregatorV3Interface aggregator = feed.aggregator;
         if (address(aggregator) == address(0)) {
             reading.status = PriceStatus.UnknownAsset;
             return reading;
         }
-        try aggregator.latestRoundData() returns (
-            uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
-        ) {
-            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
-                (roundId, answer, updatedAt, answeredInRound);
-        } catch {
-            // A feed with no round to report (none yet, as Chainlink's "No data present") was
-            // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
-            reading.status = PriceStatus.Incomplete;
-            return reading;
-        }
+        bool found;
+        (found, reading) = _latestRound(aggregator);
+        // A feed with no round to report (none yet, as Chainlink's "No data present") was
+        // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
+        if (!found) reading.status = PriceStatus.Incomplete;
+        else _judge(feed, reading, true);
+    }
+
+    /// @dev The one definition of a trusted round: judges `reading` (its round's facts) as the
+    ///      latest round, in the order of the checks in `IOracleHub`: complete, fresh (only when
+    ///      `checkFreshness`), positive, then within the deviation bound of the round before it.
+    ///      Fills the reading's price, deviation and status, and returns the status.
+    function _judge(Feed storage feed, Reading memory reading, bool checkFreshness)
+        private
+        view
+        returns (PriceStatus status)
+    {
         if (reading.answer > 0) reading.price = _toWad(reading.answer, feed.decimals);
 
         if (reading.updatedAt == 0 || reading.answeredInRound < reading.roundId || reading.updatedAt > block.timestamp)
         {
-            reading.status = PriceStatus.Incomplete;
-        } else if (block.timestamp - reading.updatedAt > feed.heartbeat) {
-            reading.status = PriceStatus.Stale;
+            status = PriceStatus.Incomplete;
+        } else if (checkFreshness && block.timestamp - reading.updatedAt > feed.heartbeat) {
+            status = PriceStatus.Stale;
         } else if (reading.answer <= 0) {
-            reading.status = PriceStatus.NonPositive;
+            status = PriceStatus.NonPositive;
         } else {
             uint16 maxDeviationBps = feed.maxDeviationBps;
             if (maxDeviationBps != 0 && reading.roundId > 1) {
-                reading.deviationBps = _deviationFromPreviousBps(aggregator, reading.roundId, reading.answer);
+                reading.deviationBps = _deviationFromPreviousBps(feed.aggregator, reading.roundId, reading.answer);
                 if (reading.deviationBps > maxDeviationBps && reading.roundId != feed.acceptedRoundId) {
-                    reading.status = PriceStatus.Frozen;
+                    status = PriceStatus.Frozen;
                 }
             }
         }
+        reading.status = status;
+    }
+
+    /// @dev The feed of `asset` and its latest round (`_latestRound`).
+    function _latestOf(bytes32 asset) private view returns (Feed storage feed, bool found, Reading memory reading) {
+        feed = feeds[asset];
+        (found, reading) = _latestRound(feed.aggregator);
+    }
+
+    /// @dev The feed's latest round; none when the feed reports none (or there is no feed).
+    function _latestRound(AggregatorV3Interface aggregator) private view returns (bool, Reading memory) {
+        return _fetchRound(aggregator, abi.encodeCall(AggregatorV3Interface.latestRoundData, ()));
+    }
+
+    /// @dev Round `roundId` of the feed; none when the feed has no such round.
+    function _round(AggregatorV3Interface aggregator, uint80 roundId) private view returns (bool, Reading memory) {
+        return _fetchRound(aggregator, abi.encodeCall(AggregatorV3Interface.getRoundData, (roundId)));
+    }
+
+    /// @dev Calls the feed for one round (`latestRoundData` or `getRoundData`); none when the
+    ///      call reverts or returns too little. A round whose fields do not fit their types
+    ///      reverts here, as it would in a `try`.
+    function _fetchRound(AggregatorV3Interface aggregator, bytes memory call)
+        private
+        view
+        returns (bool found, Reading memory reading)
+    {
+        if (address(aggregator) == address(0)) return (false, reading);
+        (bool ok, bytes memory data) = address(aggregator).staticcall(call);
+        if (!ok || data.length < 160) return (false, reading);
+        (reading.roundId, reading.answer,, reading.updatedAt, reading.answeredInRound) =
+            abi.decode(data, (uint80, int256, uint256, uint256, uint80));
+        return (true, reading);
+    }
+
+    /// @dev The round before `roundId`: none before the first round (the breaker's rule too).
+    function _roundBefore(AggregatorV3Interface aggregator, uint80 roundId) private view returns (bool, Reading memory) {
+        if (roundId <= 1) return (false, Reading(PriceStatus.Ok, 0, 0, 0, 0, 0, 0));
+        return _round(aggregator, roundId - 1);
     }
 
     /// @dev |answer − previous| / previous in basis points, rounded up so that a move just past
@@ -150,16 +250,13 @@ contract OracleHub is IOracleHub, Ownable2Step {
         view
         returns (uint256)
     {
-        try aggregator.getRoundData(roundId - 1) returns (uint80, int256 previous, uint256, uint256 updatedAt, uint80) {
-            if (previous <= 0 || updatedAt == 0) return 0;
-            // Both answers are positive here, so the casts are exact.
-            uint256 prev = uint256(previous);
-            uint256 curr = uint256(answer);
-            uint256 diff = curr > prev ? curr - prev : prev - curr;
-            return (diff * BPS + prev - 1) / prev;
-        } catch {
-            return 0;
-        }
+        (bool found, Reading memory previous) = _round(aggregator, roundId - 1);
+        if (!found || previous.answer <= 0 || previous.updatedAt == 0) return 0;
+        // Both answers are positive here, so the casts are exact.
+        uint256 prev = uint256(previous.answer);
+        uint256 curr = uint256(answer);
+        uint256 diff = curr > prev ? curr - prev : prev - curr;
+        return (diff * BPS + prev - 1) / prev;
     }
 
     /// @dev A positive answer with `decimals` decimals, as WAD.
