@@ -237,7 +237,11 @@ contract OracleHub is IOracleHub, Ownable2Step {
     }
 
     /// @dev The round before `roundId`: none before the first round (the breaker's rule too).
-    function _roundBefore(AggregatorV3Interface aggregator, uint80 roundId) private view returns (bool, Reading memory) {
+    function _roundBefore(AggregatorV3Interface aggregator, uint80 roundId)
+        private
+        view
+        returns (bool, Reading memory)
+    {
         if (roundId <= 1) return (false, Reading(PriceStatus.Ok, 0, 0, 0, 0, 0, 0));
         return _round(aggregator, roundId - 1);
     }
