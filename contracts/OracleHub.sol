@@ -111,7 +111,10 @@ contract OracleHub is IOracleHub, Ownable2Step {
         view
         returns (uint256, uint80, uint256)
     {
-        (Feed storage feed, bool found, Reading memory reading) = _latestOf(asset);
+        Feed storage feed = feeds[asset];
+        // A feed that reports no round (or no feed) reads all zero: never trusted, no round before.
+        Reading memory reading = _read(feed);
+        bool found = true;
         for (uint256 i; found && i < MAX_ROUNDS; ++i) {
             if (_judge(feed, reading, false) == PriceStatus.Ok) {
                 return (reading.price, reading.roundId, reading.updatedAt);
@@ -127,8 +130,11 @@ contract OracleHub is IOracleHub, Ownable2Step {
         view
         returns (uint256, uint80, uint256)
     {
-        (Feed storage feed, bool found, Reading memory reading) = _latestOf(asset);
-        if (!found || reading.updatedAt < timestamp) return (0, 0, 0);
+        Feed storage feed = feeds[asset];
+        Reading memory reading = _read(feed);
+        // No feed, or no round since `timestamp` (a feed that reports no round reads all zero).
+        if (reading.status == PriceStatus.UnknownAsset || reading.updatedAt == 0) return (0, 0, 0);
+        if (reading.updatedAt < timestamp) return (0, 0, 0);
         AggregatorV3Interface aggregator = feed.aggregator;
 
         // The first round of the latest one's phase updated at or after `timestamp`, by bisection:
@@ -148,6 +154,7 @@ contract OracleHub is IOracleHub, Ownable2Step {
         // the circuit breaker refused is passed over for the next (one within the bound of it,
         // confirming the level, or the one the owner accepted).
         for (uint256 i; i < MAX_ROUNDS && low <= last; ++i) {
+            bool found;
             (found, reading) = _round(aggregator, low);
             if (found && reading.updatedAt >= timestamp && _judge(feed, reading, false) == PriceStatus.Ok) {
                 return (reading.price, reading.roundId, reading.updatedAt);
@@ -166,12 +173,18 @@ contract OracleHub is IOracleHub, Ownable2Step {
             reading.status = PriceStatus.UnknownAsset;
             return reading;
         }
-        bool found;
-        (found, reading) = _latestRound(aggregator);
-        // A feed with no round to report (none yet, as Chainlink's "No data present") was
-        // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
-        if (!found) reading.status = PriceStatus.Incomplete;
-        else _judge(feed, reading, true);
+        try aggregator.latestRoundData() returns (
+            uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
+        ) {
+            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
+                (roundId, answer, updatedAt, answeredInRound);
+        } catch {
+            // A feed with no round to report (none yet, as Chainlink's "No data present") was
+            // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
+            reading.status = PriceStatus.Incomplete;
+            return reading;
+        }
+        _judge(feed, reading, true);
     }
 
     /// @dev The one definition of a trusted round: judges `reading` (its round's facts) as the
@@ -204,36 +217,21 @@ contract OracleHub is IOracleHub, Ownable2Step {
         reading.status = status;
     }
 
-    /// @dev The feed of `asset` and its latest round (`_latestRound`).
-    function _latestOf(bytes32 asset) private view returns (Feed storage feed, bool found, Reading memory reading) {
-        feed = feeds[asset];
-        (found, reading) = _latestRound(feed.aggregator);
-    }
-
-    /// @dev The feed's latest round; none when the feed reports none (or there is no feed).
-    function _latestRound(AggregatorV3Interface aggregator) private view returns (bool, Reading memory) {
-        return _fetchRound(aggregator, abi.encodeCall(AggregatorV3Interface.latestRoundData, ()));
-    }
-
     /// @dev Round `roundId` of the feed; none when the feed has no such round.
-    function _round(AggregatorV3Interface aggregator, uint80 roundId) private view returns (bool, Reading memory) {
-        return _fetchRound(aggregator, abi.encodeCall(AggregatorV3Interface.getRoundData, (roundId)));
-    }
-
-    /// @dev Calls the feed for one round (`latestRoundData` or `getRoundData`); none when the
-    ///      call reverts or returns too little. A round whose fields do not fit their types
-    ///      reverts here, as it would in a `try`.
-    function _fetchRound(AggregatorV3Interface aggregator, bytes memory call)
+    function _round(AggregatorV3Interface aggregator, uint80 roundId)
         private
         view
-        returns (bool found, Reading memory reading)
+        returns (bool, Reading memory reading)
     {
-        if (address(aggregator) == address(0)) return (false, reading);
-        (bool ok, bytes memory data) = address(aggregator).staticcall(call);
-        if (!ok || data.length < 160) return (false, reading);
-        (reading.roundId, reading.answer,, reading.updatedAt, reading.answeredInRound) =
-            abi.decode(data, (uint80, int256, uint256, uint256, uint80));
-        return (true, reading);
+        try aggregator.getRoundData(roundId) returns (
+            uint80 id, int256 answer, uint256, uint256 at, uint80 answeredIn
+        ) {
+            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
+                (id, answer, at, answeredIn);
+            return (true, reading);
+        } catch {
+            return (false, reading);
+        }
     }
 
     /// @dev The round before `roundId`: none before the first round (the breaker's rule too).
@@ -254,13 +252,16 @@ contract OracleHub is IOracleHub, Ownable2Step {
         view
         returns (uint256)
     {
-        (bool found, Reading memory previous) = _round(aggregator, roundId - 1);
-        if (!found || previous.answer <= 0 || previous.updatedAt == 0) return 0;
-        // Both answers are positive here, so the casts are exact.
-        uint256 prev = uint256(previous.answer);
-        uint256 curr = uint256(answer);
-        uint256 diff = curr > prev ? curr - prev : prev - curr;
-        return (diff * BPS + prev - 1) / prev;
+        try aggregator.getRoundData(roundId - 1) returns (uint80, int256 previous, uint256, uint256 updatedAt, uint80) {
+            if (previous <= 0 || updatedAt == 0) return 0;
+            // Both answers are positive here, so the casts are exact.
+            uint256 prev = uint256(previous);
+            uint256 curr = uint256(answer);
+            uint256 diff = curr > prev ? curr - prev : prev - curr;
+            return (diff * BPS + prev - 1) / prev;
+        } catch {
+            return 0;
+        }
     }
 
     /// @dev A positive answer with `decimals` decimals, as WAD.
