@@ -272,9 +272,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             Market storage m = _markets[marketId];
             int256 sizeWad = _positions[accountId][marketId].sizeWad;
             if (_isExpired(m)) {
-                (int256 settledWad,) = _settlePosition(accountId, marketId, m, sizeWad);
+                (int256 settledWad,, uint256 settledAtWad) = _settlePosition(accountId, marketId, m, sizeWad);
                 creditWad += settledWad;
-                closedNotionalWad += SignedMath.abs(sizeWad).mulWadUp(m.settlementPriceWad);
+                closedNotionalWad += SignedMath.abs(sizeWad).mulWadUp(settledAtWad);
             } else {
                 uint256 markWad = oracle.priceWad(m.asset);
                 // Closing at any price: a sell's limit is 0, a buy's the largest price there is.
@@ -308,7 +308,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (sizeWad == 0) revert ExchangeNoPosition(accountId, marketId);
 
         int256 creditWad;
-        (creditWad, realizedPnlWad) = _settlePosition(accountId, marketId, m, sizeWad);
+        (creditWad, realizedPnlWad,) = _settlePosition(accountId, marketId, m, sizeWad);
+        // No settlement price yet: the position closed at the live mark, which only its
+        // controller may choose (the vault, for a locked account); no one else can force it on
+        // the holder. A view of what `_settlePosition` found; a revert undoes it all.
+        if (m.settlementPriceWad == 0) _checkController(accountId);
         _movePoolFlow(_settleWithPool(accountId, creditWad));
     }
 
@@ -535,14 +539,16 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @dev Closes the position of `sizeWad` in the expired dated market `marketId` at its
-    ///      settlement price (fixing it first if needed), without impact or fee.
+    ///      settlement price (fixing it first if the rule can), without impact or fee; before
+    ///      the settlement price can be fixed, at the live mark (`_fixSettlementPrice`).
     /// @return creditWad What the account is owed (negative: owes), for `_settleWithPool`.
     /// @return realizedPnlWad The PnL realised, as moved.
+    /// @return priceWad The price the position closed at.
     function _settlePosition(uint256 accountId, uint256 marketId, Market storage m, int256 sizeWad)
         private
-        returns (int256 creditWad, int256 realizedPnlWad)
+        returns (int256 creditWad, int256 realizedPnlWad, uint256 priceWad)
     {
-        uint256 priceWad = m.settlementPriceWad;
+        priceWad = m.settlementPriceWad;
         if (priceWad == 0) priceWad = _fixSettlementPrice(marketId, m);
         Fill memory fill = _execute(accountId, marketId, m, -sizeWad, priceWad, priceWad, 0);
         creditWad = _credit(fill);
@@ -550,13 +556,15 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         emit PositionSettled(accountId, marketId, sizeWad, priceWad, realizedPnlWad, fill.fundingPaidWad);
     }
 
-    /// @dev Records the settlement price of an expired dated market: the oracle's trusted price,
-    ///      from a round updated at or after expiry.
+    /// @dev Fixes the settlement price of an expired dated market by the rule, whoever calls and
+    ///      whenever: the hub's first round at or after expiry that it would have trusted as the
+    ///      latest (a round the breaker refused passed over for the next trusted one), and
+    ///      returns it. Until that round exists, fixes nothing and returns the live mark (the
+    ///      hub's trusted latest price, reverting when it is not trusted): the caller settles
+    ///      that one position there, so nothing holding the market waits to be liquidated.
     function _fixSettlementPrice(uint256 marketId, Market storage m) private returns (uint256 priceWad) {
-        bytes32 asset = m.asset;
-        priceWad = oracle.priceWad(asset);
-        (, uint256 updatedAt,) = oracle.peekPriceWad(asset);
-        if (updatedAt < m.expiry) revert ExchangeSettlementPriceNotReady(marketId, updatedAt, m.expiry);
+        (priceWad,,) = oracle.firstTrustedPriceWadSince(m.asset, m.expiry);
+        if (priceWad == 0) return oracle.priceWad(m.asset);
 
         // Funding stops at expiry: accrue the last stretch before the price is fixed.
         _accrue(m, priceWad);
@@ -730,11 +738,16 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         return expiry != 0 && expiry < block.timestamp ? expiry : block.timestamp;
     }
 
-    /// @dev The mark price: the settlement price once a dated market has one, else the oracle's.
+    /// @dev The mark price: an expired dated market's settlement price once the rule can fix it
+    ///      (stored or not yet: the price it will settle at), else the oracle's.
     function _mark(Market storage m) private view returns (uint256) {
         if (m.expiry != 0) {
             uint256 settlementPriceWad = m.settlementPriceWad;
             if (settlementPriceWad != 0) return settlementPriceWad;
+            if (_isExpired(m)) {
+                (settlementPriceWad,,) = oracle.firstTrustedPriceWadSince(m.asset, m.expiry);
+                if (settlementPriceWad != 0) return settlementPriceWad;
+            }
         }
         return oracle.priceWad(m.asset);
     }

@@ -15,7 +15,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {AggregatorV3Interface} from "../interfaces/chainlink/AggregatorV3Interface.sol";
 import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
@@ -25,8 +24,6 @@ import {IVault} from "../interfaces/IVault.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
-/// @dev How many rounds back shutdown looks for the last price the oracle hub trusted.
-uint256 constant MAX_ROUNDS_BACK = 32;
 
 contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
@@ -63,14 +60,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 keeperUsdWad;
         uint256 shortfallUsdWad;
         uint256 shortfallPaid;
-    }
-
-    /// @dev One round of a Chainlink-style feed, as far as the circuit breaker looks at it.
-    struct Round {
-        uint80 id;
-        int256 answer;
-        uint256 updatedAt;
-        uint80 answeredInRound;
     }
 
     /// @dev What is set aside for one synth's holders at settlement.
@@ -614,77 +603,17 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /* INTERNAL: SETTLEMENT */
 
-    /// @dev Records `asset`'s last good price, once (synths may share an asset).
+    /// @dev Records `asset`'s last good price, once (synths may share an asset): the last price
+    ///      the hub trusted (`IOracleHub.lastTrustedPriceWad`, the hub's one rule).
     function _freeze(bytes32 asset) private {
         if (frozenPriceWad[asset] != 0) return;
-        uint256 priceWad = _lastGoodPrice(asset);
+        (uint256 priceWad,,) = _oracle.lastTrustedPriceWad(asset);
+        if (priceWad == 0) {
+            (,, IOracleHub.PriceStatus status) = _oracle.peekPriceWad(asset);
+            revert LiquidationEngineNoTrustedPrice(asset, status);
+        }
         frozenPriceWad[asset] = priceWad;
         emit PriceFrozen(asset, priceWad);
-    }
-
-    /// @dev The last price the hub trusted: the latest round if it is trusted now or was when it
-    ///      came (merely stale since); else the most recent round before it that the hub would
-    ///      have trusted as the latest: complete, positive, and within the circuit breaker's bound
-    ///      of the round before it (or accepted by the owner, or with no round before it to
-    ///      compare). Looks back at most `MAX_ROUNDS_BACK` rounds.
-    function _lastGoodPrice(bytes32 asset) private view returns (uint256) {
-        (uint256 priceWad,, IOracleHub.PriceStatus status) = _oracle.peekPriceWad(asset);
-        if (status == IOracleHub.PriceStatus.Ok) return priceWad;
-        if (status != IOracleHub.PriceStatus.UnknownAsset) {
-            (AggregatorV3Interface aggregator,, uint8 decimals, uint16 maxDeviationBps, uint80 acceptedRoundId) =
-                _oracle.feeds(asset);
-            (bool found, Round memory round) = _latestRound(aggregator);
-            for (uint256 i; found && i < MAX_ROUNDS_BACK; ++i) {
-                (bool hasPrevious, Round memory previous) = _roundBefore(aggregator, round.id);
-                if (_trusted(round, previous, hasPrevious, maxDeviationBps, acceptedRoundId)) {
-                    // Safe cast: `_trusted` checked the answer is positive; decimals <= 18 (the hub's rule).
-                    return uint256(round.answer) * 10 ** (18 - decimals);
-                }
-                (found, round) = (hasPrevious, previous);
-            }
-        }
-        revert LiquidationEngineNoTrustedPrice(asset, status);
-    }
-
-    /// @dev Whether the hub would have trusted `round` as the latest, staleness aside: complete,
-    ///      positive, and within `maxDeviationBps` of a positive `previous` (deviation rounded up,
-    ///      as the hub does) unless it is the round the owner accepted.
-    function _trusted(
-        Round memory round,
-        Round memory previous,
-        bool hasPrevious,
-        uint16 maxDeviationBps,
-        uint80 acceptedRoundId
-    ) private pure returns (bool) {
-        if (round.updatedAt == 0 || round.answeredInRound < round.id || round.answer <= 0) return false;
-        if (maxDeviationBps == 0 || !hasPrevious || previous.answer <= 0 || previous.updatedAt == 0) return true;
-        if (round.id == acceptedRoundId) return true;
-        // Both answers are positive here, so the casts are exact.
-        uint256 curr = uint256(round.answer);
-        uint256 prev = uint256(previous.answer);
-        uint256 diff = curr > prev ? curr - prev : prev - curr;
-        return Math.ceilDiv(diff * 10_000, prev) <= maxDeviationBps;
-    }
-
-    function _latestRound(AggregatorV3Interface aggregator) private view returns (bool, Round memory round) {
-        try aggregator.latestRoundData() returns (uint80 id, int256 answer, uint256, uint256 updatedAt, uint80 answeredIn) {
-            return (true, Round(id, answer, updatedAt, answeredIn));
-        } catch {
-            return (false, round);
-        }
-    }
-
-    /// @dev The round before `roundId`; none before the first round, or where the feed has no
-    ///      such round (a new Chainlink phase).
-    function _roundBefore(AggregatorV3Interface aggregator, uint80 roundId) private view returns (bool, Round memory round) {
-        if (roundId <= 1) return (false, round);
-        try aggregator.getRoundData(roundId - 1) returns (
-            uint80 id, int256 answer, uint256, uint256 updatedAt, uint80 answeredIn
-        ) {
-            return (true, Round(id, answer, updatedAt, answeredIn));
-        } catch {
-            return (false, round);
-        }
     }
 
     /// @dev What `amount` of `synth` redeems for, out of `backed` units that share the reserve

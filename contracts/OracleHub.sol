@@ -14,6 +14,9 @@ import {AggregatorV3Interface} from "../interfaces/chainlink/AggregatorV3Interfa
 
 contract OracleHub is IOracleHub, Ownable2Step {
     uint256 private constant BPS = 10_000;
+    /// @dev How many rounds the hub looks at to answer about the past (`lastTrustedPriceWad`,
+    ///      `firstTrustedPriceWadSince`): a bound on the gas of a read.
+    uint256 private constant MAX_ROUNDS = 32;
     uint8 private constant WAD_DECIMALS = 18;
 
     /// @dev One latest round, judged: what `priceWad` returns or why it reverts.
@@ -41,6 +44,7 @@ contract OracleHub is IOracleHub, Ownable2Step {
     {
         if (address(aggregator) == address(0)) revert OracleZeroAddress();
         if (heartbeat == 0) revert OracleInvalidHeartbeat(heartbeat);
+        if (maxDeviationBps > BPS) revert OracleInvalidMaxDeviation(maxDeviationBps, BPS);
         uint8 decimals = aggregator.decimals();
         if (decimals > WAD_DECIMALS) revert OracleUnsupportedDecimals(address(aggregator), decimals);
 
@@ -101,10 +105,68 @@ contract OracleHub is IOracleHub, Ownable2Step {
         return (reading.price, reading.updatedAt, reading.status);
     }
 
+    /// @inheritdoc IOracleHub
+    function lastTrustedPriceWad(bytes32 asset)
+        external
+        view
+        returns (uint256, uint80, uint256)
+    {
+        Feed storage feed = feeds[asset];
+        // A feed that reports no round (or no feed) reads all zero: never trusted, no round before.
+        Reading memory reading = _read(feed);
+        bool found = true;
+        for (uint256 i; found && i < MAX_ROUNDS; ++i) {
+            if (_judge(feed, reading, false) == PriceStatus.Ok) {
+                return (reading.price, reading.roundId, reading.updatedAt);
+            }
+            (found, reading) = _roundBefore(feed.aggregator, reading.roundId);
+        }
+        return (0, 0, 0);
+    }
+
+    /// @inheritdoc IOracleHub
+    function firstTrustedPriceWadSince(bytes32 asset, uint256 timestamp)
+        external
+        view
+        returns (uint256, uint80, uint256)
+    {
+        Feed storage feed = feeds[asset];
+        Reading memory reading = _read(feed);
+        // No feed, or no round since `timestamp` (a feed that reports no round reads all zero).
+        if (reading.status == PriceStatus.UnknownAsset || reading.updatedAt == 0) return (0, 0, 0);
+        if (reading.updatedAt < timestamp) return (0, 0, 0);
+        AggregatorV3Interface aggregator = feed.aggregator;
+
+        // The first round of the latest one's phase updated at or after `timestamp`, by bisection:
+        // a phase numbers its rounds from 1 in the low 64 bits of the id, in time order. A round
+        // that is missing or never updated counts as before `timestamp`.
+        uint80 last = reading.roundId;
+        uint80 high = last;
+        uint80 low = (high >> 64) << 64 | 1;
+        if (low > high) low = high;
+        while (low < high) {
+            uint80 mid = low + (high - low) / 2;
+            (bool exists, Reading memory midRound) = _round(aggregator, mid);
+            if (exists && midRound.updatedAt >= timestamp) high = mid;
+            else low = mid + 1;
+        }
+        // From it, the first the hub would have trusted as the latest, staleness aside: a round
+        // the circuit breaker refused is passed over for the next (one within the bound of it,
+        // confirming the level, or the one the owner accepted).
+        for (uint256 i; i < MAX_ROUNDS && low <= last; ++i) {
+            bool found;
+            (found, reading) = _round(aggregator, low);
+            if (found && reading.updatedAt >= timestamp && _judge(feed, reading, false) == PriceStatus.Ok) {
+                return (reading.price, reading.roundId, reading.updatedAt);
+            }
+            ++low;
+        }
+        return (0, 0, 0);
+    }
+
     /* INTERNAL */
 
-    /// @dev Reads the latest round of `asset` and judges it, in the order of the checks in
-    ///      `IOracleHub`: known, complete, fresh, positive, then within the deviation bound.
+    /// @dev Reads the latest round of `asset` and judges it (`_judge`).
     function _read(Feed storage feed) private view returns (Reading memory reading) {
         AggregatorV3Interface aggregator = feed.aggregator;
         if (address(aggregator) == address(0)) {
@@ -122,24 +184,64 @@ contract OracleHub is IOracleHub, Ownable2Step {
             reading.status = PriceStatus.Incomplete;
             return reading;
         }
+        _judge(feed, reading, true);
+    }
+
+    /// @dev The one definition of a trusted round: judges `reading` (its round's facts) as the
+    ///      latest round, in the order of the checks in `IOracleHub`: complete, fresh (only when
+    ///      `checkFreshness`), positive, then within the deviation bound of the round before it.
+    ///      Fills the reading's price, deviation and status, and returns the status.
+    function _judge(Feed storage feed, Reading memory reading, bool checkFreshness)
+        private
+        view
+        returns (PriceStatus status)
+    {
         if (reading.answer > 0) reading.price = _toWad(reading.answer, feed.decimals);
 
         if (reading.updatedAt == 0 || reading.answeredInRound < reading.roundId || reading.updatedAt > block.timestamp)
         {
-            reading.status = PriceStatus.Incomplete;
-        } else if (block.timestamp - reading.updatedAt > feed.heartbeat) {
-            reading.status = PriceStatus.Stale;
+            status = PriceStatus.Incomplete;
+        } else if (checkFreshness && block.timestamp - reading.updatedAt > feed.heartbeat) {
+            status = PriceStatus.Stale;
         } else if (reading.answer <= 0) {
-            reading.status = PriceStatus.NonPositive;
+            status = PriceStatus.NonPositive;
         } else {
             uint16 maxDeviationBps = feed.maxDeviationBps;
             if (maxDeviationBps != 0 && reading.roundId > 1) {
-                reading.deviationBps = _deviationFromPreviousBps(aggregator, reading.roundId, reading.answer);
+                reading.deviationBps = _deviationFromPreviousBps(feed.aggregator, reading.roundId, reading.answer);
                 if (reading.deviationBps > maxDeviationBps && reading.roundId != feed.acceptedRoundId) {
-                    reading.status = PriceStatus.Frozen;
+                    status = PriceStatus.Frozen;
                 }
             }
         }
+        reading.status = status;
+    }
+
+    /// @dev Round `roundId` of the feed; none when the feed has no such round.
+    function _round(AggregatorV3Interface aggregator, uint80 roundId)
+        private
+        view
+        returns (bool, Reading memory reading)
+    {
+        try aggregator.getRoundData(roundId) returns (
+            uint80 id, int256 answer, uint256, uint256 at, uint80 answeredIn
+        ) {
+            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
+                (id, answer, at, answeredIn);
+            return (true, reading);
+        } catch {
+            return (false, reading);
+        }
+    }
+
+    /// @dev The round before `roundId`: none before the first round (the breaker's rule too).
+    function _roundBefore(AggregatorV3Interface aggregator, uint80 roundId)
+        private
+        view
+        returns (bool, Reading memory)
+    {
+        if (roundId <= 1) return (false, Reading(PriceStatus.Ok, 0, 0, 0, 0, 0, 0));
+        return _round(aggregator, roundId - 1);
     }
 
     /// @dev |answer − previous| / previous in basis points, rounded up so that a move just past

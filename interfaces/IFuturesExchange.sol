@@ -129,11 +129,13 @@ interface IFuturesExchange {
         int256 fundingPaidWad
     );
 
-    /// @notice Dated market `marketId` settles at `priceWad`, read from the oracle after expiry.
+    /// @notice Dated market `marketId` settles at `priceWad`: the oracle hub's first trusted round
+    ///         at or after expiry (`IOracleHub.firstTrustedPriceWadSince`).
     event SettlementPriceFixed(uint256 indexed marketId, uint256 priceWad);
 
     /// @notice The position of `sizeWad` of account `accountId` in dated market `marketId` was
-    ///         closed at the settlement price, realising `realizedPnlWad` and paying `fundingPaidWad`.
+    ///         closed at `settlementPriceWad` (the market's settlement price, or the live mark
+    ///         before it can be fixed), realising `realizedPnlWad` and paying `fundingPaidWad`.
     event PositionSettled(
         uint256 indexed accountId,
         uint256 indexed marketId,
@@ -200,10 +202,6 @@ interface IFuturesExchange {
 
     /// @notice Market `marketId` is a perpetual (`expiry` 0) or has not expired yet.
     error ExchangeMarketNotExpired(uint256 marketId, uint256 expiry);
-
-    /// @notice The latest oracle round of the expired market `marketId`, updated at `updatedAt`,
-    ///         predates its `expiry`: the settlement price needs a round from expiry on.
-    error ExchangeSettlementPriceNotReady(uint256 marketId, uint256 updatedAt, uint256 expiry);
 
     /// @notice The trade would fill at `fillPriceWad`, worse than the taker's `priceLimitWad`.
     error ExchangePriceLimitExceeded(uint256 fillPriceWad, uint256 priceLimitWad);
@@ -304,8 +302,14 @@ interface IFuturesExchange {
 
     /// @notice Closes the position of account `accountId` in the expired dated market
     ///         `marketId` at the market's settlement price, without impact or fee. Anyone may
-    ///         call. The first call after expiry fixes the settlement price: the oracle's
-    ///         trusted price, from a round updated at or after expiry.
+    ///         call. The settlement price is fixed by rule, whoever calls and whenever: the
+    ///         oracle hub's first round at or after expiry that it would have trusted as the
+    ///         latest, a round the circuit breaker refused passed over for the next trusted one
+    ///         (`IOracleHub.firstTrustedPriceWadSince`); the first call that can fix it does.
+    ///         Until that round exists, the position closes at the live mark (the hub's trusted
+    ///         latest price) and nothing is fixed, and only the account's owner or approved
+    ///         (`ExchangeUnauthorized` for others) may settle: an expired position need not wait
+    ///         for a round, nor can its liquidation (`liquidate`, the vault's) be held up by it.
     /// @return realizedPnlWad The PnL realised (positive a profit), as moved.
     function settle(uint256 accountId, uint256 marketId) external returns (int256 realizedPnlWad);
 
@@ -367,7 +371,8 @@ interface IFuturesExchange {
     function fundingOwed(uint256 accountId, uint256 marketId) external view returns (int256 fundingOwedWad);
 
     /// @notice The market's mark price: the oracle's price of its asset. USD per unit, WAD.
-    /// @dev For a dated market whose settlement price is fixed, that price.
+    /// @dev For an expired dated market, its settlement price once the rule can fix it (stored
+    ///      or not yet), else the oracle's price.
     function markPrice(uint256 marketId) external view returns (uint256 priceWad);
 
     /// @notice The price a trade of `sizeDeltaWad` in `marketId` would fill at now, and the mark.

@@ -84,6 +84,9 @@ interface IOracleHub {
     /// @notice Feeds with more than 18 decimals are not supported.
     error OracleUnsupportedDecimals(address aggregator, uint8 decimals);
 
+    /// @notice A circuit-breaker bound above `limitBps` (100%) could never trip on a fall.
+    error OracleInvalidMaxDeviation(uint16 maxDeviationBps, uint256 limitBps);
+
     /// @notice The call would change nothing.
     error OracleAlreadySet(bytes32 asset);
 
@@ -97,7 +100,8 @@ interface IOracleHub {
     /// @param asset The asset id, e.g. `bytes32("BTC")`.
     /// @param aggregator The feed; its `decimals()` must be at most 18.
     /// @param heartbeat Seconds a round stays fresh; positive.
-    /// @param maxDeviationBps Circuit-breaker bound between consecutive rounds; 0 disables it.
+    /// @param maxDeviationBps Circuit-breaker bound between consecutive rounds, at most 10,000
+    ///        (100%: a fall moves no further); 0 disables it.
     function setFeed(bytes32 asset, AggregatorV3Interface aggregator, uint32 heartbeat, uint16 maxDeviationBps)
         external;
 
@@ -122,6 +126,33 @@ interface IOracleHub {
         external
         view
         returns (uint256 price, uint256 updatedAt, PriceStatus status);
+
+    /// @notice The last price the hub trusted: the latest round if it is trusted now or merely
+    ///         stale since; else the most recent round before it that the hub would have trusted
+    ///         as the latest, staleness aside (complete, positive, within the circuit breaker's
+    ///         bound of the round before it, or the round the owner accepted). Looks at the
+    ///         latest 32 rounds at most (never past the first round or a missing one).
+    /// @return priceWad USD per whole unit, WAD; 0 when there is no such round (or no feed).
+    /// @return roundId The round's id (0 when none).
+    /// @return updatedAt The round's `updatedAt` (0 when none).
+    function lastTrustedPriceWad(bytes32 asset)
+        external
+        view
+        returns (uint256 priceWad, uint80 roundId, uint256 updatedAt);
+
+    /// @notice The price of the first round updated at or after `timestamp` that the hub would
+    ///         have trusted as the latest, staleness aside: a round the circuit breaker refused
+    ///         (or an incomplete or non-positive one) is passed over for the next trusted one,
+    ///         looking at 32 rounds at most. The same answer whenever it is asked, as long as the
+    ///         owner accepts no other round of the asset meanwhile. Rounds are searched within
+    ///         the phase of the latest round (a Chainlink proxy's id: phase in the bits above 64).
+    /// @return priceWad USD per whole unit, WAD; 0 when no such round exists yet (or no feed).
+    /// @return roundId The round's id (0 when none).
+    /// @return updatedAt The round's `updatedAt` (0 when none).
+    function firstTrustedPriceWadSince(bytes32 asset, uint256 timestamp)
+        external
+        view
+        returns (uint256 priceWad, uint80 roundId, uint256 updatedAt);
 
     /// @notice The configuration of `asset` (a zero aggregator when unregistered).
     function feeds(bytes32 asset)

@@ -1117,15 +1117,25 @@ contract SynthvaultHandler {
     }
 
     /// @dev Whether every price the account's equity reads is trusted (a dated market whose
-    ///      settlement price is fixed reads none).
+    ///      settlement price is known reads none).
     function _accountPricesTrusted(uint256 accountId) internal view returns (bool) {
         for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
             (int256 size,) = exchange.position(accountId, m);
             if (size == 0) continue;
-            if (m == BTC_DATED && exchange.market(m).settlementPriceWad != 0) continue;
+            if (m == BTC_DATED && _datedSettlementPriceKnown()) continue;
             if (!_trusted(_marketAsset(m))) return false;
         }
         return true;
+    }
+
+    /// @dev Whether the dated market's positions are valued at its settlement price, which needs
+    ///      no fresh price: stored, or expired with the hub's first trusted round since expiry.
+    function _datedSettlementPriceKnown() internal view returns (bool) {
+        IFuturesExchange.Market memory market = exchange.market(BTC_DATED);
+        if (market.settlementPriceWad != 0) return true;
+        if (block.timestamp < market.expiry) return false;
+        (uint256 price,,) = oracle.firstTrustedPriceWadSince("BTC", market.expiry);
+        return price != 0;
     }
 
     /// @dev The slot of the first account under maintenance (`firstUnder`), or of the one with

@@ -1,5 +1,6 @@
 """The dated BTC future: trades like a perpetual until expiry, then only settles, every position
-at one price fixed from the first oracle round at or after expiry."""
+at one price fixed by rule: the hub's first trusted round at or after expiry, whoever settles and
+whenever. Before that round exists, an expired position settles alone at the live mark."""
 
 import pytest
 
@@ -77,17 +78,47 @@ def test_settle__stale_price__reverts(exchange, oracle, open_account, trader, bt
         exchange.settle(account, btc_dated, sender=trader)
 
 
-def test_settle__round_from_before_expiry__reverts(exchange, chain, feeds, owner, open_account, trader, btc_dated):
+def test_settle__round_from_before_expiry__closes_at_the_live_mark_fixing_nothing(
+    exchange, chain, feeds, owner, open_account, trader, btc_dated
+):
+    # Was: reverted ExchangeSettlementPriceNotReady until a round since expiry came, so nothing
+    # holding the market could be liquidated meanwhile. Now the one position settles at the live mark.
     account = open_account(margin=10_000)
     buy(exchange, account, btc_dated, wad(1), trader)
+    entry = exchange.position(account, btc_dated)[1]
+    margin = exchange.marginOf(account)
     expiry = exchange.market(btc_dated).expiry
     feed = feeds["BTC"]
     advance(chain, expiry - chain.pending_timestamp + 5)
     round_id = feed.latestRound() + 1
     feed.setRoundData(round_id, scaled(65000, 8), expiry - 10, expiry - 10, round_id, sender=owner)
 
-    with reverts(exchange.ExchangeSettlementPriceNotReady, marketId=btc_dated, updatedAt=expiry - 10, expiry=expiry):
-        exchange.settle(account, btc_dated, sender=trader)
+    tx = exchange.settle(account, btc_dated, sender=trader)
+
+    assert not tx.events.filter(exchange.SettlementPriceFixed)
+    settled = tx.events.filter(exchange.PositionSettled)[0]
+    assert (settled.settlementPriceWad, settled.realizedPnlWad) == (wad(65000), realized_pnl(wad(1), entry, wad(65000)))
+    assert exchange.marginOf(account) == margin + settled.realizedPnlWad
+    assert exchange.market(btc_dated).settlementPriceWad == 0
+
+
+def test_settle__days_and_many_rounds_after_expiry__at_the_first_round_since(
+    exchange, chain, feeds, owner, open_account, trader, keeper, btc_dated, past_expiry
+):
+    account = open_account(margin=10_000)
+    buy(exchange, account, btc_dated, wad(1), trader)
+    entry = exchange.position(account, btc_dated)[1]
+    past_expiry(seconds_after=300)
+    set_price(feeds["BTC"], 54000, owner)  # the first round since expiry
+    for step in range(1, 49):  # two days of hourly rounds up to 66,000; nobody settles
+        advance(chain, 3600)
+        set_price(feeds["BTC"], 54000 + 250 * step, owner)
+
+    tx = exchange.settle(account, btc_dated, sender=keeper)
+
+    fixed = tx.events.filter(exchange.SettlementPriceFixed)[0]
+    assert fixed.priceWad == wad(54000)
+    assert tx.events.filter(exchange.PositionSettled)[0].realizedPnlWad == realized_pnl(wad(1), entry, wad(54000))
 
 
 def test_settle__closes_at_settlement_price_without_fee(

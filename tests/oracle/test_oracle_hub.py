@@ -291,6 +291,11 @@ INVALID_SET_FEED = {
         "OracleUnsupportedDecimals",
         lambda feeds, spare: {"aggregator": spare[19], "decimals": 19},
     ),
+    "deviation_bound_over_100_percent": (  # a fall moves at most 10,000 bps: it could never trip
+        lambda feeds, spare: (feeds["BTC"], BTC_HEARTBEAT, 10_001),
+        "OracleInvalidMaxDeviation",
+        lambda feeds, spare: {"maxDeviationBps": 10_001, "limitBps": 10_000},
+    ),
     "same_config": (
         lambda feeds, spare: (feeds["BTC"], BTC_HEARTBEAT, BTC_MAX_DEVIATION_BPS),
         "OracleAlreadySet",
