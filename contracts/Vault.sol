@@ -22,6 +22,7 @@ import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
 import {IOracleHub} from "../interfaces/IOracleHub.sol";
 import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {CollateralMath} from "./libraries/CollateralMath.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
@@ -234,11 +235,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function unlock(uint256 positionId) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
-        uint128 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, false, 0));
-        }
+        _requireCollateral(positionId, p, p.spotAmount, false, 0);
         _releaseAccount(positionId, p);
     }
 
@@ -258,13 +255,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function removeSpot(uint256 positionId, uint256 amount, address to) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         uint256 spotAmount = _spotHeld(positionId, p, amount);
-        uint128 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            _requireMintingRatio(
-                positionId, s, debt, _collateralUsd(p, spotAmount - amount, p.hasAccount, 0)
-            );
-        }
+        _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0);
 
         // Safe cast: amount <= spotAmount, which fits 128 bits.
         p.spotAmount = uint128(spotAmount - amount);
@@ -331,11 +322,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
         // Checked after the fill: the equity left depends on the exchange's fee and price
         // impact, which only the exchange can price. The whole trade reverts if it fails.
-        uint128 debtShares = p.debtShares;
-        if (!reduces && debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, 0));
-        }
+        if (!reduces) _requireCollateral(positionId, p, p.spotAmount, true, 0);
     }
 
     /// @inheritdoc IVault
@@ -344,15 +331,10 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (amount == 0) revert VaultZeroAmount();
         uint256 accountId = p.accountId;
-        uint128 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            // The account's equity falls by exactly the margin withdrawn, valued at $1.
-            // Margin amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error
-            // refuses more before the product could overflow.
-            uint256 amountWad = SafeCast.toUint128(amount) * _marginUnit;
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
-        }
+        // The account's equity falls by exactly the margin withdrawn, valued at $1. Margin
+        // amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error refuses
+        // more before the product could overflow.
+        _requireCollateral(positionId, p, p.spotAmount, true, SafeCast.toUint128(amount) * _marginUnit);
 
         emit MarginWithdrawn(positionId, to, amount);
         exchange.withdrawMargin(accountId, amount, to);
@@ -453,60 +435,6 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     function positionsOf(address owner_) external view returns (uint256[] memory) {
         return _positionsOf[owner_].values();
-    }
-
-    /// @inheritdoc IVault
-    function health(uint256 positionId)
-        external
-        view
-        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad)
-    {
-        Position storage p = _existingPosition(positionId);
-        Synth storage s = _synths[p.synthId];
-        collateralUsdWad = _collateralUsd(p, p.spotAmount, p.hasAccount, 0);
-        uint256 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            uint256 debt = debtShares.mulWadUp(_currentIndex(s));
-            debtUsdWad = debt.mulWadUp(oracle.priceWad(s.token.asset()));
-        }
-        crWad = _cr(collateralUsdWad, debtUsdWad);
-    }
-
-    /// @inheritdoc IVault
-    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory healths) {
-        healths = new Health[](positionIds.length);
-        // Each price is read once per call, on first need: BTC, then each synth's index and price.
-        uint256 btcPriceWad;
-        uint256 synthCount = _synthTokens.length;
-        uint256[] memory indexWad = new uint256[](synthCount + 1);
-        uint256[] memory synthPriceWad = new uint256[](synthCount + 1);
-
-        for (uint256 i; i < positionIds.length; ++i) {
-            Position storage p = _positions[positionIds[i]];
-            Health memory h = healths[i];
-            if (p.owner == address(0)) {
-                h.crWad = type(uint256).max;
-                continue;
-            }
-            uint256 spotAmount = p.spotAmount;
-            if (spotAmount != 0) {
-                if (btcPriceWad == 0) btcPriceWad = oracle.priceWad(spotAsset);
-                h.collateralUsdWad = _spotUsd(spotAmount, btcPriceWad);
-            }
-            if (p.hasAccount) h.collateralUsdWad += _equityUsd(p.accountId, 0);
-
-            uint256 debtShares = p.debtShares;
-            if (debtShares != 0) {
-                uint8 synthId = p.synthId;
-                if (indexWad[synthId] == 0) {
-                    Synth storage s = _synths[synthId];
-                    indexWad[synthId] = _currentIndex(s);
-                    synthPriceWad[synthId] = oracle.priceWad(s.token.asset());
-                }
-                h.debtUsdWad = debtShares.mulWadUp(indexWad[synthId]).mulWadUp(synthPriceWad[synthId]);
-            }
-            h.crWad = _cr(h.collateralUsdWad, h.debtUsdWad);
-        }
     }
 
     /* INTERNAL: DEBT */
@@ -618,26 +546,36 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
     /// @dev Spot credited at the BTC price, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 btcPriceWad) private view returns (uint256) {
-        return spotAmount.toWad(_spotDecimals).mulWadDown(btcPriceWad);
+        return CollateralMath.spotUsd(spotAmount, _spotDecimals, btcPriceWad);
     }
 
-    /// @dev The account's equity less `cutWad`, floored at zero: a losing account is worth nothing
-    ///      to the position, never less.
+    /// @dev The account's value (`CollateralMath.accountValueWad`) less `cutWad`, floored at zero.
     function _equityUsd(uint256 accountId, uint256 cutWad) private view returns (uint256) {
-        int256 equityWad = exchange.equity(accountId);
-        // Safe cast: only a positive equity is cast.
-        if (equityWad <= 0) return 0;
-        uint256 equity = uint256(equityWad);
-        return equity > cutWad ? equity - cutWad : 0;
+        uint256 value = CollateralMath.accountValueWad(exchange, accountId);
+        return value > cutWad ? value - cutWad : 0;
     }
 
-    /// @dev The position's synth and its debt now (`debtShares` at the current index), for an
-    ///      action that must keep the minting ratio; after shutdown none may be taken against
-    ///      debt (settlement sets the debt's value aside first).
-    function _debtToCover(Position storage p, uint256 debtShares) private view returns (Synth storage s, uint256 debt) {
-        s = _synths[p.synthId];
+    /// @dev Reverts unless the position's debt now, if any, is covered at its minting ratio by
+    ///      its collateral counted as `_collateralUsd(p, spotAmount, withAccount, equityCutWad)`
+    ///      (read only when there is debt); after shutdown nothing may be taken against debt
+    ///      (settlement sets the debt's value aside first).
+    function _requireCollateral(
+        uint256 positionId,
+        Position storage p,
+        uint256 spotAmount,
+        bool withAccount,
+        uint256 equityCutWad
+    ) private view {
+        uint256 debtShares = p.debtShares;
+        if (debtShares == 0) return;
+        Synth storage s = _synths[p.synthId];
         if (s.shutDown) revert VaultShutDown();
-        debt = debtShares.mulWadUp(_currentIndex(s));
+        _requireMintingRatio(
+            positionId,
+            s,
+            debtShares.mulWadUp(_currentIndex(s)),
+            _collateralUsd(p, spotAmount, withAccount, equityCutWad)
+        );
     }
 
     /// @dev Reverts unless `collateralUsdWad` covers `debt` of `s` at its minting ratio, at the
@@ -646,15 +584,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         private
         view
     {
-        uint256 crWad = _cr(collateralUsdWad, debt.mulWadUp(oracle.priceWad(s.token.asset())));
+        uint256 crWad = CollateralMath.cr(collateralUsdWad, CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset())));
         uint256 minCrWad = s.mintingRatioWad;
         if (crWad < minCrWad) revert VaultUndercollateralized(positionId, crWad, minCrWad);
-    }
-
-    /// @dev collateral / debt, rounded down; max with no debt.
-    function _cr(uint256 collateralUsdWad, uint256 debtUsdWad) private pure returns (uint256) {
-        if (debtUsdWad == 0) return type(uint256).max;
-        return collateralUsdWad.divWadDown(debtUsdWad);
     }
 
     /* INTERNAL: BOOKKEEPING */
@@ -733,8 +665,12 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /* LIQUIDATION */
 
     modifier onlyEngine() {
-        if (msg.sender != liquidationEngine) revert VaultNotLiquidationEngine(msg.sender);
+        _onlyEngine();
         _;
+    }
+
+    function _onlyEngine() private view {
+        if (msg.sender != liquidationEngine) revert VaultNotLiquidationEngine(msg.sender);
     }
 
     /// @inheritdoc IVault

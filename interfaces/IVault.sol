@@ -88,13 +88,6 @@ interface IVault {
         uint256 debt;
     }
 
-    /// @notice A position's health. USD amounts and the CR are WAD.
-    struct Health {
-        uint256 collateralUsdWad;
-        uint256 debtUsdWad;
-        uint256 crWad;
-    }
-
     /* EVENTS */
 
     /// @notice `synth`, tracking `asset`, can now be minted against positions.
@@ -351,18 +344,6 @@ interface IVault {
 
     /// @notice The open positions of `owner`, in no particular order.
     function positionsOf(address owner) external view returns (uint256[] memory);
-
-    /// @notice Position `positionId`'s collateral and debt in USD and its CR, at the prices now.
-    ///         Reverts for an unknown position and when a price it needs cannot be trusted.
-    function health(uint256 positionId)
-        external
-        view
-        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad);
-
-    /// @notice `health` of many positions in one call, reading each price once: for keepers.
-    ///         An unknown or closed position reads as no collateral, no debt, CR max. Reverts when
-    ///         a price it needs cannot be trusted.
-    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory);
 
     /* LIQUIDATION */
 

@@ -42,6 +42,7 @@ import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {OracleHub} from "../../contracts/OracleHub.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {Vault} from "../../contracts/Vault.sol";
+import {VaultLens} from "../../contracts/periphery/VaultLens.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {VM} from "../utils/Vm.sol";
@@ -81,6 +82,7 @@ contract SynthvaultHandler {
     FuturesExchange public immutable exchange;
     ILiquidityPool public immutable pool;
     Vault public immutable vault;
+    VaultLens public immutable lens;
     InsuranceFund public immutable fund;
     LiquidationEngine public immutable engine;
 
@@ -161,6 +163,7 @@ contract SynthvaultHandler {
         _addMarkets();
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEE_RECIPIENT_A);
+        lens = new VaultLens(vault);
         _addSynth("Synthvault USD", "sUSD", "USD", 0.02e18, 5_000_000e18, 100e18);
         _addSynth("Synthvault Gold", "sXAU", "XAU", 0.05e18, 1_000e18, 0.05e18);
         // A low ceiling, so that mints meet it.
@@ -851,10 +854,10 @@ contract SynthvaultHandler {
         return BAD_DEBT_ROUNDING * (index / WAD + 1);
     }
 
-    /// @dev The position's CR as `IVault.health` counts it (the exchange's own equity), which is
+    /// @dev The position's CR as `IVaultLens.health` counts it (the exchange's own equity), which is
     ///      what the engine liquidates under; max when unreadable.
     function _cr(uint256 positionId) internal view returns (uint256) {
-        try vault.health(positionId) returns (uint256, uint256, uint256 crWad) {
+        try lens.health(positionId) returns (uint256, uint256, uint256 crWad) {
             return crWad;
         } catch {
             return type(uint256).max;
@@ -1060,7 +1063,7 @@ contract SynthvaultHandler {
     function _mintAmount(Position memory p, uint256 fractionSeed) internal view returns (uint256) {
         ISyntheticToken token = _synths[p.synth];
         IVault.SynthParams memory params = vault.synthParams(token);
-        try vault.health(p.id) returns (uint256 collateralUsd, uint256 debtUsd, uint256) {
+        try lens.health(p.id) returns (uint256 collateralUsd, uint256 debtUsd, uint256) {
             uint256 limitUsd = collateralUsd * WAD / params.mintingRatioWad;
             if (limitUsd <= debtUsd) return params.minDebt;
             // The synth's price may be untrusted while the health (no debt yet) did not need it.
@@ -1359,7 +1362,7 @@ contract SynthvaultHandler {
             VM.prank(who);
             vault.addSpot(id, 1e8);
         }
-        (uint256 collateralUsd,,) = vault.health(id);
+        (uint256 collateralUsd,,) = lens.health(id);
         uint256 amount = collateralUsd * WAD / 1.5e18 / 2 * WAD / oracle.priceWad(_synths[synthIndex].asset());
         VM.prank(who);
         vault.mint(id, amount);

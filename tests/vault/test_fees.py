@@ -79,7 +79,7 @@ def test_accrue__every_half_year__compounds_at_each_touch(vault, synths, chain, 
     assert susd.totalSupply() == wad("1020.1")
 
 
-def test_accrue__a_year_later__health_shows_the_grown_debt(vault, chain, owner, feeds, trader, open_position):
+def test_accrue__a_year_later__health_shows_the_grown_debt(vault, lens, chain, owner, feeds, trader, open_position):
     position_id = open_position("sXAU", spot_btc=1)
     start = vault.mint(position_id, wad(10), sender=trader).timestamp
     at(chain, start + YEAR - 10)
@@ -87,7 +87,7 @@ def test_accrue__a_year_later__health_shows_the_grown_debt(vault, chain, owner, 
     chain.mine(timestamp=start + YEAR)  # views read the latest block's time
 
     assert vault.position(position_id).debt == wad("10.2")
-    assert vault.health(position_id) == (wad(60_000), wad(24_480), div_wad_down(wad(60_000), wad(24_480)))
+    assert lens.health(position_id) == (wad(60_000), wad(24_480), div_wad_down(wad(60_000), wad(24_480)))
 
 
 def test_accrue__no_debt__index_stands_still(vault, synths, chain, trader):
