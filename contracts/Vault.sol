@@ -35,6 +35,14 @@ uint256 constant SECONDS_PER_YEAR = 365 days;
 /// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
 uint256 constant MAX_DEBT = type(uint96).max;
 uint256 constant MAX_SYNTHS = type(uint8).max;
+/// @dev The bound on a synth's rate index that write-offs respect (1e9 in WAD): a write-off that
+///      would lift the index past it is recorded as bad debt instead. Only the stability fee grows
+///      the index past it, and slowly: at the maximum fee (100% a year, compounded every second:
+///      e-fold a year at most), from 1e27 to 2^128 ≈ 3.4e38 is a factor 3.4e11 = e^26.5, more
+///      than 26 years of the maximum fee without a pause; the accrual's casts are checked, so it
+///      would then revert, never wrap. (From the starting index of 1e18, the fee alone needs 47
+///      such years to reach the bound's 2^128.)
+uint256 constant MAX_RATE_INDEX_WAD = 1e27;
 
 contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
@@ -64,9 +72,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     ///      `asset()`: reading it also warms the token for the mint that follows, cheaper than a
     ///      slot of its own. Ratios and fees are at most 10 WAD, so 64 bits hold them; total
     ///      debt shares are under the 96-bit ceiling (the index is at least 1); `lastAccrual` is
-    ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD and, even at the
-    ///      maximum fee compounded every block, takes over 40 years to pass 2^128 (a write-off
-    ///      that would push it past is recorded as bad debt instead); bad debt is under the
+    ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD, write-offs never
+    ///      lift it past `MAX_RATE_INDEX_WAD` and the fee takes over 26 years at its maximum to
+    ///      carry it from there past 2^128 (the accrual's casts are checked); bad debt is under the
     ///      96-bit ceiling's worth of debt written off, far inside 128 bits.
     struct Synth {
         ISyntheticToken token;
@@ -449,10 +457,11 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (elapsed == 0) return index;
 
         index = _grow(index, s.stabilityFeeWad, elapsed, s.totalDebtShares);
-        // Safe casts: the index fits 128 bits (see `Synth`); timestamps fit 32 bits until 2106.
-        // One slot: the index and the accrual time are written together.
-        s.rateIndexWad = uint128(index);
-        s.lastAccrual = uint32(block.timestamp);
+        // Checked casts: the index fits 128 bits for decades of the maximum fee from its bound
+        // (see `MAX_RATE_INDEX_WAD`), timestamps 32 bits until 2106; past either, the accrual
+        // reverts rather than wrap. One slot: the index and the accrual time are written together.
+        s.rateIndexWad = SafeCast.toUint128(index);
+        s.lastAccrual = SafeCast.toUint32(block.timestamp);
     }
 
     /// @dev Accrues `s` and mints to the fee recipient the fees not yet minted (`_uncollected`).
@@ -791,15 +800,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         _removeShares(p, s, debtShares, debtShares);
 
         // The other positions owe `debt` more in proportion to their shares: the index step
-        // rounds up, so together they owe at least `debt` more.
+        // rounds up, so together they owe at least `debt` more. Unless nobody else owes the
+        // synth, or the step would lift the index past its bound (dust as the only other debt
+        // lifts it 1 + debt / dust times a round): then the debt is bad debt.
         uint256 otherShares = s.totalDebtShares;
         uint256 newIndex = otherShares == 0 ? 0 : index + Math.mulDiv(debt, WAD, otherShares, Math.Rounding.Ceil);
-        if (otherShares == 0 || newIndex > type(uint128).max) {
+        if (otherShares == 0 || newIndex > MAX_RATE_INDEX_WAD) {
             uint256 bad = s.badDebt + debt;
             s.badDebt = SafeCast.toUint128(bad);
             emit BadDebtRecorded(s.token, positionId, debt, bad);
         } else {
-            // Safe cast: checked against 128 bits just above.
+            // Safe cast: at most MAX_RATE_INDEX_WAD < 2^128, checked just above.
             s.rateIndexWad = uint128(newIndex);
             emit DebtRedistributed(s.token, positionId, debt, newIndex);
         }

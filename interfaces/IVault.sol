@@ -493,8 +493,9 @@ interface IVault {
     /// @notice Removes position `positionId`'s whole remaining debt and shares it among the
     ///         synth's other positions in proportion to their debt, by raising the rate index
     ///         (rounded up: they owe at least the debt removed, at most one wei more each and the
-    ///         index's rounding, total shares / 1e18 wei). With no other debt, or a share so
-    ///         small the index would leave 128 bits, the debt becomes the synth's `badDebt`.
+    ///         index's rounding, total shares / 1e18 wei). With no other debt, or other debt so
+    ///         small that the index would pass its bound (1e9, `MAX_RATE_INDEX_WAD` in WAD), the
+    ///         debt becomes the synth's `badDebt`.
     ///         Only the engine.
     /// @return debt The synth units written off.
     function writeOff(uint256 positionId) external returns (uint256 debt);
