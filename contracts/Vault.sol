@@ -31,10 +31,10 @@ uint256 constant _1pct = WAD / 100;
 uint256 constant MAX_MINTING_RATIO_WAD = 1000 * _1pct;
 uint256 constant MAX_LIQUIDATION_PENALTY_WAD = 50 * _1pct;
 uint256 constant MAX_STABILITY_FEE_WAD = 100 * _1pct;
-uint256 constant SECONDS_PER_YEAR = 365 days;
 /// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
 uint256 constant MAX_DEBT = type(uint96).max;
 uint256 constant MAX_SYNTHS = type(uint8).max;
+uint256 constant SECONDS_PER_YEAR = 365 days;
 /// @dev The bound on a synth's rate index that write-offs respect (1e9 in WAD): a write-off that
 ///      would lift the index past it is recorded as bad debt instead. Only the stability fee grows
 ///      the index past it, and slowly: at the maximum fee (100% a year, compounded every second:
@@ -243,7 +243,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function unlock(uint256 positionId) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
-        _requireCollateral(positionId, p, p.spotAmount, false, 0);
+        _requireCollateral(positionId, p, p.spotAmount, false, 0, type(uint256).max);
         _releaseAccount(positionId, p);
     }
 
@@ -263,7 +263,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function removeSpot(uint256 positionId, uint256 amount, address to) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         uint256 spotAmount = _spotHeld(positionId, p, amount);
-        _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0);
+        _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0, type(uint256).max);
 
         // Safe cast: amount <= spotAmount, which fits 128 bits.
         p.spotAmount = uint128(spotAmount - amount);
@@ -291,7 +291,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (totalDebt > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, totalDebt, s.debtCeiling);
         uint256 debt = debtShares.mulWadUp(index);
         if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
-        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0));
+        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0), type(uint256).max);
 
         // Safe casts: shares <= debt <= total debt <= ceiling < 2^96, since the index is >= 1.
         p.debtShares = uint128(debtShares);
@@ -318,19 +318,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (_synths[p.synthId].shutDown) revert VaultShutDown();
-        uint256 accountId = p.accountId;
-        (int256 sizeBefore,) = exchange.position(accountId, marketId);
-        int256 sizeAfter = sizeBefore + sizeDeltaWad;
-        // Only a move toward zero on the same side (never past it) takes risk off.
-        bool reduces = sizeBefore >= 0 ? (sizeAfter >= 0 && sizeAfter <= sizeBefore)
-            : (sizeAfter <= 0 && sizeAfter >= sizeBefore);
+        // Every trade, reducing or not, is checked: a reducing fill pays fee and impact too, and
+        // one big enough took a position from 150% to 23%. Only a position already under its
+        // minting ratio may trade below it, and only if its collateral does not fall.
+        uint256 collateralBeforeUsdWad = p.debtShares == 0 ? 0 : _collateralUsd(p, p.spotAmount, true, 0);
 
-        fillPriceWad = exchange.trade(accountId, marketId, sizeDeltaWad, priceLimitWad);
+        fillPriceWad = exchange.trade(p.accountId, marketId, sizeDeltaWad, priceLimitWad);
         emit Traded(positionId, marketId, sizeDeltaWad, fillPriceWad);
 
         // Checked after the fill: the equity left depends on the exchange's fee and price
         // impact, which only the exchange can price. The whole trade reverts if it fails.
-        if (!reduces) _requireCollateral(positionId, p, p.spotAmount, true, 0);
+        _requireCollateral(positionId, p, p.spotAmount, true, 0, collateralBeforeUsdWad);
     }
 
     /// @inheritdoc IVault
@@ -342,7 +340,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         // The account's equity falls by exactly the margin withdrawn, valued at $1. Margin
         // amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error refuses
         // more before the product could overflow.
-        _requireCollateral(positionId, p, p.spotAmount, true, SafeCast.toUint128(amount) * _marginUnit);
+        _requireCollateral(
+            positionId, p, p.spotAmount, true, SafeCast.toUint128(amount) * _marginUnit, type(uint256).max
+        );
 
         emit MarginWithdrawn(positionId, to, amount);
         exchange.withdrawMargin(accountId, amount, to);
@@ -566,14 +566,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
     /// @dev Reverts unless the position's debt now, if any, is covered at its minting ratio by
     ///      its collateral counted as `_collateralUsd(p, spotAmount, withAccount, equityCutWad)`
-    ///      (read only when there is debt); after shutdown nothing may be taken against debt
-    ///      (settlement sets the debt's value aside first).
+    ///      (read only when there is debt), or that collateral is at least `floorUsdWad` (what it
+    ///      was before a trade: a position under the ratio may act only to raise its CR; max
+    ///      for actions that take collateral away); after shutdown nothing may be taken against
+    ///      debt (settlement sets the debt's value aside first).
     function _requireCollateral(
         uint256 positionId,
         Position storage p,
         uint256 spotAmount,
         bool withAccount,
-        uint256 equityCutWad
+        uint256 equityCutWad,
+        uint256 floorUsdWad
     ) private view {
         uint256 debtShares = p.debtShares;
         if (debtShares == 0) return;
@@ -583,19 +586,25 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             positionId,
             s,
             debtShares.mulWadUp(_currentIndex(s)),
-            _collateralUsd(p, spotAmount, withAccount, equityCutWad)
+            _collateralUsd(p, spotAmount, withAccount, equityCutWad),
+            floorUsdWad
         );
     }
 
     /// @dev Reverts unless `collateralUsdWad` covers `debt` of `s` at its minting ratio, at the
-    ///      synth's fresh price.
-    function _requireMintingRatio(uint256 positionId, Synth storage s, uint256 debt, uint256 collateralUsdWad)
-        private
-        view
-    {
+    ///      synth's fresh price, or is at least `floorUsdWad`.
+    function _requireMintingRatio(
+        uint256 positionId,
+        Synth storage s,
+        uint256 debt,
+        uint256 collateralUsdWad,
+        uint256 floorUsdWad
+    ) private view {
         uint256 crWad = CollateralMath.cr(collateralUsdWad, CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset())));
         uint256 minCrWad = s.mintingRatioWad;
-        if (crWad < minCrWad) revert VaultUndercollateralized(positionId, crWad, minCrWad);
+        if (crWad < minCrWad && collateralUsdWad < floorUsdWad) {
+            revert VaultUndercollateralized(positionId, crWad, minCrWad);
+        }
     }
 
     /* INTERNAL: BOOKKEEPING */

@@ -35,9 +35,10 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      exceeds the sum of the positions' debts by no more than rounding dust, every rounding
 ///      going the protocol's way (this holds while the vault alone mints and burns the synth).
 ///
-///      Risk. Every action that adds risk (mint, remove spot, withdraw margin, unlock the
-///      account, a trade that raises or flips exposure) needs fresh prices and must leave the
-///      position's CR at or above the synth's minting ratio, its debt at 0 or at least the
+///      Risk. Every user action that can lower the CR (mint, remove spot, withdraw margin, unlock
+///      the account, and every trade, reducing or not) needs fresh prices and must leave the
+///      position's CR at or above the synth's minting ratio (a position already under it may
+///      trade only if its collateral does not fall), its debt at 0 or at least the
 ///      minimum debt, and the synth's total debt under its ceiling; otherwise it reverts with an
 ///      error naming the numbers, and nothing changes. A position without debt has nothing at
 ///      risk: removing its collateral reads no price. Burning debt and adding collateral never
@@ -271,10 +272,11 @@ interface IVault {
     function burn(uint256 positionId, uint256 amount) external returns (uint256 burned);
 
     /// @notice Trades the locked account of position `positionId` on the exchange
-    ///         (`IFuturesExchange.trade`). Only the owner. A trade that raises |size| in
-    ///         `marketId` or flips its side adds risk: with debt it must leave the position at the
-    ///         minting ratio at fresh prices (checked after the fill, which only the exchange can
-    ///         price). A trade that only reduces a position always passes the vault.
+    ///         (`IFuturesExchange.trade`). Only the owner. Every trade, reducing or not (a
+    ///         reducing fill pays fee and price impact too): with debt it must leave the position
+    ///         at the minting ratio at fresh prices (checked after the fill, which only the
+    ///         exchange can price), except that a position already under it may trade if its
+    ///         collateral does not fall (its CR does not fall: the debt is unchanged).
     /// @return fillPriceWad The exchange's fill price.
     function trade(uint256 positionId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external

@@ -273,6 +273,12 @@ contract SynthvaultHandler {
         } else {
             Position memory p = _positionById(a.positionId);
             Trust memory t = _trust(p);
+            // The collateral before: a position already under the minting ratio may trade only
+            // to raise it (max when it cannot be valued: then no trade may pass under it).
+            uint256 collateralBefore = type(uint256).max;
+            try lens.health(p.id) returns (uint256 c, uint256, uint256) {
+                collateralBefore = c;
+            } catch {}
             VM.prank(p.owner);
             try vault.trade(p.id, marketId, delta, limit) {
                 ++ok["vault.trade"];
@@ -281,8 +287,8 @@ contract SynthvaultHandler {
                 _checkLockedAccountSealed(a, p.owner);
                 return;
             }
-            // A reduction only is let through by design, whatever it leaves (see docs/assurance.md).
-            if (_addsRisk(sizeBefore, sizeBefore + delta)) _checkRiskAction(p, t, "vault.trade");
+            // Every trade, reducing or not: the minting ratio, or a collateral that did not fall.
+            _checkRiskAction(p, t, "vault.trade", collateralBefore);
         }
         if (!marketTrusted) _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
         if (_addsRisk(sizeBefore, sizeBefore + delta)) {
@@ -983,6 +989,15 @@ contract SynthvaultHandler {
     ///      were trusted, and the position is at or above the minting ratio (computed here from
     ///      the oracle and the exchange, not from the vault's own CR), with at least the minimum debt.
     function _checkRiskAction(Position memory p, Trust memory t, string memory action) internal view {
+        _checkRiskAction(p, t, action, type(uint256).max);
+    }
+
+    /// @dev `_checkRiskAction`, except that a collateral of at least `floorUsd` (the collateral
+    ///      before a trade) may stay under the minting ratio.
+    function _checkRiskAction(Position memory p, Trust memory t, string memory action, uint256 floorUsd)
+        internal
+        view
+    {
         IVault.PositionView memory v = vault.position(p.id);
         if (v.debt == 0) return;
         ISyntheticToken token = _synths[p.synth];
@@ -1001,7 +1016,7 @@ contract SynthvaultHandler {
         }
         uint256 debtUsd = Math.mulDiv(v.debt, oracle.priceWad(token.asset()), WAD, Math.Rounding.Ceil);
         // CR = collateral / debt >= MR, without the division's rounding.
-        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd) {
+        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd && collateralUsd < floorUsd) {
             _fail(string.concat(
                 where, " left it under the minting ratio: collateral ", collateralUsd.toString(), " USD, debt ",
                 debtUsd.toString(), " USD"

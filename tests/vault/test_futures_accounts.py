@@ -157,16 +157,24 @@ def test_trade__adding_risk_past_the_minting_ratio__reverts(vault, exchange, mar
     assert (vault_state(position_id), exchange.position(account_id, btc), exchange.equity(account_id)) == before
 
 
-def test_trade__reducing_under_the_minting_ratio__passes(vault, lens, exchange, markets, owner, feeds, trader,
-                                                        near_the_ratio):
+def test_trade__reducing_under_the_minting_ratio__reverts_with_the_cr_it_would_leave(
+        vault, lens, exchange, markets, owner, feeds, trader, trader2, open_account, near_the_ratio):
+    """A reducing fill pays fee and impact too: under the minting ratio it lowers the CR further, so
+    it reverts (it passed before the rule covered every trade). A twin account, not locked, makes
+    the same fills: the exchange prices both alike, which gives the CR the trade would leave."""
     position_id, account_id, debt = near_the_ratio
     btc = markets["BTC-PERP"]
+    twin = open_account(trader2, 10_000)
+    exchange.trade(twin, btc, wad(1), MAX_UINT, sender=trader2)
+    assert exchange.equity(twin) == exchange.equity(account_id)
     set_price(feeds["BTC"], 58_000, owner)
     assert lens.health(position_id)[2] < wad("1.5")
+    exchange.trade(twin, btc, -wad("0.5"), 0, sender=trader2)
+    cr_after = cr(exchange.equity(twin), debt)  # sUSD at $1
+    assert cr_after < lens.health(position_id)[2]
 
-    vault.trade(position_id, btc, -wad("0.5"), 0, sender=trader)
-
-    assert exchange.position(account_id, btc)[0] == wad("0.5")
+    with reverts(vault.VaultUndercollateralized, positionId=position_id, crWad=cr_after, minCrWad=wad("1.5")):
+        vault.trade(position_id, btc, -wad("0.5"), 0, sender=trader)
 
 
 def test_trade__adding_risk_without_debt__only_the_exchange_checks(vault, exchange, markets, trader,
