@@ -24,6 +24,7 @@ import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
 import {IVault} from "../interfaces/IVault.sol";
 import {CollateralMath} from "./libraries/CollateralMath.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
+import {RateMath} from "./libraries/RateMath.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
@@ -34,11 +35,10 @@ uint256 constant MAX_STABILITY_FEE_WAD = 100 * _1pct;
 /// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
 uint256 constant MAX_DEBT = type(uint96).max;
 uint256 constant MAX_SYNTHS = type(uint8).max;
-uint256 constant SECONDS_PER_YEAR = 365 days;
 /// @dev The bound on a synth's rate index that write-offs respect (1e9 in WAD): a write-off that
 ///      would lift the index past it is recorded as bad debt instead. Only the stability fee grows
 ///      the index past it, and slowly: at the maximum fee (100% a year, compounded every second:
-///      e-fold a year at most), from 1e27 to 2^128 ≈ 3.4e38 is a factor 3.4e11 = e^26.5, more
+///      e-fold a year, `RateMath`), from 1e27 to 2^128 ≈ 3.4e38 is a factor 3.4e11 = e^26.5, more
 ///      than 26 years of the maximum fee without a pause; the accrual's casts are checked, so it
 ///      would then revert, never wrap. (From the starting index of 1e18, the fee alone needs 47
 ///      such years to reach the bound's 2^128.)
@@ -495,15 +495,16 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         return _grow(s.rateIndexWad, s.stabilityFeeWad, block.timestamp - s.lastAccrual, s.totalDebtShares);
     }
 
-    /// @dev index × (1 + fee × elapsed / year), rounded up: debt favours the protocol. Nothing
-    ///      grows while nobody owes the synth: there is no one to charge.
+    /// @dev index × (1 + fee / year)^elapsed, compounded every second and rounded up
+    ///      (`RateMath.grow`): the same however often it is touched. Nothing grows while nobody
+    ///      owes the synth: there is no one to charge.
     function _grow(uint256 index, uint256 stabilityFeeWad, uint256 elapsed, uint256 totalDebtShares)
         private
         pure
         returns (uint256)
     {
-        if (elapsed == 0 || stabilityFeeWad == 0 || totalDebtShares == 0) return index;
-        return index + index.mulDivUp(stabilityFeeWad * elapsed, WAD * SECONDS_PER_YEAR);
+        if (totalDebtShares == 0) return index;
+        return RateMath.grow(index, stabilityFeeWad, elapsed);
     }
 
     /// @dev Removes up to `amount` synth units of position `positionId`'s debt at `index`; the

@@ -24,10 +24,13 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      - Spot amounts are in the spot token's own decimals; margin amounts in the margin token's
 ///        (the exchange's 6-decimal stablecoin). Both are converted to WAD once, here.
 ///
-///      Stability fee. Each synth has a rate index, starting at 1 WAD, that grows by
-///      `stabilityFeeWad × elapsed / 365 days` (simple interest) every time it is accrued; since
-///      every mint, burn and fee change accrues first, interest compounds at each touch (once a
-///      year untouched it is exactly the yearly fee). The index rounds up, and stands still
+///      Stability fee. Each synth has a rate index, starting at 1 WAD. `stabilityFeeWad` is a
+///      nominal yearly rate compounded every second: over `elapsed` seconds the index is
+///      multiplied by (1 + stabilityFeeWad / 31,536,000)^elapsed (365-day years), so a year
+///      multiplies the debt by e^fee to within 2e-8 (2% a year charges 2.0201%, the maximum
+///      100% charges 171.83%), however often the index is touched: one touch a year and one a
+///      block give the same index but for rounding dust (at most a few wei of index per touch,
+///      see `RateMath`). The index rounds up, and stands still
 ///      while the synth has no debt (no one to charge). The fee is owed to `feeRecipient()`
 ///      and minted to it in the synth by `accrue` (anyone may call it; fee and recipient
 ///      changes call it too), not on every mint and burn, which keeps those cheap. So at all
@@ -59,7 +62,8 @@ interface IVault {
     /// @param mintingRatioWad The CR every risk-adding action must leave (150% = 1.5e18).
     /// @param liquidationRatioWad The CR under which a position can be liquidated (120% = 1.2e18).
     /// @param liquidationPenaltyWad The liquidator's bonus on repaid value (10% = 0.1e18).
-    /// @param stabilityFeeWad Yearly fee on debt, simple between accruals (2% = 0.02e18).
+    /// @param stabilityFeeWad Nominal yearly fee on debt, compounded every second (2% = 0.02e18
+    ///        charges e^0.02 - 1 = 2.0201% a year; see the stability fee above).
     /// @param debtCeiling Largest total debt of the synth, in synth units (18 decimals).
     /// @param minDebt Smallest non-zero debt of a position, in synth units (18 decimals).
     struct SynthParams {

@@ -16,6 +16,7 @@ import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
 import {IVault} from "../../interfaces/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {RateMath} from "../../contracts/libraries/RateMath.sol";
 import {VM} from "../utils/Vm.sol";
 import {SynthvaultHandler} from "./SynthvaultHandler.sol";
 
@@ -30,7 +31,6 @@ contract SynthvaultInvariants {
 
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USDC_UNIT = 1e12;
-    uint256 internal constant SECONDS_PER_YEAR = 365 days;
 
     SynthvaultHandler internal handler;
 
@@ -281,8 +281,9 @@ contract SynthvaultInvariants {
         }
     }
 
-    /// @dev The synth's rate index now, as `IVault` documents it (simple growth since the last
-    ///      accrual, rounded up, standing still without debt), with its total shares and debt.
+    /// @dev The synth's rate index now, as `IVault` documents it (the fee compounded every second
+    ///      since the last accrual, `RateMath.grow`, standing still without debt), with its total
+    ///      shares and debt.
     function _currentIndex(SyntheticToken token)
         internal
         view
@@ -292,9 +293,7 @@ contract SynthvaultInvariants {
         (index, lastAccrual, totalShares, totalDebt) = handler.vault().synthDebt(token);
         uint256 fee = handler.vault().synthParams(token).stabilityFeeWad;
         uint256 elapsed = block.timestamp - lastAccrual;
-        if (elapsed != 0 && fee != 0 && totalShares != 0) {
-            index += Math.mulDiv(index, fee * elapsed, WAD * SECONDS_PER_YEAR, Math.Rounding.Ceil);
-        }
+        if (totalShares != 0) index = RateMath.grow(index, fee, elapsed);
     }
 
     /// @dev The debt shares and debts of synth `s`'s open positions, and how many there are.

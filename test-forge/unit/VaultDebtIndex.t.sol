@@ -68,6 +68,51 @@ contract VaultDebtIndexTest is SystemFixture {
         assertTrue(_debt(honest) < before * 103 / 100, "by the fee, not more");
     }
 
+
+    /* FEE COMPOUNDING */
+
+    /// @dev WAD · (1 + r / 1e27)^31,536,000 rounded up, r = ceil(fee · 1e9 / 31,536,000), computed
+    ///      apart from the contract, in Python with 90-digit decimals:
+    ///      `from decimal import *; getcontext().prec = 90; Y = 31536000; r = -(-fee * 10**9 // Y)`
+    ///      `print(-(-Decimal(10**18) * (1 + Decimal(r) / 10**27) ** Y // 1))`
+    ///      at 2% (e^0.02 = 1.02020134002...), and at 100% (e = 2.71828182845...: the per-second
+    ///      steps give 2.71828178536...).
+    uint256 internal constant YEAR_AT_2PCT = 1020201340020285736;
+    uint256 internal constant YEAR_AT_100PCT = 2718281785360970822;
+
+    /// @notice Anyone could compound the fee by touching it every block (2.02% a year instead of
+    ///         2%, 171.8% instead of 100% at the maximum rate). The fee now compounds every
+    ///         second, so touching the index every hour for a year gives the index of one touch
+    ///         a year, but for rounding: under 1 wei per touch, grown at most e-fold by the rest of
+    ///         the year, so at most 3 wei a touch. And the one touch gives the exact value.
+    function test_accrue__everyHourForAYear__sameIndexAsOnce() public {
+        _spotPosition(ALICE, sUSD, 1e8, 10_000e18);
+        _assertHourlyAsOnce(YEAR_AT_2PCT);
+    }
+
+    function test_accrue__everyHourForAYearAtTheMaximumFee__sameIndexAsOnce() public {
+        vault.setSynthParams(sUSD, _params(1e18, 10_000_000e18, 100e18));
+        _spotPosition(ALICE, sUSD, 1e8, 10_000e18);
+        _assertHourlyAsOnce(YEAR_AT_100PCT);
+    }
+
+    function _assertHourlyAsOnce(uint256 expectedOnce) private {
+        uint256 start = block.timestamp;
+        uint256 snapshot = VM.snapshotState();
+        VM.warp(start + 365 days);
+        (uint256 once,) = vault.accrue(sUSD);
+        assertEq(once, expectedOnce, "one touch a year: the fee compounded every second, to the wei");
+        VM.revertToState(snapshot);
+
+        uint256 hourly;
+        for (uint256 hour = 1; hour <= 8760; ++hour) {
+            VM.warp(start + hour * 1 hours);
+            (hourly,) = vault.accrue(sUSD);
+        }
+        assertTrue(hourly >= once, "touching never lowers the index");
+        assertTrue(hourly - once <= 3 * 8760, "touching every hour gains only rounding dust");
+    }
+
     /// @dev Bob repays his position down to just over the minimum debt (100 sUSD).
     function _burnToDust(uint256 dust) private {
         uint256 debt = _debt(dust);
