@@ -236,7 +236,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
         // Pulls only from the caller: the exchange reverts unless the caller owns the account
         // and has approved the vault. `onERC721Received` accepts this transfer and no other.
-        IERC721(address(exchange)).safeTransferFrom(msg.sender, address(this), accountId);
+        _moveAccount(msg.sender, address(this), accountId);
     }
 
     /// @inheritdoc IVault
@@ -269,7 +269,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.spotAmount = uint128(spotAmount - amount);
         emit SpotRemoved(positionId, to, amount);
 
-        spotToken.safeTransfer(to, amount);
+        _sendSpot(to, amount);
     }
 
     /// @inheritdoc IVault
@@ -306,7 +306,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];
         (burned,) = _repay(positionId, p, s, _accrue(s), amount, msg.sender, true);
-        s.token.burn(msg.sender, burned);
+        _burnSynth(s, msg.sender, burned);
     }
 
     /// @inheritdoc IVault
@@ -363,9 +363,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (hasAccount) emit AccountUnlocked(positionId, accountId, msg.sender);
         emit PositionClosed(positionId);
 
-        if (burned != 0) s.token.burn(msg.sender, burned);
-        if (spotAmount != 0) spotToken.safeTransfer(msg.sender, spotAmount);
-        if (hasAccount) IERC721(address(exchange)).safeTransferFrom(address(this), msg.sender, accountId);
+        if (burned != 0) _burnSynth(s, msg.sender, burned);
+        if (spotAmount != 0) _sendSpot(msg.sender, spotAmount);
+        if (hasAccount) _moveAccount(address(this), msg.sender, accountId);
     }
 
     /// @inheritdoc IVault
@@ -533,6 +533,11 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         emit Burned(positionId, from, burned, shares);
     }
 
+    /// @dev Burns `amount` of `s`'s synth from `from` (the vault holds the burner role).
+    function _burnSynth(Synth storage s, address from, uint256 amount) private {
+        s.token.burn(from, amount);
+    }
+
     /// @dev Takes `shares` of the position's `debtShares` off it and off the synth's total.
     function _removeShares(Position storage p, Synth storage s, uint256 debtShares, uint256 shares) private {
         // Safe casts and subtractions: shares <= debtShares <= totalDebtShares < 2^96.
@@ -639,7 +644,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.hasAccount = false;
         p.accountId = 0;
         emit AccountUnlocked(positionId, accountId, to);
-        IERC721(address(exchange)).safeTransferFrom(address(this), to, accountId);
+        _moveAccount(address(this), to, accountId);
+    }
+
+    /// @dev Sends `amount` of the spot token the vault holds to `to`.
+    function _sendSpot(address to, uint256 amount) private {
+        spotToken.safeTransfer(to, amount);
+    }
+
+    /// @dev Moves the account token `accountId` (the exchange's ERC-721) from `from` to `to`.
+    function _moveAccount(address from, address to, uint256 accountId) private {
+        IERC721(address(exchange)).safeTransferFrom(from, to, accountId);
     }
 
     function _validate(SynthParams calldata params) private pure {
@@ -733,7 +748,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.spotAmount = uint128(spotAmount - amount);
         emit SpotSeized(positionId, to, amount);
 
-        spotToken.safeTransfer(to, amount);
+        _sendSpot(to, amount);
     }
 
     /// @inheritdoc IVault
@@ -796,7 +811,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (amount > debt) revert VaultRepayExceedsDebt(positionId, debt, amount);
 
         (, shares) = _repay(positionId, p, s, index, amount, from, false);
-        s.token.burn(from, amount);
+        _burnSynth(s, from, amount);
     }
 
     /// @inheritdoc IVault
