@@ -1,6 +1,7 @@
 """The keeper: finds positions from events, liquidates exactly the unhealthy ones, and survives
 RPC failures."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from requests.exceptions import ConnectionError as RpcDown
 
 from synthvault.keeper import Keeper, run_forever
 from synthvault.units import wad
-from tests.utils.chain import set_price
+from tests.utils.chain import advance, set_price
 
 WBTC = 10**8
 
@@ -49,6 +50,20 @@ def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, system
     assert lens.health(safe)[2] >= liquidation_ratio
     for pid in risky:
         assert lens.health(pid)[2] >= liquidation_ratio  # repaid back above the ratio (or closed)
+
+
+def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, seeded, keeper, system, caplog):
+    bot, _, _ = seeded
+    balance = system.synths["sXAU"].balanceOf(keeper)
+    advance(chain, 3601)  # past BTC's heartbeat: no position's spot can be valued
+
+    with caplog.at_level(logging.WARNING, logger="synthvault.keeper"):
+        actions = bot.run_once(chain.blocks.height)
+
+    assert actions == []
+    skipped = sorted(r.args[0] for r in caplog.records if "skipped" in r.getMessage())
+    assert skipped == sorted(bot.known) and len(skipped) == 4
+    assert system.synths["sXAU"].balanceOf(keeper) == balance
 
 
 def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, system):
