@@ -54,8 +54,8 @@ def position_life(ctx: BenchContext) -> list[Measurement]:
         Measurement("Vault.mint", mint.gas_used, "existing debt; spot + account with 1 market; target < 100k"),
         Measurement("Vault.burn", burn.gas_used, "partial; target < 100k"),
         Measurement("VaultLens.health", health, "view; spot + account with 1 market"),
-        Measurement("Vault.trade (adds risk)", trade_up.gas_used, "checked at the minting ratio"),
-        Measurement("Vault.trade (reduces)", trade_down.gas_used, "no check"),
+        Measurement("Vault.trade (adds risk)", trade_up.gas_used, "checked at the minting ratio: collateral before and after"),
+        Measurement("Vault.trade (reduces)", trade_down.gas_used, "checked like any trade: collateral before and after"),
         Measurement("Vault.withdrawMargin", withdraw.gas_used, "checked at the minting ratio"),
     ]
 
