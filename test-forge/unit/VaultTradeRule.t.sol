@@ -55,11 +55,7 @@ contract VaultTradeRuleTest is SystemFixture {
     ///         reduces: its collateral, the spot, does not fall, so the trade passes.
     function test_trade__underTheMintingRatio_collateralKept__passes() public {
         (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 7_000e6, 1e18, 0);
-        wbtc.mint(ALICE, 1e8);
-        VM.startPrank(ALICE);
-        vault.addSpot(id, 1e8);
-        vault.mint(id, 35_000e18);
-        VM.stopPrank();
+        _addSpotAndMint(id, 1e8, 35_000e18);
         _setPrice(btcFeed, "BTC", 52_000e8);
         assertTrue(exchange.equity(accountId) < 0, "the account is under water");
         uint256 crBefore = _cr(id);
@@ -81,11 +77,7 @@ contract VaultTradeRuleTest is SystemFixture {
         uint256 twin = _account(BOB, 20_000e6);
         VM.prank(BOB);
         exchange.trade(twin, BTC_PERP, 1e18, type(uint256).max);
-        wbtc.mint(ALICE, 0.5e8);
-        VM.startPrank(ALICE);
-        vault.addSpot(id, 0.5e8);
-        vault.mint(id, 32_000e18);
-        VM.stopPrank();
+        _addSpotAndMint(id, 0.5e8, 32_000e18);
         _setPrice(btcFeed, "BTC", 58_000e8);
         assertTrue(_cr(id) < MR, "under the minting ratio");
 
@@ -97,6 +89,15 @@ contract VaultTradeRuleTest is SystemFixture {
         VM.prank(ALICE);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultUndercollateralized.selector, id, crAfter, MR));
         vault.trade(id, BTC_PERP, -0.5e18, 0);
+    }
+
+    /// @dev Alice adds `spot` WBTC to her position `id` and mints `debt` sUSD against it.
+    function _addSpotAndMint(uint256 id, uint256 spot, uint256 debt) private {
+        wbtc.mint(ALICE, spot);
+        VM.startPrank(ALICE);
+        vault.addSpot(id, spot);
+        vault.mint(id, debt);
+        VM.stopPrank();
     }
 
     /// @dev The CR of `spot` WBTC at the BTC price plus `equity` floored at 0, against `debt`
