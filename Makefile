@@ -30,7 +30,7 @@ COVERAGE_RUNS ?= 64
 TESTS ?= tests
 ARGS ?=
 
-.PHONY: help bootstrap compile test check bench bench-update slither invariants coverage demo node console gas clean
+.PHONY: help bootstrap compile test check sizes bench bench-update slither invariants coverage demo node console gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,7 +66,10 @@ test: bootstrap ## Run the whole test suite on a local Anvil chain
 gas: bootstrap ## Run the tests with Ape's gas table per method
 	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
 
-check: bench slither invariants coverage ## What CI runs besides the tests: gas, static analysis, invariant fuzzing, coverage
+check: sizes bench slither invariants coverage ## What CI runs besides the tests: code sizes, gas, static analysis, invariant fuzzing, coverage
+
+sizes: $(NPM_STAMP) $(SOLC) ## Forge: each contract's runtime size; fail if one in contracts/ is over 22,000 bytes
+	$(PYTHON) tools/sizes.py
 
 bench: bootstrap ## Measure gas per operation into docs/gas.md; fail if it grew >5% over the baseline
 	ape run gas --check

@@ -22,7 +22,9 @@ import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
 import {IOracleHub} from "../interfaces/IOracleHub.sol";
 import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
 import {IVault} from "../interfaces/IVault.sol";
+import {CollateralMath} from "./libraries/CollateralMath.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
+import {RateMath} from "./libraries/RateMath.sol";
 import {WadMath} from "./libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
@@ -30,10 +32,17 @@ uint256 constant _1pct = WAD / 100;
 uint256 constant MAX_MINTING_RATIO_WAD = 1000 * _1pct;
 uint256 constant MAX_LIQUIDATION_PENALTY_WAD = 50 * _1pct;
 uint256 constant MAX_STABILITY_FEE_WAD = 100 * _1pct;
-uint256 constant SECONDS_PER_YEAR = 365 days;
 /// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
 uint256 constant MAX_DEBT = type(uint96).max;
 uint256 constant MAX_SYNTHS = type(uint8).max;
+/// @dev The bound on a synth's rate index that write-offs respect (1e9 in WAD): a write-off that
+///      would lift the index past it is recorded as bad debt instead. Only the stability fee grows
+///      the index past it, and slowly: at the maximum fee (100% a year, compounded every second:
+///      e-fold a year, `RateMath`), from 1e27 to 2^128 ≈ 3.4e38 is a factor 3.4e11 = e^26.5, more
+///      than 26 years of the maximum fee without a pause; the accrual's casts are checked, so it
+///      would then revert, never wrap. (From the starting index of 1e18, the fee alone needs 47
+///      such years to reach the bound's 2^128.)
+uint256 constant MAX_RATE_INDEX_WAD = 1e27;
 
 contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
@@ -63,9 +72,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     ///      `asset()`: reading it also warms the token for the mint that follows, cheaper than a
     ///      slot of its own. Ratios and fees are at most 10 WAD, so 64 bits hold them; total
     ///      debt shares are under the 96-bit ceiling (the index is at least 1); `lastAccrual` is
-    ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD and, even at the
-    ///      maximum fee compounded every block, takes over 40 years to pass 2^128 (a write-off
-    ///      that would push it past is recorded as bad debt instead); bad debt is under the
+    ///      a timestamp in 32 bits (until 2106); the rate index starts at 1 WAD, write-offs never
+    ///      lift it past `MAX_RATE_INDEX_WAD` and the fee takes over 26 years at its maximum to
+    ///      carry it from there past 2^128 (the accrual's casts are checked); bad debt is under the
     ///      96-bit ceiling's worth of debt written off, far inside 128 bits.
     struct Synth {
         ISyntheticToken token;
@@ -227,18 +236,14 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
         // Pulls only from the caller: the exchange reverts unless the caller owns the account
         // and has approved the vault. `onERC721Received` accepts this transfer and no other.
-        IERC721(address(exchange)).safeTransferFrom(msg.sender, address(this), accountId);
+        _moveAccount(msg.sender, address(this), accountId);
     }
 
     /// @inheritdoc IVault
     function unlock(uint256 positionId) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
-        uint128 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, false, 0));
-        }
+        _requireCollateral(positionId, p, p.spotAmount, false, 0, type(uint256).max);
         _releaseAccount(positionId, p);
     }
 
@@ -258,19 +263,13 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     function removeSpot(uint256 positionId, uint256 amount, address to) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         uint256 spotAmount = _spotHeld(positionId, p, amount);
-        uint128 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            _requireMintingRatio(
-                positionId, s, debt, _collateralUsd(p, spotAmount - amount, p.hasAccount, 0)
-            );
-        }
+        _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0, type(uint256).max);
 
         // Safe cast: amount <= spotAmount, which fits 128 bits.
         p.spotAmount = uint128(spotAmount - amount);
         emit SpotRemoved(positionId, to, amount);
 
-        spotToken.safeTransfer(to, amount);
+        _sendSpot(to, amount);
     }
 
     /// @inheritdoc IVault
@@ -292,7 +291,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (totalDebt > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, totalDebt, s.debtCeiling);
         uint256 debt = debtShares.mulWadUp(index);
         if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
-        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0));
+        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0), type(uint256).max);
 
         // Safe casts: shares <= debt <= total debt <= ceiling < 2^96, since the index is >= 1.
         p.debtShares = uint128(debtShares);
@@ -307,7 +306,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];
         (burned,) = _repay(positionId, p, s, _accrue(s), amount, msg.sender, true);
-        s.token.burn(msg.sender, burned);
+        _burnSynth(s, msg.sender, burned);
     }
 
     /// @inheritdoc IVault
@@ -319,23 +318,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (_synths[p.synthId].shutDown) revert VaultShutDown();
-        uint256 accountId = p.accountId;
-        (int256 sizeBefore,) = exchange.position(accountId, marketId);
-        int256 sizeAfter = sizeBefore + sizeDeltaWad;
-        // Only a move toward zero on the same side (never past it) takes risk off.
-        bool reduces = sizeBefore >= 0 ? (sizeAfter >= 0 && sizeAfter <= sizeBefore)
-            : (sizeAfter <= 0 && sizeAfter >= sizeBefore);
+        // Every trade, reducing or not, is checked: a reducing fill pays fee and impact too, and
+        // one big enough took a position from 150% to 23%. Only a position already under its
+        // minting ratio may trade below it, and only if its collateral does not fall.
+        uint256 collateralBeforeUsdWad = p.debtShares == 0 ? 0 : _collateralUsd(p, p.spotAmount, true, 0);
 
-        fillPriceWad = exchange.trade(accountId, marketId, sizeDeltaWad, priceLimitWad);
+        fillPriceWad = exchange.trade(p.accountId, marketId, sizeDeltaWad, priceLimitWad);
         emit Traded(positionId, marketId, sizeDeltaWad, fillPriceWad);
 
         // Checked after the fill: the equity left depends on the exchange's fee and price
         // impact, which only the exchange can price. The whole trade reverts if it fails.
-        uint128 debtShares = p.debtShares;
-        if (!reduces && debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, 0));
-        }
+        _requireCollateral(positionId, p, p.spotAmount, true, 0, collateralBeforeUsdWad);
     }
 
     /// @inheritdoc IVault
@@ -344,15 +337,12 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (amount == 0) revert VaultZeroAmount();
         uint256 accountId = p.accountId;
-        uint128 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            (Synth storage s, uint256 debt) = _debtToCover(p, debtShares);
-            // The account's equity falls by exactly the margin withdrawn, valued at $1.
-            // Margin amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error
-            // refuses more before the product could overflow.
-            uint256 amountWad = SafeCast.toUint128(amount) * _marginUnit;
-            _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, true, amountWad));
-        }
+        // The account's equity falls by exactly the margin withdrawn, valued at $1. Margin
+        // amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error refuses
+        // more before the product could overflow.
+        _requireCollateral(
+            positionId, p, p.spotAmount, true, SafeCast.toUint128(amount) * _marginUnit, type(uint256).max
+        );
 
         emit MarginWithdrawn(positionId, to, amount);
         exchange.withdrawMargin(accountId, amount, to);
@@ -373,9 +363,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (hasAccount) emit AccountUnlocked(positionId, accountId, msg.sender);
         emit PositionClosed(positionId);
 
-        if (burned != 0) s.token.burn(msg.sender, burned);
-        if (spotAmount != 0) spotToken.safeTransfer(msg.sender, spotAmount);
-        if (hasAccount) IERC721(address(exchange)).safeTransferFrom(address(this), msg.sender, accountId);
+        if (burned != 0) _burnSynth(s, msg.sender, burned);
+        if (spotAmount != 0) _sendSpot(msg.sender, spotAmount);
+        if (hasAccount) _moveAccount(address(this), msg.sender, accountId);
     }
 
     /// @inheritdoc IVault
@@ -455,60 +445,6 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         return _positionsOf[owner_].values();
     }
 
-    /// @inheritdoc IVault
-    function health(uint256 positionId)
-        external
-        view
-        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad)
-    {
-        Position storage p = _existingPosition(positionId);
-        Synth storage s = _synths[p.synthId];
-        collateralUsdWad = _collateralUsd(p, p.spotAmount, p.hasAccount, 0);
-        uint256 debtShares = p.debtShares;
-        if (debtShares != 0) {
-            uint256 debt = debtShares.mulWadUp(_currentIndex(s));
-            debtUsdWad = debt.mulWadUp(oracle.priceWad(s.token.asset()));
-        }
-        crWad = _cr(collateralUsdWad, debtUsdWad);
-    }
-
-    /// @inheritdoc IVault
-    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory healths) {
-        healths = new Health[](positionIds.length);
-        // Each price is read once per call, on first need: BTC, then each synth's index and price.
-        uint256 btcPriceWad;
-        uint256 synthCount = _synthTokens.length;
-        uint256[] memory indexWad = new uint256[](synthCount + 1);
-        uint256[] memory synthPriceWad = new uint256[](synthCount + 1);
-
-        for (uint256 i; i < positionIds.length; ++i) {
-            Position storage p = _positions[positionIds[i]];
-            Health memory h = healths[i];
-            if (p.owner == address(0)) {
-                h.crWad = type(uint256).max;
-                continue;
-            }
-            uint256 spotAmount = p.spotAmount;
-            if (spotAmount != 0) {
-                if (btcPriceWad == 0) btcPriceWad = oracle.priceWad(spotAsset);
-                h.collateralUsdWad = _spotUsd(spotAmount, btcPriceWad);
-            }
-            if (p.hasAccount) h.collateralUsdWad += _equityUsd(p.accountId, 0);
-
-            uint256 debtShares = p.debtShares;
-            if (debtShares != 0) {
-                uint8 synthId = p.synthId;
-                if (indexWad[synthId] == 0) {
-                    Synth storage s = _synths[synthId];
-                    indexWad[synthId] = _currentIndex(s);
-                    synthPriceWad[synthId] = oracle.priceWad(s.token.asset());
-                }
-                h.debtUsdWad = debtShares.mulWadUp(indexWad[synthId]).mulWadUp(synthPriceWad[synthId]);
-            }
-            h.crWad = _cr(h.collateralUsdWad, h.debtUsdWad);
-        }
-    }
-
     /* INTERNAL: DEBT */
 
     /// @dev Grows `s`'s rate index to this block and returns it. The fee it adds is owed to
@@ -521,10 +457,11 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (elapsed == 0) return index;
 
         index = _grow(index, s.stabilityFeeWad, elapsed, s.totalDebtShares);
-        // Safe casts: the index fits 128 bits (see `Synth`); timestamps fit 32 bits until 2106.
-        // One slot: the index and the accrual time are written together.
-        s.rateIndexWad = uint128(index);
-        s.lastAccrual = uint32(block.timestamp);
+        // Checked casts: the index fits 128 bits for decades of the maximum fee from its bound
+        // (see `MAX_RATE_INDEX_WAD`), timestamps 32 bits until 2106; past either, the accrual
+        // reverts rather than wrap. One slot: the index and the accrual time are written together.
+        s.rateIndexWad = SafeCast.toUint128(index);
+        s.lastAccrual = SafeCast.toUint32(block.timestamp);
     }
 
     /// @dev Accrues `s` and mints to the fee recipient the fees not yet minted (`_uncollected`).
@@ -558,15 +495,16 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         return _grow(s.rateIndexWad, s.stabilityFeeWad, block.timestamp - s.lastAccrual, s.totalDebtShares);
     }
 
-    /// @dev index × (1 + fee × elapsed / year), rounded up: debt favours the protocol. Nothing
-    ///      grows while nobody owes the synth: there is no one to charge.
+    /// @dev index × (1 + fee / year)^elapsed, compounded every second and rounded up
+    ///      (`RateMath.grow`): the same however often it is touched. Nothing grows while nobody
+    ///      owes the synth: there is no one to charge.
     function _grow(uint256 index, uint256 stabilityFeeWad, uint256 elapsed, uint256 totalDebtShares)
         private
         pure
         returns (uint256)
     {
-        if (elapsed == 0 || stabilityFeeWad == 0 || totalDebtShares == 0) return index;
-        return index + index.mulDivUp(stabilityFeeWad * elapsed, WAD * SECONDS_PER_YEAR);
+        if (totalDebtShares == 0) return index;
+        return RateMath.grow(index, stabilityFeeWad, elapsed);
     }
 
     /// @dev Removes up to `amount` synth units of position `positionId`'s debt at `index`; the
@@ -595,6 +533,11 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         emit Burned(positionId, from, burned, shares);
     }
 
+    /// @dev Burns `amount` of `s`'s synth from `from` (the vault holds the burner role).
+    function _burnSynth(Synth storage s, address from, uint256 amount) private {
+        s.token.burn(from, amount);
+    }
+
     /// @dev Takes `shares` of the position's `debtShares` off it and off the synth's total.
     function _removeShares(Position storage p, Synth storage s, uint256 debtShares, uint256 shares) private {
         // Safe casts and subtractions: shares <= debtShares <= totalDebtShares < 2^96.
@@ -618,43 +561,56 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
     /// @dev Spot credited at the BTC price, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 btcPriceWad) private view returns (uint256) {
-        return spotAmount.toWad(_spotDecimals).mulWadDown(btcPriceWad);
+        return CollateralMath.spotUsd(spotAmount, _spotDecimals, btcPriceWad);
     }
 
-    /// @dev The account's equity less `cutWad`, floored at zero: a losing account is worth nothing
-    ///      to the position, never less.
+    /// @dev The account's value (`CollateralMath.accountValueWad`) less `cutWad`, floored at zero.
     function _equityUsd(uint256 accountId, uint256 cutWad) private view returns (uint256) {
-        int256 equityWad = exchange.equity(accountId);
-        // Safe cast: only a positive equity is cast.
-        if (equityWad <= 0) return 0;
-        uint256 equity = uint256(equityWad);
-        return equity > cutWad ? equity - cutWad : 0;
+        uint256 value = CollateralMath.accountValueWad(exchange, accountId);
+        return value > cutWad ? value - cutWad : 0;
     }
 
-    /// @dev The position's synth and its debt now (`debtShares` at the current index), for an
-    ///      action that must keep the minting ratio; after shutdown none may be taken against
+    /// @dev Reverts unless the position's debt now, if any, is covered at its minting ratio by
+    ///      its collateral counted as `_collateralUsd(p, spotAmount, withAccount, equityCutWad)`
+    ///      (read only when there is debt), or that collateral is at least `floorUsdWad` (what it
+    ///      was before a trade: a position under the ratio may act only to raise its CR; max
+    ///      for actions that take collateral away); after shutdown nothing may be taken against
     ///      debt (settlement sets the debt's value aside first).
-    function _debtToCover(Position storage p, uint256 debtShares) private view returns (Synth storage s, uint256 debt) {
-        s = _synths[p.synthId];
+    function _requireCollateral(
+        uint256 positionId,
+        Position storage p,
+        uint256 spotAmount,
+        bool withAccount,
+        uint256 equityCutWad,
+        uint256 floorUsdWad
+    ) private view {
+        uint256 debtShares = p.debtShares;
+        if (debtShares == 0) return;
+        Synth storage s = _synths[p.synthId];
         if (s.shutDown) revert VaultShutDown();
-        debt = debtShares.mulWadUp(_currentIndex(s));
+        _requireMintingRatio(
+            positionId,
+            s,
+            debtShares.mulWadUp(_currentIndex(s)),
+            _collateralUsd(p, spotAmount, withAccount, equityCutWad),
+            floorUsdWad
+        );
     }
 
     /// @dev Reverts unless `collateralUsdWad` covers `debt` of `s` at its minting ratio, at the
-    ///      synth's fresh price.
-    function _requireMintingRatio(uint256 positionId, Synth storage s, uint256 debt, uint256 collateralUsdWad)
-        private
-        view
-    {
-        uint256 crWad = _cr(collateralUsdWad, debt.mulWadUp(oracle.priceWad(s.token.asset())));
+    ///      synth's fresh price, or is at least `floorUsdWad`.
+    function _requireMintingRatio(
+        uint256 positionId,
+        Synth storage s,
+        uint256 debt,
+        uint256 collateralUsdWad,
+        uint256 floorUsdWad
+    ) private view {
+        uint256 crWad = CollateralMath.cr(collateralUsdWad, CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset())));
         uint256 minCrWad = s.mintingRatioWad;
-        if (crWad < minCrWad) revert VaultUndercollateralized(positionId, crWad, minCrWad);
-    }
-
-    /// @dev collateral / debt, rounded down; max with no debt.
-    function _cr(uint256 collateralUsdWad, uint256 debtUsdWad) private pure returns (uint256) {
-        if (debtUsdWad == 0) return type(uint256).max;
-        return collateralUsdWad.divWadDown(debtUsdWad);
+        if (crWad < minCrWad && collateralUsdWad < floorUsdWad) {
+            revert VaultUndercollateralized(positionId, crWad, minCrWad);
+        }
     }
 
     /* INTERNAL: BOOKKEEPING */
@@ -688,7 +644,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.hasAccount = false;
         p.accountId = 0;
         emit AccountUnlocked(positionId, accountId, to);
-        IERC721(address(exchange)).safeTransferFrom(address(this), to, accountId);
+        _moveAccount(address(this), to, accountId);
+    }
+
+    /// @dev Sends `amount` of the spot token the vault holds to `to`.
+    function _sendSpot(address to, uint256 amount) private {
+        spotToken.safeTransfer(to, amount);
+    }
+
+    /// @dev Moves the account token `accountId` (the exchange's ERC-721) from `from` to `to`.
+    function _moveAccount(address from, address to, uint256 accountId) private {
+        IERC721(address(exchange)).safeTransferFrom(from, to, accountId);
     }
 
     function _validate(SynthParams calldata params) private pure {
@@ -733,8 +699,12 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /* LIQUIDATION */
 
     modifier onlyEngine() {
-        if (msg.sender != liquidationEngine) revert VaultNotLiquidationEngine(msg.sender);
+        _onlyEngine();
         _;
+    }
+
+    function _onlyEngine() private view {
+        if (msg.sender != liquidationEngine) revert VaultNotLiquidationEngine(msg.sender);
     }
 
     /// @inheritdoc IVault
@@ -778,7 +748,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.spotAmount = uint128(spotAmount - amount);
         emit SpotSeized(positionId, to, amount);
 
-        spotToken.safeTransfer(to, amount);
+        _sendSpot(to, amount);
     }
 
     /// @inheritdoc IVault
@@ -841,7 +811,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         if (amount > debt) revert VaultRepayExceedsDebt(positionId, debt, amount);
 
         (, shares) = _repay(positionId, p, s, index, amount, from, false);
-        s.token.burn(from, amount);
+        _burnSynth(s, from, amount);
     }
 
     /// @inheritdoc IVault
@@ -855,15 +825,17 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         _removeShares(p, s, debtShares, debtShares);
 
         // The other positions owe `debt` more in proportion to their shares: the index step
-        // rounds up, so together they owe at least `debt` more.
+        // rounds up, so together they owe at least `debt` more. Unless nobody else owes the
+        // synth, or the step would lift the index past its bound (dust as the only other debt
+        // lifts it 1 + debt / dust times a round): then the debt is bad debt.
         uint256 otherShares = s.totalDebtShares;
         uint256 newIndex = otherShares == 0 ? 0 : index + Math.mulDiv(debt, WAD, otherShares, Math.Rounding.Ceil);
-        if (otherShares == 0 || newIndex > type(uint128).max) {
+        if (otherShares == 0 || newIndex > MAX_RATE_INDEX_WAD) {
             uint256 bad = s.badDebt + debt;
             s.badDebt = SafeCast.toUint128(bad);
             emit BadDebtRecorded(s.token, positionId, debt, bad);
         } else {
-            // Safe cast: checked against 128 bits just above.
+            // Safe cast: at most MAX_RATE_INDEX_WAD < 2^128, checked just above.
             s.rateIndexWad = uint128(newIndex);
             emit DebtRedistributed(s.token, positionId, debt, newIndex);
         }

@@ -24,10 +24,13 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      - Spot amounts are in the spot token's own decimals; margin amounts in the margin token's
 ///        (the exchange's 6-decimal stablecoin). Both are converted to WAD once, here.
 ///
-///      Stability fee. Each synth has a rate index, starting at 1 WAD, that grows by
-///      `stabilityFeeWad × elapsed / 365 days` (simple interest) every time it is accrued; since
-///      every mint, burn and fee change accrues first, interest compounds at each touch (once a
-///      year untouched it is exactly the yearly fee). The index rounds up, and stands still
+///      Stability fee. Each synth has a rate index, starting at 1 WAD. `stabilityFeeWad` is a
+///      nominal yearly rate compounded every second: over `elapsed` seconds the index is
+///      multiplied by (1 + stabilityFeeWad / 31,536,000)^elapsed (365-day years), so a year
+///      multiplies the debt by e^fee to within 2e-8 (2% a year charges 2.0201%, the maximum
+///      100% charges 171.83%), however often the index is touched: one touch a year and one a
+///      block give the same index but for rounding dust (at most a few wei of index per touch,
+///      see `RateMath`). The index rounds up, and stands still
 ///      while the synth has no debt (no one to charge). The fee is owed to `feeRecipient()`
 ///      and minted to it in the synth by `accrue` (anyone may call it; fee and recipient
 ///      changes call it too), not on every mint and burn, which keeps those cheap. So at all
@@ -35,9 +38,10 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      exceeds the sum of the positions' debts by no more than rounding dust, every rounding
 ///      going the protocol's way (this holds while the vault alone mints and burns the synth).
 ///
-///      Risk. Every action that adds risk (mint, remove spot, withdraw margin, unlock the
-///      account, a trade that raises or flips exposure) needs fresh prices and must leave the
-///      position's CR at or above the synth's minting ratio, its debt at 0 or at least the
+///      Risk. Every user action that can lower the CR (mint, remove spot, withdraw margin, unlock
+///      the account, and every trade, reducing or not) needs fresh prices and must leave the
+///      position's CR at or above the synth's minting ratio (a position already under it may
+///      trade only if its collateral does not fall), its debt at 0 or at least the
 ///      minimum debt, and the synth's total debt under its ceiling; otherwise it reverts with an
 ///      error naming the numbers, and nothing changes. A position without debt has nothing at
 ///      risk: removing its collateral reads no price. Burning debt and adding collateral never
@@ -58,7 +62,8 @@ interface IVault {
     /// @param mintingRatioWad The CR every risk-adding action must leave (150% = 1.5e18).
     /// @param liquidationRatioWad The CR under which a position can be liquidated (120% = 1.2e18).
     /// @param liquidationPenaltyWad The liquidator's bonus on repaid value (10% = 0.1e18).
-    /// @param stabilityFeeWad Yearly fee on debt, simple between accruals (2% = 0.02e18).
+    /// @param stabilityFeeWad Nominal yearly fee on debt, compounded every second (2% = 0.02e18
+    ///        charges e^0.02 - 1 = 2.0201% a year; see the stability fee above).
     /// @param debtCeiling Largest total debt of the synth, in synth units (18 decimals).
     /// @param minDebt Smallest non-zero debt of a position, in synth units (18 decimals).
     struct SynthParams {
@@ -86,13 +91,6 @@ interface IVault {
         uint256 spotAmount;
         uint256 debtShares;
         uint256 debt;
-    }
-
-    /// @notice A position's health. USD amounts and the CR are WAD.
-    struct Health {
-        uint256 collateralUsdWad;
-        uint256 debtUsdWad;
-        uint256 crWad;
     }
 
     /* EVENTS */
@@ -278,10 +276,11 @@ interface IVault {
     function burn(uint256 positionId, uint256 amount) external returns (uint256 burned);
 
     /// @notice Trades the locked account of position `positionId` on the exchange
-    ///         (`IFuturesExchange.trade`). Only the owner. A trade that raises |size| in
-    ///         `marketId` or flips its side adds risk: with debt it must leave the position at the
-    ///         minting ratio at fresh prices (checked after the fill, which only the exchange can
-    ///         price). A trade that only reduces a position always passes the vault.
+    ///         (`IFuturesExchange.trade`). Only the owner. Every trade, reducing or not (a
+    ///         reducing fill pays fee and price impact too): with debt it must leave the position
+    ///         at the minting ratio at fresh prices (checked after the fill, which only the
+    ///         exchange can price), except that a position already under it may trade if its
+    ///         collateral does not fall (its CR does not fall: the debt is unchanged).
     /// @return fillPriceWad The exchange's fill price.
     function trade(uint256 positionId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external
@@ -351,18 +350,6 @@ interface IVault {
 
     /// @notice The open positions of `owner`, in no particular order.
     function positionsOf(address owner) external view returns (uint256[] memory);
-
-    /// @notice Position `positionId`'s collateral and debt in USD and its CR, at the prices now.
-    ///         Reverts for an unknown position and when a price it needs cannot be trusted.
-    function health(uint256 positionId)
-        external
-        view
-        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad);
-
-    /// @notice `health` of many positions in one call, reading each price once: for keepers.
-    ///         An unknown or closed position reads as no collateral, no debt, CR max. Reverts when
-    ///         a price it needs cannot be trusted.
-    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory);
 
     /* LIQUIDATION */
 
@@ -512,8 +499,9 @@ interface IVault {
     /// @notice Removes position `positionId`'s whole remaining debt and shares it among the
     ///         synth's other positions in proportion to their debt, by raising the rate index
     ///         (rounded up: they owe at least the debt removed, at most one wei more each and the
-    ///         index's rounding, total shares / 1e18 wei). With no other debt, or a share so
-    ///         small the index would leave 128 bits, the debt becomes the synth's `badDebt`.
+    ///         index's rounding, total shares / 1e18 wei). With no other debt, or other debt so
+    ///         small that the index would pass its bound (1e9, `MAX_RATE_INDEX_WAD` in WAD), the
+    ///         debt becomes the synth's `badDebt`.
     ///         Only the engine.
     /// @return debt The synth units written off.
     function writeOff(uint256 positionId) external returns (uint256 debt);

@@ -4,7 +4,7 @@
     ape run keeper --network <net> --account <alias> --interval 15
 
 Finds positions from the vault's PositionOpened/PositionClosed events, checks their health in
-batches through Vault.healthOf, and liquidates those under their synth's liquidation ratio when
+batches through VaultLens.healthOf, and liquidates those under their synth's liquidation ratio when
 the keeper's share of the penalty pays for the gas (at the oracle's ETH price). The keeper
 repays with the synth it holds. RPC errors and node restarts are logged and retried with backoff.
 """
@@ -36,7 +36,7 @@ def cli(network, account_alias, once, interval, batch_size, min_profit_usd):
     manifest = load_manifest(network.name)
     system = attach_system(project, manifest["contracts"])
     keeper = Keeper(
-        vault=system.contracts["vault"], engine=system.contracts["engine"], oracle=system.contracts["oracle"],
+        vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"], oracle=system.contracts["oracle"],
         sender=signer(network, account_alias, index=3), synth_at=project.SyntheticToken.at,
         batch_size=batch_size, min_profit_usd_wad=wad(min_profit_usd), start_block=manifest.get("start_block", 0),
     )

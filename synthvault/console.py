@@ -11,7 +11,7 @@ def console_namespace(project: Any, manifest: dict[str, Any], owner: Any) -> dic
     """Contracts from a deployment manifest (`oracle`, `feeds`, ...) and helpers bound to them:
     `price("BTC")` reads the trusted price in USD; `set_price("BTC", 42000)` submits a round
     to the mock feed, signed by `owner` (the deployer on a local chain); `health(1)` gives a vault
-    position's collateral, debt and CR."""
+    position's collateral, debt and CR (through the `lens`, `VaultLens`)."""
     system = attach_system(project, manifest["contracts"])
     oracle = system.contracts["oracle"]
 
@@ -23,8 +23,8 @@ def console_namespace(project: Any, manifest: dict[str, Any], owner: Any) -> dic
         return feed.submit(scaled(usd, feed.decimals()), sender=owner)
 
     def health(position_id: int) -> dict[str, Decimal]:
-        """A vault position's collateral and debt in USD and its CR, as `Vault.health` reports them."""
-        collateral, debt, cr = system.contracts["vault"].health(position_id)
+        """A vault position's collateral and debt in USD and its CR, as `VaultLens.health` reports them."""
+        collateral, debt, cr = system.contracts["lens"].health(position_id)
         return {"collateral_usd": from_wad(collateral), "debt_usd": from_wad(debt),
                 "cr": from_wad(cr) if cr < 2**256 - 1 else Decimal("Infinity")}
 

@@ -83,9 +83,11 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
 
 @dataclass
 class VaultLayer:
-    """The deployed vault and its synths by symbol (`"sXAU"`)."""
+    """The deployed vault, its read-only lens (`VaultLens`: positions' health) and its synths by
+    symbol (`"sXAU"`)."""
 
     vault: Any
+    lens: Any
     synths: dict[str, Any] = field(default_factory=dict)
 
 
@@ -103,13 +105,13 @@ def synth_params(defaults: dict[str, Any], cfg: dict[str, Any]) -> tuple[int, in
 
 
 def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any, config: dict[str, Any]) -> VaultLayer:
-    """Deploys the `Vault` (owned by `owner`, fees to `owner`) and one `SyntheticToken` per
-    configured synth, lists each with its parameters and grants the vault minting and burning.
-    `owner` stays the synths' admin until `deploy_liquidation` grants the engine its role and
-    renounces it."""
+    """Deploys the `Vault` (owned by `owner`, fees to `owner`), its `VaultLens`, and one
+    `SyntheticToken` per configured synth, lists each with its parameters and grants the vault
+    minting and burning. `owner` stays the synths' admin until `deploy_liquidation` grants the
+    engine its role and renounces it."""
     vault_cfg = config["vault"]
     vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
-    layer = VaultLayer(vault=vault)
+    layer = VaultLayer(vault=vault, lens=owner.deploy(project.VaultLens, vault))
     for symbol, cfg in config["synths"].items():
         synth = owner.deploy(project.SyntheticToken, cfg["name"], symbol, asset_id(cfg["asset"]), owner)
         synth.grantRole(synth.MINTER_ROLE(), vault, sender=owner)

@@ -1,5 +1,5 @@
 """A liquidation keeper: finds positions from the vault's events, checks their health in batches
-through `Vault.healthOf`, and liquidates those under their synth's liquidation ratio when the
+through `VaultLens.healthOf` (skipping, with a log line, those it cannot price), and liquidates those under their synth's liquidation ratio when the
 reward pays for the gas. Survives RPC errors and node restarts by retrying with backoff."""
 
 import logging
@@ -11,6 +11,8 @@ from synthvault.units import WAD, asset_id
 
 log = logging.getLogger("synthvault.keeper")
 MAX_UINT = 2**256 - 1
+# `IVaultLens.HealthStatus`.
+HEALTH_OK, HEALTH_UNKNOWN, HEALTH_UNPRICEABLE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Action:
 @dataclass
 class Keeper:
     vault: Any
+    lens: Any  # the vault's VaultLens
     engine: Any
     oracle: Any
     sender: Any
@@ -58,13 +61,19 @@ class Keeper:
 
     # Health, in batches.
     def unhealthy(self, ids: Iterable[int]) -> list[tuple[int, int]]:
-        """(position, CR) of every position under its synth's liquidation ratio."""
+        """(position, CR) of every position under its synth's liquidation ratio. A position the lens
+        cannot price (a stale or frozen feed) is skipped with a log line: the engine would refuse it."""
         ids = sorted(ids)
         ratios: dict[Any, int] = {}
         out = []
         for i in range(0, len(ids), self.batch_size):
             batch = ids[i:i + self.batch_size]
-            for position_id, health in zip(batch, self.vault.healthOf(batch)):
+            for position_id, health in zip(batch, self.lens.healthOf(batch)):
+                if health.status == HEALTH_UNPRICEABLE:
+                    log.warning("position %s skipped: a price it needs cannot be trusted", position_id)
+                    continue
+                if health.status != HEALTH_OK:
+                    continue
                 synth = self.synth_of(position_id).address
                 if synth not in ratios:
                     ratios[synth] = self.vault.synthParams(synth).liquidationRatioWad

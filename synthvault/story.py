@@ -117,16 +117,16 @@ class Story:
     def _mint_at(self, position_id: int, symbol: str, who: Any, target_cr: str) -> int:
         """Mints as much synth as leaves the position at `target_cr`, from its health now."""
         vault, oracle, synth = self.c("vault"), self.c("oracle"), self.system.synths[symbol]
-        collateral_usd = vault.health(position_id)[0]
+        collateral_usd = self.c("lens").health(position_id)[0]
         price = oracle.priceWad(synth.asset())
         amount = collateral_usd * 10**18 // wad(target_cr) * 10**18 // price
         vault.mint(position_id, amount, sender=who)
         return amount
 
     def health_table(self, title: str) -> None:
-        vault, rows = self.c("vault"), []
+        vault, lens, rows = self.c("vault"), self.c("lens"), []
         for name, position_id in self.positions_by_name.items():
-            collateral, debt, cr = vault.health(position_id)
+            collateral, debt, cr = lens.health(position_id)
             synth = vault.position(position_id).synth
             rows.append((name, position_id, usd(from_wad(collateral)), usd(from_wad(debt)),
                          cr_text(None if cr == MAX_UINT else float(from_wad(cr))), self._symbol(synth)))
@@ -154,7 +154,7 @@ class Story:
         vault, owner, keeper = self.c("vault"), self.roles["owner"], self.roles["keeper"]
         feed = self.system.feeds["BTC"]
         self._arm_keeper()
-        bot = Keeper(vault=vault, engine=self.c("engine"), oracle=self.c("oracle"), sender=keeper,
+        bot = Keeper(vault=vault, lens=self.c("lens"), engine=self.c("engine"), oracle=self.c("oracle"), sender=keeper,
                      synth_at=lambda address: next(c for c in self.system.synths.values() if c.address == address))
         current = from_wad(self.c("oracle").priceWad(asset_id("BTC")))
         path = cap_steps(rebase(walk_ohlc(btc_monthly_csv(), parse_time("2020-03-01"), parse_time("2020-03-31")),
@@ -165,7 +165,7 @@ class Story:
         def crs() -> dict[str, Any]:
             out = {}
             for name, pid in self.positions_by_name.items():
-                cr = vault.health(pid)[2]
+                cr = self.c("lens").health(pid)[2]
                 out[name] = None if cr == MAX_UINT else float(from_wad(cr))  # None: no debt left
             return out
 

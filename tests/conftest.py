@@ -154,6 +154,12 @@ def vault(vault_layer):
 
 
 @pytest.fixture(scope="session")
+def lens(vault_layer):
+    """The vault's `VaultLens`: the positions' health."""
+    return vault_layer.lens
+
+
+@pytest.fixture(scope="session")
 def synths(vault_layer) -> dict[str, Any]:
     return vault_layer.synths
 

@@ -10,7 +10,7 @@ import {IVault} from "../../interfaces/IVault.sol";
 /// @title PositionBatcher
 /// @notice Benchmark helper, never deployed outside a local chain: opens many spot-backed vault
 ///         positions in one transaction, owned by this contract, so that the gas bench can
-///         measure `IVault.healthOf` over a thousand real positions (each with its own storage)
+///         measure `IVaultLens.healthOf` over a thousand real positions (each with its own storage)
 ///         without three thousand transactions. It goes through the vault's public functions
 ///         like any owner, every check included.
 contract PositionBatcher {

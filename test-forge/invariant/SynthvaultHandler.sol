@@ -42,6 +42,7 @@ import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {OracleHub} from "../../contracts/OracleHub.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {Vault} from "../../contracts/Vault.sol";
+import {VaultLens} from "../../contracts/periphery/VaultLens.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {VM} from "../utils/Vm.sol";
@@ -81,6 +82,7 @@ contract SynthvaultHandler {
     FuturesExchange public immutable exchange;
     ILiquidityPool public immutable pool;
     Vault public immutable vault;
+    VaultLens public immutable lens;
     InsuranceFund public immutable fund;
     LiquidationEngine public immutable engine;
 
@@ -161,6 +163,7 @@ contract SynthvaultHandler {
         _addMarkets();
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEE_RECIPIENT_A);
+        lens = new VaultLens(vault);
         _addSynth("Synthvault USD", "sUSD", "USD", 0.02e18, 5_000_000e18, 100e18);
         _addSynth("Synthvault Gold", "sXAU", "XAU", 0.05e18, 1_000e18, 0.05e18);
         // A low ceiling, so that mints meet it.
@@ -270,6 +273,12 @@ contract SynthvaultHandler {
         } else {
             Position memory p = _positionById(a.positionId);
             Trust memory t = _trust(p);
+            // The collateral before: a position already under the minting ratio may trade only
+            // to raise it (max when it cannot be valued: then no trade may pass under it).
+            uint256 collateralBefore = type(uint256).max;
+            try lens.health(p.id) returns (uint256 c, uint256, uint256) {
+                collateralBefore = c;
+            } catch {}
             VM.prank(p.owner);
             try vault.trade(p.id, marketId, delta, limit) {
                 ++ok["vault.trade"];
@@ -278,8 +287,8 @@ contract SynthvaultHandler {
                 _checkLockedAccountSealed(a, p.owner);
                 return;
             }
-            // A reduction only is let through by design, whatever it leaves (see docs/assurance.md).
-            if (_addsRisk(sizeBefore, sizeBefore + delta)) _checkRiskAction(p, t, "vault.trade");
+            // Every trade, reducing or not: the minting ratio, or a collateral that did not fall.
+            _checkRiskAction(p, t, "vault.trade", collateralBefore);
         }
         if (!marketTrusted) _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
         if (_addsRisk(sizeBefore, sizeBefore + delta)) {
@@ -851,10 +860,10 @@ contract SynthvaultHandler {
         return BAD_DEBT_ROUNDING * (index / WAD + 1);
     }
 
-    /// @dev The position's CR as `IVault.health` counts it (the exchange's own equity), which is
+    /// @dev The position's CR as `IVaultLens.health` counts it (the exchange's own equity), which is
     ///      what the engine liquidates under; max when unreadable.
     function _cr(uint256 positionId) internal view returns (uint256) {
-        try vault.health(positionId) returns (uint256, uint256, uint256 crWad) {
+        try lens.health(positionId) returns (uint256, uint256, uint256 crWad) {
             return crWad;
         } catch {
             return type(uint256).max;
@@ -980,6 +989,15 @@ contract SynthvaultHandler {
     ///      were trusted, and the position is at or above the minting ratio (computed here from
     ///      the oracle and the exchange, not from the vault's own CR), with at least the minimum debt.
     function _checkRiskAction(Position memory p, Trust memory t, string memory action) internal view {
+        _checkRiskAction(p, t, action, type(uint256).max);
+    }
+
+    /// @dev `_checkRiskAction`, except that a collateral of at least `floorUsd` (the collateral
+    ///      before a trade) may stay under the minting ratio.
+    function _checkRiskAction(Position memory p, Trust memory t, string memory action, uint256 floorUsd)
+        internal
+        view
+    {
         IVault.PositionView memory v = vault.position(p.id);
         if (v.debt == 0) return;
         ISyntheticToken token = _synths[p.synth];
@@ -998,7 +1016,7 @@ contract SynthvaultHandler {
         }
         uint256 debtUsd = Math.mulDiv(v.debt, oracle.priceWad(token.asset()), WAD, Math.Rounding.Ceil);
         // CR = collateral / debt >= MR, without the division's rounding.
-        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd) {
+        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd && collateralUsd < floorUsd) {
             _fail(string.concat(
                 where, " left it under the minting ratio: collateral ", collateralUsd.toString(), " USD, debt ",
                 debtUsd.toString(), " USD"
@@ -1060,7 +1078,7 @@ contract SynthvaultHandler {
     function _mintAmount(Position memory p, uint256 fractionSeed) internal view returns (uint256) {
         ISyntheticToken token = _synths[p.synth];
         IVault.SynthParams memory params = vault.synthParams(token);
-        try vault.health(p.id) returns (uint256 collateralUsd, uint256 debtUsd, uint256) {
+        try lens.health(p.id) returns (uint256 collateralUsd, uint256 debtUsd, uint256) {
             uint256 limitUsd = collateralUsd * WAD / params.mintingRatioWad;
             if (limitUsd <= debtUsd) return params.minDebt;
             // The synth's price may be untrusted while the health (no debt yet) did not need it.
@@ -1369,7 +1387,7 @@ contract SynthvaultHandler {
             VM.prank(who);
             vault.addSpot(id, 1e8);
         }
-        (uint256 collateralUsd,,) = vault.health(id);
+        (uint256 collateralUsd,,) = lens.health(id);
         uint256 amount = collateralUsd * WAD / 1.5e18 / 2 * WAD / oracle.priceWad(_synths[synthIndex].asset());
         VM.prank(who);
         vault.mint(id, amount);

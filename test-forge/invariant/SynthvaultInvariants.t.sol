@@ -14,7 +14,9 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
 import {IVault} from "../../interfaces/IVault.sol";
+import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {RateMath} from "../../contracts/libraries/RateMath.sol";
 import {VM} from "../utils/Vm.sol";
 import {SynthvaultHandler} from "./SynthvaultHandler.sol";
 
@@ -29,7 +31,6 @@ contract SynthvaultInvariants {
 
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USDC_UNIT = 1e12;
-    uint256 internal constant SECONDS_PER_YEAR = 365 days;
 
     SynthvaultHandler internal handler;
 
@@ -193,33 +194,32 @@ contract SynthvaultInvariants {
     }
 
     /// @notice The views keepers and front ends read agree with the ones the contracts use:
-    ///         `healthOf` (each price read once) with `health`, and an account's `positions`
-    ///         (PnL and funding per market) with its `equity` (to their rounding). Either both
-    ///         revert (an untrusted price) or both answer the same.
+    ///         the lens's `healthOf` (each price read once, never reverting) with its `health`,
+    ///         and an account's `positions` (PnL and funding per market) with its `equity` (to
+    ///         their rounding). A position `healthOf` reports `Unpriceable` has a `health` that
+    ///         reverts; every other agrees to the wei.
     function _viewsAgree() internal view {
-        IVault vault = handler.vault();
+        IVaultLens lens = handler.lens();
         uint256 n = handler.positionCount();
         uint256[] memory ids = new uint256[](n);
         for (uint256 i; i < n; ++i) ids[i] = handler.position(i).id;
-        try vault.healthOf(ids) returns (IVault.Health[] memory healths) {
-            for (uint256 i; i < n; ++i) {
-                if (!handler.position(i).open) {
-                    if (healths[i].crWad != type(uint256).max) _fail("healthOf of a closed position is not empty");
-                    continue;
+        IVaultLens.Health[] memory healths = lens.healthOf(ids);
+        for (uint256 i; i < n; ++i) {
+            IVaultLens.Health memory h = healths[i];
+            if (!handler.position(i).open) {
+                if (h.status != IVaultLens.HealthStatus.UnknownPosition || h.crWad != type(uint256).max) {
+                    _fail("healthOf of a closed position is not unknown and empty");
                 }
-                (uint256 collateralUsd, uint256 debtUsd, uint256 crWad) = vault.health(ids[i]);
-                _eq(healths[i].collateralUsdWad, collateralUsd, "healthOf vs health: collateral");
-                _eq(healths[i].debtUsdWad, debtUsd, "healthOf vs health: debt");
-                _eq(healths[i].crWad, crWad, "healthOf vs health: CR");
+                continue;
             }
-        } catch {
-            // An untrusted price: some position's health must revert too.
-            bool anyReverts;
-            for (uint256 i; i < n && !anyReverts; ++i) {
-                if (!handler.position(i).open) continue;
-                try vault.health(ids[i]) {} catch { anyReverts = true; }
+            try lens.health(ids[i]) returns (uint256 collateralUsd, uint256 debtUsd, uint256 crWad) {
+                if (h.status != IVaultLens.HealthStatus.Ok) _fail("healthOf: unpriceable while health answers");
+                _eq(h.collateralUsdWad, collateralUsd, "healthOf vs health: collateral");
+                _eq(h.debtUsdWad, debtUsd, "healthOf vs health: debt");
+                _eq(h.crWad, crWad, "healthOf vs health: CR");
+            } catch {
+                if (h.status != IVaultLens.HealthStatus.Unpriceable) _fail("healthOf: priced while health reverts");
             }
-            if (!anyReverts) _fail("healthOf reverts while every health answers");
         }
 
         for (uint256 i; i < handler.accountCount(); ++i) {
@@ -281,8 +281,9 @@ contract SynthvaultInvariants {
         }
     }
 
-    /// @dev The synth's rate index now, as `IVault` documents it (simple growth since the last
-    ///      accrual, rounded up, standing still without debt), with its total shares and debt.
+    /// @dev The synth's rate index now, as `IVault` documents it (the fee compounded every second
+    ///      since the last accrual, `RateMath.grow`, standing still without debt), with its total
+    ///      shares and debt.
     function _currentIndex(SyntheticToken token)
         internal
         view
@@ -292,9 +293,7 @@ contract SynthvaultInvariants {
         (index, lastAccrual, totalShares, totalDebt) = handler.vault().synthDebt(token);
         uint256 fee = handler.vault().synthParams(token).stabilityFeeWad;
         uint256 elapsed = block.timestamp - lastAccrual;
-        if (elapsed != 0 && fee != 0 && totalShares != 0) {
-            index += Math.mulDiv(index, fee * elapsed, WAD * SECONDS_PER_YEAR, Math.Rounding.Ceil);
-        }
+        if (totalShares != 0) index = RateMath.grow(index, fee, elapsed);
     }
 
     /// @dev The debt shares and debts of synth `s`'s open positions, and how many there are.

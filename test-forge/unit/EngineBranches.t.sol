@@ -214,7 +214,7 @@ contract EngineBranchesTest is SystemFixture {
         VM.prank(ALICE);
         vault.burn(id, 30_000e18 - target);
         assertEq(uint256(exchange.equity(accountId)), collateral, "views and exchange agree");
-        (,, uint256 cr) = vault.health(id);
+        (,, uint256 cr) = lens.health(id);
         assertTrue(cr < 1.2e18 && (collateral + 2) * WAD / target >= 1.2e18, "within two wei of the ratio");
 
         (uint256 repay, bool whole) = engine.repayQuote(id);

@@ -4,15 +4,18 @@ pragma solidity 0.8.28;
 /*
  * The vault's guards and views that the invariant campaign does not reach: zero amounts,
  * positions without an account, unknown synths and positions, the minimum debt on a partial
- * burn, the synth limit, `healthOf` and `uncollectedFees`, and the engine-only functions'
+ * burn, the synth limit, the lens's `healthOf` and `uncollectedFees`, and the engine-only functions'
  * rejections (called with the test as the vault's engine, which the owner may name). Each
  * failure is checked by its exact error and that nothing moved.
  */
 
 import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
 import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
+import {IOracleHub} from "../../interfaces/IOracleHub.sol";
 import {IVault} from "../../interfaces/IVault.sol";
+import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 
@@ -156,45 +159,109 @@ contract VaultBranchesTest is SystemFixture {
         uint256 id = _spotPosition(ALICE, sUSD, 1e8, 10_000e18);
         assertEq(vault.uncollectedFees(sUSD), 0, "nothing owed yet");
         VM.warp(START + 365 days);
-        // 2% a year on 10,000: the index is exactly 1.02.
-        assertEq(vault.uncollectedFees(sUSD), 200e18, "a year's fee");
-        assertEq(_debt(id), 10_200e18, "debt grew");
+        // 2% a year on 10,000, compounded every second: the index is 1.020201340020285736
+        // (e^0.02 to 1e-11; see VaultDebtIndex.t.sol), and 10,000 shares owe 202.0134... more.
+        uint256 fee = 202.01340020285736e18;
+        assertEq(vault.uncollectedFees(sUSD), fee, "a year's fee");
+        assertEq(_debt(id), 10_000e18 + fee, "debt grew");
         (uint256 index, uint256 fees) = vault.accrue(sUSD);
-        assertEq(index, 1.02e18, "index");
-        assertEq(fees, 200e18, "fees collected");
-        assertEq(sUSD.balanceOf(FEES), 200e18, "recipient paid");
+        assertEq(index, 1.020201340020285736e18, "index");
+        assertEq(fees, fee, "fees collected");
+        assertEq(sUSD.balanceOf(FEES), fee, "recipient paid");
         assertEq(vault.uncollectedFees(sUSD), 0, "nothing left owed");
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownSynth.selector, address(0xBAD)));
         vault.uncollectedFees(ISyntheticToken(address(0xBAD)));
     }
 
     function test_healthOf__mixedPositions__agreesWithHealth() public {
-        uint256[] memory ids = new uint256[](6);
-        ids[0] = _spotPosition(ALICE, sUSD, 1e8, 10_000e18); // spot, debt
-        ids[1] = _spotPosition(BOB, sUSD, 0.5e8, 5_000e18); // same synth: its index and price read once
-        (ids[2],) = _futuresPosition(ALICE, sXAU, 50_000e6, 1e18, 5e18); // account, no spot
-        ids[3] = _spotPosition(BOB, sXAU, 0.1e8, 0); // no debt
-        ids[4] = 999; // unknown
-        (ids[5],) = _futuresPosition(BOB, sUSD, 20_000e6, -1e18, 0); // account, no debt
+        uint256[] memory ids = _mixedPositions();
         VM.warp(START + 30 days);
         _refresh();
 
-        IVault.Health[] memory healths = vault.healthOf(ids);
+        IVaultLens.Health[] memory healths = lens.healthOf(ids);
         assertEq(healths.length, 6, "one health a position");
         for (uint256 i; i < ids.length; ++i) {
             if (ids[i] == 999) {
-                assertEq(healths[i].collateralUsdWad, 0, "unknown: no collateral");
-                assertEq(healths[i].debtUsdWad, 0, "unknown: no debt");
-                assertEq(healths[i].crWad, type(uint256).max, "unknown: infinite CR");
+                _assertHealth(healths[i], 0, 0, type(uint256).max, IVaultLens.HealthStatus.UnknownPosition);
                 continue;
             }
-            (uint256 collateral, uint256 debtUsd, uint256 cr) = vault.health(ids[i]);
-            assertEq(healths[i].collateralUsdWad, collateral, "collateral");
-            assertEq(healths[i].debtUsdWad, debtUsd, "debt value");
-            assertEq(healths[i].crWad, cr, "CR");
+            (uint256 collateral, uint256 debtUsd, uint256 cr) = lens.health(ids[i]);
+            _assertHealth(healths[i], collateral, debtUsd, cr, IVaultLens.HealthStatus.Ok);
         }
         assertTrue(healths[0].debtUsdWad > 10_000e18, "the fee accrued into the debt");
         assertEq(healths[3].crWad, type(uint256).max, "no debt: infinite CR");
+        VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownPosition.selector, 999));
+        lens.health(999);
+    }
+
+    function test_healthOf__staleSynthFeed__flagsOnlyItsDebtorsUnpriceable() public {
+        uint256[] memory ids = _mixedPositions();
+        IVaultLens.Health[] memory healths = _healthOfWithStale(ids, xauFeed);
+        // The gold debtor (ids[2]) cannot be valued, and its health reverts with the oracle's error.
+        _assertHealth(healths[2], 0, 0, 0, IVaultLens.HealthStatus.Unpriceable);
+        VM.expectRevert(
+            abi.encodeWithSelector(IOracleHub.OracleStalePrice.selector, bytes32("XAU"), START, 3600, START + 2 hours)
+        );
+        lens.health(ids[2]);
+        // The others, the gold position without debt included, are valued as `health` values them.
+        for (uint256 i; i < ids.length; ++i) {
+            if (i == 2 || ids[i] == 999) continue;
+            (uint256 collateral, uint256 debtUsd, uint256 cr) = lens.health(ids[i]);
+            _assertHealth(healths[i], collateral, debtUsd, cr, IVaultLens.HealthStatus.Ok);
+        }
+        assertEq(healths[0].collateralUsdWad, 60_000e18, "1 BTC at 60,000");
+        assertEq(healths[3].collateralUsdWad, 6_000e18, "0.1 BTC at 60,000");
+    }
+
+    function test_healthOf__staleBtcFeed__flagsEveryPositionItPrices() public {
+        uint256[] memory ids = _mixedPositions();
+        IVaultLens.Health[] memory healths = _healthOfWithStale(ids, btcFeed);
+        // Spot needs the BTC price, and so does the exchange to value a BTC perp.
+        for (uint256 i; i < ids.length; ++i) {
+            if (ids[i] == 999) {
+                _assertHealth(healths[i], 0, 0, type(uint256).max, IVaultLens.HealthStatus.UnknownPosition);
+            } else {
+                _assertHealth(healths[i], 0, 0, 0, IVaultLens.HealthStatus.Unpriceable);
+            }
+        }
+    }
+
+    /// @dev Spot with debt, a second of the same synth, an account without spot, spot without
+    ///      debt, an unknown id, an account without debt.
+    function _mixedPositions() private returns (uint256[] memory ids) {
+        ids = new uint256[](6);
+        ids[0] = _spotPosition(ALICE, sUSD, 1e8, 10_000e18);
+        ids[1] = _spotPosition(BOB, sUSD, 0.5e8, 5_000e18); // same synth: its price read once
+        (ids[2],) = _futuresPosition(ALICE, sXAU, 50_000e6, 1e18, 5e18);
+        ids[3] = _spotPosition(BOB, sXAU, 0.1e8, 0);
+        ids[4] = 999;
+        (ids[5],) = _futuresPosition(BOB, sUSD, 20_000e6, -1e18, 0);
+    }
+
+    /// @dev `healthOf(ids)` two hours on, every feed fresh again but `stale` (an hour past its heartbeat).
+    function _healthOfWithStale(uint256[] memory ids, MockAggregator stale)
+        private
+        returns (IVaultLens.Health[] memory)
+    {
+        VM.warp(START + 2 hours);
+        MockAggregator[4] memory feeds = [btcFeed, ethFeed, xauFeed, usdFeed];
+        for (uint256 i; i < feeds.length; ++i) {
+            if (feeds[i] != stale) feeds[i].submit(feeds[i].latestAnswer());
+        }
+        return lens.healthOf(ids);
+    }
+
+    function _assertHealth(
+        IVaultLens.Health memory h,
+        uint256 collateral,
+        uint256 debtUsd,
+        uint256 cr,
+        IVaultLens.HealthStatus status
+    ) private pure {
+        assertEq(h.collateralUsdWad, collateral, "collateral");
+        assertEq(h.debtUsdWad, debtUsd, "debt value");
+        assertEq(h.crWad, cr, "CR");
+        assertEq(uint256(h.status), uint256(status), "status");
     }
 
     /* ENGINE-ONLY */

@@ -24,6 +24,7 @@ import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {OracleHub} from "../../contracts/OracleHub.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {Vault} from "../../contracts/Vault.sol";
+import {VaultLens} from "../../contracts/periphery/VaultLens.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {Assertions} from "./Assertions.sol";
@@ -53,6 +54,7 @@ abstract contract SystemFixture is Assertions {
     FuturesExchange internal exchange;
     ILiquidityPool internal pool;
     Vault internal vault;
+    VaultLens internal lens;
     SyntheticToken internal sUSD;
     SyntheticToken internal sXAU;
     InsuranceFund internal fund;
@@ -75,6 +77,7 @@ abstract contract SystemFixture is Assertions {
         exchange.addMarket("BTC", uint40(DATED_EXPIRY), IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0003e18, 0.001e18));
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEES);
+        lens = new VaultLens(vault);
         sUSD = _synth("Synthvault USD", "sUSD", "USD", 0.02e18, 100e18);
         sXAU = _synth("Synthvault Gold", "sXAU", "XAU", 0, 0.05e18);
 
@@ -159,7 +162,7 @@ abstract contract SystemFixture is Assertions {
     }
 
     function _cr(uint256 positionId) internal view returns (uint256 crWad) {
-        (,, crWad) = vault.health(positionId);
+        (,, crWad) = lens.health(positionId);
     }
 
     function _debt(uint256 positionId) internal view returns (uint256) {

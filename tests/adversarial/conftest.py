@@ -22,7 +22,7 @@ from tests.utils.books import books_of
 from tests.vault import conftest as _vault
 
 # Registered again here (assigned, not imported: fixture parameters then shadow no import).
-vault_layer, vault, synths = _root.vault_layer, _root.vault, _root.synths
+vault_layer, vault, lens, synths = _root.vault_layer, _root.vault, _root.lens, _root.synths
 fund_wbtc, open_position, futures_position, set_params = (
     _vault.fund_wbtc, _vault.open_position, _vault.futures_position, _vault.set_params)
 engine, insurance_fund, give, no_fee = (

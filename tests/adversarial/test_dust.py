@@ -54,7 +54,7 @@ def test_mint_burn__one_wei_rounds_with_the_fee__each_leaves_a_share_behind(vaul
     assert susd.totalSupply() + vault.uncollectedFees(susd) <= vault.synthDebt(susd).totalDebt
 
 
-def test_remove_spot__one_sat_at_a_time__stops_where_taking_it_at_once_would(vault, wbtc, synths, trader,
+def test_remove_spot__one_sat_at_a_time__stops_where_taking_it_at_once_would(vault, lens, wbtc, synths, trader,
                                                                              open_position, no_fee, books):
     # 1 BTC owing 39,999.98 sUSD: at $60,000 exactly 50 sats ($0.03) may leave at CR 150%.
     position_id = open_position("sUSD", spot_btc=1)
@@ -63,7 +63,7 @@ def test_remove_spot__one_sat_at_a_time__stops_where_taking_it_at_once_would(vau
 
     for _ in range(ROUNDS):
         vault.removeSpot(position_id, 1, trader, sender=trader)
-    assert vault.health(position_id)[2] == wad("1.5")
+    assert lens.health(position_id)[2] == wad("1.5")
 
     spot = BTC - ROUNDS - 1
     cr = div_wad_down(spot * wad(60_000) // BTC, wad("39999.98"))
@@ -77,4 +77,4 @@ def test_remove_spot__one_sat_at_a_time__stops_where_taking_it_at_once_would(vau
         vault.addSpot(position_id, 1, sender=trader)
     assert wbtc.balanceOf(trader) == wallet
     assert vault.position(position_id).spotAmount == BTC
-    assert vault.health(position_id) == (wad(60_000), wad("39999.98"), div_wad_down(wad(60_000), wad("39999.98")))
+    assert lens.health(position_id) == (wad(60_000), wad("39999.98"), div_wad_down(wad(60_000), wad("39999.98")))

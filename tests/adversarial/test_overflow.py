@@ -102,7 +102,7 @@ def _huge_round(feed, owner, chain, answer):
         feed.setRoundData(round_id, answer, now, now, round_id, sender=owner)
 
 
-def test_huge_btc_price__health_exact_and_a_healthy_position_not_liquidated(vault, engine, oracle, chain, feeds,
+def test_huge_btc_price__health_exact_and_a_healthy_position_not_liquidated(vault, lens, engine, oracle, chain, feeds,
                                                                             owner, keeper, susd_position, books):
     answer = 2**127 - 1  # the largest answer a feed round holds (int128)
     _huge_round(feeds["BTC"], owner, chain, answer)
@@ -110,7 +110,7 @@ def test_huge_btc_price__health_exact_and_a_healthy_position_not_liquidated(vaul
     assert oracle.priceWad(asset_id("BTC")) == price
     collateral = price  # one whole BTC
     cr = div_wad_down(collateral, wad(40_000))
-    assert vault.health(susd_position) == (collateral, wad(40_000), cr)
+    assert lens.health(susd_position) == (collateral, wad(40_000), cr)
     before = books(susd_position)
 
     with reverts(engine.LiquidationEngineHealthyPosition, positionId=susd_position, crWad=cr,

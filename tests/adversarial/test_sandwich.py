@@ -75,7 +75,7 @@ def test_sandwich__price_gaps_under_the_penalty__min_out_protects_the_keeper(eng
     assert books(susd_position) == before
 
 
-def test_liquidate__one_wei_of_cr_above_the_ratio__healthy(vault, engine, feeds, owner, trader, keeper,
+def test_liquidate__one_wei_of_cr_above_the_ratio__healthy(vault, lens, engine, feeds, owner, trader, keeper,
                                                          open_position, give, books):
     # Minted at $80,000; at $60,000 this debt leaves CR 120% + 1 wei (at exactly 120% too:
     # tests/liquidation/test_liquidate.py).
@@ -84,7 +84,7 @@ def test_liquidate__one_wei_of_cr_above_the_ratio__healthy(vault, engine, feeds,
     vault.mint(position_id, 49_999_999_999_999_999_958_333, sender=trader)
     give(keeper, "sUSD", 49_999_999_999_999_999_958_333)
     set_price(feeds["BTC"], 60_000, owner)
-    assert vault.health(position_id)[2] == wad("1.2") + 1
+    assert lens.health(position_id)[2] == wad("1.2") + 1
     before = books(position_id)
 
     with reverts(engine.LiquidationEngineHealthyPosition, positionId=position_id, crWad=wad("1.2") + 1,

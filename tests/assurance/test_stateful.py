@@ -52,7 +52,7 @@ SETTINGS = settings(max_examples=12, stateful_step_count=20, deadline=None, data
 
 
 def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance(
-        chain, vault, synths, engine, insurance_fund, feeds, wbtc, usdc, owner, trader, trader2, lp,
+        chain, vault, lens, synths, engine, insurance_fund, feeds, wbtc, usdc, owner, trader, trader2, lp,
         keeper, set_params):
     for symbol in synths:
         set_params(symbol, stabilityFeeWad=0)
@@ -175,7 +175,7 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
             else:
                 call()
                 assert vault.position(position_id).debt == debt
-                assert vault.health(position_id)[2] == cr >= s.mintingRatioWad
+                assert lens.health(position_id)[2] == cr >= s.mintingRatioWad
 
         @rule(index=st.integers(0, 99), permille=st.integers(1, 1_000))
         def remove_spot(self, index, permille):
@@ -263,9 +263,9 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
             position_id, _, symbol = picked
             if unhealthy_first:  # a keeper goes for what it can liquidate, when there is any
                 due = [p for p in self.positions if p[1] != keeper and vault.position(p[0]).debtShares
-                       and vault.health(p[0])[2] < params[p[2]].liquidationRatioWad]
+                       and lens.health(p[0])[2] < params[p[2]].liquidationRatioWad]
                 position_id, _, symbol = due[index % len(due)] if due else picked
-            _, _, cr = vault.health(position_id)
+            _, _, cr = lens.health(position_id)
             ratio = params[symbol].liquidationRatioWad
             call = lambda: engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
             if cr >= ratio:
@@ -281,7 +281,7 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
             SEEN["liquidate_many"] += 1
             self._move("BTC", fall, BTC_RANGE)
             ids = list(dict.fromkeys(self._pick(i, with_debt=True, users_only=False)[0] for i in picks))
-            unhealthy = {i for i in ids if vault.health(i)[2] < params[self._symbol(i)].liquidationRatioWad}
+            unhealthy = {i for i in ids if lens.health(i)[2] < params[self._symbol(i)].liquidationRatioWad}
             # The positions' stored state: the keeper's own reserve may be in the batch (its
             # balances move with the repayments), and a shortfall shared out raises every debt.
             before = {i: tuple(vault.position(i))[:-1] for i in ids}

@@ -18,7 +18,7 @@ import pytest
 from synthvault.units import wad
 from tests.utils.books import books_of
 from tests.utils.exchange import fee, fill_price, params_of
-from tests.conftest import engine, insurance_fund, liquidation_layer, synths, vault, vault_layer  # noqa: F401
+from tests.conftest import engine, insurance_fund, lens, liquidation_layer, synths, vault, vault_layer  # noqa: F401
 from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
 
 

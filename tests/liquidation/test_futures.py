@@ -22,11 +22,11 @@ BTC = 10**8
 XAU = wad(2_400)
 
 
-def expected(vault, engine, exchange, markets, position_id, account_id, entry, margin, size, mark):
+def expected(vault, lens, engine, exchange, markets, position_id, account_id, entry, margin, size, mark):
     """The liquidation the engine should make of a long-BTC position at `mark`, from the
     exchange's arithmetic: the repayment, the fraction closed, the margin seized and its split."""
     params = params_of(exchange, markets["BTC-PERP"])
-    health = vault.health(position_id)
+    health = lens.health(position_id)
     snap = vault.liquidationSnapshot(position_id)
     repay, whole = repay_target(snap.debt, health[1], health[0], XAU, wad("1.5"), wad("0.1"), wad("0.05"))
     repaid_usd, keeper_due, fund_due = dues(repay, XAU, wad("0.1"), engine.keeperShareWad(), True)
@@ -43,13 +43,13 @@ def expected(vault, engine, exchange, markets, position_id, account_id, entry, m
 
 
 def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
-    vault, engine, exchange, markets, usdc, insurance_fund, feeds, owner, keeper, long_btc
+    vault, lens, engine, exchange, markets, usdc, insurance_fund, feeds, owner, keeper, long_btc
 ):
     position_id, account_id, entry, margin = long_btc(size=1, margin=20_000, mint=5)
     set_price(feeds["BTC"], 54_000, owner)
     # 19,969.9982 of margin − 6,003.6 of loss = 13,966.3982 against 5 XAU = $12,000: CR 116.4%.
-    assert vault.health(position_id)[0] == wad("13966.3982")
-    e = expected(vault, engine, exchange, markets, position_id, account_id, entry, margin, wad(1), wad(54_000))
+    assert lens.health(position_id)[0] == wad("13966.3982")
+    e = expected(vault, lens, engine, exchange, markets, position_id, account_id, entry, margin, wad(1), wad(54_000))
     assert e["repay"] == 4_201_668_541_666_666_667 and not e["whole"]  # ceil(10,084.0045 / 2,400)
     reserves = insurance_fund.reserves()
 
@@ -71,19 +71,19 @@ def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
     assert logs(tx, insurance_fund.PenaltyReceived) == [
         {"positionId": position_id, "amount": e["to_fund"], "balanceAfter": reserves + e["to_fund"]}]
     # The position gave up exactly what was due at mark (to a whole stablecoin unit).
-    left = vault.health(position_id)
+    left = lens.health(position_id)
     assert 0 <= left[0] - (e["equity"] - e["need"]) < UNIT
     assert vault.position(position_id).debt == wad(5) - e["repay"]
     assert left[2] >= wad("1.5") - wad("0.0001")
 
 
-def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, engine, exchange, markets, usdc,
+def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, lens, engine, exchange, markets, usdc,
                                                                      insurance_fund, feeds, owner, keeper, long_btc):
     small = long_btc(size=1, margin=20_000, mint=5)
     big = long_btc(size=100, margin=2_000_000, mint=500)
     set_price(feeds["BTC"], 54_000, owner)
-    e_small = expected(vault, engine, exchange, markets, small[0], small[1], small[2], small[3], wad(1), wad(54_000))
-    e_big = expected(vault, engine, exchange, markets, big[0], big[1], big[2], big[3], wad(100), wad(54_000))
+    e_small = expected(vault, lens, engine, exchange, markets, small[0], small[1], small[2], small[3], wad(1), wad(54_000))
+    e_big = expected(vault, lens, engine, exchange, markets, big[0], big[1], big[2], big[3], wad(100), wad(54_000))
 
     engine.liquidate(small[0], MAX_UINT, 0, sender=keeper)
     paid_small = usdc.balanceOf(keeper)
@@ -99,7 +99,7 @@ def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, engin
     assert e_big["costs"] > 90 * e_small["costs"]
 
 
-def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, engine, exchange, usdc, wbtc,
+def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, lens, engine, exchange, usdc, wbtc,
                                                                        insurance_fund, feeds, owner, trader, keeper,
                                                                        open_account, open_position, give):
     # 1 BTC of spot and an account holding 10,000 USDC of margin, owing 46,000 sUSD.
@@ -110,7 +110,7 @@ def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, eng
     vault.mint(position_id, wad(46_000), sender=trader)
     give(keeper, "sUSD", wad(46_000))
     set_price(feeds["BTC"], 45_000, owner)
-    assert vault.health(position_id)[2] < wad("1.2")
+    assert lens.health(position_id)[2] < wad("1.2")
     reserves = insurance_fund.reserves()
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
@@ -131,13 +131,13 @@ def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, eng
     names = [log.event_name for log in tx.events if log.event_name in ("SpotSeized", "FuturesClosed", "MarginSeized")]
     assert names == ["SpotSeized", "FuturesClosed", "MarginSeized"]
     # Seized exactly R × 1.1: back at the minting ratio to the wei.
-    assert vault.health(position_id) == (wad(16_500), wad(11_000), wad("1.5"))
+    assert lens.health(position_id) == (wad(16_500), wad(11_000), wad("1.5"))
     assert logs(tx, engine.Liquidated) == [{
         "positionId": position_id, "keeper": keeper.address, "repaid": wad(35_000), "repaidUsdWad": wad(35_000),
         "spotToKeeper": spot, "marginToKeeper": 300, "penaltyToFund": 1_750 * 10**6}]
 
 
-def test_liquidate__account_under_initial_margin__closed_whole(vault, engine, exchange, markets, usdc,
+def test_liquidate__account_under_initial_margin__closed_whole(vault, lens, engine, exchange, markets, usdc,
                                                                 insurance_fund, feeds, owner, trader, keeper,
                                                                 futures_position, give):
     # Long 1 BTC on 10,000 USDC beside 0.5 BTC of spot, owing 26,000 sUSD.
@@ -146,7 +146,7 @@ def test_liquidate__account_under_initial_margin__closed_whole(vault, engine, ex
     set_price(feeds["BTC"], 54_000, owner)
     # Equity 3,966.3982 is under the 5,400 initial margin: a partial close could not release margin.
     assert exchange.equity(account_id) < exchange.requirements(account_id)[0]
-    assert vault.health(position_id)[2] < wad("1.2")
+    assert lens.health(position_id)[2] < wad("1.2")
     reserves = insurance_fund.reserves()
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
@@ -173,7 +173,7 @@ def wbtc_paid(tx, vault) -> int:
     return sum(log.amount for log in tx.events.filter(vault.SpotSeized))
 
 
-def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, engine, exchange, markets, feeds, owner,
+def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, markets, feeds, owner,
                                                                       trader, keeper, open_account, open_position,
                                                                       give):
     account_id = open_account(trader, 30_000)
@@ -187,7 +187,7 @@ def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, engi
     give(keeper, "sXAU", wad("6.8"))
     set_price(feeds["BTC"], 52_000, owner)
     set_price(feeds["ETH"], 2_700, owner)
-    assert vault.health(position_id)[2] < wad("1.2")
+    assert lens.health(position_id)[2] < wad("1.2")
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
 
@@ -197,11 +197,11 @@ def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, engi
     ceil = lambda size: -(-size * fraction // WAD)  # noqa: E731
     assert sizes == {markets["BTC-PERP"]: -ceil(wad(1)), markets["ETH-PERP"]: -ceil(wad(10)),
                      markets["IDX-PERP"]: ceil(wad(20))}
-    assert vault.health(position_id)[2] > wad("1.45")
+    assert lens.health(position_id)[2] > wad("1.45")
 
 
 def test_liquidate__views_a_wei_under_the_exchange__its_own_equity_decides(
-    vault, engine, exchange, markets, chain, feeds, owner, keeper, futures_position, give
+    vault, lens, engine, exchange, markets, chain, feeds, owner, keeper, futures_position, give
 ):
     # 1 BTC of spot beside a long 0.123456789 BTC paying funding, owing sUSD. The views round PnL
     # and funding apart; find a second where their sum is a wei under the exchange's equity.
@@ -219,7 +219,7 @@ def test_liquidate__views_a_wei_under_the_exchange__its_own_equity_decides(
     def debt_at_the_ratio() -> int | None:
         """A debt that puts the exchange's CR at exactly 120% and the views' one wei lower:
         1.2 × debt in (collateral − 1, collateral], when such a whole number exists."""
-        collateral = vault.health(position_id)[0]
+        collateral = lens.health(position_id)[0]
         debt = (5 * collateral - 5) // 6 + 1
         return debt if 6 * debt <= 5 * collateral else None
 
@@ -229,12 +229,12 @@ def test_liquidate__views_a_wei_under_the_exchange__its_own_equity_decides(
         chain.mine(timestamp=chain.blocks.head.timestamp + 1)
     assert views_gap() == 1
     now = chain.blocks.head.timestamp
-    collateral, debt = vault.health(position_id)[0], debt_at_the_ratio()
+    collateral, debt = lens.health(position_id)[0], debt_at_the_ratio()
     assert collateral * WAD // debt == wad("1.2") > (collateral - 1) * WAD // debt
     # Repay down to that debt in the same second (no funding moves in between).
     chain.pending_timestamp = now
     vault.burn(position_id, wad(53_000) - debt, sender=keeper)
-    assert vault.health(position_id)[2] == wad("1.2")
+    assert lens.health(position_id)[2] == wad("1.2")
 
     chain.pending_timestamp = now
     with reverts(engine.LiquidationEngineHealthyPosition, positionId=position_id, crWad=wad("1.2"),

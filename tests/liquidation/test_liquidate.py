@@ -27,10 +27,10 @@ def susd_position(open_position, vault, trader, keeper, give):
 
 
 def test_liquidate__spot_position_under_ratio__repays_to_the_minting_ratio(
-    vault, engine, synths, wbtc, feeds, owner, keeper, susd_position
+    vault, lens, engine, synths, wbtc, feeds, owner, keeper, susd_position
 ):
     set_price(feeds["BTC"], 47_000, owner)
-    assert vault.health(susd_position) == (wad(47_000), wad(40_000), wad("1.175"))
+    assert lens.health(susd_position) == (wad(47_000), wad(40_000), wad("1.175"))
 
     tx = engine.liquidate(susd_position, MAX_UINT, 0, sender=keeper)
 
@@ -43,7 +43,7 @@ def test_liquidate__spot_position_under_ratio__repays_to_the_minting_ratio(
     position = vault.position(susd_position)
     assert (position.spotAmount, position.debt) == (BTC - spot, wad(7_500))
     # The fund's cut is paid in stablecoin only: a spot position's owner keeps it.
-    assert vault.health(susd_position) == (wad("12875.00046"), wad(7_500), div_wad_down(wad("12875.00046"), wad(7_500)))
+    assert lens.health(susd_position) == (wad("12875.00046"), wad(7_500), div_wad_down(wad("12875.00046"), wad(7_500)))
     assert logs(tx, engine.Liquidated) == [{
         "positionId": susd_position, "keeper": keeper.address, "repaid": wad(32_500), "repaidUsdWad": wad(32_500),
         "spotToKeeper": spot, "marginToKeeper": 0, "penaltyToFund": 0}]
@@ -150,7 +150,7 @@ def test_liquidate__healthy_position__reverts_with_its_cr(engine, feeds, owner, 
 
 
 def test_liquidate__exactly_at_the_liquidation_ratio__reverts_one_wei_under__liquidates(
-    vault, engine, feeds, owner, trader, keeper, open_position, give, books
+    vault, lens, engine, feeds, owner, trader, keeper, open_position, give, books
 ):
     # Minted at $80,000; at $60,000 the first owes exactly CR 120%, the second 1 wei more of debt.
     set_price(feeds["BTC"], 80_000, owner)
@@ -159,8 +159,8 @@ def test_liquidate__exactly_at_the_liquidation_ratio__reverts_one_wei_under__liq
     vault.mint(under, wad(50_000) + 1, sender=trader)
     give(keeper, "sUSD", wad(100_000) + 1)
     set_price(feeds["BTC"], 60_000, owner)
-    assert vault.health(at_ratio)[2] == wad("1.2")
-    assert vault.health(under)[2] == wad("1.2") - 1
+    assert lens.health(at_ratio)[2] == wad("1.2")
+    assert lens.health(under)[2] == wad("1.2") - 1
     before = books(at_ratio)
 
     with reverts(engine.LiquidationEngineHealthyPosition, positionId=at_ratio, crWad=wad("1.2"),
@@ -170,7 +170,7 @@ def test_liquidate__exactly_at_the_liquidation_ratio__reverts_one_wei_under__liq
 
     tx = engine.liquidate(under, MAX_UINT, 0, sender=keeper)
     assert tx.return_value.repaid > 0
-    assert vault.health(under)[2] >= wad("1.5")
+    assert lens.health(under)[2] >= wad("1.5")
 
 
 def test_liquidate__unknown_position__reverts(engine, keeper):

@@ -38,7 +38,7 @@ def batch(long_btc, open_position, trader, keeper, give):
 
 
 def test_liquidate_many__mixed_batch__liquidates_the_unhealthy_and_skips_the_rest(
-    vault, engine, usdc, insurance_fund, feeds, owner, keeper, batch, books
+    vault, lens, engine, usdc, insurance_fund, feeds, owner, keeper, batch, books
 ):
     first, healthy, unknown, second = batch
     set_price(feeds["BTC"], 52_000, owner)
@@ -50,7 +50,7 @@ def test_liquidate_many__mixed_batch__liquidates_the_unhealthy_and_skips_the_res
     liquidated = logs(tx, engine.Liquidated)
     assert [event["positionId"] for event in liquidated] == [first, second]
     assert logs(tx, engine.LiquidationSkipped) == [
-        {"positionId": healthy, "crWad": vault.health(healthy)[2], "liquidationRatioWad": wad("1.2")},
+        {"positionId": healthy, "crWad": lens.health(healthy)[2], "liquidationRatioWad": wad("1.2")},
         {"positionId": unknown, "crWad": 0, "liquidationRatioWad": 0},
     ]
     to_keeper = sum(event["marginToKeeper"] for event in liquidated)
@@ -67,7 +67,7 @@ def test_liquidate_many__mixed_batch__liquidates_the_unhealthy_and_skips_the_res
         {"positionId": second, "amount": liquidated[1]["penaltyToFund"], "balanceAfter": reserves + to_fund},
     ]
     for position_id in (first, second):
-        assert vault.health(position_id)[2] > wad("1.49")
+        assert lens.health(position_id)[2] > wad("1.49")
 
 
 def test_liquidate_many__all_healthy__changes_nothing_but_logs(engine, keeper, batch, books):

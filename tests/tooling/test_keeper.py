@@ -1,6 +1,7 @@
 """The keeper: finds positions from events, liquidates exactly the unhealthy ones, and survives
 RPC failures."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from requests.exceptions import ConnectionError as RpcDown
 
 from synthvault.keeper import Keeper, run_forever
 from synthvault.units import wad
-from tests.utils.chain import set_price
+from tests.utils.chain import advance, set_price
 
 WBTC = 10**8
 
@@ -31,14 +32,14 @@ def seeded(chain, project, owner, trader, trader2, keeper, system):
     risky = [position(trader, WBTC, "16.1"), position(trader2, WBTC, "16.1")]
     safe = position(trader, WBTC, "12.5")
     position(keeper, 10 * WBTC, "60")
-    bot = Keeper(vault=vault, engine=system.contracts["engine"], oracle=system.contracts["oracle"], sender=keeper,
+    bot = Keeper(vault=vault, lens=system.contracts["lens"], engine=system.contracts["engine"], oracle=system.contracts["oracle"], sender=keeper,
                  synth_at=project.SyntheticToken.at, start_block=start, batch_size=2)
     return bot, risky, safe
 
 
 def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, system, owner):
     bot, risky, safe = seeded
-    vault = system.contracts["vault"]
+    vault, lens = system.contracts["vault"], system.contracts["lens"]
     set_price(system.feeds["BTC"], 45_000, owner)
 
     actions = bot.run_once(chain.blocks.height)
@@ -46,9 +47,23 @@ def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, system
     assert len(bot.known) == 4  # found from PositionOpened events, in batches of two
     assert [(a.position_id, a.kind) for a in actions] == [(pid, "liquidated") for pid in risky]
     liquidation_ratio = vault.synthParams(vault.position(safe).synth).liquidationRatioWad
-    assert vault.health(safe)[2] >= liquidation_ratio
+    assert lens.health(safe)[2] >= liquidation_ratio
     for pid in risky:
-        assert vault.health(pid)[2] >= liquidation_ratio  # repaid back above the ratio (or closed)
+        assert lens.health(pid)[2] >= liquidation_ratio  # repaid back above the ratio (or closed)
+
+
+def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, seeded, keeper, system, caplog):
+    bot, _, _ = seeded
+    balance = system.synths["sXAU"].balanceOf(keeper)
+    advance(chain, 3601)  # past BTC's heartbeat: no position's spot can be valued
+
+    with caplog.at_level(logging.WARNING, logger="synthvault.keeper"):
+        actions = bot.run_once(chain.blocks.height)
+
+    assert actions == []
+    skipped = sorted(r.args[0] for r in caplog.records if "skipped" in r.getMessage())
+    assert skipped == sorted(bot.known) and len(skipped) == 4
+    assert system.synths["sXAU"].balanceOf(keeper) == balance
 
 
 def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, system):
@@ -58,25 +73,25 @@ def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, system):
     assert system.synths["sXAU"].balanceOf(keeper) == balance
 
 
-class FlakyVault:
-    """The vault, but its batch view fails once as a node going down would."""
+class FlakyLens:
+    """The vault's lens, but its batch view fails once as a node going down would."""
 
-    def __init__(self, vault: Any):
-        self._vault, self.failures = vault, 1
+    def __init__(self, lens: Any):
+        self._lens, self.failures = lens, 1
 
     def healthOf(self, ids: list[int]) -> Any:  # noqa: N802 - the contract's name
         if self.failures:
             self.failures -= 1
             raise RpcDown("connection refused")
-        return self._vault.healthOf(ids)
+        return self._lens.healthOf(ids)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._vault, name)
+        return getattr(self._lens, name)
 
 
 def test_run_forever__rpc_failure__retried_with_backoff_then_liquidates(chain, seeded, system, owner):
     bot, risky, _ = seeded
-    bot.vault = FlakyVault(system.contracts["vault"])
+    bot.lens = FlakyLens(system.contracts["lens"])
     set_price(system.feeds["BTC"], 45_000, owner)
     sleeps: list[float] = []
     done: list[list] = []

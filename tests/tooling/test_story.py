@@ -26,17 +26,17 @@ def test_story__venue_and_trade__pool_funded_and_trader_long(story, trader):
 
 
 def test_story__positions_and_btc_moves__long_cr_moves_neutral_cr_holds(story):
-    vault = story.c("vault")
+    lens = story.c("lens")
     story.venue()
     story.trade()
     story.positions()
-    before = {name: vault.health(pid) for name, pid in story.positions_by_name.items()}
+    before = {name: lens.health(pid) for name, pid in story.positions_by_name.items()}
     # Minted down to 160% (the stability fee then accrues a few wei of debt per second).
     assert all(wad("1.6") - 10**12 <= health[2] <= wad("1.6") for health in before.values())
 
     story.btc_moves((54_000,))
 
-    after = {name: vault.health(pid) for name, pid in story.positions_by_name.items()}
+    after = {name: lens.health(pid) for name, pid in story.positions_by_name.items()}
     # 1 BTC long on ~$40k equity: a 10% BTC fall takes $6,000 of the collateral.
     assert after["long BTC -> sXAU"][0] == before["long BTC -> sXAU"][0] - wad(6_000)
     assert after["long BTC -> sXAU"][2] < wad("1.37")

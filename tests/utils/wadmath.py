@@ -21,9 +21,24 @@ def div_wad_up(x: int, y: int) -> int:
     return -(-x * WAD // y)
 
 
+RAY = 10**27
+
+
 def grow(index: int, fee_wad: int, elapsed: int) -> int:
-    """`Vault._grow`: the rate index after `elapsed` seconds at a yearly fee, rounded up."""
-    return index + -(-index * fee_wad * elapsed // (WAD * YEAR))
+    """`RateMath.grow`: the rate index after `elapsed` seconds at a nominal yearly fee compounded
+    every second, index × (1 + fee / YEAR)^elapsed: the per-second rate (RAY), every product of
+    the binary exponentiation and the result rounded up, as the contract rounds them."""
+    if elapsed == 0 or fee_wad == 0:
+        return index
+    x, z, n = RAY + -(-fee_wad * 10**9 // YEAR), RAY, elapsed
+    while True:
+        if n & 1:
+            z = -(-z * x // RAY)
+        n >>= 1
+        if n == 0:
+            break
+        x = -(-x * x // RAY)
+    return -(-index * z // RAY)
 
 
 def cr(collateral_usd: int, debt_usd: int) -> int:

@@ -37,7 +37,7 @@ def test_add_spot__any_decimals__valued_exactly(spot_vault, trader):
     vault.addSpot(position_id, amount, sender=trader)
     vault.mint(position_id, wad(25), sender=trader)  # $60,000 against $90,000: CR 1.5
 
-    assert vault.health(position_id) == (wad(90_000), wad(60_000), wad("1.5"))
+    assert layer.lens.health(position_id) == (wad(90_000), wad(60_000), wad("1.5"))
 
 
 def test_remove_spot__one_smallest_unit_past_the_ratio__reverts(spot_vault, trader):

@@ -1,6 +1,10 @@
-"""The stability fee: a per-synth rate index, simple interest between accruals (2% a year at
-launch); the fee accrued is minted in the synth to the fee recipient by `accrue`, so that the
-synth's supply plus the fees not yet minted is the total debt."""
+"""The stability fee: a per-synth rate index, a nominal yearly rate compounded every second (2% a
+year at launch charges e^0.02 - 1 = 2.0201%), the same however often it is touched; the fee
+accrued is minted in the synth to the fee recipient by `accrue`, so that the synth's supply plus
+the fees not yet minted is the total debt. Expected indexes come from `grow` (the contract's
+arithmetic in exact integers), which one test checks against 90-digit decimals."""
+
+from decimal import ROUND_CEILING, Decimal, getcontext
 
 import pytest
 
@@ -9,6 +13,10 @@ from tests.utils.chain import set_price
 from tests.utils.constants import YEAR
 from tests.utils.events import logs
 from tests.utils.wadmath import div_wad_down, div_wad_up, grow, mul_wad_down, mul_wad_up
+
+FEE = wad("0.02")
+# The index a year at 2% gives: (1 + 0.02 / YEAR)^YEAR, rounded up.
+A_YEAR = grow(wad(1), FEE, YEAR)
 
 
 def at(chain, timestamp: int) -> None:
@@ -35,13 +43,25 @@ def test_accrue__a_year_untouched__debt_grows_by_the_yearly_fee(vault, synths, c
 
     tx = vault.accrue(susd, sender=trader)  # no price needed, a year after the last round
 
-    assert vault.synthDebt(susd) == (wad("1.02"), start + YEAR, wad(1000), wad(1020))
-    assert vault.position(position_id).debt == wad(1020)
-    assert susd.balanceOf(owner) == wad(20)
-    assert susd.totalSupply() == wad(1020)
+    debt, fee = mul_wad_up(wad(1000), A_YEAR), mul_wad_down(wad(1000), A_YEAR) - wad(1000)
+    assert vault.synthDebt(susd) == (A_YEAR, start + YEAR, wad(1000), debt)
+    assert vault.position(position_id).debt == debt == wad("1020.201340020285736")
+    assert susd.balanceOf(owner) == fee
+    assert susd.totalSupply() == wad(1000) + fee
     assert vault.uncollectedFees(susd) == 0
-    assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": wad("1.02")}]
-    assert logs(tx, vault.FeesCollected) == [{"synth": susd.address, "recipient": owner.address, "amount": wad(20)}]
+    assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": A_YEAR}]
+    assert logs(tx, vault.FeesCollected) == [{"synth": susd.address, "recipient": owner.address, "amount": fee}]
+
+
+def test_grow__a_year__the_fee_compounded_every_second_to_the_wei():
+    # Apart from the contract's binary exponentiation: 90-digit decimals, then rounded up.
+    getcontext().prec = 90
+    for fee, e_fee in ((FEE, "1.0202013400267558"), (wad(1), "2.7182818284590452")):
+        per_second = -(-fee * 10**9 // YEAR)  # RAY, rounded up
+        exact = Decimal(wad(1)) * (1 + Decimal(per_second) / 10**27) ** YEAR
+        assert grow(wad(1), fee, YEAR) == exact.to_integral_value(rounding=ROUND_CEILING)
+        # Compounded every second, a nominal yearly fee f multiplies a year's debt by e^f (to 2e-8).
+        assert abs(exact / wad(1) / Decimal(e_fee) - 1) < Decimal("2e-8")
 
 
 def test_mint__a_year_later__accrues_without_minting_the_fee(vault, synths, chain, owner, feeds, trader,
@@ -54,17 +74,20 @@ def test_mint__a_year_later__accrues_without_minting_the_fee(vault, synths, chai
 
     tx = vault.mint(position_id, wad(100), sender=trader)
 
-    shares = wad(1000) + div_wad_up(wad(100), wad("1.02"))
-    assert vault.position(position_id).debt == mul_wad_up(shares, wad("1.02")) == wad(1120) + 1  # rounded up
+    shares = wad(1000) + div_wad_up(wad(100), A_YEAR)
+    assert vault.position(position_id).debt == mul_wad_up(shares, A_YEAR)  # rounded up
     assert logs(tx, vault.FeeAccrued) == []  # silent: Minted's amount / shares is the index
-    assert vault.synthDebt(susd).rateIndexWad == wad("1.02")
+    assert vault.synthDebt(susd).rateIndexWad == A_YEAR
     assert susd.totalSupply() == wad(1100)
-    assert vault.uncollectedFees(susd) == mul_wad_down(shares, wad("1.02")) - wad(1100) == wad(20)
+    fee = mul_wad_down(shares, A_YEAR) - wad(1100)
+    assert vault.uncollectedFees(susd) == fee
     vault.accrue(susd, sender=trader)
-    assert susd.balanceOf(owner) == wad(20)
+    assert susd.balanceOf(owner) == fee
 
 
-def test_accrue__every_half_year__compounds_at_each_touch(vault, synths, chain, owner, trader, loan):
+def test_accrue__every_half_year__the_index_of_one_touch_but_rounding(vault, synths, chain, owner, trader, loan):
+    # Simple interest between touches made a touch at half-year compound (2.01% instead of 2%):
+    # compounded every second, the touches no longer matter.
     susd = synths["sUSD"]
     position_id, start = loan
 
@@ -73,21 +96,25 @@ def test_accrue__every_half_year__compounds_at_each_touch(vault, synths, chain, 
     at(chain, start + YEAR)
     vault.accrue(susd, sender=trader)
 
-    assert vault.synthDebt(susd).rateIndexWad == wad("1.0201")
-    assert vault.position(position_id).debt == wad("1020.1")
-    assert susd.balanceOf(owner) == wad("20.1")
-    assert susd.totalSupply() == wad("1020.1")
+    index = grow(grow(wad(1), FEE, YEAR // 2), FEE, YEAR - YEAR // 2)
+    assert vault.synthDebt(susd).rateIndexWad == index
+    assert 0 <= index - A_YEAR <= 2  # one wei of rounding up a touch, at most
+    assert vault.position(position_id).debt == mul_wad_up(wad(1000), index)
+    assert susd.balanceOf(owner) == mul_wad_down(wad(1000), index) - wad(1000)
+    assert susd.totalSupply() == mul_wad_down(wad(1000), index)
 
 
-def test_accrue__a_year_later__health_shows_the_grown_debt(vault, chain, owner, feeds, trader, open_position):
+def test_accrue__a_year_later__health_shows_the_grown_debt(vault, lens, chain, owner, feeds, trader, open_position):
     position_id = open_position("sXAU", spot_btc=1)
     start = vault.mint(position_id, wad(10), sender=trader).timestamp
     at(chain, start + YEAR - 10)
     refresh_prices(feeds, owner)
     chain.mine(timestamp=start + YEAR)  # views read the latest block's time
 
-    assert vault.position(position_id).debt == wad("10.2")
-    assert vault.health(position_id) == (wad(60_000), wad(24_480), div_wad_down(wad(60_000), wad(24_480)))
+    debt = mul_wad_up(wad(10), A_YEAR)
+    debt_usd = mul_wad_up(debt, wad(2_400))
+    assert vault.position(position_id).debt == debt
+    assert lens.health(position_id) == (wad(60_000), debt_usd, div_wad_down(wad(60_000), debt_usd))
 
 
 def test_accrue__no_debt__index_stands_still(vault, synths, chain, trader):
@@ -108,14 +135,17 @@ def test_set_synth_params__new_fee__accrues_the_old_one_first(vault, synths, cha
 
     at(chain, start + YEAR // 2)
     tx = set_params("sUSD", stabilityFeeWad=wad("0.04"))
-    assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": wad("1.01")}]
-    assert logs(tx, vault.FeesCollected) == [{"synth": susd.address, "recipient": owner.address, "amount": wad(10)}]
+    half = grow(wad(1), FEE, YEAR // 2)
+    assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": half}]
+    assert logs(tx, vault.FeesCollected) == [
+        {"synth": susd.address, "recipient": owner.address, "amount": mul_wad_down(wad(1000), half) - wad(1000)}]
     at(chain, start + YEAR)
     vault.accrue(susd, sender=trader)
 
-    assert vault.synthDebt(susd).rateIndexWad == wad("1.0302")
-    assert vault.position(position_id).debt == wad("1030.2")
-    assert susd.totalSupply() == wad("1030.2")
+    index = grow(half, wad("0.04"), YEAR - YEAR // 2)
+    assert vault.synthDebt(susd).rateIndexWad == index
+    assert vault.position(position_id).debt == mul_wad_up(wad(1000), index)
+    assert susd.totalSupply() == mul_wad_down(wad(1000), index)
 
 
 def test_set_fee_recipient__fees_so_far__go_to_the_old_one(vault, synths, chain, owner, keeper, trader,
@@ -128,8 +158,10 @@ def test_set_fee_recipient__fees_so_far__go_to_the_old_one(vault, synths, chain,
     at(chain, start + YEAR)
     vault.accrue(susd, sender=trader)
 
-    assert susd.balanceOf(owner) == wad(10)
-    assert susd.balanceOf(keeper) == wad("10.1")
+    half = grow(wad(1), FEE, YEAR // 2)
+    index = grow(half, FEE, YEAR - YEAR // 2)
+    assert susd.balanceOf(owner) == mul_wad_down(wad(1000), half) - wad(1000)
+    assert susd.balanceOf(keeper) == mul_wad_down(wad(1000), index) - mul_wad_down(wad(1000), half)
 
 
 def test_supply__positions_touched_at_odd_times__never_exceeds_the_debts(vault, synths, chain, owner, feeds,

@@ -107,13 +107,13 @@ def test_unlock__no_debt__returns_the_account_even_with_stale_prices(vault, exch
     ]
 
 
-def test_unlock__debt_the_spot_covers__returns_the_account(vault, exchange, trader, futures_position, no_fee):
+def test_unlock__debt_the_spot_covers__returns_the_account(vault, lens, exchange, trader, futures_position, no_fee):
     position_id, account_id = futures_position("sXAU", btc_size=1, spot_btc=1, mint=10)  # spot: CR 2.5
 
     vault.unlock(position_id, sender=trader)
 
     assert exchange.ownerOf(account_id) == trader.address
-    assert vault.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
+    assert lens.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
 
 
 def test_unlock__debt_the_spot_does_not_cover__reverts(vault, exchange, trader, futures_position, no_fee,
@@ -157,16 +157,24 @@ def test_trade__adding_risk_past_the_minting_ratio__reverts(vault, exchange, mar
     assert (vault_state(position_id), exchange.position(account_id, btc), exchange.equity(account_id)) == before
 
 
-def test_trade__reducing_under_the_minting_ratio__passes(vault, exchange, markets, owner, feeds, trader,
-                                                        near_the_ratio):
+def test_trade__reducing_under_the_minting_ratio__reverts_with_the_cr_it_would_leave(
+        vault, lens, exchange, markets, owner, feeds, trader, trader2, open_account, near_the_ratio):
+    """A reducing fill pays fee and impact too: under the minting ratio it lowers the CR further, so
+    it reverts (it passed before the rule covered every trade). A twin account, not locked, makes
+    the same fills: the exchange prices both alike, which gives the CR the trade would leave."""
     position_id, account_id, debt = near_the_ratio
     btc = markets["BTC-PERP"]
+    twin = open_account(trader2, 10_000)
+    exchange.trade(twin, btc, wad(1), MAX_UINT, sender=trader2)
+    assert exchange.equity(twin) == exchange.equity(account_id)
     set_price(feeds["BTC"], 58_000, owner)
-    assert vault.health(position_id)[2] < wad("1.5")
+    assert lens.health(position_id)[2] < wad("1.5")
+    exchange.trade(twin, btc, -wad("0.5"), 0, sender=trader2)
+    cr_after = cr(exchange.equity(twin), debt)  # sUSD at $1
+    assert cr_after < lens.health(position_id)[2]
 
-    vault.trade(position_id, btc, -wad("0.5"), 0, sender=trader)
-
-    assert exchange.position(account_id, btc)[0] == wad("0.5")
+    with reverts(vault.VaultUndercollateralized, positionId=position_id, crWad=cr_after, minCrWad=wad("1.5")):
+        vault.trade(position_id, btc, -wad("0.5"), 0, sender=trader)
 
 
 def test_trade__adding_risk_without_debt__only_the_exchange_checks(vault, exchange, markets, trader,
@@ -191,14 +199,14 @@ def test_trade__stale_btc_price__reverts(vault, exchange, markets, chain, trader
     assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(1)
 
 
-def test_withdraw_margin__within_the_minting_ratio__sends_it(vault, exchange, usdc, trader, keeper,
+def test_withdraw_margin__within_the_minting_ratio__sends_it(vault, lens, exchange, usdc, trader, keeper,
                                                             futures_position, no_fee):
     position_id, account_id = futures_position("sUSD", mint=5_000)  # $10,000 against $5,000
 
     tx = vault.withdrawMargin(position_id, scaled(2_500, 6), keeper, sender=trader)
 
     assert usdc.balanceOf(keeper) == scaled(2_500, 6)
-    assert vault.health(position_id) == (wad(7_500), wad(5_000), wad("1.5"))
+    assert lens.health(position_id) == (wad(7_500), wad(5_000), wad("1.5"))
     assert logs(tx, vault.MarginWithdrawn) == [
         {"positionId": position_id, "to": keeper.address, "amount": scaled(2_500, 6)}
     ]
@@ -225,13 +233,13 @@ def test_withdraw_margin__no_debt__only_the_exchange_checks(vault, exchange, usd
     assert exchange.equity(account_id) == 0
 
 
-def test_health__account_under_water__counts_as_zero(vault, exchange, owner, feeds, trader, futures_position,
+def test_health__account_under_water__counts_as_zero(vault, lens, exchange, owner, feeds, trader, futures_position,
                                                      no_fee):
     position_id, account_id = futures_position("sXAU", btc_size=1, spot_btc=1, mint=10)
     set_price(feeds["BTC"], 45_000, owner)  # the long lost $15,000 on $10,000 of margin
 
     assert exchange.equity(account_id) < 0
-    assert vault.health(position_id) == (wad(45_000), wad(24_000), wad("1.875"))
+    assert lens.health(position_id) == (wad(45_000), wad(24_000), wad("1.875"))
 
 
 def test_close__with_account_spot_and_debt__everything_back_to_the_owner(vault, exchange, synths, wbtc, trader,

@@ -18,7 +18,7 @@ def equity_after_opening(exchange, market_id: int, size: int, mark: int, price: 
     return MARGIN - fee(size, fill, params.takerFeeWad) + pnl(size, fill, price)
 
 
-def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, exchange, markets, synths, owner, feeds,
+def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, exchange, markets, synths, owner, feeds,
                                                                   trader, futures_position, no_fee):
     btc = markets["BTC-PERP"]
     position_id, account_id = futures_position("sXAU", btc_size=1, mint=2)
@@ -31,14 +31,14 @@ def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, exchange
         equity = equity_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
         assert exchange.equity(account_id) == equity
         debt_usd = mul_wad_up(wad(2), wad(xau_usd))
-        assert vault.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
+        assert lens.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
 
     vault.close(position_id, sender=trader)
     assert exchange.ownerOf(account_id) == trader.address
     assert synths["sXAU"].totalSupply() == 0
 
 
-def test_flow__short_btc_minting_seth__cr_rises_as_btc_falls(vault, exchange, markets, owner, feeds, trader,
+def test_flow__short_btc_minting_seth__cr_rises_as_btc_falls(vault, lens, exchange, markets, owner, feeds, trader,
                                                             futures_position, set_params):
     set_params("sETH", stabilityFeeWad=0)
     btc = markets["BTC-PERP"]
@@ -50,12 +50,12 @@ def test_flow__short_btc_minting_seth__cr_rises_as_btc_falls(vault, exchange, ma
         set_price(feeds["ETH"], eth_usd, owner)
         equity = equity_after_opening(exchange, btc, -wad(1), wad(60_000), wad(btc_usd))
         debt_usd = wad(eth_usd)
-        assert vault.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
+        assert lens.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
         crs.append(cr(equity, debt_usd))
     assert crs[1] > crs[0]  # BTC down 10%: the short gained $6,000
 
 
-def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault, exchange, markets, owner, feeds,
+def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault, lens, exchange, markets, owner, feeds,
                                                                          trader, futures_position, no_fee):
     btc = markets["BTC-PERP"]
     position_id, account_id = futures_position("sUSD", btc_size=-1, spot_btc=1, mint=30_000)
@@ -66,7 +66,7 @@ def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault
 
     for btc_usd in (60_000, 54_000, 66_000, 51_000, 60_500):
         set_price(feeds["BTC"], btc_usd, owner)
-        assert vault.health(position_id) == (flat, wad(30_000), cr(flat, wad(30_000)))
+        assert lens.health(position_id) == (flat, wad(30_000), cr(flat, wad(30_000)))
 
     # Funding is what moves it: shorts pay while the rate is negative.
     exchange.setFundingRate(btc, -wad(1) // (365 * 86_400), sender=owner)
@@ -75,14 +75,14 @@ def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault
     set_price(feeds["USD"], 1, owner)
     owed = exchange.fundingOwed(account_id, btc)
     assert owed > 0
-    assert vault.health(position_id)[0] == flat - owed
+    assert lens.health(position_id)[0] == flat - owed
 
 
-def test_flow__delta_neutral__mint_passes_where_the_spot_alone_would_not(vault, synths, trader, futures_position,
+def test_flow__delta_neutral__mint_passes_where_the_spot_alone_would_not(vault, lens, synths, trader, futures_position,
                                                                         no_fee):
     position_id, _ = futures_position("sUSD", btc_size=-1, spot_btc=1)
 
     vault.mint(position_id, wad(45_000), sender=trader)  # > $40,000: the spot alone allows less
 
     assert synths["sUSD"].balanceOf(trader) == wad(45_000)
-    assert vault.health(position_id)[2] > wad("1.5")
+    assert lens.health(position_id)[2] > wad("1.5")

@@ -1,5 +1,6 @@
-"""Health views: collateral and debt in USD and the CR, moving with every price; the keepers'
-batch view reads each price once and agrees with the single one."""
+"""Health views (the vault's `VaultLens`): collateral and debt in USD and the CR, moving with every
+price; the keepers' batch view reads each price once, agrees with the single one, and reports a
+position it cannot price instead of reverting."""
 
 import pytest
 
@@ -10,23 +11,25 @@ from tests.utils.custom_errors import reverts
 from tests.utils.wadmath import div_wad_down
 
 BATCH = 100
+# `IVaultLens.HealthStatus`.
+OK, UNKNOWN, UNPRICEABLE = 0, 1, 2
 
 
-def test_health__prices_move__cr_follows_each(vault, owner, feeds, trader, open_position, no_fee):
+def test_health__prices_move__cr_follows_each(vault, lens, owner, feeds, trader, open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
-    assert vault.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
+    assert lens.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
 
     set_price(feeds["BTC"], 48_000, owner)  # BTC -20%: collateral falls
-    assert vault.health(position_id) == (wad(48_000), wad(24_000), wad(2))
+    assert lens.health(position_id) == (wad(48_000), wad(24_000), wad(2))
 
     set_price(feeds["XAU"], 2_880, owner)  # gold +20%: debt rises
-    assert vault.health(position_id) == (wad(48_000), wad(28_800), div_wad_down(wad(48_000), wad(28_800)))
+    assert lens.health(position_id) == (wad(48_000), wad(28_800), div_wad_down(wad(48_000), wad(28_800)))
 
     set_price(feeds["BTC"], 36_000, owner)  # under the minting ratio, above liquidation
-    assert vault.health(position_id) == (wad(36_000), wad(28_800), wad("1.25"))
+    assert lens.health(position_id) == (wad(36_000), wad(28_800), wad("1.25"))
 
 
-def test_mint__under_the_minting_ratio_after_a_fall__reverts_but_repaying_works(vault, owner, feeds, trader,
+def test_mint__under_the_minting_ratio_after_a_fall__reverts_but_repaying_works(vault, lens, owner, feeds, trader,
                                                                               open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     set_price(feeds["BTC"], 36_000, owner)  # CR 1.5 exactly
@@ -37,20 +40,19 @@ def test_mint__under_the_minting_ratio_after_a_fall__reverts_but_repaying_works(
         vault.mint(position_id, 1, sender=trader)
     vault.burn(position_id, wad(2), sender=trader)
 
-    assert vault.health(position_id) == (wad(36_000), wad(21_120), div_wad_down(wad(36_000), wad(21_120)))
+    assert lens.health(position_id) == (wad(36_000), wad(21_120), div_wad_down(wad(36_000), wad(21_120)))
 
 
-def test_health__stale_price__reverts(vault, chain, trader, open_position, oracle):
+def test_health__stale_price__reverts_but_health_of_reports_it(vault, lens, chain, trader, open_position, oracle):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     advance(chain, 3601)
 
     with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
-        vault.health(position_id)
-    with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
-        vault.healthOf([position_id])
+        lens.health(position_id)
+    assert [tuple(h) for h in lens.healthOf([position_id, 999])] == [(0, 0, 0, UNPRICEABLE), (0, 0, MAX_UINT, UNKNOWN)]
 
 
-def test_health_of__mixed_positions__each_as_health_says(vault, trader, trader2, open_position, no_fee):
+def test_health_of__mixed_positions__each_as_health_says(vault, lens, trader, trader2, open_position, no_fee):
     gold = open_position("sXAU", spot_btc=1, mint=10)
     empty = open_position("sETH")
     spot_only = open_position("sETH", spot_btc="0.25")
@@ -60,22 +62,22 @@ def test_health_of__mixed_positions__each_as_health_says(vault, trader, trader2,
     vault.close(closed, sender=trader)
     ids = [gold, empty, spot_only, dollars, more_gold, closed, 999]
 
-    healths = vault.healthOf(ids)
+    healths = lens.healthOf(ids)
 
-    assert [tuple(h) for h in healths[:5]] == [vault.health(p) for p in ids[:5]]
+    assert [tuple(h)[:3] for h in healths[:5]] == [lens.health(p) for p in ids[:5]]
     assert [tuple(h) for h in healths] == [
-        (wad(60_000), wad(24_000), wad("2.5")),
-        (0, 0, MAX_UINT),
-        (wad(15_000), 0, MAX_UINT),
-        (wad(120_000), wad(50_000), wad("2.4")),
-        (wad(180_000), wad(48_000), wad("3.75")),
-        (0, 0, MAX_UINT),  # closed
-        (0, 0, MAX_UINT),  # never opened
+        (wad(60_000), wad(24_000), wad("2.5"), OK),
+        (0, 0, MAX_UINT, OK),
+        (wad(15_000), 0, MAX_UINT, OK),
+        (wad(120_000), wad(50_000), wad("2.4"), OK),
+        (wad(180_000), wad(48_000), wad("3.75"), OK),
+        (0, 0, MAX_UINT, UNKNOWN),  # closed
+        (0, 0, MAX_UINT, UNKNOWN),  # never opened
     ]
 
 
-def test_health_of__nothing__empty(vault):
-    assert vault.healthOf([]) == []
+def test_health_of__nothing__empty(vault, lens):
+    assert lens.healthOf([]) == []
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +98,10 @@ def batch(vault, synths, wbtc, trader2):
     return ids
 
 
-def test_health_of__a_hundred_positions__one_call_agrees_with_each(vault, batch):
-    healths = vault.healthOf(batch)
+def test_health_of__a_hundred_positions__one_call_agrees_with_each(vault, lens, batch):
+    healths = lens.healthOf(batch)
 
     assert len(healths) == BATCH
-    assert [tuple(h) for h in healths] == [vault.health(p) for p in batch]
+    assert [tuple(h) for h in healths] == [(*lens.health(p), OK) for p in batch]
     assert {h.collateralUsdWad for h in healths} == {wad(6_000)}
     assert all(wad(1_000) <= h.debtUsdWad < wad("2400.01") for h in healths)

@@ -13,7 +13,7 @@ from tests.utils.wadmath import div_wad_down, mul_wad_up
 
 
 
-def test_mint__spot_btc_position__mints_synth_and_records_debt(vault, synths, trader, open_position):
+def test_mint__spot_btc_position__mints_synth_and_records_debt(vault, lens, synths, trader, open_position):
     position_id = open_position("sXAU", spot_btc=1)
     sxau = synths["sXAU"]
 
@@ -24,18 +24,18 @@ def test_mint__spot_btc_position__mints_synth_and_records_debt(vault, synths, tr
     position = vault.position(position_id)
     assert (position.debtShares, position.debt) == (wad(10), wad(10))
     assert vault.synthDebt(sxau) == (wad(1), tx.timestamp, wad(10), wad(10))
-    assert vault.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
+    assert lens.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
     assert logs(tx, vault.Minted) == [
         {"positionId": position_id, "to": trader.address, "amount": wad(10), "shares": wad(10)}
     ]
 
 
-def test_mint__exactly_the_minting_ratio__passes(vault, synths, trader, open_position):
+def test_mint__exactly_the_minting_ratio__passes(vault, lens, synths, trader, open_position):
     position_id = open_position("sUSD", spot_btc=1)
 
     vault.mint(position_id, wad(40_000), sender=trader)
 
-    assert vault.health(position_id) == (wad(60_000), wad(40_000), wad("1.5"))
+    assert lens.health(position_id) == (wad(60_000), wad(40_000), wad("1.5"))
     assert synths["sUSD"].balanceOf(trader) == wad(40_000)
 
 
@@ -155,24 +155,24 @@ def test_mint__frozen_btc_price__reverts(vault, trader, owner, feeds, open_posit
     assert vault_state(position_id) == before
 
 
-def test_mint__second_mint__adds_to_the_debt(vault, synths, trader, open_position, no_fee):
+def test_mint__second_mint__adds_to_the_debt(vault, lens, synths, trader, open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
 
     vault.mint(position_id, wad(5), sender=trader)
 
     assert vault.position(position_id).debt == wad(15)
     assert synths["sXAU"].balanceOf(trader) == wad(15)
-    assert vault.health(position_id) == (wad(60_000), wad(36_000), div_wad_down(wad(60_000), wad(36_000)))
+    assert lens.health(position_id) == (wad(60_000), wad(36_000), div_wad_down(wad(60_000), wad(36_000)))
 
 
-def test_mint__several_positions__each_owes_its_own(vault, synths, trader, open_position, no_fee):
+def test_mint__several_positions__each_owes_its_own(vault, lens, synths, trader, open_position, no_fee):
     gold = open_position("sXAU", spot_btc=1, mint=10)
     dollars = open_position("sUSD", spot_btc=2, mint=30_000)
     more_gold = open_position("sXAU", spot_btc="0.5", mint=2)
 
     assert vault.positionsOf(trader) == [gold, dollars, more_gold]
     assert [vault.position(p).debt for p in (gold, dollars, more_gold)] == [wad(10), wad(30_000), wad(2)]
-    assert vault.health(dollars) == (wad(120_000), wad(30_000), wad(4))
+    assert lens.health(dollars) == (wad(120_000), wad(30_000), wad(4))
     assert vault.synthDebt(synths["sXAU"]).totalDebt == wad(12) == synths["sXAU"].totalSupply()
 
 
@@ -189,7 +189,7 @@ def test_burn__partial__reduces_the_debt(vault, synths, trader, open_position, n
     ]
 
 
-def test_burn__more_than_the_debt__repays_it_exactly(vault, synths, trader, open_position, no_fee):
+def test_burn__more_than_the_debt__repays_it_exactly(vault, lens, synths, trader, open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     synths["sXAU"].transfer(trader, 0, sender=trader)
 
@@ -197,7 +197,7 @@ def test_burn__more_than_the_debt__repays_it_exactly(vault, synths, trader, open
 
     assert vault.position(position_id).debt == 0
     assert synths["sXAU"].totalSupply() == 0
-    assert vault.health(position_id) == (wad(60_000), 0, MAX_UINT)
+    assert lens.health(position_id) == (wad(60_000), 0, MAX_UINT)
     assert logs(tx, vault.Burned)[0]["amount"] == wad(10)
 
 

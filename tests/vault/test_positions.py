@@ -15,7 +15,7 @@ def btc(amount) -> int:
     return scaled(amount, 8)
 
 
-def test_open__listed_synth__empty_position_of_the_caller(vault, synths, trader):
+def test_open__listed_synth__empty_position_of_the_caller(vault, lens, synths, trader):
     tx = vault.open(synths["sXAU"], sender=trader)
 
     assert logs(tx, vault.PositionOpened) == [
@@ -24,7 +24,7 @@ def test_open__listed_synth__empty_position_of_the_caller(vault, synths, trader)
     assert tuple(vault.position(1)) == (trader.address, synths["sXAU"].address, False, 0, 0, 0, 0)
     assert vault.positionsOf(trader) == [1]
     assert vault.nextPositionId() == 2
-    assert vault.health(1) == (0, 0, MAX_UINT)
+    assert lens.health(1) == (0, 0, MAX_UINT)
 
 
 def test_open__several__ids_count_up_per_owner(vault, synths, trader, trader2):
@@ -42,7 +42,7 @@ def test_open__unlisted_synth__reverts(vault, trader, attacker):
     assert vault.nextPositionId() == 1
 
 
-def test_add_spot__owner__pulls_the_tokens(vault, wbtc, trader, fund_wbtc, open_position):
+def test_add_spot__owner__pulls_the_tokens(vault, lens, wbtc, trader, fund_wbtc, open_position):
     position_id = open_position("sXAU")
     amount = fund_wbtc(trader, "1.5")
 
@@ -52,7 +52,7 @@ def test_add_spot__owner__pulls_the_tokens(vault, wbtc, trader, fund_wbtc, open_
     assert wbtc.balanceOf(vault) == btc("1.5")
     assert wbtc.balanceOf(trader) == 0
     assert logs(tx, vault.SpotAdded) == [{"positionId": position_id, "from": trader.address, "amount": btc("1.5")}]
-    assert vault.health(position_id) == (wad(90_000), 0, MAX_UINT)
+    assert lens.health(position_id) == (wad(90_000), 0, MAX_UINT)
 
 
 def test_add_spot__someone_else__adds_to_the_position(vault, trader, trader2, fund_wbtc, open_position):
@@ -112,12 +112,12 @@ def test_remove_spot__no_debt__sends_it_anywhere_even_with_stale_prices(vault, w
     assert logs(tx, vault.SpotRemoved) == [{"positionId": position_id, "to": keeper.address, "amount": btc("0.5")}]
 
 
-def test_remove_spot__with_debt_within_the_minting_ratio__sends_it(vault, wbtc, trader, open_position, no_fee):
+def test_remove_spot__with_debt_within_the_minting_ratio__sends_it(vault, lens, wbtc, trader, open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=2, mint=10)  # $120,000 against $24,000
 
     vault.removeSpot(position_id, btc("1.4"), trader, sender=trader)
 
-    assert vault.health(position_id) == (wad(36_000), wad(24_000), wad("1.5"))
+    assert lens.health(position_id) == (wad(36_000), wad(24_000), wad("1.5"))
     assert wbtc.balanceOf(trader) == btc("1.4")
 
 
@@ -246,9 +246,9 @@ def test_on_erc721_received__not_from_a_lock__reverts(vault, attacker):
         vault.onERC721Received(attacker, attacker, 5, b"", sender=attacker)
 
 
-def test_views__unknown_position__revert(vault):
+def test_views__unknown_position__revert(vault, lens):
     with reverts(vault.VaultUnknownPosition, positionId=3):
         vault.position(3)
     with reverts(vault.VaultUnknownPosition, positionId=3):
-        vault.health(3)
+        lens.health(3)
     assert vault.positionsOf(ZERO_ADDRESS) == []

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {WadMath} from "./WadMath.sol";
+
+/// @title CollateralMath
+/// @notice The valuation rule of a vault position, written once for the vault's checks and the
+///         lens's views: collateral is the spot at the BTC price (rounded down) plus the locked
+///         account's value floored at 0; debt is shares x current index x synth price (rounded
+///         up); the CR is their ratio (rounded down). Every rounding is in the protocol's favour.
+library CollateralMath {
+    using WadMath for uint256;
+
+    /// @dev Spot credited at the BTC price, rounded down.
+    function spotUsd(uint256 spotAmount, uint8 spotDecimals, uint256 btcPriceWad) internal pure returns (uint256) {
+        return spotAmount.toWad(spotDecimals).mulWadDown(btcPriceWad);
+    }
+
+    /// @dev A debt of `debt` synth units (shares at the current index, rounded up) in USD, rounded up.
+    function debtUsd(uint256 debt, uint256 synthPriceWad) internal pure returns (uint256) {
+        return debt.mulWadUp(synthPriceWad);
+    }
+
+    /// @dev collateral / debt, rounded down; max with no debt.
+    function cr(uint256 collateralUsdWad, uint256 debtUsdWad) internal pure returns (uint256) {
+        if (debtUsdWad == 0) return type(uint256).max;
+        return collateralUsdWad.divWadDown(debtUsdWad);
+    }
+
+    /// @dev What the locked account `accountId` is worth to its position, floored at 0: a losing
+    ///      account is worth nothing, never less. The ONE place the account is valued: the
+    ///      exchange view it reads is named on the line below. `ok` is false when the exchange
+    ///      reverts (a price it needs cannot be trusted), its revert data then in `reason`.
+    function tryAccountValueWad(IFuturesExchange exchange, uint256 accountId)
+        internal
+        view
+        returns (bool ok, uint256 valueWad, bytes memory reason)
+    {
+        (ok, reason) = address(exchange).staticcall(abi.encodeCall(IFuturesExchange.equity, (accountId)));
+        if (!ok) return (false, 0, reason);
+        int256 equityWad = abi.decode(reason, (int256));
+        // Safe cast: only a positive value is cast.
+        if (equityWad > 0) valueWad = uint256(equityWad);
+    }
+
+    /// @dev `tryAccountValueWad`, reverting with the exchange's own error when it cannot value.
+    function accountValueWad(IFuturesExchange exchange, uint256 accountId) internal view returns (uint256 valueWad) {
+        bool ok;
+        bytes memory reason;
+        (ok, valueWad, reason) = tryAccountValueWad(exchange, accountId);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(reason, 0x20), mload(reason))
+            }
+        }
+    }
+}

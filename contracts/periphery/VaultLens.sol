@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/*
+ * VaultLens: the vault's read-only health views, outside the vault. It reads the vault's public
+ * views and values them with the vault's own rule (`CollateralMath`).
+ */
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+
+import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {IOracleHub} from "../../interfaces/IOracleHub.sol";
+import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/IVault.sol";
+import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
+import {CollateralMath} from "../libraries/CollateralMath.sol";
+
+contract VaultLens is IVaultLens {
+    /// @inheritdoc IVaultLens
+    IVault public immutable vault;
+    IOracleHub private immutable _oracle;
+    IFuturesExchange private immutable _exchange;
+    bytes32 private immutable _spotAsset;
+    uint8 private immutable _spotDecimals;
+
+    /// @param vault_ The vault whose positions to read.
+    constructor(IVault vault_) {
+        vault = vault_;
+        _oracle = vault_.oracle();
+        _exchange = vault_.exchange();
+        _spotAsset = vault_.spotAsset();
+        _spotDecimals = IERC20Metadata(address(vault_.spotToken())).decimals();
+    }
+
+    /// @inheritdoc IVaultLens
+    function health(uint256 positionId)
+        external
+        view
+        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad)
+    {
+        IVault.PositionView memory p = vault.position(positionId);
+        if (p.spotAmount != 0) {
+            collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, _oracle.priceWad(_spotAsset));
+        }
+        if (p.hasAccount) collateralUsdWad += CollateralMath.accountValueWad(_exchange, p.accountId);
+        if (p.debt != 0) debtUsdWad = CollateralMath.debtUsd(p.debt, _oracle.priceWad(p.synth.asset()));
+        crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
+    }
+
+    /// @inheritdoc IVaultLens
+    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory healths) {
+        healths = new Health[](positionIds.length);
+        // Each price is read once per call, on first need: BTC, then each synth's. A price's
+        // state: 0 not read yet, 1 trusted, 2 not trusted.
+        uint256 btcPriceWad;
+        uint256 btcState;
+        ISyntheticToken[] memory synths;
+        uint256[] memory synthPriceWad;
+        uint256[] memory synthState;
+
+        for (uint256 i; i < positionIds.length; ++i) {
+            Health memory h = healths[i];
+            IVault.PositionView memory p;
+            try vault.position(positionIds[i]) returns (IVault.PositionView memory p_) {
+                p = p_;
+            } catch {
+                h.crWad = type(uint256).max;
+                h.status = HealthStatus.UnknownPosition;
+                continue;
+            }
+            bool priced = true;
+            if (p.spotAmount != 0) {
+                if (btcState == 0) (btcPriceWad, btcState) = _peek(_spotAsset);
+                if (btcState == 1) h.collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, btcPriceWad);
+                else priced = false;
+            }
+            if (priced && p.hasAccount) {
+                (bool ok, uint256 valueWad,) = CollateralMath.tryAccountValueWad(_exchange, p.accountId);
+                if (ok) h.collateralUsdWad += valueWad;
+                else priced = false;
+            }
+            if (priced && p.debt != 0) {
+                if (synths.length == 0) {
+                    synths = vault.synths();
+                    synthPriceWad = new uint256[](synths.length);
+                    synthState = new uint256[](synths.length);
+                }
+                uint256 k;
+                while (synths[k] != p.synth) ++k;
+                if (synthState[k] == 0) (synthPriceWad[k], synthState[k]) = _peek(p.synth.asset());
+                if (synthState[k] == 1) h.debtUsdWad = CollateralMath.debtUsd(p.debt, synthPriceWad[k]);
+                else priced = false;
+            }
+            if (!priced) {
+                (h.collateralUsdWad, h.debtUsdWad, h.status) = (0, 0, HealthStatus.Unpriceable);
+                continue;
+            }
+            h.crWad = CollateralMath.cr(h.collateralUsdWad, h.debtUsdWad);
+        }
+    }
+
+    /// @dev The price of `asset` and its state: 1 when trusted, 2 when `priceWad` would revert.
+    function _peek(bytes32 asset) private view returns (uint256 priceWad, uint256 state) {
+        IOracleHub.PriceStatus status;
+        (priceWad,, status) = _oracle.peekPriceWad(asset);
+        state = status == IOracleHub.PriceStatus.Ok ? 1 : 2;
+    }
+}

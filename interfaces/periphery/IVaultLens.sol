@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IVault} from "../IVault.sol";
+
+/// @title IVaultLens
+/// @notice Read-only views of the vault's positions for keepers, consoles and front ends, kept
+///         out of the vault so that its code carries only what moves money. The valuation is the
+///         vault's own (`CollateralMath`): collateral is the spot at the BTC price rounded down
+///         plus the locked account's value floored at 0, debt the position's debt now (fee
+///         accrued to this block) at the synth price rounded up, the CR their ratio rounded down
+///         (max with no debt). USD amounts and the CR are WAD.
+interface IVaultLens {
+    /// @notice Whether `healthOf` could value a position.
+    enum HealthStatus {
+        Ok,
+        UnknownPosition,
+        Unpriceable
+    }
+
+    /// @notice A position's health. `Ok`: the values. `UnknownPosition` (never opened, or
+    ///         closed): no collateral, no debt, CR max. `Unpriceable` (a price it needs is stale,
+    ///         frozen, non-positive or unknown, or the exchange cannot value the account): all 0.
+    struct Health {
+        uint256 collateralUsdWad;
+        uint256 debtUsdWad;
+        uint256 crWad;
+        HealthStatus status;
+    }
+
+    /// @notice The vault whose positions this lens reads.
+    function vault() external view returns (IVault);
+
+    /// @notice Position `positionId`'s collateral and debt in USD and its CR, at the prices now.
+    ///         Reverts for an unknown position (`VaultUnknownPosition`) and with the underlying
+    ///         error when a price it needs cannot be trusted.
+    function health(uint256 positionId)
+        external
+        view
+        returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad);
+
+    /// @notice `health` of many positions in one call, for keepers: never reverts because one
+    ///         position cannot be valued, but reports its status instead (see `Health`). Each
+    ///         price is read once per call (through `IOracleHub.peekPriceWad`), on first need.
+    function healthOf(uint256[] calldata positionIds) external view returns (Health[] memory healths);
+}
