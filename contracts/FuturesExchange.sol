@@ -320,6 +320,35 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @inheritdoc IFuturesExchange
+    function closeValue(uint256 accountId) external view returns (int256 valueWad) {
+        Account storage account = _accounts[accountId];
+        uint128 marketIds = account.marketIds;
+        int256 pnlWad;
+        for (uint256 i; i < MAX_POSITIONS; ++i) {
+            uint256 marketId = marketIds.at(i);
+            if (marketId == 0) break;
+            Market storage m = _markets[marketId];
+            Position storage p = _positions[accountId][marketId];
+            int256 sizeWad = p.sizeWad;
+            uint256 markWad = _mark(m);
+            // An expired position settles at the mark without impact or fee; any other closes
+            // in one fill, as `liquidate` would close it.
+            (uint256 fillPriceWad, uint256 feeWad) = _isExpired(m) ? (markWad, 0) : _fillAndFee(m, markWad, -sizeWad);
+            // PnL at the fill less funding owed, floored to a whole unit; the fee ceiled to one.
+            pnlWad += PositionMath.floorToUnit(
+                PositionMath.mulWadFloor(sizeWad, fillPriceWad.toInt256() - _pendingIndex(m, markWad) - p.basisWad), _unit
+            ) - PositionMath.ceilToUnit(feeWad, _unit).toInt256();
+        }
+        int256 marginWad = account.marginWad;
+        valueWad = marginWad + pnlWad;
+        // What the pool would have to pay (the profit past any debt) counts only up to its cash,
+        // as `_settleWithPool` cuts it.
+        uint256 owedWad = _positivePart(valueWad) - Math.min(_positivePart(valueWad), _positivePart(marginWad));
+        uint256 cashWad = _poolCash() * _unit;
+        if (owedWad > cashWad) valueWad -= (owedWad - cashWad).toInt256();
+    }
+
+    /// @inheritdoc IFuturesExchange
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad) {
         (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, false, true);
     }
@@ -620,7 +649,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 paidWad;
         if (heldAfterWad > heldBeforeWad) {
             owedWad = heldAfterWad - heldBeforeWad;
-            paidWad = Math.min(owedWad, pool.totalAssets() * _unit);
+            paidWad = Math.min(owedWad, _poolCash() * _unit);
             // The pool pays what it holds; the rest of the profit is not created.
             marginAfterWad -= (owedWad - paidWad).toInt256();
             _addTotalMargin(paidWad);
@@ -635,6 +664,12 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (paidWad < owedWad) emit PoolShortfall(accountId, owedWad, paidWad);
         // marginAfterWad < 0 on a write-off, so its negation is positive.
         if (writeOff) emit BadDebtWrittenOff(accountId, uint256(-marginAfterWad));
+    }
+
+    /// @dev The stablecoin the pool holds: what it can pay now (its `totalAssets` also marks
+    ///      traders' open PnL).
+    function _poolCash() private view returns (uint256) {
+        return marginToken.balanceOf(address(pool));
     }
 
     /// @dev Adds `amountWad` to the total margin; reverts past 96 bits.

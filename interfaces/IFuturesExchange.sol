@@ -344,6 +344,22 @@ interface IFuturesExchange {
     ///      funding owed is rounded down. One oracle read and two storage reads per market held.
     function equity(uint256 accountId) external view returns (int256 equityWad);
 
+    /// @notice What the account is worth if every position is closed now: its settled margin
+    ///         plus, per market, the PnL less funding owed of closing the whole position in ONE
+    ///         fill at the current mark (the fill price and taker fee `trade` would charge: impact
+    ///         up to `MAX_IMPACT_WAD`), with the profit the pool would have to pay counted only
+    ///         up to the stablecoin the pool holds. USD, WAD. A value the protocol can lend
+    ///         against: unlike `equity`, it is what the account would really receive.
+    ///         Reverts when a price it needs cannot be trusted (stale, frozen, ...).
+    /// @dev Rounded against the account: each market's PnL less funding at the fill is floored
+    ///      to a whole margin-token unit and its fee ceiled to one, as a close settles them (a
+    ///      close splits PnL and funding, so it may credit up to one unit a market more, never
+    ///      less). A position of an expired dated market is valued at its mark without impact or
+    ///      fee, as `liquidate` settles it. The pool's cap applies to the net result of all
+    ///      markets, past any debt the margin owes the pool (which profit repays first, out of
+    ///      no one's cash), as `liquidate` settles it. Can be negative (a debt).
+    function closeValue(uint256 accountId) external view returns (int256 valueWad);
+
     /// @notice The initial and maintenance margin the account's open positions require. USD, WAD.
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad);
 

@@ -5,8 +5,8 @@ pragma solidity 0.8.28;
  * The futures exchange's (and its pool's) paths that need an exact state: construction and
  * listing guards, margin guards, a deposit into an account that owes the pool, dated settlement
  * (before its price is ready, then fixed), a liquidation that settles an expired dated position,
- * the eight-market limit of an account, a profit the pool cannot pay in full, and the funding and
- * mark views.
+ * the eight-market limit of an account, a profit the pool cannot pay in full, the funding and
+ * mark views, and `closeValue` against an independent mirror.
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
@@ -63,13 +63,7 @@ contract ExchangeBranchesTest is SystemFixture {
     }
 
     function test_depositMargin__accountOwesThePool__poolPaidFirst() public {
-        uint256 accountId = _account(ALICE, 13_000e6);
-        VM.prank(ALICE);
-        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
-        _setPrice(btcFeed, "BTC", 40_000e8);
-        // Closing most of it realises a loss beyond the margin; the rest stays open.
-        VM.prank(ALICE);
-        exchange.trade(accountId, BTC_PERP, -0.9e18, 0);
+        uint256 accountId = _indebtedAccount();
         int256 owed = exchange.signedMarginOf(accountId);
         assertTrue(owed < 0, "margin negative");
         assertEq(exchange.marginOf(accountId), 0, "no positive margin");
@@ -206,6 +200,119 @@ contract ExchangeBranchesTest is SystemFixture {
         assertEq(exchange.positions(accountId)[0].fundingOwedWad, 2.16e18, "as the positions report it");
         assertEq(exchange.fundingOwed(accountId, ETH_PERP), 0, "no position: nothing");
         assertEq(exchange.markPrice(BTC_PERP), 60_000e18, "a perp's mark is the oracle's");
+    }
+
+    /* CLOSE VALUE */
+
+    function test_closeValue__twoMarketsWithFunding__equityLessImpactAndFee() public {
+        uint256 accountId = _account(ALICE, 50_000e6);
+        VM.startPrank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 2e18, type(uint256).max);
+        exchange.trade(accountId, ETH_PERP, -10e18, 0);
+        VM.stopPrank();
+        exchange.setFundingRate(BTC_PERP, 1e10);
+        VM.warp(START + 1 hours);
+        _refresh();
+        _setPrice(btcFeed, "BTC", 63_000e8);
+        _setPrice(ethFeed, "ETH", 2_900e8);
+
+        int256 value = exchange.closeValue(accountId);
+        assertEq(value, _closeValueMirror(accountId), "as the mirror values it");
+        // By hand: BTC 2 x (62,992.062 fill - 60,007.2 entry) - 4.536 funding (an hour at
+        // 63,000 x 1e-8 a second) - 62.992062 fee; ETH -10 x (2,900.1682 - 2,999.82) - 14.500841.
+        assertEq(value, exchange.signedMarginOf(accountId) + 5_902.195938e18 + 982.017159e18, "by hand");
+        assertTrue(value < exchange.equity(accountId), "below equity");
+
+        // Closing for real credits that, up to a unit a market (PnL and funding round apart).
+        VM.startPrank(ALICE);
+        exchange.trade(accountId, BTC_PERP, -2e18, 0);
+        exchange.trade(accountId, ETH_PERP, 10e18, type(uint256).max);
+        VM.stopPrank();
+        int256 closed = exchange.signedMarginOf(accountId);
+        assertTrue(closed >= value && closed - value <= 2e12, "a close credits it");
+    }
+
+    function test_closeValue__profitOverPoolCash__countedUpToTheCash() public {
+        // The LP takes out all but 1,000; the open fee (30.0018) adds to it.
+        pool.withdraw(999_000e6, address(this), address(this));
+        uint256 accountId = _account(ALICE, 50_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
+        _setPrice(btcFeed, "BTC", 70_000e8);
+        assertEq(usdc.balanceOf(address(pool)), 1_030.0018e6, "the pool's cash");
+
+        int256 margin = 50_000e18 - 30.0018e18;
+        assertEq(exchange.signedMarginOf(accountId), margin, "margin");
+        assertTrue(_closeValueMirror(accountId) > margin + 1_030.0018e18, "profit over the cash");
+        assertEq(exchange.closeValue(accountId), margin + 1_030.0018e18, "capped at the cash");
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, -1e18, 0);
+        assertEq(exchange.signedMarginOf(accountId), margin + 1_030.0018e18, "what the close credits");
+    }
+
+    function test_closeValue__debtRepaidFirst__onlyTheRestCapped() public {
+        uint256 accountId = _indebtedAccount();
+        int256 debt = exchange.signedMarginOf(accountId);
+        assertTrue(debt < 0, "owes the pool");
+        pool.withdraw(pool.maxWithdraw(address(this)) - 100e6, address(this), address(this));
+        uint256 cash = usdc.balanceOf(address(pool));
+        _setPrice(btcFeed, "BTC", 80_000e8);
+        _setPrice(btcFeed, "BTC", 130_000e8);
+
+        int256 uncapped = _closeValueMirror(accountId);
+        assertTrue(uncapped > int256(cash * 1e12), "profit past the debt over the cash");
+        assertEq(exchange.closeValue(accountId), int256(cash * 1e12), "the debt repaid, then the cash");
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, -0.1e18, 0);
+        assertEq(exchange.signedMarginOf(accountId), int256(cash * 1e12), "what the close credits");
+    }
+
+    function test_closeValue__expiredDated__atTheMarkWithoutImpact() public {
+        uint256 accountId = _account(ALICE, 20_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_DATED, 1e18, type(uint256).max);
+        (, uint256 entry) = exchange.position(accountId, BTC_DATED);
+        VM.warp(DATED_EXPIRY + 1);
+        btcFeed.submit(62_000e8);
+
+        int256 pnl = 62_000e18 - int256(entry);
+        assertEq(exchange.closeValue(accountId), exchange.signedMarginOf(accountId) + pnl - pnl % 1e12, "settled at the mark");
+    }
+
+    /// @dev closeValue, from the public views: per position, the fill of closing it at the
+    ///      market's impact, PnL at that fill less funding owed floored to a unit, less the fee
+    ///      ceiled to a unit (sizes here are whole units, so no product rounds).
+    function _closeValueMirror(uint256 accountId) internal view returns (int256 value) {
+        IFuturesExchange.PositionView[] memory views = exchange.positions(accountId);
+        for (uint256 i; i < views.length; ++i) {
+            IFuturesExchange.PositionView memory v = views[i];
+            IFuturesExchange.MarketParams memory params = exchange.market(v.marketId).params;
+            uint256 absSize = v.sizeWad > 0 ? uint256(v.sizeWad) : uint256(-v.sizeWad);
+            uint256 notional = _divUp(absSize * v.markPriceWad, WAD);
+            uint256 impact = _divUp(uint256(params.impactWad) * notional, 1e24);
+            if (impact > 0.1e18) impact = 0.1e18;
+            uint256 fill = v.sizeWad > 0 ? v.markPriceWad * (WAD - impact) / WAD : _divUp(v.markPriceWad * (WAD + impact), WAD);
+            uint256 fee = _divUp(_divUp(absSize * fill, WAD) * params.takerFeeWad, WAD);
+            int256 pnl = v.sizeWad * (int256(fill) - int256(v.entryPriceWad)) / int256(WAD) - v.fundingOwedWad;
+            int256 floored = pnl >= 0 ? pnl - pnl % 1e12 : pnl - (pnl % 1e12 == 0 ? int256(0) : 1e12 + pnl % 1e12);
+            value += floored - int256(_divUp(fee, 1e12) * 1e12);
+        }
+        value += exchange.signedMarginOf(accountId);
+    }
+
+    /// @dev Alice's account long 0.1 BTC from 60,000, owing the pool: BTC fell to 40,000 and
+    ///      closing 0.9 of it realised a loss beyond its 13,000 margin.
+    function _indebtedAccount() internal returns (uint256 accountId) {
+        accountId = _account(ALICE, 13_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
+        _setPrice(btcFeed, "BTC", 40_000e8);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, -0.9e18, 0);
+    }
+
+    function _divUp(uint256 a, uint256 b) private pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
     }
 
     /* POOL */
