@@ -68,6 +68,15 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int104 fundingIndexWad;
     }
 
+    /// @dev The traders' side of one market, for the pool's mark (`tradersOpenPnl`): the net
+    ///      open size, and Σ size × basis over the open positions, each term floored as
+    ///      `_execute` adds and removes it (so the sum is exact, with no drift). Their net PnL
+    ///      less funding owed is netSize × (mark − index now) − Σ size × basis.
+    struct OpenInterest {
+        int128 netSizeWad;
+        int128 sizeBasisWad;
+    }
+
     /// @dev What one fill did to one position, settled amounts in whole token units.
     struct Fill {
         int256 oldSizeWad;
@@ -105,6 +114,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     mapping(uint256 => Market) private _markets;
     mapping(uint256 => Account) private _accounts;
     mapping(uint256 => mapping(uint256 => Position)) private _positions;
+    mapping(uint256 => OpenInterest) private _openInterest;
 
     /// @param owner_ Lists markets, sets parameters and funding keepers.
     /// @param oracle_ The price source of every market.
@@ -349,6 +359,28 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @inheritdoc IFuturesExchange
+    function tradersOpenPnl() external view returns (int256 pnlWad) {
+        uint256 count = marketCount;
+        for (uint256 marketId = 1; marketId <= count; ++marketId) {
+            OpenInterest memory oi = _openInterest[marketId];
+            // A market with no net size needs no price: its longs' and shorts' marks cancel.
+            if (oi.netSizeWad != 0) {
+                Market storage m = _markets[marketId];
+                uint256 markWad = _mark(m);
+                // Ceiled: the pool's liability rounds up.
+                pnlWad -= PositionMath.mulWadFloor(-int256(oi.netSizeWad), markWad.toInt256() - _pendingIndex(m, markWad));
+            }
+            pnlWad -= oi.sizeBasisWad;
+        }
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function openInterest(uint256 marketId) external view returns (int256 netSizeWad, int256 sizeBasisWad) {
+        OpenInterest memory oi = _openInterest[marketId];
+        return (oi.netSizeWad, oi.sizeBasisWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad) {
         (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, false, true);
     }
@@ -505,6 +537,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 oldSizeWad = p.sizeWad;
         uint256 entryWad = _entryPrice(p);
         int256 newSizeWad = oldSizeWad + sizeDeltaWad;
+        // The old position's term leaves the market's sum; the new one's joins it below.
+        _moveOpenInterest(marketId, sizeDeltaWad, -PositionMath.mulWadFloor(oldSizeWad, p.basisWad));
 
         fill.oldSizeWad = oldSizeWad;
         fill.newSizeWad = newSizeWad;
@@ -528,10 +562,20 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         } else {
             if (oldSizeWad == 0) _addMarketId(accountId, marketId);
             p.sizeWad = newSizeWad.toInt128();
-            p.basisWad = (entryWad.toInt256() - indexWad).toInt128();
+            int256 basisWad = entryWad.toInt256() - indexWad;
+            p.basisWad = basisWad.toInt128();
             // indexWad comes from `_accrue`, which stored it as an int104.
             p.fundingIndexWad = int104(indexWad);
+            _moveOpenInterest(marketId, 0, PositionMath.mulWadFloor(newSizeWad, basisWad));
         }
+    }
+
+    /// @dev Adds `sizeDeltaWad` to the market's net open size and `sizeBasisDeltaWad` to its
+    ///      Σ size × basis.
+    function _moveOpenInterest(uint256 marketId, int256 sizeDeltaWad, int256 sizeBasisDeltaWad) private {
+        OpenInterest storage oi = _openInterest[marketId];
+        oi.netSizeWad = (oi.netSizeWad + sizeDeltaWad).toInt128();
+        oi.sizeBasisWad = (oi.sizeBasisWad + sizeBasisDeltaWad).toInt128();
     }
 
     /// @dev Trades `sizeDeltaWad` at `markWad` moved by the market's impact, charging the taker
@@ -669,7 +713,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @dev The stablecoin the pool holds: what it can pay now (its `totalAssets` also marks
     ///      traders' open PnL).
     function _poolCash() private view returns (uint256) {
-        return marginToken.balanceOf(address(pool));
+        return pool.cash();
     }
 
     /// @dev Adds `amountWad` to the total margin; reverts past 96 bits.

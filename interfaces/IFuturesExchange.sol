@@ -360,6 +360,23 @@ interface IFuturesExchange {
     ///      no one's cash), as `liquidate` settles it. Can be negative (a debt).
     function closeValue(uint256 accountId) external view returns (int256 valueWad);
 
+    /// @notice The traders' net unrealised PnL less the funding they owe, over every open
+    ///         position of every market: what the pool, their counterparty, owes them (negative:
+    ///         is owed) if all closed at mark. USD, WAD. The pool marks it into `totalAssets`.
+    ///         Reverts when a market with a net open size cannot be priced (stale, frozen, ...).
+    /// @dev Per market, netSize × (mark − funding index now) − Σ size × basis (`openInterest`),
+    ///      valued as `equity` values each position (at mark, no exit impact; an expired dated
+    ///      market at its settlement price once fixed). Rounded up (against the pool): the
+    ///      net term is ceiled and each position's size × basis was floored; it exceeds the sum
+    ///      of the positions' own terms by at most one wei a position and a market. One storage
+    ///      read per listed market, and one oracle read per market with a net open size.
+    function tradersOpenPnl() external view returns (int256 pnlWad);
+
+    /// @notice Market `marketId`'s open interest as the pool marks it: the net size of its open
+    ///         positions (WAD, positive net long) and Σ size × basis (USD, WAD; basis = entry price
+    ///         − the funding index at the position's last settlement; each term floored).
+    function openInterest(uint256 marketId) external view returns (int256 netSizeWad, int256 sizeBasisWad);
+
     /// @notice The initial and maintenance margin the account's open positions require. USD, WAD.
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad);
 

@@ -57,7 +57,8 @@ def market_params(market_config: dict[str, Any]) -> tuple[int, int, int, int]:
 def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict[str, Any]) -> ExchangeLayer:
     """Deploys the test tokens and a `FuturesExchange` (which creates its `LiquidityPool`) owned by
     `owner` and priced by `oracle`, lists the configured markets in order (a dated market expires
-    `expiry_days` after now), and seeds the pool with the configured deposit from `owner`."""
+    `expiry_days` after now), seeds the pool with the configured deposit from `owner`, then sets
+    the pool's cooldown on new LP shares (`pool_cooldown_hours`)."""
     from ape import chain
 
     usdc = deploy_token(project, owner, exchange_config["margin_token"])
@@ -78,6 +79,10 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
         usdc.mint(owner, deposit, sender=owner)
         usdc.approve(layer.pool, deposit, sender=owner)
         layer.pool.deposit(deposit, owner, sender=owner)
+    # After the seed: the owner's deposit stays free to leave; every later one waits.
+    cooldown_hours = exchange_config.get("pool_cooldown_hours", 0)
+    if cooldown_hours:
+        layer.pool.setCooldown(int(cooldown_hours * 3600), sender=owner)
     return layer
 
 

@@ -6,7 +6,8 @@ pragma solidity 0.8.28;
  * listing guards, margin guards, a deposit into an account that owes the pool, dated settlement
  * (before its price is ready, then fixed), a liquidation that settles an expired dated position,
  * the eight-market limit of an account, a profit the pool cannot pay in full, the funding and
- * mark views, and `closeValue` against an independent mirror.
+ * mark views, `closeValue` against an independent mirror, and the pool's mark of open PnL and its
+ * cooldown (the just-in-time LP attack).
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
@@ -122,10 +123,12 @@ contract ExchangeBranchesTest is SystemFixture {
         _setPrice(btcFeed, "BTC", 70_000e8);
 
         int256 marginBefore = exchange.signedMarginOf(accountId);
-        uint256 poolBefore = pool.totalAssets();
+        // Its value is nil already (the profit marked in); its cash is what it can pay.
+        assertEq(pool.totalAssets(), 0, "the pool is worth nothing");
+        uint256 poolBefore = pool.cash();
         VM.prank(ALICE);
         exchange.trade(accountId, BTC_PERP, -1e18, 0);
-        assertEq(pool.totalAssets(), 0, "the pool paid all it held");
+        assertEq(pool.cash(), 0, "the pool paid all it held");
         assertEq(exchange.signedMarginOf(accountId), marginBefore + int256(poolBefore * 1e12), "credited what was paid");
         assertEq(exchange.totalMarginWad(), usdc.balanceOf(address(exchange)) * 1e12, "solvent");
     }
@@ -300,6 +303,15 @@ contract ExchangeBranchesTest is SystemFixture {
         value += exchange.signedMarginOf(accountId);
     }
 
+    /// @dev Alice's account long 1 BTC from 60,003.6 with 7,000 of margin, BTC at 55,500:
+    ///      under its maintenance, 4,503.6 down.
+    function _losingAccount() internal returns (uint256 accountId) {
+        accountId = _account(ALICE, 7_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
+        _setPrice(btcFeed, "BTC", 55_500e8);
+    }
+
     /// @dev Alice's account long 0.1 BTC from 60,000, owing the pool: BTC fell to 40,000 and
     ///      closing 0.9 of it realised a loss beyond its 13,000 margin.
     function _indebtedAccount() internal returns (uint256 accountId) {
@@ -317,6 +329,145 @@ contract ExchangeBranchesTest is SystemFixture {
 
     /* POOL */
 
+    /// @dev Attack 3 of the first review, "just-in-time LP": deposit, liquidate a losing account,
+    ///      redeem, in one transaction. The pool valued only its cash, so the loss it realised
+    ///      was shared with a depositor of a minute. Now it was in the share price already.
+    function test_pool__jitDepositAroundLiquidation__attackerEarnsOnlyItsShareOfTheFees() public {
+        uint256 accountId = _losingAccount();
+        usdc.mint(BOB, 9_000_000e6);
+        VM.startPrank(BOB);
+        usdc.approve(address(pool), type(uint256).max);
+        uint256 shares = pool.deposit(9_000_000e6, BOB);
+        uint256 assetsBefore = pool.totalAssets();
+        exchange.liquidate(accountId);
+        // The pool took the 4,503.6 loss it had marked, and the close's impact (3.08025) and
+        // fee (27.74846): only those moved its value.
+        assertEq(pool.totalAssets(), assetsBefore + 3.08025e6 + 27.74846e6, "the loss was in the price");
+        uint256 out = pool.redeem(shares, BOB, BOB);
+        VM.stopPrank();
+        // Bob's share of the impact and fee (9,000,000 / 10,004,533.6018 of 30.82871, rounded
+        // down), not of the loss: he took 4,080.97 of it before.
+        assertEq(out, 9_000_000e6 + 27.733265e6, "the attacker earns its share of the fees only");
+    }
+
+    function test_pool__jitDeposit__cannotExitBeforeTheCooldown() public {
+        pool.setCooldown(24 hours);
+        uint256 accountId = _losingAccount();
+        usdc.mint(BOB, 9_000_000e6);
+        VM.startPrank(BOB);
+        usdc.approve(address(pool), type(uint256).max);
+        uint256 shares = pool.deposit(9_000_000e6, BOB);
+        exchange.liquidate(accountId);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolCooldown.selector, BOB, START + 24 hours));
+        pool.redeem(shares, BOB, BOB);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolCooldown.selector, BOB, START + 24 hours));
+        pool.withdraw(1e6, BOB, BOB);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolCooldown.selector, BOB, START + 24 hours));
+        pool.transfer(ALICE, 1);
+        assertEq(pool.maxWithdraw(BOB), 0, "nothing withdrawable");
+        assertEq(pool.maxRedeem(BOB), 0, "nothing redeemable");
+        VM.stopPrank();
+
+        VM.warp(START + 24 hours);
+        _refresh();
+        VM.prank(BOB);
+        assertEq(pool.redeem(shares, BOB, BOB), 9_000_000e6 + 27.733265e6, "the same share of the fees, a day later");
+    }
+
+    function test_pool__cooldown__locksOnlyNewShares() public {
+        pool.setCooldown(1 hours);
+        usdc.mint(BOB, 3_000e6);
+        VM.startPrank(BOB);
+        usdc.approve(address(pool), type(uint256).max);
+        uint256 first = pool.deposit(1_000e6, BOB);
+        VM.warp(START + 1 hours);
+        // A gift to Bob, from Alice, locks the gift only: Bob's older shares stay free.
+        VM.stopPrank();
+        usdc.mint(ALICE, 2_000e6);
+        VM.startPrank(ALICE);
+        usdc.approve(address(pool), type(uint256).max);
+        uint256 gift = pool.deposit(2_000e6, BOB);
+        VM.stopPrank();
+        (uint256 locked, uint256 unlocksAt) = pool.lockOf(BOB);
+        assertEq(locked, gift, "the gift is locked");
+        assertEq(unlocksAt, START + 2 hours, "for an hour");
+        assertEq(pool.maxRedeem(BOB), first, "the rest is free");
+        VM.startPrank(BOB);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolCooldown.selector, BOB, START + 2 hours));
+        pool.redeem(first + 1, BOB, BOB);
+        assertEq(pool.redeem(first, BOB, BOB), 1_000e6, "older shares leave");
+        VM.stopPrank();
+        VM.warp(START + 2 hours);
+        (locked, unlocksAt) = pool.lockOf(BOB);
+        assertEq(locked + unlocksAt, 0, "unlocked");
+        VM.prank(BOB);
+        pool.transfer(ALICE, gift);
+        assertEq(pool.balanceOf(ALICE), gift, "transferable once unlocked");
+    }
+
+    function test_pool__setCooldown__onlyTheExchangeOwnerUpToAWeek() public {
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolUnauthorized.selector, ALICE));
+        pool.setCooldown(1 hours);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolInvalidCooldown.selector, 7 days + 1, 7 days));
+        pool.setCooldown(7 days + 1);
+        assertEq(pool.cooldown(), 0, "none at deployment");
+        pool.setCooldown(7 days);
+        assertEq(pool.cooldown(), 7 days, "set");
+    }
+
+    function test_pool__lossAndProfitRealised__sharePriceUnchanged() public {
+        // No fee, no impact: a close moves the pool by the PnL it realises, nothing else.
+        exchange.setMarketParams(BTC_PERP, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0, 0));
+        uint256 longId = _account(ALICE, 10_000e6);
+        uint256 shortId = _account(BOB, 10_000e6);
+        VM.prank(ALICE);
+        exchange.trade(longId, BTC_PERP, 1e18, type(uint256).max);
+        VM.prank(BOB);
+        exchange.trade(shortId, BTC_PERP, -0.5e18, 0);
+        exchange.setFundingRate(BTC_PERP, 1e10);
+        VM.warp(START + 1 hours);
+        _refresh();
+        _setPrice(btcFeed, "BTC", 57_123.456789e8);
+        // Long 1 and short 0.5 from 60,000, an hour of funding at the new mark (2.056444444404 a
+        // unit): the long is down 2,878.599655, the short up 1,439.299827, net 1,439.299827 down.
+        assertEq(exchange.tradersOpenPnl(), (exchange.equity(longId) - 10_000e18) + (exchange.equity(shortId) - 10_000e18), "as equity values them");
+        uint256 assets = pool.totalAssets();
+        assertEq(assets, 1_000_000e6 + 1_439.299827e6, "the traders' net loss marked in");
+
+        VM.prank(ALICE);
+        exchange.trade(longId, BTC_PERP, -1e18, 0);
+        // The loss is paid rounded up to a whole unit (2,878.599656): the pool's value moves by
+        // that rounding only, in its favour, here the last unit of its floor.
+        assertEq(pool.totalAssets(), assets + 1, "a realised loss: no step but the rounding");
+        VM.prank(BOB);
+        exchange.trade(shortId, BTC_PERP, 0.5e18, type(uint256).max);
+        // The profit is paid rounded down (1,439.299827, 0.722e-6 under its mark): one more
+        // unit of the floor. Each close moves the value by under a unit, in the pool's favour.
+        assertEq(pool.totalAssets(), assets + 2, "a realised profit: no step but the rounding");
+        assertEq(exchange.tradersOpenPnl(), 0, "nothing open");
+    }
+
+    function test_pool__marketCannotBePriced__depositsAndRedeemsRevert() public {
+        uint256 accountId = _account(ALICE, 10_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, ETH_PERP, 1e18, type(uint256).max);
+        VM.warp(START + 2 hours);
+        btcFeed.submit(60_000e8);
+        bytes memory stale =
+            abi.encodeWithSelector(IOracleHub.OracleStalePrice.selector, bytes32("ETH"), START, 3600, START + 2 hours);
+        VM.expectRevert(stale);
+        pool.totalAssets();
+        VM.expectRevert(stale);
+        pool.deposit(1e6, address(this));
+        VM.expectRevert(stale);
+        pool.redeem(1e18, address(this), address(this));
+        // A market with no net open size needs no price (BTC's is fresh, XAU has no market).
+        ethFeed.submit(3_000e8);
+        // The 1.500009 fee, and the long's 0.018 loss (filled at 3,000.018).
+        assertEq(pool.totalAssets(), 1_000_000e6 + 1.500009e6 + 0.018e6, "priced again");
+    }
+
     function test_pool__payOverAssets__reverts() public {
         // The deployer is the pool's exchange.
         ILiquidityPool own = new LiquidityPool(usdc);
@@ -325,6 +476,6 @@ contract ExchangeBranchesTest is SystemFixture {
         own.pay(address(this), 6e6);
         own.pay(ALICE, 5e6);
         assertEq(usdc.balanceOf(ALICE), 5e6, "paid");
-        assertEq(own.totalAssets(), 0, "empty");
+        assertEq(own.cash(), 0, "empty");
     }
 }
