@@ -43,6 +43,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     int256 public constant MAX_FUNDING_RATE_WAD = 1e13;
     /// @notice The highest liquidation reward: 5% of the notional closed.
     uint256 public constant MAX_LIQUIDATION_REWARD_WAD = 0.05e18;
+    /// @notice The highest minimum liquidation reward: 1,000 USD.
+    uint256 public constant MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000e18;
 
     uint256 private constant WAD = 1e18;
     /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
@@ -115,6 +117,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     mapping(uint256 => Account) private _accounts;
     mapping(uint256 => mapping(uint256 => Position)) private _positions;
     mapping(uint256 => OpenInterest) private _openInterest;
+    /// @inheritdoc IFuturesExchange
+    uint256 public minLiquidationRewardWad;
 
     /// @param owner_ Lists markets, sets parameters and funding keepers.
     /// @param oracle_ The price source of every market.
@@ -165,6 +169,17 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
         m.params = params;
         emit MarketParamsSet(marketId, params);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function setMinLiquidationReward(uint256 rewardWad) external onlyOwner {
+        if (rewardWad > MAX_MIN_LIQUIDATION_REWARD_WAD) {
+            revert ExchangeInvalidMinLiquidationReward(rewardWad, MAX_MIN_LIQUIDATION_REWARD_WAD);
+        }
+        if (rewardWad == minLiquidationRewardWad) revert ExchangeAlreadySet();
+
+        minLiquidationRewardWad = rewardWad;
+        emit MinLiquidationRewardSet(rewardWad);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -296,18 +311,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         }
         int256 poolFlowWad = _settleWithPool(accountId, creditWad);
 
-        // The reward, in whole token units rounded down, comes out of what is left; with every
-        // position closed, `_settleWithPool` wrote off any debt, so the margin is not negative.
-        int256 marginWad = account.marginWad;
-        rewardWad = closedNotionalWad.mulWadDown(liquidationRewardWad);
-        rewardWad = Math.min(rewardWad - rewardWad % _unit, uint256(marginWad));
-        // rewardWad <= marginWad by the min above.
-        account.marginWad = int128(marginWad - int256(rewardWad));
-        _subTotalMargin(rewardWad);
+        (uint256 fromMarginWad, uint256 fromPoolWad) = _takeReward(account, closedNotionalWad, poolFlowWad);
+        rewardWad = fromMarginWad + fromPoolWad;
         emit Liquidated(accountId, msg.sender, equityWad, maintenanceWad, rewardWad);
+        if (fromPoolWad != 0) emit LiquidationRewardFromPool(accountId, fromPoolWad);
 
         _movePoolFlow(poolFlowWad);
-        if (rewardWad != 0) marginToken.safeTransfer(msg.sender, rewardWad / _unit);
+        if (fromMarginWad != 0) marginToken.safeTransfer(msg.sender, fromMarginWad / _unit);
+        if (fromPoolWad != 0) pool.pay(msg.sender, fromPoolWad / _unit);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -605,6 +616,30 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             fill.realizedPnlWad,
             fill.fundingPaidWad
         );
+    }
+
+    /// @dev Takes a liquidation's reward, in whole token units rounded down, out of the margin
+    ///      left: `liquidationRewardWad` of the notional closed, at least the minimum reward.
+    ///      With every position closed, `_settleWithPool` wrote off any debt, so the margin is
+    ///      not negative. What the margin cannot pay of the minimum, the pool pays, out of the
+    ///      cash it has once `poolFlowWad` has moved.
+    function _takeReward(Account storage account, uint256 closedNotionalWad, int256 poolFlowWad)
+        private
+        returns (uint256 fromMarginWad, uint256 fromPoolWad)
+    {
+        int256 marginWad = account.marginWad;
+        uint256 minRewardWad = minLiquidationRewardWad;
+        minRewardWad -= minRewardWad % _unit;
+        fromMarginWad = closedNotionalWad.mulWadDown(liquidationRewardWad);
+        fromMarginWad = Math.min(Math.max(fromMarginWad - fromMarginWad % _unit, minRewardWad), uint256(marginWad));
+        if (fromMarginWad < minRewardWad) {
+            // `_settleWithPool` paid out at most the pool's cash, so what is left is not negative.
+            uint256 cashLeftWad = uint256((_poolCash() * _unit).toInt256() - poolFlowWad);
+            fromPoolWad = Math.min(minRewardWad - fromMarginWad, cashLeftWad);
+        }
+        // fromMarginWad <= marginWad by the min above.
+        account.marginWad = int128(marginWad - int256(fromMarginWad));
+        _subTotalMargin(fromMarginWad);
     }
 
     /// @dev Closes the position of `sizeWad` in the expired dated market `marketId` at its

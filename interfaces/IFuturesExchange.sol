@@ -149,6 +149,14 @@ interface IFuturesExchange {
         uint256 indexed accountId, address indexed liquidator, int256 equityWad, uint256 maintenanceWad, uint256 rewardWad
     );
 
+    /// @notice The pool paid `amountWad` of the liquidator's reward for account `accountId`: the
+    ///         part of the minimum reward its margin left could not pay.
+    event LiquidationRewardFromPool(uint256 indexed accountId, uint256 amountWad);
+
+    /// @notice A liquidation now pays at least `rewardWad` (USD, WAD), from the pool when the
+    ///         account's margin left cannot.
+    event MinLiquidationRewardSet(uint256 rewardWad);
+
     /// @notice Account `accountId` was owed `owedWad` by the pool, which could pay only `paidWad`.
     event PoolShortfall(uint256 indexed accountId, uint256 owedWad, uint256 paidWad);
 
@@ -188,6 +196,9 @@ interface IFuturesExchange {
 
     /// @notice The liquidation reward `rewardWad` is above `MAX_LIQUIDATION_REWARD_WAD`.
     error ExchangeInvalidLiquidationReward(uint256 rewardWad);
+
+    /// @notice The minimum liquidation reward `rewardWad` is above `maxRewardWad`.
+    error ExchangeInvalidMinLiquidationReward(uint256 rewardWad, uint256 maxRewardWad);
 
     /// @notice A dated market must expire in the future.
     error ExchangeInvalidExpiry(uint256 expiry, uint256 nowTimestamp);
@@ -295,11 +306,15 @@ interface IFuturesExchange {
     ) external returns (uint256 fillPriceWad, int256 marginAfterWad);
 
     /// @notice Closes every position of an account under its maintenance margin, at the mark
-    ///         price with impact; pays the caller a fee from what is left. Anyone may call.
+    ///         price with impact; pays the caller a reward. Anyone may call.
     /// @dev Positions are closed as trades (impact and taker fee to the pool); positions of
     ///      expired dated markets are settled instead. The reward is `liquidationRewardWad` of
-    ///      the notional closed (at mark), capped at the margin left: an account under water pays
-    ///      no reward. What margin remains stays with the account's owner.
+    ///      the notional closed (at mark), and at least `minLiquidationRewardWad`, both rounded
+    ///      down to whole token units, out of the margin left. What the margin left cannot pay of
+    ///      the minimum, the pool pays (`LiquidationRewardFromPool`), as far as its cash goes:
+    ///      so an account under water still finds a closer. What margin remains stays with the
+    ///      account's owner.
+    /// @return rewardWad What the caller received, from the margin and the pool.
     function liquidate(uint256 accountId) external returns (uint256 rewardWad);
 
     /// @notice Closes the position of account `accountId` in the expired dated market
@@ -326,6 +341,12 @@ interface IFuturesExchange {
     ///         `withdrawMarginAtMarks`, saving an oracle read per market. Only the owner; meant
     ///         for the vault alone, whose engine takes the marks from `positions`.
     function setMarkRelay(address relay) external;
+
+    /// @notice Sets the least reward a liquidation pays (USD, WAD; rounded down to whole token
+    ///         units when paid), from the pool when the account's margin cannot. Only the owner;
+    ///         at most `MAX_MIN_LIQUIDATION_REWARD_WAD`. Keep it under what opening and losing a
+    ///         smallest position costs, or liquidating one's own dust accounts drains the pool.
+    function setMinLiquidationReward(uint256 rewardWad) external;
 
     /// @notice Allows or disallows `keeper` to set funding rates. Only the owner.
     function setFundingKeeper(address keeper, bool allowed) external;
@@ -429,6 +450,9 @@ interface IFuturesExchange {
 
     /// @notice The liquidator's reward, as a WAD fraction of the notional a liquidation closes.
     function liquidationRewardWad() external view returns (uint256);
+
+    /// @notice The least reward a liquidation pays (USD, WAD), the pool topping up the margin left.
+    function minLiquidationRewardWad() external view returns (uint256);
 
     /// @notice The one address that may pass mark prices in (`setMarkRelay`); zero for none.
     function markRelay() external view returns (address);

@@ -6,10 +6,11 @@ pragma solidity 0.8.28;
  * listing guards, margin guards, a deposit into an account that owes the pool, dated settlement
  * (before its price is ready, then fixed), a liquidation that settles an expired dated position,
  * the eight-market limit of an account, a profit the pool cannot pay in full, the funding and
- * mark views, `closeValue` against an independent mirror, and the pool's mark of open PnL and its
- * cooldown (the just-in-time LP attack).
+ * mark views, `closeValue` against an independent mirror, the pool's mark of open PnL and its
+ * cooldown (the just-in-time LP attack), and the minimum liquidation reward the pool tops up.
  */
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
 import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
@@ -187,6 +188,78 @@ contract ExchangeBranchesTest is SystemFixture {
         assertEq(exchange.positions(accountId).length, 0, "closed");
         int256 left = exchange.signedMarginOf(accountId) + int256(reward);
         assertTrue(left <= equityBefore && equityBefore - left < 1e12, "settled without impact or fee");
+    }
+
+    /* MINIMUM LIQUIDATION REWARD */
+
+    function test_setMinLiquidationReward__ownerOnlyUpToAThousand() public {
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        exchange.setMinLiquidationReward(5e18);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangeInvalidMinLiquidationReward.selector, 1_000e18 + 1, 1_000e18)
+        );
+        exchange.setMinLiquidationReward(1_000e18 + 1);
+        VM.expectRevert(IFuturesExchange.ExchangeAlreadySet.selector);
+        exchange.setMinLiquidationReward(0);
+        exchange.setMinLiquidationReward(5e18);
+        assertEq(exchange.minLiquidationRewardWad(), 5e18, "set");
+    }
+
+    /// @dev An account under water paid no reward, so no one closed it: now the pool pays the minimum.
+    function test_liquidate__underWater__poolPaysTheMinimumReward() public {
+        exchange.setMinLiquidationReward(10e18);
+        uint256 accountId = _account(ALICE, 7_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
+        _setPrice(btcFeed, "BTC", 50_000e8);
+        uint256 cashBefore = pool.cash();
+
+        VM.prank(KEEPER);
+        uint256 reward = exchange.liquidate(accountId);
+        assertEq(reward, 10e18, "the minimum");
+        assertEq(usdc.balanceOf(KEEPER), 10e6, "paid to the liquidator");
+        assertEq(exchange.signedMarginOf(accountId), 0, "debt written off");
+        assertEq(pool.cash(), cashBefore + 6_969.9982e6 - 10e6, "the pool took the margin and paid the reward");
+        assertEq(exchange.totalMarginWad(), usdc.balanceOf(address(exchange)) * 1e12, "solvent");
+    }
+
+    function test_liquidate__marginLeftUnderTheMinimum__poolPaysTheRest() public {
+        exchange.setMinLiquidationReward(1_000e18);
+        uint256 accountId = _account(ALICE, 2_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 0.1e18, type(uint256).max);
+        _setPrice(btcFeed, "BTC", 42_000e8);
+        // 1,996.999982 of margin; closing at 41,999.8236 realises -1,800.05364 and a 2.099992 fee.
+        assertEq(exchange.closeValue(accountId), 194.84635e18, "margin left after the close");
+        uint256 cashBefore = pool.cash();
+
+        VM.prank(KEEPER);
+        uint256 reward = exchange.liquidate(accountId);
+        // 0.5% of the 4,200 closed is 21: the minimum, 1,000, applies.
+        assertEq(reward, 1_000e18, "the minimum");
+        assertEq(usdc.balanceOf(KEEPER), 1_000e6, "paid to the liquidator");
+        assertEq(exchange.signedMarginOf(accountId), 0, "the margin paid what it had");
+        assertEq(pool.cash(), cashBefore + 1_800.05364e6 + 2.099992e6 - 805.15365e6, "the pool paid the rest");
+    }
+
+    function test_liquidate__poolCashUnderTheMinimum__paysItsCash() public {
+        exchange.setMinLiquidationReward(1_000e18);
+        uint256 accountId = _account(ALICE, 100e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 0.01e18, type(uint256).max);
+        // The LP takes all the cash (the trader's open loss is not cash).
+        pool.withdraw(pool.maxWithdraw(address(this)), address(this), address(this));
+        assertEq(pool.cash(), 0, "no cash");
+        _setPrice(btcFeed, "BTC", 30_000e8);
+
+        VM.prank(KEEPER);
+        uint256 reward = exchange.liquidate(accountId);
+        // Under water: the pool received the margin (100 less the 0.30000018 fee ceiled to 0.300001)
+        // and paid it on.
+        assertEq(reward, 99.699999e18, "what the pool held");
+        assertEq(usdc.balanceOf(KEEPER), 99.699999e6, "paid to the liquidator");
+        assertEq(pool.cash(), 0, "the pool paid all it held");
     }
 
     /* VIEWS */
