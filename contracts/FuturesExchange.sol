@@ -73,10 +73,13 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @dev The traders' side of one market, for the pool's mark (`tradersOpenPnl`): the net
     ///      open size, and Σ size × basis over the open positions, each term floored as
     ///      `_execute` adds and removes it (so the sum is exact, with no drift). Their net PnL
-    ///      less funding owed is netSize × (mark − index now) − Σ size × basis.
+    ///      less funding owed is netSize × (mark − index now) − Σ size × basis. `listed`, set by
+    ///      `addMarket`, keeps the slot from ever being empty, so a trade never pays for a fresh
+    ///      slot. 120 bits of USD (WAD) are 6.6e17 USD.
     struct OpenInterest {
         int128 netSizeWad;
-        int128 sizeBasisWad;
+        int120 sizeBasisWad;
+        bool listed;
     }
 
     /// @dev What one fill did to one position, settled amounts in whole token units.
@@ -86,6 +89,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 feeWad;
         int256 realizedPnlWad;
         int256 fundingPaidWad;
+        // What the fill adds to its market's Σ size × basis (`OpenInterest`).
+        int256 sizeBasisDeltaWad;
     }
 
     /* STORAGE */
@@ -158,6 +163,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         m.expiry = expiry;
         // Timestamps fit in 40 bits for the next 30,000 years.
         m.lastFundingUpdate = uint40(block.timestamp);
+        _openInterest[marketId].listed = true;
         emit MarketAdded(marketId, asset, expiry, params);
     }
 
@@ -548,8 +554,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 oldSizeWad = p.sizeWad;
         uint256 entryWad = _entryPrice(p);
         int256 newSizeWad = oldSizeWad + sizeDeltaWad;
-        // The old position's term leaves the market's sum; the new one's joins it below.
-        _moveOpenInterest(marketId, sizeDeltaWad, -PositionMath.mulWadFloor(oldSizeWad, p.basisWad));
+        // The old position's term leaves the market's sum, the new one's joins it: one write.
+        fill.sizeBasisDeltaWad = -PositionMath.mulWadFloor(oldSizeWad, p.basisWad);
 
         fill.oldSizeWad = oldSizeWad;
         fill.newSizeWad = newSizeWad;
@@ -577,16 +583,19 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             p.basisWad = basisWad.toInt128();
             // indexWad comes from `_accrue`, which stored it as an int104.
             p.fundingIndexWad = int104(indexWad);
-            _moveOpenInterest(marketId, 0, PositionMath.mulWadFloor(newSizeWad, basisWad));
+            fill.sizeBasisDeltaWad += PositionMath.mulWadFloor(newSizeWad, basisWad);
         }
+        _moveOpenInterest(marketId, sizeDeltaWad, fill.sizeBasisDeltaWad);
     }
 
     /// @dev Adds `sizeDeltaWad` to the market's net open size and `sizeBasisDeltaWad` to its
     ///      Σ size × basis.
     function _moveOpenInterest(uint256 marketId, int256 sizeDeltaWad, int256 sizeBasisDeltaWad) private {
-        OpenInterest storage oi = _openInterest[marketId];
-        oi.netSizeWad = (oi.netSizeWad + sizeDeltaWad).toInt128();
-        oi.sizeBasisWad = (oi.sizeBasisWad + sizeBasisDeltaWad).toInt128();
+        OpenInterest memory oi = _openInterest[marketId];
+        // One write of the slot, not one per field.
+        _openInterest[marketId] = OpenInterest(
+            (oi.netSizeWad + sizeDeltaWad).toInt128(), (oi.sizeBasisWad + sizeBasisDeltaWad).toInt120(), true
+        );
     }
 
     /// @dev Trades `sizeDeltaWad` at `markWad` moved by the market's impact, charging the taker
