@@ -43,6 +43,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     int256 public constant MAX_FUNDING_RATE_WAD = 1e13;
     /// @notice The highest liquidation reward: 5% of the notional closed.
     uint256 public constant MAX_LIQUIDATION_REWARD_WAD = 0.05e18;
+    /// @notice The highest minimum liquidation reward: 1,000 USD.
+    uint256 public constant MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000e18;
 
     uint256 private constant WAD = 1e18;
     /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
@@ -68,6 +70,18 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int104 fundingIndexWad;
     }
 
+    /// @dev The traders' side of one market, for the pool's mark (`tradersOpenPnl`): the net
+    ///      open size, and Σ size × basis over the open positions, each term floored as
+    ///      `_execute` adds and removes it (so the sum is exact, with no drift). Their net PnL
+    ///      less funding owed is netSize × (mark − index now) − Σ size × basis. `listed`, set by
+    ///      `addMarket`, keeps the slot from ever being empty, so a trade never pays for a fresh
+    ///      slot. 120 bits of USD (WAD) are 6.6e17 USD.
+    struct OpenInterest {
+        int128 netSizeWad;
+        int120 sizeBasisWad;
+        bool listed;
+    }
+
     /// @dev What one fill did to one position, settled amounts in whole token units.
     struct Fill {
         int256 oldSizeWad;
@@ -75,6 +89,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 feeWad;
         int256 realizedPnlWad;
         int256 fundingPaidWad;
+        // What the fill adds to its market's Σ size × basis (`OpenInterest`).
+        int256 sizeBasisDeltaWad;
     }
 
     /* STORAGE */
@@ -105,6 +121,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     mapping(uint256 => Market) private _markets;
     mapping(uint256 => Account) private _accounts;
     mapping(uint256 => mapping(uint256 => Position)) private _positions;
+    mapping(uint256 => OpenInterest) private _openInterest;
+    /// @inheritdoc IFuturesExchange
+    uint256 public minLiquidationRewardWad;
 
     /// @param owner_ Lists markets, sets parameters and funding keepers.
     /// @param oracle_ The price source of every market.
@@ -144,6 +163,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         m.expiry = expiry;
         // Timestamps fit in 40 bits for the next 30,000 years.
         m.lastFundingUpdate = uint40(block.timestamp);
+        _openInterest[marketId].listed = true;
         emit MarketAdded(marketId, asset, expiry, params);
     }
 
@@ -155,6 +175,17 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
         m.params = params;
         emit MarketParamsSet(marketId, params);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function setMinLiquidationReward(uint256 rewardWad) external onlyOwner {
+        if (rewardWad > MAX_MIN_LIQUIDATION_REWARD_WAD) {
+            revert ExchangeInvalidMinLiquidationReward(rewardWad, MAX_MIN_LIQUIDATION_REWARD_WAD);
+        }
+        if (rewardWad == minLiquidationRewardWad) revert ExchangeAlreadySet();
+
+        minLiquidationRewardWad = rewardWad;
+        emit MinLiquidationRewardSet(rewardWad);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -286,18 +317,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         }
         int256 poolFlowWad = _settleWithPool(accountId, creditWad);
 
-        // The reward, in whole token units rounded down, comes out of what is left; with every
-        // position closed, `_settleWithPool` wrote off any debt, so the margin is not negative.
-        int256 marginWad = account.marginWad;
-        rewardWad = closedNotionalWad.mulWadDown(liquidationRewardWad);
-        rewardWad = Math.min(rewardWad - rewardWad % _unit, uint256(marginWad));
-        // rewardWad <= marginWad by the min above.
-        account.marginWad = int128(marginWad - int256(rewardWad));
-        _subTotalMargin(rewardWad);
+        (uint256 fromMarginWad, uint256 fromPoolWad) = _takeReward(account, closedNotionalWad, poolFlowWad);
+        rewardWad = fromMarginWad + fromPoolWad;
         emit Liquidated(accountId, msg.sender, equityWad, maintenanceWad, rewardWad);
+        if (fromPoolWad != 0) emit LiquidationRewardFromPool(accountId, fromPoolWad);
 
         _movePoolFlow(poolFlowWad);
-        if (rewardWad != 0) marginToken.safeTransfer(msg.sender, rewardWad / _unit);
+        if (fromMarginWad != 0) marginToken.safeTransfer(msg.sender, fromMarginWad / _unit);
+        if (fromPoolWad != 0) pool.pay(msg.sender, fromPoolWad / _unit);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -321,6 +348,57 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     function equity(uint256 accountId) external view returns (int256 equityWad) {
         (equityWad,,) = _risk(accountId, 0, 0, false, false);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function closeValue(uint256 accountId) external view returns (int256 valueWad) {
+        Account storage account = _accounts[accountId];
+        uint128 marketIds = account.marketIds;
+        int256 pnlWad;
+        for (uint256 i; i < MAX_POSITIONS; ++i) {
+            uint256 marketId = marketIds.at(i);
+            if (marketId == 0) break;
+            Market storage m = _markets[marketId];
+            Position storage p = _positions[accountId][marketId];
+            int256 sizeWad = p.sizeWad;
+            uint256 markWad = _mark(m);
+            // An expired position settles at the mark without impact or fee; any other closes
+            // in one fill, as `liquidate` would close it.
+            (uint256 fillPriceWad, uint256 feeWad) = _isExpired(m) ? (markWad, 0) : _fillAndFee(m, markWad, -sizeWad);
+            // PnL at the fill less funding owed, floored to a whole unit; the fee ceiled to one.
+            pnlWad += PositionMath.floorToUnit(
+                PositionMath.mulWadFloor(sizeWad, fillPriceWad.toInt256() - _pendingIndex(m, markWad) - p.basisWad), _unit
+            ) - PositionMath.ceilToUnit(feeWad, _unit).toInt256();
+        }
+        int256 marginWad = account.marginWad;
+        valueWad = marginWad + pnlWad;
+        // What the pool would have to pay (the profit past any debt) counts only up to its cash,
+        // as `_settleWithPool` cuts it.
+        uint256 owedWad = _positivePart(valueWad) - Math.min(_positivePart(valueWad), _positivePart(marginWad));
+        uint256 cashWad = _poolCash() * _unit;
+        if (owedWad > cashWad) valueWad -= (owedWad - cashWad).toInt256();
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function tradersOpenPnl() external view returns (int256 pnlWad) {
+        uint256 count = marketCount;
+        for (uint256 marketId = 1; marketId <= count; ++marketId) {
+            OpenInterest memory oi = _openInterest[marketId];
+            // A market with no net size needs no price: its longs' and shorts' marks cancel.
+            if (oi.netSizeWad != 0) {
+                Market storage m = _markets[marketId];
+                uint256 markWad = _mark(m);
+                // Ceiled: the pool's liability rounds up.
+                pnlWad -= PositionMath.mulWadFloor(-int256(oi.netSizeWad), markWad.toInt256() - _pendingIndex(m, markWad));
+            }
+            pnlWad -= oi.sizeBasisWad;
+        }
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function openInterest(uint256 marketId) external view returns (int256 netSizeWad, int256 sizeBasisWad) {
+        OpenInterest memory oi = _openInterest[marketId];
+        return (oi.netSizeWad, oi.sizeBasisWad);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -480,6 +558,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 oldSizeWad = p.sizeWad;
         uint256 entryWad = _entryPrice(p);
         int256 newSizeWad = oldSizeWad + sizeDeltaWad;
+        // The old position's term leaves the market's sum, the new one's joins it: one write.
+        fill.sizeBasisDeltaWad = -PositionMath.mulWadFloor(oldSizeWad, p.basisWad);
 
         fill.oldSizeWad = oldSizeWad;
         fill.newSizeWad = newSizeWad;
@@ -503,10 +583,23 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         } else {
             if (oldSizeWad == 0) _addMarketId(accountId, marketId);
             p.sizeWad = newSizeWad.toInt128();
-            p.basisWad = (entryWad.toInt256() - indexWad).toInt128();
+            int256 basisWad = entryWad.toInt256() - indexWad;
+            p.basisWad = basisWad.toInt128();
             // indexWad comes from `_accrue`, which stored it as an int104.
             p.fundingIndexWad = int104(indexWad);
+            fill.sizeBasisDeltaWad += PositionMath.mulWadFloor(newSizeWad, basisWad);
         }
+        _moveOpenInterest(marketId, sizeDeltaWad, fill.sizeBasisDeltaWad);
+    }
+
+    /// @dev Adds `sizeDeltaWad` to the market's net open size and `sizeBasisDeltaWad` to its
+    ///      Σ size × basis.
+    function _moveOpenInterest(uint256 marketId, int256 sizeDeltaWad, int256 sizeBasisDeltaWad) private {
+        OpenInterest memory oi = _openInterest[marketId];
+        // One write of the slot, not one per field.
+        _openInterest[marketId] = OpenInterest(
+            (oi.netSizeWad + sizeDeltaWad).toInt128(), (oi.sizeBasisWad + sizeBasisDeltaWad).toInt120(), true
+        );
     }
 
     /// @dev Trades `sizeDeltaWad` at `markWad` moved by the market's impact, charging the taker
@@ -536,6 +629,30 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             fill.realizedPnlWad,
             fill.fundingPaidWad
         );
+    }
+
+    /// @dev Takes a liquidation's reward, in whole token units rounded down, out of the margin
+    ///      left: `liquidationRewardWad` of the notional closed, at least the minimum reward.
+    ///      With every position closed, `_settleWithPool` wrote off any debt, so the margin is
+    ///      not negative. What the margin cannot pay of the minimum, the pool pays, out of the
+    ///      cash it has once `poolFlowWad` has moved.
+    function _takeReward(Account storage account, uint256 closedNotionalWad, int256 poolFlowWad)
+        private
+        returns (uint256 fromMarginWad, uint256 fromPoolWad)
+    {
+        int256 marginWad = account.marginWad;
+        uint256 minRewardWad = minLiquidationRewardWad;
+        minRewardWad -= minRewardWad % _unit;
+        fromMarginWad = closedNotionalWad.mulWadDown(liquidationRewardWad);
+        fromMarginWad = Math.min(Math.max(fromMarginWad - fromMarginWad % _unit, minRewardWad), uint256(marginWad));
+        if (fromMarginWad < minRewardWad) {
+            // `_settleWithPool` paid out at most the pool's cash, so what is left is not negative.
+            uint256 cashLeftWad = uint256((_poolCash() * _unit).toInt256() - poolFlowWad);
+            fromPoolWad = Math.min(minRewardWad - fromMarginWad, cashLeftWad);
+        }
+        // fromMarginWad <= marginWad by the min above.
+        account.marginWad = int128(marginWad - int256(fromMarginWad));
+        _subTotalMargin(fromMarginWad);
     }
 
     /// @dev Closes the position of `sizeWad` in the expired dated market `marketId` at its
@@ -628,7 +745,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 paidWad;
         if (heldAfterWad > heldBeforeWad) {
             owedWad = heldAfterWad - heldBeforeWad;
-            paidWad = Math.min(owedWad, pool.totalAssets() * _unit);
+            paidWad = Math.min(owedWad, _poolCash() * _unit);
             // The pool pays what it holds; the rest of the profit is not created.
             marginAfterWad -= (owedWad - paidWad).toInt256();
             _addTotalMargin(paidWad);
@@ -643,6 +760,12 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (paidWad < owedWad) emit PoolShortfall(accountId, owedWad, paidWad);
         // marginAfterWad < 0 on a write-off, so its negation is positive.
         if (writeOff) emit BadDebtWrittenOff(accountId, uint256(-marginAfterWad));
+    }
+
+    /// @dev The stablecoin the pool holds: what it can pay now (its `totalAssets` also marks
+    ///      traders' open PnL).
+    function _poolCash() private view returns (uint256) {
+        return pool.cash();
     }
 
     /// @dev Adds `amountWad` to the total margin; reverts past 96 bits.

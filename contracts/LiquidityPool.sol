@@ -3,42 +3,159 @@ pragma solidity 0.8.28;
 
 /*
  * LiquidityPool: the counterparty of every futures position on the exchange that creates it.
- * LPs hold ERC-4626 shares of the stablecoin it keeps; traders' losses, fees and funding flow in,
- * their profits flow out, and only the exchange can draw on it, never beyond what it holds.
+ * LPs hold ERC-4626 shares of the stablecoin it keeps, valued net of traders' open PnL; traders'
+ * losses, fees and funding flow in, their profits flow out, and only the exchange can draw on
+ * it, never beyond what it holds. New shares wait out a cooldown before they can leave.
  */
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
 import {ILiquidityPool} from "../interfaces/ILiquidityPool.sol";
 
 contract LiquidityPool is ILiquidityPool, ERC4626 {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @inheritdoc ILiquidityPool
+    uint256 public constant MAX_COOLDOWN = 7 days;
+
+    /// @dev Shares minted within the cooldown, and when they may leave, in one slot.
+    struct Lock {
+        uint192 shares;
+        uint64 unlocksAt;
+    }
 
     /// @inheritdoc ILiquidityPool
     address public immutable exchange;
 
     /// @dev Decimals shares carry beyond the stablecoin's, so that shares have 18.
     uint8 private immutable _offset;
+    /// @dev WAD per unit of the stablecoin: 10^(18 − decimals).
+    uint256 private immutable _unit;
+
+    /// @inheritdoc ILiquidityPool
+    uint256 public cooldown;
+
+    mapping(address => Lock) private _locks;
 
     /// @param asset_ The margin stablecoin (at most 18 decimals). The deployer (the exchange)
     ///        becomes `exchange`.
     constructor(IERC20Metadata asset_) ERC20("Synthvault Liquidity Pool", "svLP") ERC4626(asset_) {
         exchange = msg.sender;
         _offset = 18 - asset_.decimals();
+        _unit = 10 ** _offset;
+    }
+
+    /// @inheritdoc ILiquidityPool
+    function setCooldown(uint256 seconds_) external {
+        if (msg.sender != Ownable(exchange).owner()) revert LiquidityPoolUnauthorized(msg.sender);
+        if (seconds_ > MAX_COOLDOWN) revert LiquidityPoolInvalidCooldown(seconds_, MAX_COOLDOWN);
+
+        cooldown = seconds_;
+        emit CooldownSet(seconds_);
     }
 
     /// @inheritdoc ILiquidityPool
     function pay(address to, uint256 assets) external {
         if (msg.sender != exchange) revert LiquidityPoolOnlyExchange(msg.sender);
-        uint256 available = totalAssets();
+        uint256 available = cash();
         if (assets > available) revert LiquidityPoolInsufficientAssets(assets, available);
 
         emit Paid(to, assets);
         IERC20(asset()).safeTransfer(to, assets);
+    }
+
+    /// @inheritdoc ILiquidityPool
+    function cash() public view returns (uint256) {
+        return IERC20(asset()).balanceOf(address(this));
+    }
+
+    /// @inheritdoc ILiquidityPool
+    function lockOf(address account) external view returns (uint256 shares, uint256 unlocksAt) {
+        Lock memory lock = _locks[account];
+        if (block.timestamp >= lock.unlocksAt) return (0, 0);
+        return (lock.shares, lock.unlocksAt);
+    }
+
+    /// @inheritdoc ERC4626
+    /// @dev Cash less the traders' open PnL (`IFuturesExchange.tradersOpenPnl`), floored at 0
+    ///      and rounded down to a whole unit. Reverts, with the oracle's error, while a market
+    ///      with a net open size cannot be priced: so then do deposits, mints, withdrawals and
+    ///      redemptions (and their previews and `max` views), since no one can say what a
+    ///      share is worth.
+    function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
+        int256 valueWad = (cash() * _unit).toInt256() - IFuturesExchange(exchange).tradersOpenPnl();
+        // Positive here, so the cast is exact.
+        return valueWad > 0 ? uint256(valueWad) / _unit : 0;
+    }
+
+    /// @dev Locked shares refused with the cooldown's own error, before ERC-4626's max check.
+    function withdraw(uint256 assets, address receiver, address owner)
+        public
+        override(ERC4626, IERC4626)
+        returns (uint256)
+    {
+        _checkUnlocked(owner, previewWithdraw(assets));
+        return super.withdraw(assets, receiver, owner);
+    }
+
+    /// @dev Locked shares refused with the cooldown's own error, before ERC-4626's max check.
+    function redeem(uint256 shares, address receiver, address owner) public override(ERC4626, IERC4626) returns (uint256) {
+        _checkUnlocked(owner, shares);
+        return super.redeem(shares, receiver, owner);
+    }
+
+    /// @dev The owner's unlocked shares, worth at most the pool's cash.
+    function maxWithdraw(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
+        return Math.min(_convertToAssets(_unlockedShares(owner), Math.Rounding.Floor), cash());
+    }
+
+    /// @dev The owner's unlocked shares, as many as the pool's cash pays.
+    function maxRedeem(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
+        return Math.min(_unlockedShares(owner), _convertToShares(cash(), Math.Rounding.Floor));
+    }
+
+    /// @dev Minted shares are locked for `cooldown`, added to those of the receiver's lock still
+    ///      running (whose clock restarts); while a lock runs, its shares cannot be burnt
+    ///      (withdraw, redeem) or transferred, the rest of the balance can.
+    function _update(address from, address to, uint256 value) internal override {
+        if (from == address(0)) {
+            uint256 cooldown_ = cooldown;
+            if (cooldown_ != 0) {
+                Lock storage lock = _locks[to];
+                uint256 lockedShares = block.timestamp < lock.unlocksAt ? lock.shares : 0;
+                lock.shares = (lockedShares + value).toUint192();
+                // A timestamp plus at most MAX_COOLDOWN fits 64 bits.
+                lock.unlocksAt = uint64(block.timestamp + cooldown_);
+            }
+        } else {
+            _checkUnlocked(from, value);
+        }
+        super._update(from, to, value);
+    }
+
+    /// @dev Reverts if `shares` of `owner` would take locked ones (more than it holds is left
+    ///      to ERC-20's own error).
+    function _checkUnlocked(address owner, uint256 shares) private view {
+        if (_unlockedShares(owner) < shares && balanceOf(owner) >= shares) {
+            revert LiquidityPoolCooldown(owner, _locks[owner].unlocksAt);
+        }
+    }
+
+    function _unlockedShares(address owner) private view returns (uint256) {
+        Lock memory lock = _locks[owner];
+        uint256 balance = balanceOf(owner);
+        if (block.timestamp >= lock.unlocksAt) return balance;
+        return balance > lock.shares ? balance - lock.shares : 0;
     }
 
     function _decimalsOffset() internal view override returns (uint8) {

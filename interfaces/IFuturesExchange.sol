@@ -151,6 +151,14 @@ interface IFuturesExchange {
         uint256 indexed accountId, address indexed liquidator, int256 equityWad, uint256 maintenanceWad, uint256 rewardWad
     );
 
+    /// @notice The pool paid `amountWad` of the liquidator's reward for account `accountId`: the
+    ///         part of the minimum reward its margin left could not pay.
+    event LiquidationRewardFromPool(uint256 indexed accountId, uint256 amountWad);
+
+    /// @notice A liquidation now pays at least `rewardWad` (USD, WAD), from the pool when the
+    ///         account's margin left cannot.
+    event MinLiquidationRewardSet(uint256 rewardWad);
+
     /// @notice Account `accountId` was owed `owedWad` by the pool, which could pay only `paidWad`.
     event PoolShortfall(uint256 indexed accountId, uint256 owedWad, uint256 paidWad);
 
@@ -190,6 +198,9 @@ interface IFuturesExchange {
 
     /// @notice The liquidation reward `rewardWad` is above `MAX_LIQUIDATION_REWARD_WAD`.
     error ExchangeInvalidLiquidationReward(uint256 rewardWad);
+
+    /// @notice The minimum liquidation reward `rewardWad` is above `maxRewardWad`.
+    error ExchangeInvalidMinLiquidationReward(uint256 rewardWad, uint256 maxRewardWad);
 
     /// @notice A dated market must expire in the future.
     error ExchangeInvalidExpiry(uint256 expiry, uint256 nowTimestamp);
@@ -293,11 +304,15 @@ interface IFuturesExchange {
     ) external returns (uint256 fillPriceWad, int256 marginAfterWad);
 
     /// @notice Closes every position of an account under its maintenance margin, at the mark
-    ///         price with impact; pays the caller a fee from what is left. Anyone may call.
+    ///         price with impact; pays the caller a reward. Anyone may call.
     /// @dev Positions are closed as trades (impact and taker fee to the pool); positions of
     ///      expired dated markets are settled instead. The reward is `liquidationRewardWad` of
-    ///      the notional closed (at mark), capped at the margin left: an account under water pays
-    ///      no reward. What margin remains stays with the account's owner.
+    ///      the notional closed (at mark), and at least `minLiquidationRewardWad`, both rounded
+    ///      down to whole token units, out of the margin left. What the margin left cannot pay of
+    ///      the minimum, the pool pays (`LiquidationRewardFromPool`), as far as its cash goes:
+    ///      so an account under water still finds a closer. What margin remains stays with the
+    ///      account's owner.
+    /// @return rewardWad What the caller received, from the margin and the pool.
     function liquidate(uint256 accountId) external returns (uint256 rewardWad);
 
     /// @notice Closes the position of account `accountId` in the expired dated market
@@ -331,6 +346,12 @@ interface IFuturesExchange {
     ///         for the vault alone, whose engine takes the marks from `positions`.
     function setMarkRelay(address relay) external;
 
+    /// @notice Sets the least reward a liquidation pays (USD, WAD; rounded down to whole token
+    ///         units when paid), from the pool when the account's margin cannot. Only the owner;
+    ///         at most `MAX_MIN_LIQUIDATION_REWARD_WAD`. Keep it under what opening and losing a
+    ///         smallest position costs, or liquidating one's own dust accounts drains the pool.
+    function setMinLiquidationReward(uint256 rewardWad) external;
+
     /// @notice Allows or disallows `keeper` to set funding rates. Only the owner.
     function setFundingKeeper(address keeper, bool allowed) external;
 
@@ -347,6 +368,39 @@ interface IFuturesExchange {
     /// @dev Unrealised PnL is valued at mark without exit impact; each market's PnL less its
     ///      funding owed is rounded down. One oracle read and two storage reads per market held.
     function equity(uint256 accountId) external view returns (int256 equityWad);
+
+    /// @notice What the account is worth if every position is closed now: its settled margin
+    ///         plus, per market, the PnL less funding owed of closing the whole position in ONE
+    ///         fill at the current mark (the fill price and taker fee `trade` would charge: impact
+    ///         up to `MAX_IMPACT_WAD`), with the profit the pool would have to pay counted only
+    ///         up to the stablecoin the pool holds. USD, WAD. A value the protocol can lend
+    ///         against: unlike `equity`, it is what the account would really receive.
+    ///         Reverts when a price it needs cannot be trusted (stale, frozen, ...).
+    /// @dev Rounded against the account: each market's PnL less funding at the fill is floored
+    ///      to a whole margin-token unit and its fee ceiled to one, as a close settles them (a
+    ///      close splits PnL and funding, so it may credit up to one unit a market more, never
+    ///      less). A position of an expired dated market is valued at its mark without impact or
+    ///      fee, as `liquidate` settles it. The pool's cap applies to the net result of all
+    ///      markets, past any debt the margin owes the pool (which profit repays first, out of
+    ///      no one's cash), as `liquidate` settles it. Can be negative (a debt).
+    function closeValue(uint256 accountId) external view returns (int256 valueWad);
+
+    /// @notice The traders' net unrealised PnL less the funding they owe, over every open
+    ///         position of every market: what the pool, their counterparty, owes them (negative:
+    ///         is owed) if all closed at mark. USD, WAD. The pool marks it into `totalAssets`.
+    ///         Reverts when a market with a net open size cannot be priced (stale, frozen, ...).
+    /// @dev Per market, netSize × (mark − funding index now) − Σ size × basis (`openInterest`),
+    ///      valued as `equity` values each position (at mark, no exit impact; an expired dated
+    ///      market at its settlement price once fixed). Rounded up (against the pool): the
+    ///      net term is ceiled and each position's size × basis was floored; it exceeds the sum
+    ///      of the positions' own terms by at most one wei a position and a market. One storage
+    ///      read per listed market, and one oracle read per market with a net open size.
+    function tradersOpenPnl() external view returns (int256 pnlWad);
+
+    /// @notice Market `marketId`'s open interest as the pool marks it: the net size of its open
+    ///         positions (WAD, positive net long) and Σ size × basis (USD, WAD; basis = entry price
+    ///         − the funding index at the position's last settlement; each term floored).
+    function openInterest(uint256 marketId) external view returns (int256 netSizeWad, int256 sizeBasisWad);
 
     /// @notice The initial and maintenance margin the account's open positions require. USD, WAD.
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad);
@@ -401,6 +455,9 @@ interface IFuturesExchange {
 
     /// @notice The liquidator's reward, as a WAD fraction of the notional a liquidation closes.
     function liquidationRewardWad() external view returns (uint256);
+
+    /// @notice The least reward a liquidation pays (USD, WAD), the pool topping up the margin left.
+    function minLiquidationRewardWad() external view returns (uint256);
 
     /// @notice The one address that may pass mark prices in (`setMarkRelay`); zero for none.
     function markRelay() external view returns (address);

@@ -8,13 +8,24 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 ///         over the margin stablecoin. LPs deposit the stablecoin for shares; the pool receives
 ///         traders' losses, fees and funding, and pays their profits and funding, so the share
 ///         price moves with the traders' results.
-/// @dev `totalAssets` is the stablecoin the pool holds: settled results only. Traders' unrealised
-///      PnL is not marked into it, so an LP who leaves before traders realise a profit leaves at
-///      a better price than one who stays (see the project's notes). Shares have 18 decimals
-///      (the stablecoin's decimals plus an offset up to 18, which also blunts share-inflation attacks).
+/// @dev `totalAssets` is the stablecoin the pool holds (`cash`) less what it owes traders on
+///      their open positions (`IFuturesExchange.tradersOpenPnl`: their net unrealised PnL less
+///      funding, at mark), floored at 0. A loss or profit that a trader realises moves cash and
+///      that liability by the same amount, so it moves the share price by rounding only (the
+///      fees and exit impact a close pays are income, and do move it); an LP cannot jump in
+///      before a loss is realised nor run before a profit is paid. What the pool can pay is
+///      its cash. While a market with a net open size cannot be priced, `totalAssets` reverts
+///      with the oracle's error, and so do deposits and withdrawals.
+///      Shares minted (deposit, mint) are locked for `cooldown` seconds: they cannot be
+///      withdrawn, redeemed or transferred until then (`LiquidityPoolCooldown`). Shares have 18
+///      decimals (the stablecoin's decimals plus an offset up to 18, which also blunts
+///      share-inflation attacks).
 interface ILiquidityPool is IERC4626 {
     /// @notice The pool paid `assets` to `to` on the exchange's instruction.
     event Paid(address indexed to, uint256 assets);
+
+    /// @notice Shares minted from now on are locked for `seconds_`.
+    event CooldownSet(uint256 seconds_);
 
     /// @notice Only the exchange that created the pool may draw on it; `caller` is not it.
     error LiquidityPoolOnlyExchange(address caller);
@@ -22,9 +33,36 @@ interface ILiquidityPool is IERC4626 {
     /// @notice The exchange asked for `requested` but the pool holds only `available`.
     error LiquidityPoolInsufficientAssets(uint256 requested, uint256 available);
 
+    /// @notice Only the exchange's owner may set the cooldown; `caller` is not it.
+    error LiquidityPoolUnauthorized(address caller);
+
+    /// @notice A cooldown of `seconds_` is above `maxSeconds`.
+    error LiquidityPoolInvalidCooldown(uint256 seconds_, uint256 maxSeconds);
+
+    /// @notice Shares of `account` minted within the cooldown cannot leave before `unlocksAt`.
+    error LiquidityPoolCooldown(address account, uint256 unlocksAt);
+
+    /// @notice The longest cooldown the owner may set: 7 days.
+    function MAX_COOLDOWN() external view returns (uint256);
+
     /// @notice The exchange the pool serves: its creator.
     function exchange() external view returns (address);
 
-    /// @notice Sends `assets` of the stablecoin to `to`. Only the exchange.
+    /// @notice How long (seconds) newly minted shares stay locked; 0 at deployment.
+    function cooldown() external view returns (uint256);
+
+    /// @notice Sets `cooldown` for shares minted from now on (locks running keep their end).
+    ///         Only the exchange's owner; at most `MAX_COOLDOWN`.
+    function setCooldown(uint256 seconds_) external;
+
+    /// @notice The stablecoin the pool holds: what it can pay now.
+    function cash() external view returns (uint256);
+
+    /// @notice Shares of `account` still locked, and when they unlock; (0, 0) when none.
+    /// @dev Every mint to `account` adds to the lock and restarts its clock; shares minted
+    ///      earlier and already unlocked stay free.
+    function lockOf(address account) external view returns (uint256 shares, uint256 unlocksAt);
+
+    /// @notice Sends `assets` of the stablecoin to `to`. Only the exchange; at most `cash`.
     function pay(address to, uint256 assets) external;
 }

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthvault.units import FEED_DECIMALS, asset_id, bps, scaled
+from synthvault.units import FEED_DECIMALS, asset_id, bps, scaled, wad
 
 
 @dataclass
@@ -56,8 +56,9 @@ def market_params(market_config: dict[str, Any]) -> tuple[int, int, int, int]:
 
 def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict[str, Any]) -> ExchangeLayer:
     """Deploys the test tokens and a `FuturesExchange` (which creates its `LiquidityPool`) owned by
-    `owner` and priced by `oracle`, lists the configured markets in order (a dated market expires
-    `expiry_days` after now), and seeds the pool with the configured deposit from `owner`."""
+    `owner` and priced by `oracle`, sets the minimum liquidation reward, lists the configured
+    markets in order (a dated market expires `expiry_days` after now), seeds the pool with the
+    configured deposit from `owner`, then sets the pool's cooldown on new LP shares."""
     from ape import chain
 
     usdc = deploy_token(project, owner, exchange_config["margin_token"])
@@ -66,6 +67,8 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
         project.FuturesExchange, owner, oracle, usdc, bps(exchange_config["liquidation_reward_bps"])
     )
     layer = ExchangeLayer(exchange=exchange, pool=project.LiquidityPool.at(exchange.pool()), usdc=usdc, wbtc=wbtc)
+    if min_reward := exchange_config.get("min_liquidation_reward_usd", 0):
+        exchange.setMinLiquidationReward(wad(min_reward), sender=owner)
 
     for name, cfg in exchange_config["markets"].items():
         days = cfg.get("expiry_days")
@@ -78,6 +81,10 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
         usdc.mint(owner, deposit, sender=owner)
         usdc.approve(layer.pool, deposit, sender=owner)
         layer.pool.deposit(deposit, owner, sender=owner)
+    # After the seed: the owner's deposit stays free to leave; every later one waits.
+    cooldown_hours = exchange_config.get("pool_cooldown_hours", 0)
+    if cooldown_hours:
+        layer.pool.setCooldown(int(cooldown_hours * 3600), sender=owner)
     return layer
 
 

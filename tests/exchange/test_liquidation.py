@@ -59,9 +59,11 @@ def test_liquidate__under_maintenance__closes_and_pays_reward(
     assert usdc.balanceOf(exchange) * UNIT == exchange.totalMarginWad() == exchange.marginOf(account)
 
 
-def test_liquidate__under_water__no_reward_and_debt_written_off(
+def test_liquidate__under_water__minimum_reward_from_pool_and_debt_written_off(
     exchange, usdc, pool, feeds, owner, open_account, trader, keeper, btc
 ):
+    """No margin is left to reward the closer: the pool pays the minimum reward (5 USD in
+    config/local.yaml), so an account under water still finds one."""
     account = _long_015(exchange, open_account, trader, btc)
     set_price(feeds["BTC"], 50000, owner)
     pool_before = usdc.balanceOf(pool)
@@ -71,10 +73,13 @@ def test_liquidate__under_water__no_reward_and_debt_written_off(
     fill = fill_price(wad(50000), -wad("0.15"), params_of(exchange, btc).impactWad)
     loss = -realized_pnl(wad("0.15"), wad("60000.54"), fill) + fee(-wad("0.15"), fill, params_of(exchange, btc).takerFeeWad)
     assert tx.events.filter(exchange.BadDebtWrittenOff)[0].amountWad == loss - wad("995.499959")
-    assert tx.events.filter(exchange.Liquidated)[0].rewardWad == 0
+    assert exchange.minLiquidationRewardWad() == wad(5)
+    assert tx.events.filter(exchange.Liquidated)[0].rewardWad == wad(5)
+    from_pool = tx.events.filter(exchange.LiquidationRewardFromPool)[0]
+    assert (from_pool.accountId, from_pool.amountWad) == (account, wad(5))
     assert exchange.signedMarginOf(account) == 0
-    assert usdc.balanceOf(keeper) == 0
-    assert (usdc.balanceOf(pool) - pool_before) * UNIT == wad("995.499959")  # all the margin, nothing more
+    assert usdc.balanceOf(keeper) == scaled(5, 6)
+    assert (usdc.balanceOf(pool) - pool_before) * UNIT == wad("995.499959") - wad(5)  # the margin, less the reward
 
 
 def test_liquidate__every_market__reward_on_total_notional(
