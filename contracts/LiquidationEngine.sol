@@ -389,7 +389,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         return _settleLiquidation(positionId, snap, z, out);
     }
 
-    /// @dev The debt's value and the CR at the synth's fresh price, as `IVault.health` counts them
+    /// @dev The debt's value and the CR at the synth's fresh price, as `VaultLens.health` counts them
     ///      (debt rounded up, CR down). A batch reads each synth's price once while its positions
     ///      come in a row (`out` remembers the last one).
     function _value(IVault.LiquidationSnapshot memory snap, Seizure memory z, Payout memory out) private view {
@@ -404,19 +404,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
         z.synthPriceWad = out.lastSynthPriceWad;
         z.debtUsdWad = debt.mulWadUp(z.synthPriceWad);
-        z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
-
-        // The snapshot sums the positions' views, which round PnL and funding apart: its equity
-        // may be under the exchange's by up to a wei a position. Where those wei could lift the
-        // CR to the liquidation ratio, the exchange's own equity decides.
-        uint256 openPositions = snap.futures.length;
-        if (openPositions == 0 || z.crWad >= snap.liquidationRatioWad) return;
-        if ((snap.collateralUsdWad + openPositions).divWadDown(z.debtUsdWad) < snap.liquidationRatioWad) return;
-        int256 equityWad = _exchange.equity(snap.accountId);
-        uint256 spotUsdWad = snap.collateralUsdWad - (snap.equityWad > 0 ? uint256(snap.equityWad) : 0);
-        snap.equityWad = equityWad;
-        // Safe cast: only a positive equity is cast.
-        snap.collateralUsdWad = spotUsdWad + (equityWad > 0 ? uint256(equityWad) : 0);
         z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
     }
 

@@ -728,8 +728,9 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             // The positions rather than the equity: the engine hands them back to `closeFutures`.
             snap.futures = exchange.positions(snap.accountId);
             snap.equityWad = _equityOf(snap.accountId, snap.futures);
-            // Safe cast: only a positive equity is cast.
-            if (snap.equityWad > 0) snap.collateralUsdWad += uint256(snap.equityWad);
+            // The account counts at what closing it would fetch, as every other check counts it;
+            // the equity at mark only sizes the closes.
+            snap.collateralUsdWad += CollateralMath.accountValueWad(exchange, snap.accountId);
         }
         uint256 debtShares = p.debtShares;
         if (debtShares != 0) snap.debt = debtShares.mulWadUp(_currentIndex(s));

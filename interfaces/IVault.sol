@@ -366,8 +366,10 @@ interface IVault {
     ///        its settled margin plus each open position's PnL less its funding owed, summed from
     ///        the positions' views. The views round PnL (down) and funding (up) apart, so this is
     ///        `IFuturesExchange.equity` exactly while no funding is owed, and at most one wei a
-    ///        position under it otherwise (the engine asks the exchange where that wei matters).
-    /// @param collateralUsdWad Spot at the BTC price (rounded down) plus the equity floored at 0.
+    ///        position under it otherwise. It sizes the closes; it is not the account's value.
+    /// @param collateralUsdWad Spot at the BTC price (rounded down) plus what closing the account
+    ///        would fetch (`IFuturesExchange.closeValue`) floored at 0: the value every check of
+    ///        the vault and `VaultLens.health` count, so health and liquidation agree.
     /// @param futures The locked account's open positions, as `IFuturesExchange.positions`
     ///        reports them (empty without an account); `closeFutures` takes them back.
     struct LiquidationSnapshot {

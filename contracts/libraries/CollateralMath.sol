@@ -28,20 +28,22 @@ library CollateralMath {
         return collateralUsdWad.divWadDown(debtUsdWad);
     }
 
-    /// @dev What the locked account `accountId` is worth to its position, floored at 0: a losing
-    ///      account is worth nothing, never less. The ONE place the account is valued: the
-    ///      exchange view it reads is named on the line below. `ok` is false when the exchange
+    /// @dev What the locked account `accountId` is worth to its position, floored at 0: what
+    ///      closing all of it now would fetch (`IFuturesExchange.closeValue`: equity less each
+    ///      market's one-fill exit impact and fee, a profit counted only as far as the pool's cash
+    ///      could pay it), never its mark; a losing account is worth nothing, never less. The ONE
+    ///      place the account is valued: the exchange view it reads is named on the line below. `ok` is false when the exchange
     ///      reverts (a price it needs cannot be trusted), its revert data then in `reason`.
     function tryAccountValueWad(IFuturesExchange exchange, uint256 accountId)
         internal
         view
         returns (bool ok, uint256 valueWad, bytes memory reason)
     {
-        (ok, reason) = address(exchange).staticcall(abi.encodeCall(IFuturesExchange.equity, (accountId)));
+        (ok, reason) = address(exchange).staticcall(abi.encodeCall(IFuturesExchange.closeValue, (accountId)));
         if (!ok) return (false, 0, reason);
-        int256 equityWad = abi.decode(reason, (int256));
+        int256 closeValueWad = abi.decode(reason, (int256));
         // Safe cast: only a positive value is cast.
-        if (equityWad > 0) valueWad = uint256(equityWad);
+        if (closeValueWad > 0) valueWad = uint256(closeValueWad);
     }
 
     /// @dev `tryAccountValueWad`, reverting with the exchange's own error when it cannot value.

@@ -200,9 +200,9 @@ contract EngineBranchesTest is SystemFixture {
         assertEq(sUSD.balanceOf(ALICE), 4_500e18, "alice keeps only the synth she minted");
     }
 
-    /// @dev A CR within a wei a position of the liquidation ratio: the exchange's own equity
-    ///      decides (here it agrees with the snapshot: no funding is owed).
-    function test_repayQuote__crWithinWeiOfRatio__exchangeEquityDecides() public {
+    /// @dev A CR within two wei of the liquidation ratio: the snapshot counts the account at the
+    ///      exchange's own `closeValue`, to the wei, so the quote is the lens's CR's.
+    function test_repayQuote__crWithinWeiOfRatio__closeValueDecides() public {
         (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 50_000e6, 1e18, 30_000e18);
         VM.prank(ALICE);
         vault.trade(id, ETH_PERP, 10e18, type(uint256).max);
@@ -213,7 +213,7 @@ contract EngineBranchesTest is SystemFixture {
         uint256 target = (collateral + 2) * 10 / 12;
         VM.prank(ALICE);
         vault.burn(id, 30_000e18 - target);
-        assertEq(uint256(exchange.equity(accountId)), collateral, "views and exchange agree");
+        assertEq(uint256(exchange.closeValue(accountId)), collateral, "the snapshot counts the close value");
         (,, uint256 cr) = lens.health(id);
         assertTrue(cr < 1.2e18 && (collateral + 2) * WAD / target >= 1.2e18, "within two wei of the ratio");
 
