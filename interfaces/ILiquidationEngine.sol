@@ -49,10 +49,9 @@ import {IVault} from "./IVault.sol";
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
 ///
 ///      Shutdown (global settlement), the owner's once: every synth's and BTC's price freezes at
-///      its last good value: the latest round if the hub trusts it now, or trusted it when it
-///      came (merely stale since); else the most recent earlier round the hub would have trusted
-///      as the latest (complete, positive, within the circuit breaker's bound of the round before
-///      it or accepted by the owner), looking back up to 32 rounds. The vault stops minting, trading,
+///      its last good value, as the hub itself answers it (`IOracleHub.lastTrustedPriceWad`: the
+///      latest round if trusted now or merely stale since, else the most recent earlier round the
+///      hub would have trusted as the latest, up to 32 rounds back). The vault stops minting, trading,
 ///      opening, locking and every withdrawal against debt; liquidations stop. Anyone may then
 ///      `settle` a position: its futures are closed (at the exchange's live price: the venue is
 ///      not ours to freeze), its debt's value at the frozen price is set aside for the synth's
