@@ -12,7 +12,7 @@ from tests.utils.chain import set_price
 from tests.utils.constants import MAX_UINT
 from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
-from tests.utils.exchange import UNIT, fee, fill_price, params_of, pnl
+from tests.utils.exchange import UNIT, close_pnl, fee, fill_price, params_of, pnl
 from tests.utils.liquidation import WAD, closed_fraction, dues, repay_target, spot_for, spot_usd
 from tests.utils.wadmath import div_wad_up
 
@@ -47,10 +47,15 @@ def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
 ):
     position_id, account_id, entry, margin = long_btc(size=1, margin=20_000, mint=5)
     set_price(feeds["BTC"], 54_000, owner)
-    # 19,969.9982 of margin − 6,003.6 of loss = 13,966.3982 against 5 XAU = $12,000: CR 116.4%.
-    assert lens.health(position_id)[0] == wad("13966.3982")
+    # 19,969.9982 of margin − 6,003.6 of loss at mark = 13,966.3982 of equity; closing it in one
+    # fill at 53,997.084 (0.0054% impact) for 26.998542 of fee: 13,936.483658 against 5 XAU =
+    # $12,000, CR 116.1%. The vault counts the close value.
+    params = params_of(exchange, markets["BTC-PERP"])
+    assert exchange.equity(account_id) == wad("13966.3982")
+    assert lens.health(position_id)[0] == margin + close_pnl(wad(1), entry, wad(54_000), params.impactWad,
+                                                             params.takerFeeWad) == wad("13936.483658")
     e = expected(vault, lens, engine, exchange, markets, position_id, account_id, entry, margin, wad(1), wad(54_000))
-    assert e["repay"] == 4_201_668_541_666_666_667 and not e["whole"]  # ceil(10,084.0045 / 2,400)
+    assert e["repay"] == 4_232_829_522_916_666_667 and not e["whole"]  # ceil(10,158.790855 / 2,400)
     reserves = insurance_fund.reserves()
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
@@ -72,7 +77,7 @@ def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
         {"positionId": position_id, "amount": e["to_fund"], "balanceAfter": reserves + e["to_fund"]}]
     # The position gave up exactly what was due at mark (to a whole stablecoin unit).
     left = lens.health(position_id)
-    assert 0 <= left[0] - (e["equity"] - e["need"]) < UNIT
+    assert 0 <= exchange.equity(account_id) - (e["equity"] - e["need"]) < UNIT
     assert vault.position(position_id).debt == wad(5) - e["repay"]
     assert left[2] >= wad("1.5") - wad("0.0001")
 

@@ -3,11 +3,11 @@
 import pytest
 from eth_account.messages import encode_typed_data
 
+from synthvault.system import deploy_system
 from synthvault.units import asset_id, wad
 from tests.utils.constants import ZERO_ADDRESS as ZERO
 from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
-
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +63,22 @@ def test_deploy__configured_synths__track_their_assets_with_18_decimals(synths, 
 
 
 @pytest.fixture
-def token(project, feeder, owner):
+def token(project, accounts, owner):
     """A synth of the test's own, not wired into the protocol: `owner` is still its admin. (From
-    an account that deploys nothing else: Ape caches types by address.)"""
-    return feeder.deploy(project.SyntheticToken, "Synthvault Gold (test)", "sXAUt", asset_id("XAU"), owner)
+    an account that deploys nothing else, not even in another module: Ape caches types by
+    address, and an address reused after a snapshot revert would be decoded with this ABI.)"""
+    return accounts[9].deploy(project.SyntheticToken, "Synthvault Gold (test)", "sXAUt", asset_id("XAU"), owner)
 
 
-def test_roles__deployed__vault_mints_and_burns_engine_burns_and_nobody_administers(sxau, vault, engine, owner):
+@pytest.fixture(scope="module")
+def wired(project, owner, config):
+    """The whole system as `deploy_system` wires it, engine included. Module-scoped: it must not
+    outlive this module's snapshot, since the session's vault is tested unwired elsewhere."""
+    return deploy_system(project, owner, config)
+
+
+def test_roles__deployed__vault_mints_and_burns_engine_burns_and_nobody_administers(wired, owner):
+    sxau, vault, engine = wired.synths["sXAU"], wired.contracts["vault"], wired.contracts["engine"]
     assert sxau.hasRole(sxau.MINTER_ROLE(), vault)
     assert sxau.hasRole(sxau.BURNER_ROLE(), vault)
     assert sxau.hasRole(sxau.BURNER_ROLE(), engine)
@@ -79,10 +88,10 @@ def test_roles__deployed__vault_mints_and_burns_engine_burns_and_nobody_administ
     assert not sxau.hasRole(sxau.BURNER_ROLE(), owner)
 
 
-def test_grant_role__deployer_after_deployment__reverts(synths, engine, owner):
+def test_grant_role__deployer_after_deployment__reverts(wired, owner):
     # The deployer kept the admin role and could grant minting to anyone; the deployment now
     # renounces it once the vault and the engine hold their roles.
-    for synth in synths.values():
+    for synth in wired.synths.values():
         with reverts(synth.AccessControlUnauthorizedAccount, account=owner.address,
                      neededRole=synth.DEFAULT_ADMIN_ROLE()):
             synth.grantRole(synth.MINTER_ROLE(), owner, sender=owner)

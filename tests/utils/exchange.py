@@ -52,6 +52,15 @@ def realized_pnl(size_closed: int, entry: int, price: int) -> int:
     return floor_unit(pnl(size_closed, entry, price))
 
 
+def close_pnl(size: int, entry: int, mark: int, impact: int, taker_fee: int, index_delta: int = 0) -> int:
+    """What closing a position of `size` entered at `entry` in one fill at `mark` adds to its
+    account's margin, as `FuturesExchange.closeValue` counts it: PnL at the fill less the funding
+    owed (`index_delta`, the index's move since the position last settled), floored to a whole
+    unit, less the close's fee, ceiled to one."""
+    fill = fill_price(mark, -size, impact)
+    return floor_unit(size * (fill - entry - index_delta) // WAD) - fee(-size, fill, taker_fee)
+
+
 def funding_owed(size: int, index_delta: int) -> int:
     """Funding owed as the views report it: WAD, ceiled (positive: the trader pays)."""
     return ceil_div(size * index_delta, WAD)

@@ -13,9 +13,10 @@ from tests.utils.wadmath import cr
 
 @pytest.fixture
 def near_the_ratio(vault, exchange, trader, futures_position, no_fee):
-    """Long 1 BTC on 10,000 USDC, owing as much sUSD as keeps the CR just over 1.5."""
+    """Long 1 BTC on 10,000 USDC, owing as much sUSD as keeps the CR just over 1.5 (of the
+    account's close value, what the vault lends against)."""
     position_id, account_id = futures_position("sUSD", btc_size=1)
-    debt = exchange.equity(account_id) * 2 // 3 // 10**18 * 10**18
+    debt = exchange.closeValue(account_id) * 2 // 3 // 10**18 * 10**18
     vault.mint(position_id, debt, sender=trader)
     return position_id, account_id, debt
 
@@ -157,24 +158,27 @@ def test_trade__adding_risk_past_the_minting_ratio__reverts(vault, exchange, mar
     assert (vault_state(position_id), exchange.position(account_id, btc), exchange.equity(account_id)) == before
 
 
-def test_trade__reducing_under_the_minting_ratio__reverts_with_the_cr_it_would_leave(
+def test_trade__reducing_under_the_minting_ratio__passes_and_raises_the_cr(
         vault, lens, exchange, markets, owner, feeds, trader, trader2, open_account, near_the_ratio):
-    """A reducing fill pays fee and impact too: under the minting ratio it lowers the CR further, so
-    it reverts (it passed before the rule covered every trade). A twin account, not locked, makes
-    the same fills: the exchange prices both alike, which gives the CR the trade would leave."""
+    """A reducing fill pays fee and impact, but frees the rest of the position from a larger
+    one-fill exit, which the account's close value already charged: under the minting ratio the
+    reduction raises the CR, so it passes. A twin account, not locked, makes the same fills: the
+    exchange prices both alike, which gives the CR the trade leaves."""
     position_id, account_id, debt = near_the_ratio
     btc = markets["BTC-PERP"]
     twin = open_account(trader2, 10_000)
     exchange.trade(twin, btc, wad(1), MAX_UINT, sender=trader2)
-    assert exchange.equity(twin) == exchange.equity(account_id)
+    assert exchange.closeValue(twin) == exchange.closeValue(account_id)
     set_price(feeds["BTC"], 58_000, owner)
-    assert lens.health(position_id)[2] < wad("1.5")
+    cr_before = lens.health(position_id)[2]
+    assert cr_before < wad("1.5")
     exchange.trade(twin, btc, -wad("0.5"), 0, sender=trader2)
-    cr_after = cr(exchange.equity(twin), debt)  # sUSD at $1
-    assert cr_after < lens.health(position_id)[2]
 
-    with reverts(vault.VaultUndercollateralized, positionId=position_id, crWad=cr_after, minCrWad=wad("1.5")):
-        vault.trade(position_id, btc, -wad("0.5"), 0, sender=trader)
+    vault.trade(position_id, btc, -wad("0.5"), 0, sender=trader)
+
+    assert exchange.position(account_id, btc)[0] == wad("0.5")
+    assert lens.health(position_id)[2] == cr(exchange.closeValue(twin), debt)  # sUSD at $1
+    assert lens.health(position_id)[2] > cr_before
 
 
 def test_trade__adding_risk_without_debt__only_the_exchange_checks(vault, exchange, markets, trader,

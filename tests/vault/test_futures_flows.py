@@ -5,7 +5,7 @@ with every price; the delta-neutral collateral does not move with BTC at all, on
 
 from synthvault.units import wad
 from tests.utils.chain import advance, set_price
-from tests.utils.exchange import fee, fill_price, params_of, pnl
+from tests.utils.exchange import close_pnl, fee, fill_price, params_of, pnl
 from tests.utils.wadmath import cr, mul_wad_up
 
 MARGIN = wad(10_000)
@@ -18,6 +18,14 @@ def equity_after_opening(exchange, market_id: int, size: int, mark: int, price: 
     return MARGIN - fee(size, fill, params.takerFeeWad) + pnl(size, fill, price)
 
 
+def close_value_after_opening(exchange, market_id: int, size: int, mark: int, price: int) -> int:
+    """What the vault counts that account at: closing it in one fill at `price` (`closeValue`)."""
+    params = params_of(exchange, market_id)
+    fill = fill_price(mark, size, params.impactWad)
+    return MARGIN - fee(size, fill, params.takerFeeWad) + close_pnl(size, fill, price, params.impactWad,
+                                                                    params.takerFeeWad)
+
+
 def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, exchange, markets, synths, owner, feeds,
                                                                   trader, futures_position, no_fee):
     btc = markets["BTC-PERP"]
@@ -28,10 +36,10 @@ def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, ex
     for btc_usd, xau_usd in ((60_000, 2_400), (63_000, 2_400), (63_000, 2_520), (57_000, 2_520), (61_000, 2_300)):
         set_price(feeds["BTC"], btc_usd, owner)
         set_price(feeds["XAU"], xau_usd, owner)
-        equity = equity_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
-        assert exchange.equity(account_id) == equity
+        assert exchange.equity(account_id) == equity_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
+        value = close_value_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
         debt_usd = mul_wad_up(wad(2), wad(xau_usd))
-        assert lens.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
+        assert lens.health(position_id) == (value, debt_usd, cr(value, debt_usd))
 
     vault.close(position_id, sender=trader)
     assert exchange.ownerOf(account_id) == trader.address
@@ -48,10 +56,10 @@ def test_flow__short_btc_minting_seth__cr_rises_as_btc_falls(vault, lens, exchan
     for btc_usd, eth_usd in ((60_000, 3_000), (54_000, 3_000), (54_000, 3_300), (58_000, 2_900)):
         set_price(feeds["BTC"], btc_usd, owner)
         set_price(feeds["ETH"], eth_usd, owner)
-        equity = equity_after_opening(exchange, btc, -wad(1), wad(60_000), wad(btc_usd))
+        value = close_value_after_opening(exchange, btc, -wad(1), wad(60_000), wad(btc_usd))
         debt_usd = wad(eth_usd)
-        assert lens.health(position_id) == (equity, debt_usd, cr(equity, debt_usd))
-        crs.append(cr(equity, debt_usd))
+        assert lens.health(position_id) == (value, debt_usd, cr(value, debt_usd))
+        crs.append(cr(value, debt_usd))
     assert crs[1] > crs[0]  # BTC down 10%: the short gained $6,000
 
 
@@ -61,12 +69,21 @@ def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault
     position_id, account_id = futures_position("sUSD", btc_size=-1, spot_btc=1, mint=30_000)
     params = params_of(exchange, btc)
     entry = fill_price(wad(60_000), -wad(1), params.impactWad)
-    # Spot + margin − fee + (entry − price): the price cancels out.
-    flat = MARGIN - fee(-wad(1), entry, params.takerFeeWad) + entry
+    margin = MARGIN - fee(-wad(1), entry, params.takerFeeWad)
 
+    def collateral(btc_usd: int, index_delta: int = 0) -> int:
+        # Spot + margin + (entry − the buy-back's fill) less its fee: the price cancels out but
+        # for the close's impact and fee, which grow with the notional bought back.
+        return wad(btc_usd) + margin + close_pnl(-wad(1), entry, wad(btc_usd), params.impactWad,
+                                                 params.takerFeeWad, index_delta)
+
+    flat = margin + entry
     for btc_usd in (60_000, 54_000, 66_000, 51_000, 60_500):
         set_price(feeds["BTC"], btc_usd, owner)
-        assert lens.health(position_id) == (flat, wad(30_000), cr(flat, wad(30_000)))
+        value = collateral(btc_usd)
+        assert lens.health(position_id) == (value, wad(30_000), cr(value, wad(30_000)))
+        # Within the buy-back's impact (10 bps per $1M) and fee (5 bps) of flat, plus a unit.
+        assert flat - value <= wad(btc_usd) * 15 // 10_000 + 2 * 10**12
 
     # Funding is what moves it: shorts pay while the rate is negative.
     exchange.setFundingRate(btc, -wad(1) // (365 * 86_400), sender=owner)
@@ -75,7 +92,9 @@ def test_flow__delta_neutral_minting_susd__collateral_flat_while_btc_moves(vault
     set_price(feeds["USD"], 1, owner)
     owed = exchange.fundingOwed(account_id, btc)
     assert owed > 0
-    assert lens.health(position_id)[0] == flat - owed
+    # Size −1: the funding owed is the index's move, negated, to the wei.
+    assert lens.health(position_id)[0] == collateral(60_500, index_delta=-owed)
+    assert lens.health(position_id)[0] < collateral(60_500) - owed + 10**12
 
 
 def test_flow__delta_neutral__mint_passes_where_the_spot_alone_would_not(vault, lens, synths, trader, futures_position,
