@@ -13,10 +13,12 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {RateMath} from "../../contracts/libraries/RateMath.sol";
+import {MAX_RATE_INDEX_WAD} from "../../contracts/Vault.sol";
 import {VM} from "../utils/Vm.sol";
 import {SynthvaultHandler} from "./SynthvaultHandler.sol";
 
@@ -95,6 +97,19 @@ contract SynthvaultInvariants {
         _engineHoldsItsReserves();
         _viewsAgree();
         _openPnlAddsUp();
+        _rateIndexBounded();
+    }
+
+    /// @notice Every synth's rate index stays within [1, 1e9] (WAD): the fee only grows it, and a
+    ///         write-off that would lift it past the vault's bound is bad debt instead (the
+    ///         first review's index wrap: it once reached 99% of 2^128, then wrapped to ~0).
+    function _rateIndexBounded() internal view {
+        IVault vault = handler.vault();
+        ISyntheticToken[] memory synths = vault.synths();
+        for (uint256 i; i < synths.length; ++i) {
+            (uint256 rateIndexWad,,,) = vault.synthDebt(synths[i]);
+            if (rateIndexWad < WAD || rateIndexWad > MAX_RATE_INDEX_WAD) _fail("a rate index out of [1, 1e9]");
+        }
     }
 
     /// @notice What the pool marks as its traders' open PnL (`tradersOpenPnl`, from each
