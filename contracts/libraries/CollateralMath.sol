@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {WadMath} from "./WadMath.sol";
 
 /// @title CollateralMath

@@ -9,7 +9,7 @@ pragma solidity 0.8.28;
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {IMockAggregator} from "../../interfaces/IMockAggregator.sol";
+import {IMockAggregator} from "../../interfaces/mocks/IMockAggregator.sol";
 
 contract MockAggregator is IMockAggregator, Ownable2Step {
     /// @inheritdoc IMockAggregator

@@ -4,8 +4,8 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
-import {IVault} from "../../interfaces/IVault.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 
 /// @title PositionBatcher
 /// @notice Benchmark helper, never deployed outside a local chain: opens many spot-backed vault

@@ -10,7 +10,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
-import {ITestToken} from "../../interfaces/ITestToken.sol";
+import {ITestToken} from "../../interfaces/mocks/ITestToken.sol";
 
 contract TestToken is ITestToken, ERC20, Ownable2Step {
     /// @dev Anvil's and Hardhat's chain id: the only chain where minting is open.

@@ -8,10 +8,10 @@ pragma solidity 0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
-import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
-import {IVault} from "../../interfaces/IVault.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 

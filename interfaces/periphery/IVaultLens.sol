@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IVault} from "../IVault.sol";
+import {IVault} from "../core/IVault.sol";
 
 /// @title IVaultLens
 /// @notice Read-only views of the vault's positions for keepers, consoles and front ends, kept

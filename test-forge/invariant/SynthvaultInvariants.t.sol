@@ -12,13 +12,13 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
-import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
-import {IVault} from "../../interfaces/IVault.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
-import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {RateMath} from "../../contracts/libraries/RateMath.sol";
-import {MAX_RATE_INDEX_WAD} from "../../contracts/Vault.sol";
+import {MAX_RATE_INDEX_WAD} from "../../contracts/core/Vault.sol";
 import {VM} from "../utils/Vm.sol";
 import {SynthvaultHandler} from "./SynthvaultHandler.sol";
 

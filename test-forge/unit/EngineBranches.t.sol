@@ -10,15 +10,15 @@ pragma solidity 0.8.28;
  * attacks of the reviews replayed.
  */
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
-import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
-import {ILiquidationEngine} from "../../interfaces/ILiquidationEngine.sol";
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
-import {IVault} from "../../interfaces/IVault.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
-import {InsuranceFund} from "../../contracts/InsuranceFund.sol";
-import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
-import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
+import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
+import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";

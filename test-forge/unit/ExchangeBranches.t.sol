@@ -13,11 +13,11 @@ pragma solidity 0.8.28;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
-import {ILiquidityPool} from "../../interfaces/ILiquidityPool.sol";
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
-import {FuturesExchange} from "../../contracts/FuturesExchange.sol";
-import {LiquidityPool} from "../../contracts/LiquidityPool.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {FuturesExchange} from "../../contracts/venue/FuturesExchange.sol";
+import {LiquidityPool} from "../../contracts/venue/LiquidityPool.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 

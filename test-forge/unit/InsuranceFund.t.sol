@@ -8,8 +8,8 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
-import {IInsuranceFund} from "../../interfaces/IInsuranceFund.sol";
-import {InsuranceFund} from "../../contracts/InsuranceFund.sol";
+import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
+import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
 import {Assertions} from "../utils/Assertions.sol";
 import {VM} from "../utils/Vm.sol";

@@ -7,9 +7,9 @@ pragma solidity 0.8.28;
  * full; these give Forge's coverage.
  */
 
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
-import {OracleHub} from "../../contracts/OracleHub.sol";
+import {OracleHub} from "../../contracts/oracle/OracleHub.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {Assertions} from "../utils/Assertions.sol";
 import {VM} from "../utils/Vm.sol";

@@ -6,7 +6,7 @@ pragma solidity 0.8.28;
  * (a previous round that is non-positive or missing), beside `OracleHub.t.sol`.
  */
 
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 

@@ -8,7 +8,7 @@ pragma solidity 0.8.28;
  * and no liquidation blackout after expiry.
  */
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 

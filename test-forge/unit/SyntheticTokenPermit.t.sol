@@ -7,7 +7,7 @@ pragma solidity 0.8.28;
 
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 
-import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {Assertions} from "../utils/Assertions.sol";
 import {VM} from "../utils/Vm.sol";
 

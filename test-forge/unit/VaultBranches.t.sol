@@ -9,12 +9,12 @@ pragma solidity 0.8.28;
  * failure is checked by its exact error and that nothing moved.
  */
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
-import {ISyntheticToken} from "../../interfaces/ISyntheticToken.sol";
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
-import {IVault} from "../../interfaces/IVault.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
-import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";

@@ -8,7 +8,7 @@ pragma solidity 0.8.28;
  * does after a crash with an empty insurance fund.
  */
 
-import {MAX_RATE_INDEX_WAD} from "../../contracts/Vault.sol";
+import {MAX_RATE_INDEX_WAD} from "../../contracts/core/Vault.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 

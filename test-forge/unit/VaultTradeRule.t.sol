@@ -9,7 +9,7 @@ pragma solidity 0.8.28;
  * locked) making the same fills in the same block: the exchange prices both alike.
  */
 
-import {IVault} from "../../interfaces/IVault.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 

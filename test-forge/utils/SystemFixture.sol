@@ -13,17 +13,17 @@ pragma solidity 0.8.28;
  * a 2% fee; the engine with half the penalty to the keeper and a close factor of 1.
  */
 
-import {IFuturesExchange} from "../../interfaces/IFuturesExchange.sol";
-import {ILiquidityPool} from "../../interfaces/ILiquidityPool.sol";
-import {IOracleHub} from "../../interfaces/IOracleHub.sol";
-import {IVault} from "../../interfaces/IVault.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
-import {FuturesExchange} from "../../contracts/FuturesExchange.sol";
-import {InsuranceFund} from "../../contracts/InsuranceFund.sol";
-import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
-import {OracleHub} from "../../contracts/OracleHub.sol";
-import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
-import {Vault} from "../../contracts/Vault.sol";
+import {FuturesExchange} from "../../contracts/venue/FuturesExchange.sol";
+import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
+import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
+import {OracleHub} from "../../contracts/oracle/OracleHub.sol";
+import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
+import {Vault} from "../../contracts/core/Vault.sol";
 import {VaultLens} from "../../contracts/periphery/VaultLens.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AggregatorV3Interface} from "./chainlink/AggregatorV3Interface.sol";
+import {AggregatorV3Interface} from "../chainlink/AggregatorV3Interface.sol";
 
 /// @title IOracleHub
 /// @notice Turns Chainlink-style feeds into prices the protocol trusts.

@@ -18,13 +18,13 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
-import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
-import {ILiquidityPool} from "../interfaces/ILiquidityPool.sol";
-import {IOracleHub} from "../interfaces/IOracleHub.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {LiquidityPool} from "./LiquidityPool.sol";
-import {MarketIdList} from "./libraries/MarketIdList.sol";
-import {PositionMath} from "./libraries/PositionMath.sol";
-import {WadMath} from "./libraries/WadMath.sol";
+import {MarketIdList} from "../libraries/MarketIdList.sol";
+import {PositionMath} from "../libraries/PositionMath.sol";
+import {WadMath} from "../libraries/WadMath.sol";
 
 contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;

@@ -18,8 +18,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
-import {ILiquidityPool} from "../interfaces/ILiquidityPool.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 
 contract LiquidityPool is ILiquidityPool, ERC4626 {
     using SafeERC20 for IERC20;

@@ -18,14 +18,14 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
-import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
-import {IOracleHub} from "../interfaces/IOracleHub.sol";
-import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
-import {IVault} from "../interfaces/IVault.sol";
-import {CollateralMath} from "./libraries/CollateralMath.sol";
-import {PositionMath} from "./libraries/PositionMath.sol";
-import {RateMath} from "./libraries/RateMath.sol";
-import {WadMath} from "./libraries/WadMath.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
+import {CollateralMath} from "../libraries/CollateralMath.sol";
+import {PositionMath} from "../libraries/PositionMath.sol";
+import {RateMath} from "../libraries/RateMath.sol";
+import {WadMath} from "../libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
 uint256 constant _1pct = WAD / 100;

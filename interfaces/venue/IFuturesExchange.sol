@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {ILiquidityPool} from "./ILiquidityPool.sol";
-import {IOracleHub} from "./IOracleHub.sol";
+import {IOracleHub} from "../oracle/IOracleHub.sol";
 
 /// @title IFuturesExchange
 /// @notice A futures venue: margin accounts (ERC-721 tokens), perpetual and dated futures priced

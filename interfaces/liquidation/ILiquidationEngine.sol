@@ -4,9 +4,9 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IInsuranceFund} from "./IInsuranceFund.sol";
-import {IOracleHub} from "./IOracleHub.sol";
-import {ISyntheticToken} from "./ISyntheticToken.sol";
-import {IVault} from "./IVault.sol";
+import {IOracleHub} from "../oracle/IOracleHub.sol";
+import {ISyntheticToken} from "../core/ISyntheticToken.sol";
+import {IVault} from "../core/IVault.sol";
 
 /// @title ILiquidationEngine
 /// @notice Permissionless liquidation of the vault's positions under their liquidation ratio,

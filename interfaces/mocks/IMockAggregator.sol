@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AggregatorV3Interface} from "./chainlink/AggregatorV3Interface.sol";
+import {AggregatorV3Interface} from "../chainlink/AggregatorV3Interface.sol";
 
 /// @title IMockAggregator
 /// @notice A Chainlink-style price feed for local chains and tests. It implements

@@ -15,13 +15,13 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {IFuturesExchange} from "../interfaces/IFuturesExchange.sol";
-import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
-import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
-import {IOracleHub} from "../interfaces/IOracleHub.sol";
-import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
-import {IVault} from "../interfaces/IVault.sol";
-import {WadMath} from "./libraries/WadMath.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
+import {WadMath} from "../libraries/WadMath.sol";
 
 uint256 constant WAD = 1e18;
 

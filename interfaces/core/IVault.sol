@@ -3,8 +3,8 @@ pragma solidity 0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
-import {IFuturesExchange} from "./IFuturesExchange.sol";
-import {IOracleHub} from "./IOracleHub.sol";
+import {IFuturesExchange} from "../venue/IFuturesExchange.sol";
+import {IOracleHub} from "../oracle/IOracleHub.sol";
 import {ISyntheticToken} from "./ISyntheticToken.sol";
 
 /// @title IVault

@@ -11,7 +11,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
-import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 
 contract InsuranceFund is IInsuranceFund, Ownable2Step, ReentrancyGuard {
     using SafeERC20 for IERC20;

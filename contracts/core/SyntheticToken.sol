@@ -11,7 +11,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 
-import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
+import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 
 contract SyntheticToken is ISyntheticToken, ERC20Permit, AccessControl {
     /// @inheritdoc ISyntheticToken

@@ -9,8 +9,8 @@ pragma solidity 0.8.28;
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
-import {IOracleHub} from "../interfaces/IOracleHub.sol";
-import {AggregatorV3Interface} from "../interfaces/chainlink/AggregatorV3Interface.sol";
+import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
 
 contract OracleHub is IOracleHub, Ownable2Step {
     uint256 private constant BPS = 10_000;
