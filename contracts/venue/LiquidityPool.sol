@@ -125,14 +125,17 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
     }
 
     /// @dev Minted shares are locked for `cooldown`, added to those of the receiver's lock still
-    ///      running (whose clock restarts); while a lock runs, its shares cannot be burnt
-    ///      (withdraw, redeem) or transferred, the rest of the balance can.
+    ///      running (whose clock restarts, so only the receiver itself may mint into a running
+    ///      lock); while a lock runs, its shares cannot be burnt (withdraw, redeem) or
+    ///      transferred, the rest of the balance can.
     function _update(address from, address to, uint256 value) internal override {
         if (from == address(0)) {
             uint256 cooldown_ = cooldown;
             if (cooldown_ != 0) {
                 Lock storage lock = _locks[to];
-                uint256 lockedShares = block.timestamp < lock.unlocksAt ? lock.shares : 0;
+                uint256 unlocksAt = lock.unlocksAt;
+                uint256 lockedShares = block.timestamp < unlocksAt ? lock.shares : 0;
+                if (lockedShares != 0 && to != msg.sender) revert LiquidityPoolLockRunning(to, unlocksAt);
                 lock.shares = (lockedShares + value).toUint192();
                 // A timestamp plus at most MAX_COOLDOWN fits 64 bits.
                 lock.unlocksAt = uint64(block.timestamp + cooldown_);

@@ -17,7 +17,8 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 ///      its cash. While a market with a net open size cannot be priced, `totalAssets` reverts
 ///      with the oracle's error, and so do deposits and withdrawals.
 ///      Shares minted (deposit, mint) are locked for `cooldown` seconds: they cannot be
-///      withdrawn, redeemed or transferred until then (`LiquidityPoolCooldown`). Shares have 18
+///      withdrawn, redeemed or transferred until then (`LiquidityPoolCooldown`); while they are,
+///      nobody but their holder may deposit for it (`LiquidityPoolLockRunning`). Shares have 18
 ///      decimals (the stablecoin's decimals plus an offset up to 18, which also blunts
 ///      share-inflation attacks).
 interface ILiquidityPool is IERC4626 {
@@ -42,6 +43,10 @@ interface ILiquidityPool is IERC4626 {
     /// @notice Shares of `account` minted within the cooldown cannot leave before `unlocksAt`.
     error LiquidityPoolCooldown(address account, uint256 unlocksAt);
 
+    /// @notice Only `receiver` itself may deposit for `receiver` while its lock runs (until
+    ///         `unlocksAt`): a deposit would restart it.
+    error LiquidityPoolLockRunning(address receiver, uint256 unlocksAt);
+
     /// @notice The longest cooldown the owner may set: 7 days.
     function MAX_COOLDOWN() external view returns (uint256);
 
@@ -60,7 +65,9 @@ interface ILiquidityPool is IERC4626 {
 
     /// @notice Shares of `account` still locked, and when they unlock; (0, 0) when none.
     /// @dev Every mint to `account` adds to the lock and restarts its clock; shares minted
-    ///      earlier and already unlocked stay free.
+    ///      earlier and already unlocked stay free. While a lock runs, only `account` itself may
+    ///      deposit (or mint) for it (`LiquidityPoolLockRunning`): anyone else could otherwise
+    ///      keep its shares locked with dust.
     function lockOf(address account) external view returns (uint256 shares, uint256 unlocksAt);
 
     /// @notice Sends `assets` of the stablecoin to `to`. Only the exchange; at most `cash`.
