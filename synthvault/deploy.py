@@ -90,11 +90,12 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
 
 @dataclass
 class VaultLayer:
-    """The deployed vault, its read-only lens (`VaultLens`: positions' health) and its synths by
-    symbol (`"sXAU"`)."""
+    """The deployed vault, its read-only lens (`VaultLens`: positions' health), its futures adapter
+    (`FuturesCollateral`: the locked accounts) and its synths by symbol (`"sXAU"`)."""
 
     vault: Any
     lens: Any
+    futures: Any
     synths: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,14 +112,21 @@ def synth_params(defaults: dict[str, Any], cfg: dict[str, Any]) -> tuple[int, in
     return (minting, liquidation, penalty, fee, scaled(cfg["debt_ceiling"], 18), scaled(cfg["min_debt"], 18))
 
 
-def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any, config: dict[str, Any]) -> VaultLayer:
-    """Deploys the `Vault` (owned by `owner`, fees to `owner`), its `VaultLens`, and one
-    `SyntheticToken` per configured synth, lists each with its parameters and grants the vault
-    minting and burning. `owner` stays the synths' admin until `deploy_liquidation` grants the
-    engine its role and renounces it."""
+def deploy_vault(
+    project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any, config: dict[str, Any], exchange_owner: Any = None
+) -> VaultLayer:
+    """Deploys the `Vault` (owned by `owner`, fees to `owner`; it deploys its own futures adapter),
+    its `VaultLens`, and one `SyntheticToken` per configured synth, lists each with its parameters
+    and grants the vault minting and burning. The exchange's owner (`exchange_owner`, by default
+    `owner`) trusts the vault's adapter as one of its mark relays: one exchange serves as many
+    vaults as it trusts adapters. `owner` stays the synths' admin until `deploy_liquidation`
+    grants the engine its role and renounces it."""
     vault_cfg = config["vault"]
     vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
-    layer = VaultLayer(vault=vault, lens=owner.deploy(project.VaultLens, vault))
+    futures = project.FuturesCollateral.at(vault.futuresCollateral())
+    # The adapter passes back the marks the exchange reported earlier in the same liquidation.
+    exchange.setMarkRelay(futures, True, sender=exchange_owner or owner)
+    layer = VaultLayer(vault=vault, lens=owner.deploy(project.VaultLens, vault), futures=futures)
     for symbol, cfg in config["synths"].items():
         synth = owner.deploy(project.SyntheticToken, cfg["name"], symbol, asset_id(cfg["asset"]), owner)
         synth.grantRole(synth.MINTER_ROLE(), vault, sender=owner)
@@ -137,13 +145,11 @@ class LiquidationLayer:
 
 
 def deploy_liquidation(
-    project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any], mark_relay: bool = True
+    project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any]
 ) -> LiquidationLayer:
     """Deploys the `InsuranceFund` (in the exchange's stablecoin) and the `LiquidationEngine`, both
     owned by `owner`, and wires them: the vault and the fund name the engine, the engine may burn
-    every synth (for redemptions after a shutdown), the exchange trusts the vault as its mark
-    relay (the owner must own the exchange too; `mark_relay=False` leaves the exchange's relay as
-    it is, for a second vault on a shared exchange whose liquidations close no futures), the owner
+    every synth (for redemptions after a shutdown), the owner
     renounces its admin role over every synth (so that nobody can grant minting or burning any
     more), and the owner seeds the fund as configured."""
     cfg = config["liquidation"]
@@ -154,10 +160,6 @@ def deploy_liquidation(
     )
     fund.setEngine(engine, sender=owner)
     vault.vault.setLiquidationEngine(engine, sender=owner)
-    # The vault passes back the marks the exchange reported in the same liquidation.
-    exchange = project.FuturesExchange.at(vault.vault.exchange())
-    if mark_relay and exchange.markRelay() != vault.vault.address:
-        exchange.setMarkRelay(vault.vault, sender=owner)
     for synth in vault.synths.values():
         synth.grantRole(synth.BURNER_ROLE(), engine, sender=owner)
         # The protocol is wired: no role outside it may ever mint or burn a synth.

@@ -5,8 +5,12 @@ from typing import Union
 
 Number = Union[int, float, str, Decimal]
 
+# The contracts' `libraries/Units.sol`, mirrored once for the tooling.
 WAD = 10**18
+RAY = 10**27
 BPS = 10_000
+ONE_PERCENT_WAD = WAD // 100
+SECONDS_PER_YEAR = 365 * 86_400
 FEED_DECIMALS = 8
 
 

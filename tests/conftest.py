@@ -154,6 +154,12 @@ def vault(vault_layer):
 
 
 @pytest.fixture(scope="session")
+def futures(vault_layer):
+    """The vault's `FuturesCollateral` adapter: it holds the locked accounts."""
+    return vault_layer.futures
+
+
+@pytest.fixture(scope="session")
 def lens(vault_layer):
     """The vault's `VaultLens`: the positions' health."""
     return vault_layer.lens

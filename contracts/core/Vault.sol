@@ -11,27 +11,25 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
+import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
+import {FuturesCollateral} from "../collateral/FuturesCollateral.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
-import {PositionMath} from "../libraries/PositionMath.sol";
 import {RateMath} from "../libraries/RateMath.sol";
 import {WadMath} from "../libraries/WadMath.sol";
+import {ONE_PERCENT_WAD, WAD} from "../libraries/Units.sol";
 
-uint256 constant WAD = 1e18;
-uint256 constant _1pct = WAD / 100;
-uint256 constant MAX_MINTING_RATIO_WAD = 1000 * _1pct;
-uint256 constant MAX_LIQUIDATION_PENALTY_WAD = 50 * _1pct;
-uint256 constant MAX_STABILITY_FEE_WAD = 100 * _1pct;
+uint256 constant MAX_MINTING_RATIO_WAD = 1000 * ONE_PERCENT_WAD;
+uint256 constant MAX_LIQUIDATION_PENALTY_WAD = 50 * ONE_PERCENT_WAD;
+uint256 constant MAX_STABILITY_FEE_WAD = 100 * ONE_PERCENT_WAD;
 /// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
 uint256 constant MAX_DEBT = type(uint96).max;
 uint256 constant MAX_SYNTHS = type(uint8).max;
@@ -44,7 +42,7 @@ uint256 constant MAX_SYNTHS = type(uint8).max;
 ///      such years to reach the bound's 2^128.)
 uint256 constant MAX_RATE_INDEX_WAD = 1e27;
 
-contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransient {
+contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
     using SafeERC20 for IERC20Metadata;
     using EnumerableSet for EnumerableSet.UintSet;
@@ -96,6 +94,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
     /// @inheritdoc IVault
     IFuturesExchange public immutable exchange;
     /// @inheritdoc IVault
+    IFuturesCollateral public immutable futuresCollateral;
+    /// @inheritdoc IVault
     IERC20Metadata public immutable spotToken;
     /// @inheritdoc IVault
     bytes32 public immutable spotAsset;
@@ -142,7 +142,10 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         spotToken = spotToken_;
         spotAsset = spotAsset_;
         _spotDecimals = spotToken_.decimals();
-        _marginUnit = 10 ** (18 - IERC20Metadata(address(exchange_.marginToken())).decimals());
+        // The vault deploys its own adapter: the adapter's vault is this one, immutably.
+        IFuturesCollateral adapter = new FuturesCollateral(exchange_);
+        futuresCollateral = adapter;
+        _marginUnit = adapter.marginUnit();
         feeRecipient = feeRecipient_;
     }
 
@@ -234,9 +237,10 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.accountId = SafeCast.toUint80(accountId);
         emit AccountLocked(positionId, accountId);
 
-        // Pulls only from the caller: the exchange reverts unless the caller owns the account
-        // and has approved the vault. `onERC721Received` accepts this transfer and no other.
-        _moveAccount(msg.sender, address(this), accountId);
+        // Pulls only from the caller into the adapter's custody: the exchange reverts unless the
+        // caller owns the account and has approved the vault. The adapter accepts only a transfer
+        // the vault makes.
+        IERC721(address(exchange)).safeTransferFrom(msg.sender, address(futuresCollateral), accountId);
     }
 
     /// @inheritdoc IVault
@@ -323,7 +327,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         // minting ratio may trade below it, and only if its collateral does not fall.
         uint256 collateralBeforeUsdWad = p.debtShares == 0 ? 0 : _collateralUsd(p, p.spotAmount, true, 0);
 
-        fillPriceWad = exchange.trade(p.accountId, marketId, sizeDeltaWad, priceLimitWad);
+        fillPriceWad = futuresCollateral.trade(p.accountId, marketId, sizeDeltaWad, priceLimitWad);
         emit Traded(positionId, marketId, sizeDeltaWad, fillPriceWad);
 
         // Checked after the fill: the equity left depends on the exchange's fee and price
@@ -345,7 +349,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         );
 
         emit MarginWithdrawn(positionId, to, amount);
-        exchange.withdrawMargin(accountId, amount, to);
+        futuresCollateral.withdrawMargin(accountId, amount, to);
     }
 
     /// @inheritdoc IVault
@@ -365,25 +369,13 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
         if (burned != 0) _burnSynth(s, msg.sender, burned);
         if (spotAmount != 0) _sendSpot(msg.sender, spotAmount);
-        if (hasAccount) _moveAccount(address(this), msg.sender, accountId);
+        if (hasAccount) futuresCollateral.release(accountId, msg.sender);
     }
 
     /// @inheritdoc IVault
     function accrue(ISyntheticToken synth) external nonReentrant returns (uint256 rateIndexWad, uint256 fees) {
         Synth storage s = _synths[_synthId(synth)];
         (rateIndexWad, fees) = _accrueAndCollect(s);
-    }
-
-    /// @notice Accepts an account token only while `lock` pulls it from the exchange.
-    function onERC721Received(address operator, address, uint256 tokenId, bytes calldata)
-        external
-        view
-        returns (bytes4)
-    {
-        if (msg.sender != address(exchange) || operator != address(this)) {
-            revert VaultUnexpectedTransfer(msg.sender, operator, tokenId);
-        }
-        return IERC721Receiver.onERC721Received.selector;
     }
 
     /* VIEWS */
@@ -566,7 +558,7 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
 
     /// @dev The account's value (`CollateralMath.accountValueWad`) less `cutWad`, floored at zero.
     function _equityUsd(uint256 accountId, uint256 cutWad) private view returns (uint256) {
-        uint256 value = CollateralMath.accountValueWad(exchange, accountId);
+        uint256 value = futuresCollateral.valueUsdWad(accountId);
         return value > cutWad ? value - cutWad : 0;
     }
 
@@ -644,17 +636,12 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         p.hasAccount = false;
         p.accountId = 0;
         emit AccountUnlocked(positionId, accountId, to);
-        _moveAccount(address(this), to, accountId);
+        futuresCollateral.release(accountId, to);
     }
 
     /// @dev Sends `amount` of the spot token the vault holds to `to`.
     function _sendSpot(address to, uint256 amount) private {
         spotToken.safeTransfer(to, amount);
-    }
-
-    /// @dev Moves the account token `accountId` (the exchange's ERC-721) from `from` to `to`.
-    function _moveAccount(address from, address to, uint256 accountId) private {
-        IERC721(address(exchange)).safeTransferFrom(from, to, accountId);
     }
 
     function _validate(SynthParams calldata params) private pure {
@@ -726,11 +713,11 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
             snap.hasAccount = true;
             snap.accountId = p.accountId;
             // The positions rather than the equity: the engine hands them back to `closeFutures`.
-            snap.futures = exchange.positions(snap.accountId);
-            snap.equityWad = _equityOf(snap.accountId, snap.futures);
             // The account counts at what closing it would fetch, as every other check counts it;
             // the equity at mark only sizes the closes.
-            snap.collateralUsdWad += CollateralMath.accountValueWad(exchange, snap.accountId);
+            uint256 accountValueWad;
+            (snap.futures, snap.equityWad, accountValueWad) = futuresCollateral.liquidationView(snap.accountId);
+            snap.collateralUsdWad += accountValueWad;
         }
         uint256 debtShares = p.debtShares;
         if (debtShares != 0) snap.debt = debtShares.mulWadUp(_currentIndex(s));
@@ -764,22 +751,16 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         external
         onlyEngine
         nonReentrant
-        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad, uint256 marginSeized)
+        returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized)
     {
         Position storage p = _existingPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (fractionWad == 0 || fractionWad > WAD) revert VaultInvalidFraction(fractionWad);
         uint256 accountId = p.accountId;
-        (fractionClosedWad, equityAfterWad, marginAfterWad) = _closeFutures(positionId, accountId, fractionWad, futures);
-        if (seizeWad == 0) return (fractionClosedWad, equityAfterWad, marginAfterWad, 0);
-
-        // The closing costs (impact, fee, rounding) come out of what is seized; margin is whole
-        // token units, so taking all of it loses nothing to rounding. Safe casts: each is cast
-        // only when positive.
-        int256 costsWad = equityBeforeWad - equityAfterWad;
-        uint256 wantWad = costsWad > 0 ? seizeWad - Math.min(seizeWad, uint256(costsWad)) : seizeWad;
-        marginSeized = Math.min(wantWad, marginAfterWad > 0 ? uint256(marginAfterWad) : 0) / _marginUnit;
-        if (marginSeized != 0) _seizeMargin(positionId, accountId, marginSeized, to);
+        (fractionClosedWad, emptied, marginAfterWad, marginSeized) =
+            futuresCollateral.closeFutures(accountId, fractionWad, futures, seizeWad, equityBeforeWad, to);
+        emit FuturesClosed(positionId, accountId, fractionClosedWad);
+        if (marginSeized != 0) emit MarginSeized(positionId, to, marginSeized);
     }
 
     /// @inheritdoc IVault
@@ -787,14 +768,8 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         Position storage p = _existingPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (amount == 0) revert VaultZeroAmount();
-        _seizeMargin(positionId, p.accountId, amount, to);
-    }
-
-    /// @dev Sends `amount` margin of the account locked in `positionId` to `to`, what stays open
-    ///      valued at the marks `closeFutures` passed the exchange in this transaction.
-    function _seizeMargin(uint256 positionId, uint256 accountId, uint256 amount, address to) private {
         emit MarginSeized(positionId, to, amount);
-        exchange.withdrawMarginAtMarks(accountId, amount, to);
+        futuresCollateral.seizeMargin(p.accountId, amount, to);
     }
 
     /// @inheritdoc IVault
@@ -867,118 +842,6 @@ contract Vault is IVault, IERC721Receiver, Ownable2Step, ReentrancyGuardTransien
         debt = debtShares.mulWadUp(s.rateIndexWad);
         _removeShares(p, s, debtShares, debtShares);
         emit DebtSettled(positionId, s.token, debt);
-    }
-
-    /// @dev `closeFutures`' closes (see `IVault`), the fraction closed, the equity and margin after.
-    function _closeFutures(
-        uint256 positionId,
-        uint256 accountId,
-        uint256 fractionWad,
-        IFuturesExchange.PositionView[] calldata futures
-    ) private returns (uint256, int256 equityAfterWad, int256 marginAfterWad) {
-        // Each market's initial margin fraction and expiry, all the closes need of its terms,
-        // read with the size the view must match.
-        uint256[] memory initialMarginsWad = new uint256[](futures.length);
-        uint256[] memory expiries = new uint256[](futures.length);
-        for (uint256 i; i < futures.length; ++i) {
-            uint256 marketId = futures[i].marketId;
-            int256 actualSizeWad;
-            (actualSizeWad, initialMarginsWad[i], expiries[i]) = exchange.reductionTerms(accountId, marketId);
-            if (actualSizeWad != futures[i].sizeWad) {
-                revert VaultFuturesMismatch(accountId, marketId, futures[i].sizeWad, actualSizeWad);
-            }
-            // A listed market's initial margin is never 0: this one is unknown, and `market`
-            // reverts as the exchange does for it (`ExchangeUnknownMarket`).
-            if (initialMarginsWad[i] == 0) exchange.market(marketId);
-        }
-        if (fractionWad < WAD && !_restKeepsInitialMargin(accountId, futures, initialMarginsWad, fractionWad)) {
-            fractionWad = WAD;
-        }
-        emit FuturesClosed(positionId, accountId, fractionWad);
-
-        // The margin after the last close: a trade reports it, a settlement does not.
-        bool marginKnown;
-        for (uint256 i; i < futures.length; ++i) {
-            IFuturesExchange.PositionView calldata view_ = futures[i];
-            // An expired dated market takes no trades: its position settles whole, without impact.
-            uint256 expiry = expiries[i];
-            if (expiry != 0 && block.timestamp >= expiry) {
-                exchange.settle(accountId, view_.marketId);
-                marginKnown = false;
-                continue;
-            }
-            int256 restPnlWad;
-            (restPnlWad, marginAfterWad) = _reduce(accountId, view_, fractionWad);
-            equityAfterWad += restPnlWad;
-            marginKnown = true;
-        }
-        if (!marginKnown) marginAfterWad = exchange.signedMarginOf(accountId);
-        return (fractionWad, equityAfterWad + marginAfterWad, marginAfterWad);
-    }
-
-    /// @dev Cuts the position of `view_` by `fractionWad` of its size (rounded up, never more than
-    ///      it: fractionWad <= WAD) at any price (a sell's limit is 0, a buy's the largest price
-    ///      there is), at the view's mark: read by the exchange earlier in this transaction.
-    /// @return restPnlWad What stays open keeps its entry and, its funding just settled, owes
-    ///         none: its value is its PnL at the mark the trade used, as `equity` counts it.
-    /// @return marginAfterWad The account's settled margin after the trade.
-    function _reduce(uint256 accountId, IFuturesExchange.PositionView calldata view_, uint256 fractionWad)
-        private
-        returns (int256 restPnlWad, int256 marginAfterWad)
-    {
-        int256 sizeWad = view_.sizeWad;
-        // Safe cast: the exchange stores sizes in 128 bits.
-        int256 reduceWad = int256(SignedMath.abs(sizeWad).mulWadUp(fractionWad));
-        if (sizeWad > 0) {
-            (, marginAfterWad) = exchange.tradeAtMark(accountId, view_.marketId, -reduceWad, 0, view_.markPriceWad);
-            sizeWad -= reduceWad;
-        } else {
-            (, marginAfterWad) =
-                exchange.tradeAtMark(accountId, view_.marketId, reduceWad, type(uint256).max, view_.markPriceWad);
-            sizeWad += reduceWad;
-        }
-        restPnlWad = PositionMath.pnl(sizeWad, view_.entryPriceWad, view_.markPriceWad);
-    }
-
-    /// @dev Whether the account's positions, cut to `1 - fractionWad` of their size, would keep
-    ///      the exchange's initial margin with the equity cut alike: only then does the exchange
-    ///      let the margin the cut frees leave. Equity and requirements are read as the exchange
-    ///      counts them, from the positions' views (no second oracle read); the requirement of
-    ///      what stays open can exceed its share by two wei a market (the exchange rounds up twice).
-    function _restKeepsInitialMargin(
-        uint256 accountId,
-        IFuturesExchange.PositionView[] calldata futures,
-        uint256[] memory initialMarginsWad,
-        uint256 fractionWad
-    ) private view returns (bool) {
-        // The equity as `_equityOf` sums it, in the loop that sums the requirement.
-        int256 equityWad = exchange.signedMarginOf(accountId);
-        uint256 initialWad;
-        for (uint256 i; i < futures.length; ++i) {
-            IFuturesExchange.PositionView calldata view_ = futures[i];
-            equityWad += view_.unrealizedPnlWad - view_.fundingOwedWad;
-            initialWad += SignedMath.abs(view_.sizeWad).mulWadUp(view_.markPriceWad).mulWadUp(
-                initialMarginsWad[i]
-            );
-        }
-        if (equityWad <= 0) return false;
-        uint256 restWad = WAD - fractionWad;
-        // Safe cast: positive by the check above.
-        return uint256(equityWad).mulWadDown(restWad) >= initialWad.mulWadUp(restWad) + 2 * futures.length;
-    }
-
-    /// @dev The account's equity from its positions' views: settled margin plus, per position,
-    ///      PnL (rounded down) less funding owed (rounded up); `IFuturesExchange.equity` rounds the
-    ///      difference once, so this may be under it by a wei a position while funding is owed.
-    function _equityOf(uint256 accountId, IFuturesExchange.PositionView[] memory futures)
-        private
-        view
-        returns (int256 equityWad)
-    {
-        equityWad = exchange.signedMarginOf(accountId);
-        for (uint256 i; i < futures.length; ++i) {
-            equityWad += futures[i].unrealizedPnlWad - futures[i].fundingOwedWad;
-        }
     }
 
     /// @inheritdoc IVault

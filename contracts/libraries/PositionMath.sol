@@ -6,6 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {WadMath} from "./WadMath.sol";
+import {WAD} from "./Units.sol";
 
 /// @title PositionMath
 /// @notice The arithmetic of a futures position: fill price with impact, average entry, PnL,
@@ -18,7 +19,6 @@ library PositionMath {
     using SafeCast for uint256;
     using WadMath for uint256;
 
-    uint256 internal constant WAD = 1e18;
     /// @dev The notional per which `impactWad` is quoted: one million USD, WAD.
     uint256 internal constant IMPACT_NOTIONAL_WAD = 1e6 * WAD;
 

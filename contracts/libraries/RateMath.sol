@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {RAY, SECONDS_PER_YEAR} from "./Units.sol";
 
 /// @title RateMath
 /// @notice The stability fee's growth of a rate index, compounded every second so that it does
@@ -23,8 +24,6 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///      the index rounds up by under one wei. So touching an index T times over a period gives
 ///      the index one touch gives, plus at most T·(growth over the period) wei, rounding only.
 library RateMath {
-    uint256 internal constant RAY = 1e27;
-    uint256 internal constant SECONDS_PER_YEAR = 365 days;
 
     /// @dev `indexWad` grown by `feeWad` (a nominal annual rate, WAD) over `elapsed` seconds,
     ///      compounded every second, rounded up.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {WAD} from "./Units.sol";
 
 /// @title WadMath
 /// @notice Fixed-point helpers for 18-decimal (WAD) numbers. Every helper names its rounding:
@@ -12,8 +13,6 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///      Both give the same result, the fast path only skips the 512-bit bookkeeping (a few
 ///      hundred gas on the liquidation path, which runs some fifty of these).
 library WadMath {
-    uint256 internal constant WAD = 1e18;
-
     /// @dev x * y / WAD, rounded down.
     function mulWadDown(uint256 x, uint256 y) internal pure returns (uint256) {
         return _mulDiv(x, y, WAD, false);

@@ -22,8 +22,8 @@ import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {WadMath} from "../libraries/WadMath.sol";
+import {WAD} from "../libraries/Units.sol";
 
-uint256 constant WAD = 1e18;
 
 contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
@@ -476,18 +476,11 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // the exchange's initial margin). Safe cast: only a positive equity is cast.
         uint256 fractionWad =
             closeAll || equityWad <= 0 || needWad >= uint256(equityWad) ? WAD : needWad.divWadUp(uint256(equityWad));
-        int256 equityAfterWad;
-        int256 marginAfterWad;
-        (fractionWad, equityAfterWad, marginAfterWad, z.marginTaken) =
+        bool emptied;
+        (, emptied,, z.marginTaken) =
             vault.closeFutures(positionId, fractionWad, snap.futures, needWad, snap.equityWad, address(this));
-
-        // Something is left behind unless every position closed and the margin left is no more
-        // than what was due less the closing costs (the equity the closes lost), as the vault
-        // seized it. Safe casts: each is cast only when positive.
-        int256 costsWad = snap.equityWad - equityAfterWad;
-        uint256 wantWad = costsWad > 0 ? needWad - Math.min(needWad, uint256(costsWad)) : needWad;
-        uint256 availableWad = marginAfterWad > 0 ? uint256(marginAfterWad) : 0;
-        if (fractionWad != WAD || wantWad < availableWad) z.exhausted = false;
+        // Something is left behind unless the closes emptied the account (the adapter's rule).
+        if (!emptied) z.exhausted = false;
     }
 
     /// @dev Splits what was recovered (the waterfall), covers a shortfall, burns the keeper's

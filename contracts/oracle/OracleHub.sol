@@ -11,9 +11,9 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
+import {BPS} from "../libraries/Units.sol";
 
 contract OracleHub is IOracleHub, Ownable2Step {
-    uint256 private constant BPS = 10_000;
     /// @dev How many rounds the hub looks at to answer about the past (`lastTrustedPriceWad`,
     ///      `firstTrustedPriceWadSince`): a bound on the gas of a read.
     uint256 private constant MAX_ROUNDS = 32;

@@ -8,7 +8,7 @@ pragma solidity 0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
-import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
@@ -19,7 +19,7 @@ contract VaultLens is IVaultLens {
     /// @inheritdoc IVaultLens
     IVault public immutable vault;
     IOracleHub private immutable _oracle;
-    IFuturesExchange private immutable _exchange;
+    IFuturesCollateral private immutable _futures;
     bytes32 private immutable _spotAsset;
     uint8 private immutable _spotDecimals;
 
@@ -27,7 +27,7 @@ contract VaultLens is IVaultLens {
     constructor(IVault vault_) {
         vault = vault_;
         _oracle = vault_.oracle();
-        _exchange = vault_.exchange();
+        _futures = vault_.futuresCollateral();
         _spotAsset = vault_.spotAsset();
         _spotDecimals = IERC20Metadata(address(vault_.spotToken())).decimals();
     }
@@ -42,7 +42,7 @@ contract VaultLens is IVaultLens {
         if (p.spotAmount != 0) {
             collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, _oracle.priceWad(_spotAsset));
         }
-        if (p.hasAccount) collateralUsdWad += CollateralMath.accountValueWad(_exchange, p.accountId);
+        if (p.hasAccount) collateralUsdWad += _futures.valueUsdWad(p.accountId);
         if (p.debt != 0) debtUsdWad = CollateralMath.debtUsd(p.debt, _oracle.priceWad(p.synth.asset()));
         crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
     }
@@ -75,7 +75,7 @@ contract VaultLens is IVaultLens {
                 else priced = false;
             }
             if (priced && p.hasAccount) {
-                (bool ok, uint256 valueWad,) = CollateralMath.tryAccountValueWad(_exchange, p.accountId);
+                (bool ok, uint256 valueWad,) = _futures.tryValueUsdWad(p.accountId);
                 if (ok) h.collateralUsdWad += valueWad;
                 else priced = false;
             }

@@ -25,6 +25,7 @@ import {LiquidityPool} from "./LiquidityPool.sol";
 import {MarketIdList} from "../libraries/MarketIdList.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {WadMath} from "../libraries/WadMath.sol";
+import {WAD} from "../libraries/Units.sol";
 
 contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -46,11 +47,10 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @notice The highest minimum liquidation reward: 1,000 USD.
     uint256 public constant MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000e18;
 
-    uint256 private constant WAD = 1e18;
     /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
     uint256 private constant MAX_MARKET_ID = type(uint16).max;
-    /// @dev Where the mark relay's marks start in transient storage (`tradeAtMark`), one slot per
-    ///      market id after it: keccak256("synthvault.FuturesExchange.relayMarks").
+    /// @dev The seed of the relays' marks in transient storage (`tradeAtMark`): each relay's
+    ///      start at the hash of this and its address, one slot per market id after it.
     bytes32 private constant RELAY_MARKS_SLOT = keccak256("synthvault.FuturesExchange.relayMarks");
 
     /// @dev An account's settled margin and the markets it holds positions in, in one slot.
@@ -106,16 +106,15 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @dev WAD per unit of the margin token: 10^(18 − decimals), 1e12 for a 6-decimal stablecoin.
     uint256 private immutable _unit;
 
-    /// @dev The sum of positive margins and the mark relay share a slot that every trade and
-    ///      withdrawal reads anyway, so the relay's check costs no cold read. 96 bits hold
-    ///      79 billion USD of margin (WAD), as the vault's debt ceilings; the writes check the cast.
-    ///      (The relay first: after Ownable2Step's pending owner, it opens the slot both fill.)
-    address private _markRelay;
+    /// @dev The sum of positive margins. 96 bits hold 79 billion USD of margin (WAD), as the
+    ///      vault's debt ceilings; the writes check the cast.
     uint96 private _totalMarginWad;
     /// @inheritdoc IFuturesExchange
     uint256 public marketCount;
     /// @inheritdoc IFuturesExchange
     mapping(address => bool) public isFundingKeeper;
+    /// @inheritdoc IFuturesExchange
+    mapping(address => bool) public isMarkRelay;
 
     uint256 private _lastAccountId;
     mapping(uint256 => Market) private _markets;
@@ -198,11 +197,12 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @inheritdoc IFuturesExchange
-    function setMarkRelay(address relay) external onlyOwner {
-        if (relay == _markRelay) revert ExchangeAlreadySet();
+    function setMarkRelay(address relay, bool trusted) external onlyOwner {
+        if (relay == address(0)) revert ExchangeZeroAddress();
+        if (isMarkRelay[relay] == trusted) revert ExchangeAlreadySet();
 
-        _markRelay = relay;
-        emit MarkRelaySet(relay);
+        isMarkRelay[relay] = trusted;
+        emit MarkRelaySet(relay, trusted);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -471,11 +471,6 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     function totalMarginWad() external view returns (uint256) {
         return _totalMarginWad;
-    }
-
-    /// @inheritdoc IFuturesExchange
-    function markRelay() external view returns (address) {
-        return _markRelay;
     }
 
     /// @inheritdoc IFuturesExchange
@@ -893,7 +888,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         }
     }
 
-    /// @dev The mark the relay passed for `marketId` in this transaction; 0 if none.
+    /// @dev The mark the calling relay passed for `marketId` in this transaction; 0 if none.
     function _relayMark(uint256 marketId) private view returns (uint256 markWad) {
         bytes32 slot = _relayMarkSlot(marketId);
         assembly ("memory-safe") {
@@ -901,10 +896,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         }
     }
 
-    /// @dev Transient slots of the relay's marks: market ids are under 2^16, so the slots of
-    ///      different markets never meet, nor any other transient slot (a hash's neighbours).
-    function _relayMarkSlot(uint256 marketId) private pure returns (bytes32) {
-        return bytes32(uint256(RELAY_MARKS_SLOT) + marketId);
+    /// @dev Transient slots of the calling relay's marks, apart from every other relay's (one
+    ///      relay never reads the marks another passed): market ids are under 2^16, so the slots
+    ///      of different markets never meet, nor any other transient slot (a hash's neighbours).
+    function _relayMarkSlot(uint256 marketId) private view returns (bytes32) {
+        return bytes32(uint256(keccak256(abi.encode(RELAY_MARKS_SLOT, msg.sender))) + marketId);
     }
 
     function _isExpired(Market storage m) private view returns (bool) {
@@ -932,7 +928,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
     /// @dev Reverts unless the owner trusts the caller to pass mark prices in.
     function _checkMarkRelay() private view {
-        if (msg.sender != _markRelay) revert ExchangeNotMarkRelay(msg.sender);
+        if (!isMarkRelay[msg.sender]) revert ExchangeNotMarkRelay(msg.sender);
     }
 
     /// @dev Reverts unless the caller owns or is approved for the account.

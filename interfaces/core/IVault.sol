@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 
+import {IFuturesCollateral} from "../collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../venue/IFuturesExchange.sol";
 import {IOracleHub} from "../oracle/IOracleHub.sol";
 import {ISyntheticToken} from "./ISyntheticToken.sol";
@@ -10,8 +11,9 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 /// @title IVault
 /// @notice Collateralized debt positions in synthetic assets. A position belongs to one owner
 ///         and owes debt in one synth; its collateral is spot BTC (a WBTC-like token) held by the
-///         vault and, optionally, one futures account of the exchange locked in the vault (its
-///         margin and open positions: long, short, or a short beside the spot BTC, delta-neutral).
+///         vault and, optionally, one futures account of the exchange locked with the vault (held
+///         by its adapter behind the collateral port, `futuresCollateral`), with its margin and
+///         open positions: long, short, or a short beside the spot BTC, delta-neutral.
 ///         An owner may hold several positions.
 /// @dev Units.
 ///      - Prices: USD per whole unit, WAD, from `oracle()`; the spot token is priced as
@@ -216,9 +218,6 @@ interface IVault {
     /// @notice Position `positionId` holds `spotAmount` spot BTC, less than the `amount` asked.
     error VaultInsufficientSpot(uint256 positionId, uint256 spotAmount, uint256 amount);
 
-    /// @notice The vault accepts only the exchange's account tokens, and only through `lock`.
-    error VaultUnexpectedTransfer(address token, address operator, uint256 tokenId);
-
     /* OWNER */
 
     /// @notice Lists `synth` with its first risk parameters. Only the owner. The vault must be
@@ -310,6 +309,11 @@ interface IVault {
 
     /// @notice The futures exchange whose accounts can be locked.
     function exchange() external view returns (IFuturesExchange);
+
+    /// @notice The collateral port's futures adapter, deployed by this vault: it holds the locked
+    ///         accounts, values them and makes every trade, withdrawal and liquidation close on
+    ///         them. The vault reads and moves an account only through it.
+    function futuresCollateral() external view returns (IFuturesCollateral);
 
     /// @notice The spot BTC token (WBTC-like).
     function spotToken() external view returns (IERC20Metadata);
@@ -428,10 +432,6 @@ interface IVault {
     /// @notice A fraction must be in (0, 1 WAD].
     error VaultInvalidFraction(uint256 fractionWad);
 
-    /// @notice The engine gave `sizeWad` for account `accountId` in market `marketId`, which
-    ///         holds `actualSizeWad`: the positions it passed are not the account's now.
-    error VaultFuturesMismatch(uint256 accountId, uint256 marketId, int256 sizeWad, int256 actualSizeWad);
-
     /// @notice Position `positionId` owes `debt`, less than the `amount` to repay.
     error VaultRepayExceedsDebt(uint256 positionId, uint256 debt, uint256 amount);
 
@@ -458,17 +458,18 @@ interface IVault {
     /// @param futures The account's open positions as read in this transaction (from
     ///        `liquidationSnapshot` or `IFuturesExchange.positions`), passed back rather than
     ///        read again (the read prices every market); each size is checked against the
-    ///        exchange (`VaultFuturesMismatch`), so no position can be flipped or grown. Each is
-    ///        traded at its view's mark (`IFuturesExchange.tradeAtMark`: the vault is the
-    ///        exchange's mark relay), a price the exchange judged trusted and fresh in this
+    ///        exchange (`IFuturesCollateral.FuturesCollateralMismatch`), so no position can be
+    ///        flipped or grown. Each is traded at its view's mark (`IFuturesExchange.tradeAtMark`:
+    ///        the vault's adapter, `futuresCollateral`, which makes the closes, is one of the
+    ///        exchange's mark relays), a price the exchange judged trusted and fresh in this
     ///        transaction; the engine passes nothing else.
     /// @param seizeWad The value (USD, WAD) to take out of the account, closing costs included;
     ///        0 to take nothing.
     /// @param equityBeforeWad The account's equity before the closes, as the engine valued it.
     /// @param to Receives the margin seized (`MarginSeized`).
     /// @return fractionClosedWad The fraction closed: `fractionWad`, or 1 WAD.
-    /// @return equityAfterWad The account's equity after the closes (signed), as
-    ///         `IFuturesExchange.equity` would report it.
+    /// @return emptied Whether the account is left with nothing to take: every position closed
+    ///         and its margin no more than `seizeWad` less the closing costs (so all seized).
     /// @return marginAfterWad The account's settled margin after the closes (signed), before
     ///         the seizure.
     /// @return marginSeized The margin sent to `to` (margin token decimals).
@@ -481,7 +482,7 @@ interface IVault {
         address to
     )
         external
-        returns (uint256 fractionClosedWad, int256 equityAfterWad, int256 marginAfterWad, uint256 marginSeized);
+        returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized);
 
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
     ///         `positionId` to `to`. Only the engine; the exchange applies its own checks

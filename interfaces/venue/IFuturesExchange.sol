@@ -96,9 +96,9 @@ interface IFuturesExchange {
     /// @notice `amountWad` of margin left account `accountId` for `to`.
     event MarginWithdrawn(uint256 indexed accountId, address indexed to, uint256 amountWad);
 
-    /// @notice The owner now trusts `relay` (none: the zero address) to pass back mark prices this
+    /// @notice The owner now trusts (or no longer trusts) `relay` to pass back mark prices this
     ///         exchange reported in the same transaction (`tradeAtMark`, `withdrawMarginAtMarks`).
-    event MarkRelaySet(address indexed relay);
+    event MarkRelaySet(address indexed relay, bool trusted);
 
     /// @notice Market `marketId` now trades `asset` (a perpetual when `expiry` is 0).
     event MarketAdded(uint256 indexed marketId, bytes32 indexed asset, uint40 expiry, MarketParams params);
@@ -237,7 +237,7 @@ interface IFuturesExchange {
     /// @notice The exchange lists as many markets as market ids can number.
     error ExchangeTooManyMarkets();
 
-    /// @notice Only the mark relay the owner trusts may pass mark prices in.
+    /// @notice Only a mark relay the owner trusts (`isMarkRelay`) may pass mark prices in.
     error ExchangeNotMarkRelay(address caller);
 
     /* ACCOUNTS AND MARGIN */
@@ -259,7 +259,7 @@ interface IFuturesExchange {
 
     /// @notice `withdrawMargin`, the open positions valued at the marks this relay passed to
     ///         `tradeAtMark` in the same transaction rather than read again from the oracle; a
-    ///         market it passed none for is read as usual. Only the mark relay (`markRelay`),
+    ///         market it passed none for is read as usual. Only a mark relay (`isMarkRelay`),
     ///         which must also control the account.
     /// @dev For the vault's liquidations, which close part of every position (`tradeAtMark`)
     ///      and then withdraw the margin that freed. Only this function reads those marks.
@@ -287,8 +287,9 @@ interface IFuturesExchange {
         returns (uint256 fillPriceWad);
 
     /// @notice `trade` at `markWad` for the market's mark rather than a fresh oracle read (a
-    ///         trade that adds risk still reads the account's other markets). Only the mark relay
-    ///         (`markRelay`), which must also control the account.
+    ///         trade that adds risk still reads the account's other markets). Only a mark relay
+    ///         (`isMarkRelay`), which must also control the account; the marks it passes are
+    ///         kept for it alone.
     /// @dev For the vault's liquidations: `markWad` is the `markPriceWad` of this exchange's
     ///      own `positions` view of the account, read earlier in the same transaction (so a
     ///      trusted, fresh price). The relay is trusted to pass it unchanged. The mark is kept
@@ -340,11 +341,12 @@ interface IFuturesExchange {
     ///         to open positions too (the next margin check uses them).
     function setMarketParams(uint256 marketId, MarketParams calldata params) external;
 
-    /// @notice Trusts `relay` (the zero address: no one) to pass mark prices this exchange
-    ///         reported in the same transaction back into `tradeAtMark` and
-    ///         `withdrawMarginAtMarks`, saving an oracle read per market. Only the owner; meant
-    ///         for the vault alone, whose engine takes the marks from `positions`.
-    function setMarkRelay(address relay) external;
+    /// @notice Trusts (or stops trusting) `relay` to pass mark prices this exchange reported in
+    ///         the same transaction back into `tradeAtMark` and `withdrawMarginAtMarks`, saving an
+    ///         oracle read per market. Only the owner. Meant for the vaults' futures adapters
+    ///         (`IFuturesCollateral`), whose engines take the marks from `positions`: one
+    ///         exchange serves as many vaults as the owner trusts.
+    function setMarkRelay(address relay, bool trusted) external;
 
     /// @notice Sets the least reward a liquidation pays (USD, WAD; rounded down to whole token
     ///         units when paid), from the pool when the account's margin cannot. Only the owner;
@@ -459,8 +461,8 @@ interface IFuturesExchange {
     /// @notice The least reward a liquidation pays (USD, WAD), the pool topping up the margin left.
     function minLiquidationRewardWad() external view returns (uint256);
 
-    /// @notice The one address that may pass mark prices in (`setMarkRelay`); zero for none.
-    function markRelay() external view returns (address);
+    /// @notice Whether `relay` may pass mark prices in (`setMarkRelay`).
+    function isMarkRelay(address relay) external view returns (bool);
 
     /// @notice Whether `keeper` may set funding rates.
     function isFundingKeeper(address keeper) external view returns (bool);

@@ -174,7 +174,7 @@ contract SynthvaultHandler {
         engine = new LiquidationEngine(address(this), vault, fund, 0.5e18, 1e18);
         fund.setEngine(address(engine));
         vault.setLiquidationEngine(address(engine));
-        exchange.setMarkRelay(address(vault));
+        exchange.setMarkRelay(address(vault.futuresCollateral()), true);
         for (uint256 i; i < _synths.length; ++i) _synths[i].grantRole(_synths[i].BURNER_ROLE(), address(engine));
 
         _mintUsdc(address(this), 1_000_000e6);

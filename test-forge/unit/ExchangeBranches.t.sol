@@ -134,6 +134,51 @@ contract ExchangeBranchesTest is SystemFixture {
         assertEq(exchange.totalMarginWad(), usdc.balanceOf(address(exchange)) * 1e12, "solvent");
     }
 
+    /* MARK RELAYS */
+
+    /// @dev One exchange, many vaults: each vault's adapter is a relay, and the marks one relay
+    ///      passes in a transaction are never read for another's withdrawal. Relay ALICE passes a
+    ///      mark twice the oracle's; relay BOB's withdrawal in the same transaction is still
+    ///      checked at the oracle's price (read at ALICE's mark, its long would cover it).
+    function test_withdrawMarginAtMarks__anotherRelaysMarks__notRead() public {
+        exchange.setMarkRelay(ALICE, true);
+        exchange.setMarkRelay(BOB, true);
+        uint256 aliceAccount = _account(ALICE, 10_000e6);
+        uint256 bobAccount = _account(BOB, 10_000e6);
+        VM.prank(BOB);
+        exchange.trade(bobAccount, BTC_PERP, 1e18, type(uint256).max);
+
+        VM.prank(ALICE);
+        exchange.tradeAtMark(aliceAccount, BTC_PERP, 0.1e18, type(uint256).max, 120_000e18);
+        int256 equityWad = exchange.equity(bobAccount);
+        // At the oracle's $60,000: 1 BTC needs $6,000 of initial margin, which $9,000 out breaks.
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IFuturesExchange.ExchangeInsufficientMargin.selector, bobAccount, equityWad - 9_000e18, 6_000e18
+            )
+        );
+        VM.prank(BOB);
+        exchange.withdrawMarginAtMarks(bobAccount, 9_000e6, BOB);
+
+        // Its own marks it reads: at $120,000, its long covers the $12,000 the same withdrawal needs.
+        VM.prank(BOB);
+        exchange.tradeAtMark(bobAccount, BTC_PERP, 0.001e18, type(uint256).max, 120_000e18);
+        uint256 heldBefore = usdc.balanceOf(BOB);
+        VM.prank(BOB);
+        exchange.withdrawMarginAtMarks(bobAccount, 9_000e6, BOB);
+        assertEq(usdc.balanceOf(BOB) - heldBefore, 9_000e6, "withdrawn at its own marks");
+    }
+
+    function test_setMarkRelay__zeroOrUnchanged__reverts() public {
+        address adapter = address(vault.futuresCollateral());
+        VM.expectRevert(IFuturesExchange.ExchangeZeroAddress.selector);
+        exchange.setMarkRelay(address(0), true);
+        VM.expectRevert(IFuturesExchange.ExchangeAlreadySet.selector);
+        exchange.setMarkRelay(adapter, true);
+        VM.expectRevert(IFuturesExchange.ExchangeAlreadySet.selector);
+        exchange.setMarkRelay(ALICE, false);
+    }
+
     /* DATED MARKETS */
 
     function test_settle__roundBeforeExpiryNotTheSettlementPrice() public {
@@ -472,6 +517,41 @@ contract ExchangeBranchesTest is SystemFixture {
         VM.prank(BOB);
         pool.transfer(ALICE, gift);
         assertEq(pool.balanceOf(ALICE), gift, "transferable once unlocked");
+    }
+
+    /// @dev The griefing the final review found: a dust deposit naming a victim as receiver
+    ///      restarted the victim's running lock, again and again for as long as the griefer
+    ///      cared to (each time for the price of a wei). A deposit for someone else is now refused
+    ///      while that someone's lock runs; the victim's shares leave when their own lock ends.
+    function test_pool__dustDepositForAVictimWithARunningLock__refused() public {
+        pool.setCooldown(24 hours);
+        usdc.mint(BOB, 1_000e6);
+        usdc.mint(ALICE, 1e6);
+        VM.prank(ALICE);
+        usdc.approve(address(pool), type(uint256).max);
+        VM.startPrank(BOB);
+        usdc.approve(address(pool), type(uint256).max);
+        uint256 shares = pool.deposit(1_000e6, BOB);
+        VM.stopPrank();
+
+        VM.warp(START + 23 hours);
+        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolLockRunning.selector, BOB, START + 24 hours));
+        VM.prank(ALICE);
+        pool.deposit(1, BOB);
+        // The victim's own deposit still adds to its lock (and restarts it: its own choice).
+        (uint256 locked, uint256 unlocksAt) = pool.lockOf(BOB);
+        assertEq(locked, shares, "only the victim's shares locked");
+        assertEq(unlocksAt, START + 24 hours, "its lock ends when it would have");
+
+        VM.warp(START + 24 hours);
+        VM.prank(BOB);
+        assertEq(pool.redeem(shares, BOB, BOB), 1_000e6, "the victim leaves on time");
+        // With no lock running, anyone may deposit for it again: the gift alone is locked.
+        VM.prank(ALICE);
+        uint256 gift = pool.deposit(1e6, BOB);
+        (locked, unlocksAt) = pool.lockOf(BOB);
+        assertEq(locked, gift, "the gift is locked");
+        assertEq(unlocksAt, START + 48 hours, "for the cooldown");
     }
 
     function test_pool__setCooldown__onlyTheExchangeOwnerUpToAWeek() public {

@@ -11,7 +11,9 @@ pragma solidity 0.8.28;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 
+import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -95,8 +97,13 @@ contract ParametersTest is Assertions {
     }
 
     function test_vault__strayTokenAndSecondLock__revert() public {
-        VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnexpectedTransfer.selector, address(this), address(this), 7));
-        vault.onERC721Received(address(this), address(this), 7, "");
+        IERC721Receiver adapter = IERC721Receiver(address(vault.futuresCollateral()));
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IFuturesCollateral.FuturesCollateralUnexpectedTransfer.selector, address(this), address(this), 7
+            )
+        );
+        adapter.onERC721Received(address(this), address(this), 7, "");
 
         VM.startPrank(address(0xA11CE));
         uint256 positionId = vault.positionsOf(address(0xA11CE))[0];

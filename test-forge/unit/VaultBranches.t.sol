@@ -9,6 +9,7 @@ pragma solidity 0.8.28;
  * failure is checked by its exact error and that nothing moved.
  */
 
+import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -311,7 +312,9 @@ contract VaultBranchesTest is SystemFixture {
         VM.prank(BOB);
         vault.trade(id, BTC_PERP, 1e18, type(uint256).max);
 
-        VM.expectRevert(abi.encodeWithSelector(IVault.VaultFuturesMismatch.selector, accountId, BTC_PERP, 1e18, 2e18));
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesCollateral.FuturesCollateralMismatch.selector, accountId, BTC_PERP, 1e18, 2e18)
+        );
         vault.closeFutures(id, 0.5e18, futures, 0, 0, address(this));
         (int256 size,) = exchange.position(accountId, BTC_PERP);
         assertEq(size, 2e18, "position untouched");
@@ -324,14 +327,15 @@ contract VaultBranchesTest is SystemFixture {
         _setPrice(btcFeed, "BTC", 45_000e8);
         assertTrue(exchange.equity(accountId) < 0, "equity negative");
 
-        (uint256 fraction, int256 equityAfter, int256 marginAfter,) =
+        (uint256 fraction, bool emptied, int256 marginAfter,) =
             vault.closeFutures(id, 0.5e18, exchange.positions(accountId), 0, 0, address(this));
         assertEq(fraction, WAD, "closed whole");
         (int256 size,) = exchange.position(accountId, BTC_PERP);
         assertEq(size, 0, "position closed");
         // The loss beyond the margin was written off with the last position.
         assertEq(marginAfter, 0, "margin written off");
-        assertEq(equityAfter, 0, "no equity left");
+        assertEq(exchange.equity(accountId), 0, "no equity left");
+        assertTrue(emptied, "nothing left to take");
     }
 
     function test_closeFutures__expiredDatedMarket__settlesItWhole() public {

@@ -85,7 +85,7 @@ abstract contract SystemFixture is Assertions {
         engine = new LiquidationEngine(address(this), vault, fund, 0.5e18, 1e18);
         fund.setEngine(address(engine));
         vault.setLiquidationEngine(address(engine));
-        exchange.setMarkRelay(address(vault));
+        exchange.setMarkRelay(address(vault.futuresCollateral()), true);
         sUSD.grantRole(sUSD.BURNER_ROLE(), address(engine));
         sXAU.grantRole(sXAU.BURNER_ROLE(), address(engine));
 

@@ -68,19 +68,19 @@ class HookSystem:
 
 
 @pytest.fixture(scope="session")
-def hook_system(project, accounts, oracle, exchange, usdc, config) -> HookSystem:
+def hook_system(project, accounts, owner, oracle, exchange, usdc, config) -> HookSystem:
     """The whole vault layer again over a `HookToken` spot BTC (8 decimals), with its engine and
     fund, no stability fee on sUSD. Deployed by an account of its own, so that its addresses are
     never ones another suite's deployment had before a snapshot revert (Ape caches contract types
     by address)."""
     deployer = accounts[9]
     token = deployer.deploy(project.HookToken, "Hooked BTC (test)", "HBTC", 8)
-    layer = deploy_vault(project, deployer, oracle, exchange, token, config)
+    layer = deploy_vault(project, deployer, oracle, exchange, token, config, exchange_owner=owner)
     susd = layer.synths["sUSD"]
     params = list(layer.vault.synthParams(susd))
     params[3] = 0
     layer.vault.setSynthParams(susd, params, sender=deployer)
-    # The exchange is the shared one (not the deployer's): its mark relay stays the vault it names;
-    # these liquidations seize spot only.
-    engine = deploy_liquidation(project, deployer, layer, usdc, unseeded(config), mark_relay=False)
+    # The exchange is the shared one (not the deployer's): its owner trusts this vault's adapter
+    # as a second mark relay (`deploy_vault`), one exchange serving both vaults.
+    engine = deploy_liquidation(project, deployer, layer, usdc, unseeded(config))
     return HookSystem(token, layer, engine, deployer)

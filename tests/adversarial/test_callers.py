@@ -60,5 +60,5 @@ def test_locked_account__old_owner_cannot_take_or_hand_over_the_token(vault, exc
         exchange.approve(attacker, account_id, sender=trader)
 
     assert books(position_id) == before
-    assert exchange.ownerOf(account_id) == vault.address
+    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
     assert exchange.getApproved(account_id) == ZERO_ADDRESS

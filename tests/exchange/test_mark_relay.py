@@ -1,7 +1,7 @@
-"""The mark relay: the one address the owner trusts to pass back mark prices the exchange reported
-in the same transaction (the vault, for its liquidations), saving an oracle read per market. Only
-the relay may, and only on accounts it controls; a mark passed in one transaction is not kept for
-the next. (BTC $60,000.)"""
+"""The mark relays: the addresses the owner trusts to pass back mark prices the exchange reported
+in the same transaction (each vault's futures adapter, for its liquidations), saving an oracle read
+per market. Only a relay may, and only on accounts it controls; a mark passed in one transaction is
+not kept for the next. (BTC $60,000.)"""
 
 import pytest
 
@@ -17,30 +17,45 @@ BTC = asset_id("BTC")
 
 @pytest.fixture
 def relay(exchange, owner, keeper):
-    """`keeper` as the exchange's mark relay, for one test."""
-    if exchange.markRelay() != keeper.address:
-        exchange.setMarkRelay(keeper, sender=owner)
+    """`keeper` as one of the exchange's mark relays, for one test."""
+    if not exchange.isMarkRelay(keeper):
+        exchange.setMarkRelay(keeper, True, sender=owner)
     return keeper
 
 
-def test_set_mark_relay__owner__one_relay_with_event(exchange, owner, keeper, trader):
-    tx = exchange.setMarkRelay(keeper, sender=owner)
-    assert exchange.markRelay() == keeper.address
-    assert logs(tx, exchange.MarkRelaySet) == [{"relay": keeper.address}]
-    with reverts(exchange.ExchangeAlreadySet):
-        exchange.setMarkRelay(keeper, sender=owner)
+def test_set_mark_relay__owner__a_set_of_relays_with_events(exchange, owner, keeper, trader, vault):
+    # The deployment trusts the vault's futures adapter.
+    adapter = vault.futuresCollateral()
+    assert exchange.isMarkRelay(adapter)
+    assert not exchange.isMarkRelay(keeper)
 
-    # One relay at a time: naming another (or none) replaces it.
-    exchange.setMarkRelay(trader, sender=owner)
-    assert exchange.markRelay() == trader.address
-    tx = exchange.setMarkRelay(ZERO_ADDRESS, sender=owner)
-    assert exchange.markRelay() == ZERO_ADDRESS
-    assert logs(tx, exchange.MarkRelaySet) == [{"relay": ZERO_ADDRESS}]
+    tx = exchange.setMarkRelay(keeper, True, sender=owner)
+    assert logs(tx, exchange.MarkRelaySet) == [{"relay": keeper.address, "trusted": True}]
+    tx = exchange.setMarkRelay(trader, True, sender=owner)
+    assert logs(tx, exchange.MarkRelaySet) == [{"relay": trader.address, "trusted": True}]
+    # Several at once: trusting one replaces none.
+    assert (exchange.isMarkRelay(adapter), exchange.isMarkRelay(keeper), exchange.isMarkRelay(trader)) == (
+        True, True, True)
+    with reverts(exchange.ExchangeAlreadySet):
+        exchange.setMarkRelay(keeper, True, sender=owner)
+
+    tx = exchange.setMarkRelay(trader, False, sender=owner)
+    assert logs(tx, exchange.MarkRelaySet) == [{"relay": trader.address, "trusted": False}]
+    assert (exchange.isMarkRelay(adapter), exchange.isMarkRelay(keeper), exchange.isMarkRelay(trader)) == (
+        True, True, False)
+    with reverts(exchange.ExchangeAlreadySet):
+        exchange.setMarkRelay(trader, False, sender=owner)
+    exchange.setMarkRelay(keeper, False, sender=owner)
+
+
+def test_set_mark_relay__zero_address__reverts(exchange, owner):
+    with reverts(exchange.ExchangeZeroAddress):
+        exchange.setMarkRelay(ZERO_ADDRESS, True, sender=owner)
 
 
 def test_set_mark_relay__not_the_owner__reverts(exchange, attacker):
     with reverts(exchange.OwnableUnauthorizedAccount, account=attacker.address):
-        exchange.setMarkRelay(attacker, sender=attacker)
+        exchange.setMarkRelay(attacker, True, sender=attacker)
 
 
 def test_at_marks__not_the_relay__reverts(exchange, btc, open_account, trader, relay):

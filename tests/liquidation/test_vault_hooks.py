@@ -101,7 +101,7 @@ def test_close_futures__seize__sends_what_the_closes_freed_less_their_costs(vaul
     assert exchange.signedMarginOf(account_id) == margin_after - seized * 10**12
 
 
-def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, exchange, markets, hooks, trader,
+def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, futures, exchange, markets, hooks, trader,
                                                                         futures_position, open_position):
     position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=1)
     futures = vault.liquidationSnapshot(position_id).futures
@@ -113,7 +113,7 @@ def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, e
         vault.closeFutures(spot_only, WAD, [], 0, 0, ZERO_ADDRESS, sender=hooks)
     # The owner trades after the views were read: they no longer match, nothing is closed.
     vault.trade(position_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
-    with reverts(vault.VaultFuturesMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
+    with reverts(futures.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
                  actualSizeWad=wad(2)):
         vault.closeFutures(position_id, WAD, futures, 0, 0, ZERO_ADDRESS, sender=hooks)
     assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(2)

@@ -7,7 +7,8 @@ trader owes rounded up and what the trader is paid rounded down.
 
 from typing import Any
 
-WAD = 10**18
+from synthvault.units import WAD
+
 UNIT = 10**12  # one unit of the 6-decimal stablecoin, in WAD
 MAX_PRICE = 2**256 - 1  # price limit of a buy that takes any fill
 MAX_IMPACT = WAD // 10  # FuturesExchange.MAX_IMPACT_WAD

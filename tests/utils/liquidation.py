@@ -1,9 +1,9 @@
 """The liquidation engine's sizing in exact integers, for expected values in tests (mirrors
 `LiquidationEngine._repayTarget` and `_size`: USD and ratios WAD, synth amounts 18 decimals)."""
 
+from synthvault.units import WAD
 from tests.utils.wadmath import div_wad_up, mul_wad_down, mul_wad_up
 
-WAD = 10**18
 UNIT = 10**12  # one unit of the 6-decimal stablecoin, in WAD
 
 

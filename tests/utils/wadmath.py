@@ -1,8 +1,7 @@
 """The vault's fixed-point arithmetic in exact integers, for expected values in tests."""
 
-from synthvault.units import WAD
-
-YEAR = 365 * 24 * 3600
+from synthvault.units import RAY, WAD
+from synthvault.units import SECONDS_PER_YEAR as YEAR
 
 
 def mul_wad_down(x: int, y: int) -> int:
@@ -20,8 +19,6 @@ def div_wad_down(x: int, y: int) -> int:
 def div_wad_up(x: int, y: int) -> int:
     return -(-x * WAD // y)
 
-
-RAY = 10**27
 
 
 def grow(index: int, fee_wad: int, elapsed: int) -> int:

@@ -10,14 +10,14 @@ from tests.utils.wadmath import div_wad_down
 
 
 @pytest.fixture(scope="module", params=[6, 8, 18], ids=lambda d: f"{d}-decimals")
-def spot_vault(request, project, accounts, oracle, exchange, config):
+def spot_vault(request, project, accounts, owner, oracle, exchange, config):
     """A vault whose spot BTC token has the parametrised decimals, and that token. Deployed by
     an account of its own: Ape caches contract types by address, and addresses another module
     used before a snapshot revert would decode this vault's errors with a stale ABI."""
     decimals, deployer = request.param, accounts[8]
     token = deploy_token(project, deployer, {"name": f"BTC ({decimals} decimals)", "symbol": "XBTC",
                                              "decimals": decimals})
-    layer = deploy_vault(project, deployer, oracle, exchange, token, config)
+    layer = deploy_vault(project, deployer, oracle, exchange, token, config, exchange_owner=owner)
     # No stability fee: the debts stay whole whatever the tests before left of the index.
     params = list(layer.vault.synthParams(layer.synths["sXAU"]))
     params[3] = 0

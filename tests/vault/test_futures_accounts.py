@@ -30,7 +30,7 @@ def test_lock__approved_account__held_by_the_vault_and_counted(vault, exchange, 
 
     tx = vault.lock(position_id, account_id, sender=trader)
 
-    assert exchange.ownerOf(account_id) == vault.address
+    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
     position = vault.position(position_id)
     assert (position.hasAccount, position.accountId) == (True, account_id)
     assert logs(tx, vault.AccountLocked) == [{"positionId": position_id, "accountId": account_id}]
@@ -85,11 +85,16 @@ def test_lock__second_account__reverts(vault, exchange, trader, open_account, fu
     assert vault_state(position_id) == before
 
 
-def test_safe_transfer__account_sent_to_the_vault__refused(vault, exchange, trader, open_account):
+def test_safe_transfer__account_sent_to_the_vault_or_its_adapter__refused(vault, futures, exchange, trader,
+                                                                        open_account):
     account_id = open_account(trader, 1_000)
 
-    with reverts(vault.VaultUnexpectedTransfer, token=exchange.address, operator=trader.address, tokenId=account_id):
+    # The vault holds no account (it is no ERC-721 receiver); its adapter takes only what `lock` sends.
+    with reverts(exchange.ERC721InvalidReceiver, receiver=vault.address):
         exchange.safeTransferFrom(trader, vault, account_id, sender=trader)
+    with reverts(futures.FuturesCollateralUnexpectedTransfer, token=exchange.address, operator=trader.address,
+                 tokenId=account_id):
+        exchange.safeTransferFrom(trader, futures, account_id, sender=trader)
 
     assert exchange.ownerOf(account_id) == trader.address
 
@@ -126,7 +131,7 @@ def test_unlock__debt_the_spot_does_not_cover__reverts(vault, exchange, trader, 
         vault.unlock(position_id, sender=trader)
 
     assert vault_state(position_id) == before
-    assert exchange.ownerOf(account_id) == vault.address
+    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
 
 
 def test_trade__through_the_vault__fills_on_the_locked_account(vault, exchange, markets, trader,

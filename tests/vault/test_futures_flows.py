@@ -30,7 +30,7 @@ def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, ex
                                                                   trader, futures_position, no_fee):
     btc = markets["BTC-PERP"]
     position_id, account_id = futures_position("sXAU", btc_size=1, mint=2)
-    assert exchange.ownerOf(account_id) == vault.address
+    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
     assert synths["sXAU"].balanceOf(trader) == wad(2)
 
     for btc_usd, xau_usd in ((60_000, 2_400), (63_000, 2_400), (63_000, 2_520), (57_000, 2_520), (61_000, 2_300)):
