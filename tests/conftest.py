@@ -154,7 +154,7 @@ def vault(vault_layer):
 
 
 @pytest.fixture(scope="session")
-def futures(vault_layer):
+def futures_adapter(vault_layer):
     """The vault's `FuturesCollateral` adapter: it holds the locked accounts."""
     return vault_layer.futures
 

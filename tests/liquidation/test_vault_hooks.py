@@ -78,7 +78,8 @@ def test_close_futures__fraction__every_position_reduced_with_event(vault, excha
     assert logs(tx, vault.FuturesClosed) == [
         {"positionId": position_id, "accountId": account_id, "fractionWad": wad("0.25")}]
     assert logs(tx, vault.MarginSeized) == []
-    assert tx.return_value == (wad("0.25"), exchange.equity(account_id), exchange.signedMarginOf(account_id), 0)
+    # A quarter closed leaves the rest: not emptied.
+    assert tx.return_value == (wad("0.25"), False, exchange.signedMarginOf(account_id), 0)
 
 
 def test_close_futures__seize__sends_what_the_closes_freed_less_their_costs(vault, exchange, usdc, hooks, keeper,
@@ -91,9 +92,11 @@ def test_close_futures__seize__sends_what_the_closes_freed_less_their_costs(vaul
     tx = vault.closeFutures(position_id, wad("0.25"), snapshot.futures, seize, snapshot.equityWad, keeper,
                             sender=hooks)
 
-    fraction, equity_after, margin_after, seized = tx.return_value
+    fraction, emptied, margin_after, seized = tx.return_value
+    # The equity the closes left, before the seizure took `seized` of its margin.
+    equity_after = exchange.equity(account_id) + seized * 10**12
     costs = snapshot.equityWad - equity_after
-    assert fraction == wad("0.25") and costs > 0
+    assert fraction == wad("0.25") and costs > 0 and not emptied
     # What was asked less the closing costs, no more than the margin, in whole USDC rounded down.
     assert seized == min(seize - costs, margin_after) // 10**12 > 0
     assert usdc.balanceOf(keeper) - before == seized
@@ -101,8 +104,27 @@ def test_close_futures__seize__sends_what_the_closes_freed_less_their_costs(vaul
     assert exchange.signedMarginOf(account_id) == margin_after - seized * 10**12
 
 
-def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, futures, exchange, markets, hooks, trader,
-                                                                        futures_position, open_position):
+def test_close_futures__whole_and_more_than_held__empties_the_account(vault, exchange, usdc, hooks, keeper,
+                                                                     futures_position):
+    position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=-2)
+    snapshot = vault.liquidationSnapshot(position_id)
+    before = usdc.balanceOf(keeper)
+
+    tx = vault.closeFutures(position_id, WAD, snapshot.futures, wad(1_000_000), snapshot.equityWad, keeper,
+                            sender=hooks)
+
+    fraction, emptied, margin_after, seized = tx.return_value
+    assert (fraction, emptied) == (WAD, True)
+    # Every whole unit of the margin left, to the keeper; what stays is under one unit.
+    assert seized == margin_after // 10**12 > 0
+    assert usdc.balanceOf(keeper) - before == seized
+    assert exchange.positions(account_id) == []
+    assert 0 <= exchange.signedMarginOf(account_id) < 10**12
+
+
+def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, futures_adapter, exchange, markets,
+                                                                        hooks, trader, futures_position,
+                                                                        open_position):
     position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=1)
     futures = vault.liquidationSnapshot(position_id).futures
     for fraction in (0, WAD + 1):
@@ -113,7 +135,7 @@ def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, f
         vault.closeFutures(spot_only, WAD, [], 0, 0, ZERO_ADDRESS, sender=hooks)
     # The owner trades after the views were read: they no longer match, nothing is closed.
     vault.trade(position_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
-    with reverts(futures.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
+    with reverts(futures_adapter.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
                  actualSizeWad=wad(2)):
         vault.closeFutures(position_id, WAD, futures, 0, 0, ZERO_ADDRESS, sender=hooks)
     assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(2)

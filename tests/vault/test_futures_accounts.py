@@ -85,16 +85,16 @@ def test_lock__second_account__reverts(vault, exchange, trader, open_account, fu
     assert vault_state(position_id) == before
 
 
-def test_safe_transfer__account_sent_to_the_vault_or_its_adapter__refused(vault, futures, exchange, trader,
+def test_safe_transfer__account_sent_to_the_vault_or_its_adapter__refused(vault, futures_adapter, exchange, trader,
                                                                         open_account):
     account_id = open_account(trader, 1_000)
 
     # The vault holds no account (it is no ERC-721 receiver); its adapter takes only what `lock` sends.
     with reverts(exchange.ERC721InvalidReceiver, receiver=vault.address):
         exchange.safeTransferFrom(trader, vault, account_id, sender=trader)
-    with reverts(futures.FuturesCollateralUnexpectedTransfer, token=exchange.address, operator=trader.address,
+    with reverts(futures_adapter.FuturesCollateralUnexpectedTransfer, token=exchange.address, operator=trader.address,
                  tokenId=account_id):
-        exchange.safeTransferFrom(trader, futures, account_id, sender=trader)
+        exchange.safeTransferFrom(trader, futures_adapter, account_id, sender=trader)
 
     assert exchange.ownerOf(account_id) == trader.address
 

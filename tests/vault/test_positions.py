@@ -241,10 +241,10 @@ def test_account_actions__not_the_owner__revert(vault, trader, attacker, open_po
     assert vault_state(position_id) == before
 
 
-def test_on_erc721_received__not_from_a_lock__reverts(futures, attacker):
-    with reverts(futures.FuturesCollateralUnexpectedTransfer, token=attacker.address, operator=attacker.address,
+def test_on_erc721_received__not_from_a_lock__reverts(futures_adapter, attacker):
+    with reverts(futures_adapter.FuturesCollateralUnexpectedTransfer, token=attacker.address, operator=attacker.address,
                  tokenId=5):
-        futures.onERC721Received(attacker, attacker, 5, b"", sender=attacker)
+        futures_adapter.onERC721Received(attacker, attacker, 5, b"", sender=attacker)
 
 
 def test_views__unknown_position__revert(vault, lens):
