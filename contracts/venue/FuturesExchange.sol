@@ -106,8 +106,13 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @dev WAD per unit of the margin token: 10^(18 − decimals), 1e12 for a 6-decimal stablecoin.
     uint256 private immutable _unit;
 
-    /// @dev The sum of positive margins. 96 bits hold 79 billion USD of margin (WAD), as the
-    ///      vault's debt ceilings; the writes check the cast.
+    /// @dev The sum of positive margins and the last account id share a slot: every deposit and
+    ///      withdrawal writes the sum, and the first account opened makes the slot non-zero, so
+    ///      no deposit pays for a fresh slot. 96 bits hold 79 billion USD of margin (WAD), as the
+    ///      vault's debt ceilings; the writes check the cast. 160 bits number more accounts than
+    ///      can ever be opened (one per transaction). (The id first: after Ownable2Step's pending
+    ///      owner, it opens the slot both fill.)
+    uint160 private _lastAccountId;
     uint96 private _totalMarginWad;
     /// @inheritdoc IFuturesExchange
     uint256 public marketCount;
@@ -116,7 +121,6 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     mapping(address => bool) public isMarkRelay;
 
-    uint256 private _lastAccountId;
     mapping(uint256 => Market) private _markets;
     mapping(uint256 => Account) private _accounts;
     mapping(uint256 => mapping(uint256 => Position)) private _positions;
