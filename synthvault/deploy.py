@@ -115,7 +115,7 @@ def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any
     """Deploys the `Vault` (owned by `owner`, fees to `owner`), its `VaultLens`, and one
     `SyntheticToken` per configured synth, lists each with its parameters and grants the vault
     minting and burning. `owner` stays the synths' admin until `deploy_liquidation` grants the
-    engine its role and renounces it."""
+    global settlement its role and renounces it."""
     vault_cfg = config["vault"]
     vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
     layer = VaultLayer(vault=vault, lens=owner.deploy(project.VaultLens, vault))
@@ -130,18 +130,20 @@ def deploy_vault(project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any
 
 @dataclass
 class LiquidationLayer:
-    """The deployed liquidation engine and the insurance fund behind it."""
+    """The deployed liquidation engine, the insurance fund behind it, and the global settlement."""
 
     engine: Any
     fund: Any
+    settlement: Any
 
 
 def deploy_liquidation(
     project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any], mark_relay: bool = True
 ) -> LiquidationLayer:
-    """Deploys the `InsuranceFund` (in the exchange's stablecoin) and the `LiquidationEngine`, both
-    owned by `owner`, and wires them: the vault and the fund name the engine, the engine may burn
-    every synth (for redemptions after a shutdown), the exchange trusts the vault as its mark
+    """Deploys the `InsuranceFund` (in the exchange's stablecoin), the `LiquidationEngine` and the
+    `GlobalSettlement`, all owned by `owner`, and wires them: the vault and the fund name the
+    engine, the vault names the settlement, the settlement may burn every synth (for
+    redemptions after a shutdown), the exchange trusts the vault as its mark
     relay (the owner must own the exchange too; `mark_relay=False` leaves the exchange's relay as
     it is, for a second vault on a shared exchange whose liquidations close no futures), the owner
     renounces its admin role over every synth (so that nobody can grant minting or burning any
@@ -152,14 +154,16 @@ def deploy_liquidation(
         project.LiquidationEngine, owner, vault.vault, fund, scaled(cfg["keeper_share_pct"], 16),
         scaled(cfg["close_factor_pct"], 16),
     )
+    settlement = owner.deploy(project.GlobalSettlement, owner, vault.vault)
     fund.setEngine(engine, sender=owner)
     vault.vault.setLiquidationEngine(engine, sender=owner)
+    vault.vault.setGlobalSettlement(settlement, sender=owner)
     # The vault passes back the marks the exchange reported in the same liquidation.
     exchange = project.FuturesExchange.at(vault.vault.exchange())
     if mark_relay and exchange.markRelay() != vault.vault.address:
         exchange.setMarkRelay(vault.vault, sender=owner)
     for synth in vault.synths.values():
-        synth.grantRole(synth.BURNER_ROLE(), engine, sender=owner)
+        synth.grantRole(synth.BURNER_ROLE(), settlement, sender=owner)
         # The protocol is wired: no role outside it may ever mint or burn a synth.
         synth.renounceRole(synth.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
 
@@ -168,4 +172,4 @@ def deploy_liquidation(
         usdc.mint(owner, deposit, sender=owner)
         usdc.approve(fund, deposit, sender=owner)
         fund.deposit(deposit, sender=owner)
-    return LiquidationLayer(engine=engine, fund=fund)
+    return LiquidationLayer(engine=engine, fund=fund, settlement=settlement)

@@ -35,7 +35,8 @@ def deploy_system(project: Any, deployer: Any, config: dict[str, Any]) -> System
     vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
     liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config)
     contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
-                 "wbtc": venue.wbtc, "vault": vault.vault, "lens": vault.lens, "engine": liquidation.engine, "fund": liquidation.fund}
+                 "wbtc": venue.wbtc, "vault": vault.vault, "lens": vault.lens, "engine": liquidation.engine, "fund": liquidation.fund,
+                 "settlement": liquidation.settlement}
     return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
 
 
@@ -43,7 +44,8 @@ def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     """The deployed system at the manifest's addresses."""
     kinds = {"oracle": project.OracleHub, "exchange": project.FuturesExchange, "pool": project.LiquidityPool,
              "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault,
-             "lens": project.VaultLens, "engine": project.LiquidationEngine, "fund": project.InsuranceFund}
+             "lens": project.VaultLens, "engine": project.LiquidationEngine, "fund": project.InsuranceFund,
+             "settlement": project.GlobalSettlement}
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
     synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}
