@@ -16,7 +16,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -79,9 +78,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     IERC20 public immutable marginToken;
     IOracleHub private immutable _oracle;
-    IFuturesExchange private immutable _exchange;
-    IERC20 private immutable _spotToken;
-    bytes32 private immutable _spotAsset;
     /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
     uint256 private immutable _spotScale;
     uint256 private immutable _marginUnit;
@@ -102,8 +98,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 closeFactorWad_
     ) Ownable(owner_) {
         if (address(vault_) == address(0) || address(fund_) == address(0)) revert LiquidationEngineZeroAddress();
-        IFuturesExchange exchange_ = vault_.exchange();
-        IERC20 margin = exchange_.marginToken();
+        IERC20 margin = vault_.exchange().marginToken();
         if (address(fund_.asset()) != address(margin)) {
             revert LiquidationEngineFundAssetMismatch(address(fund_.asset()), address(margin));
         }
@@ -113,9 +108,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         fund = fund_;
         marginToken = margin;
         _oracle = vault_.oracle();
-        _exchange = exchange_;
-        _spotToken = vault_.spotToken();
-        _spotAsset = vault_.spotAsset();
         _spotScale = 10 ** vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
         // Safe casts: both are at most 1 WAD (checked above).
