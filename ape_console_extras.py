@@ -1,7 +1,8 @@
 """`ape console` extras: the deployed Synthvault of the connected network, by name.
 
 Run `make node` in one terminal and `make console` in another; then e.g. `price("BTC")`,
-`set_price("BTC", 42000)`, `oracle.priceWad(asset_id("ETH"))`, `feeds["BTC"].latestRoundData()`.
+`set_price("BTC", 42000)`, `oracle.priceWad(asset_id("ETH"))`, `feeds["BTC"].latestRoundData()`,
+`settlement.shutdownAt()` (the `GlobalSettlement`).
 """
 
 from synthvault.units import asset_id, from_wad, wad  # noqa: F401  (at hand in the console)

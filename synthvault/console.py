@@ -8,7 +8,8 @@ from synthvault.units import Number, asset_id, from_wad, scaled
 
 
 def console_namespace(project: Any, manifest: dict[str, Any], owner: Any) -> dict[str, Any]:
-    """Contracts from a deployment manifest (`oracle`, `feeds`, ...) and helpers bound to them:
+    """Contracts from a deployment manifest (`oracle`, `feeds`, `vault`, `engine`, `settlement`
+    (the `GlobalSettlement`: shutdown, settle, redeem), ...) and helpers bound to them:
     `price("BTC")` reads the trusted price in USD; `set_price("BTC", 42000)` submits a round
     to the mock feed, signed by `owner` (the deployer on a local chain); `health(1)` gives a vault
     position's collateral, debt and CR (through the `lens`, `VaultLens`)."""

@@ -120,7 +120,7 @@ def deploy_vault(
     and grants the vault minting and burning. The exchange's owner (`exchange_owner`, by default
     `owner`) trusts the vault's adapter as one of its mark relays: one exchange serves as many
     vaults as it trusts adapters. `owner` stays the synths' admin until `deploy_liquidation`
-    grants the engine its role and renounces it."""
+    grants the global settlement its role and renounces it."""
     vault_cfg = config["vault"]
     vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
     futures = project.FuturesCollateral.at(vault.futuresCollateral())
@@ -138,30 +138,33 @@ def deploy_vault(
 
 @dataclass
 class LiquidationLayer:
-    """The deployed liquidation engine and the insurance fund behind it."""
+    """The deployed liquidation engine, the insurance fund behind it, and the global settlement."""
 
     engine: Any
     fund: Any
+    settlement: Any
 
 
 def deploy_liquidation(
     project: Any, owner: Any, vault: VaultLayer, usdc: Any, config: dict[str, Any]
 ) -> LiquidationLayer:
-    """Deploys the `InsuranceFund` (in the exchange's stablecoin) and the `LiquidationEngine`, both
-    owned by `owner`, and wires them: the vault and the fund name the engine, the engine may burn
-    every synth (for redemptions after a shutdown), the owner
-    renounces its admin role over every synth (so that nobody can grant minting or burning any
-    more), and the owner seeds the fund as configured."""
+    """Deploys the `InsuranceFund` (in the exchange's stablecoin), the `LiquidationEngine` and the
+    `GlobalSettlement`, all owned by `owner`, and wires them: the vault and the fund name the
+    engine, the vault names the settlement, the settlement may burn every synth (for
+    redemptions after a shutdown), the owner renounces its admin role over every synth (so that
+    nobody can grant minting or burning any more), and the owner seeds the fund as configured."""
     cfg = config["liquidation"]
     fund = owner.deploy(project.InsuranceFund, usdc, owner)
     engine = owner.deploy(
         project.LiquidationEngine, owner, vault.vault, fund, scaled(cfg["keeper_share_pct"], 16),
         scaled(cfg["close_factor_pct"], 16),
     )
+    settlement = owner.deploy(project.GlobalSettlement, owner, vault.vault)
     fund.setEngine(engine, sender=owner)
     vault.vault.setLiquidationEngine(engine, sender=owner)
+    vault.vault.setGlobalSettlement(settlement, sender=owner)
     for synth in vault.synths.values():
-        synth.grantRole(synth.BURNER_ROLE(), engine, sender=owner)
+        synth.grantRole(synth.BURNER_ROLE(), settlement, sender=owner)
         # The protocol is wired: no role outside it may ever mint or burn a synth.
         synth.renounceRole(synth.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
 
@@ -170,4 +173,4 @@ def deploy_liquidation(
         usdc.mint(owner, deposit, sender=owner)
         usdc.approve(fund, deposit, sender=owner)
         fund.deposit(deposit, sender=owner)
-    return LiquidationLayer(engine=engine, fund=fund)
+    return LiquidationLayer(engine=engine, fund=fund, settlement=settlement)

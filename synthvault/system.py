@@ -36,7 +36,7 @@ def deploy_system(project: Any, deployer: Any, config: dict[str, Any]) -> System
     liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config)
     contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
                  "wbtc": venue.wbtc, "vault": vault.vault, "futures": vault.futures, "lens": vault.lens,
-                 "engine": liquidation.engine, "fund": liquidation.fund}
+                 "engine": liquidation.engine, "fund": liquidation.fund, "settlement": liquidation.settlement}
     return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
 
 
@@ -44,7 +44,8 @@ def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     """The deployed system at the manifest's addresses."""
     kinds = {"oracle": project.OracleHub, "exchange": project.FuturesExchange, "pool": project.LiquidityPool,
              "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault,
-             "futures": project.FuturesCollateral, "lens": project.VaultLens, "engine": project.LiquidationEngine, "fund": project.InsuranceFund}
+             "futures": project.FuturesCollateral, "lens": project.VaultLens, "engine": project.LiquidationEngine,
+             "fund": project.InsuranceFund, "settlement": project.GlobalSettlement}
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
     synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}

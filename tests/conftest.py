@@ -170,7 +170,8 @@ def synths(vault_layer) -> dict[str, Any]:
     return vault_layer.synths
 
 
-# The liquidation engine and the insurance fund, wired to the vault as `deploy_system` wires them.
+# The liquidation engine, the insurance fund and the global settlement, wired to the vault as
+# `deploy_system` wires them.
 @pytest.fixture(scope="session")
 def liquidation_layer(project, owner, vault_layer, usdc, config) -> LiquidationLayer:
     return deploy_liquidation(project, owner, vault_layer, usdc, config)
@@ -184,3 +185,9 @@ def engine(liquidation_layer):
 @pytest.fixture(scope="session")
 def insurance_fund(liquidation_layer):
     return liquidation_layer.fund
+
+
+@pytest.fixture(scope="session")
+def settlement(liquidation_layer):
+    """The `GlobalSettlement`: shutdown, settlement and redemption."""
+    return liquidation_layer.settlement

@@ -110,6 +110,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     bool public isShutdown;
     /// @inheritdoc IVault
+    address public globalSettlement;
+    /// @inheritdoc IVault
     uint256 public nextPositionId = 1;
 
     ISyntheticToken[] private _synthTokens;
@@ -119,7 +121,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     mapping(uint256 => Position) private _positions;
     mapping(address => EnumerableSet.UintSet) private _positionsOf;
 
-    /// @param owner_ Sets the synths' parameters, the fee recipient and the liquidation engine.
+    /// @param owner_ Sets the synths' parameters, the fee recipient, the liquidation engine and the
+    ///        global settlement.
     /// @param oracle_ Prices every asset.
     /// @param exchange_ The futures venue whose account tokens can be locked.
     /// @param spotToken_ The spot BTC token (at most 18 decimals).
@@ -206,6 +209,13 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (engine == liquidationEngine) revert VaultAlreadySet();
         liquidationEngine = engine;
         emit LiquidationEngineSet(engine);
+    }
+
+    /// @inheritdoc IVault
+    function setGlobalSettlement(address settlement) external onlyOwner {
+        if (settlement == globalSettlement) revert VaultAlreadySet();
+        globalSettlement = settlement;
+        emit GlobalSettlementSet(settlement);
     }
 
     /* POSITIONS */
@@ -694,6 +704,27 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (msg.sender != liquidationEngine) revert VaultNotLiquidationEngine(msg.sender);
     }
 
+    /// @dev The hooks a settlement uses too (closing and seizing): the engine or the settlement.
+    modifier onlyEngineOrSettlement() {
+        _onlyEngineOrSettlement();
+        _;
+    }
+
+    /// @dev The engine first: a liquidation then reads no second slot.
+    function _onlyEngineOrSettlement() private view {
+        if (msg.sender == liquidationEngine) return;
+        if (msg.sender != globalSettlement) _onlyEngine();
+    }
+
+    modifier onlySettlement() {
+        _onlySettlement();
+        _;
+    }
+
+    function _onlySettlement() private view {
+        if (msg.sender != globalSettlement) revert VaultNotGlobalSettlement(msg.sender);
+    }
+
     /// @inheritdoc IVault
     function liquidationSnapshot(uint256 positionId) external view returns (LiquidationSnapshot memory snap) {
         Position storage p = _positions[positionId];
@@ -728,7 +759,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function seizeSpot(uint256 positionId, uint256 amount, address to) external onlyEngine nonReentrant {
+    function seizeSpot(uint256 positionId, uint256 amount, address to) external onlyEngineOrSettlement nonReentrant {
         Position storage p = _existingPosition(positionId);
         uint256 spotAmount = _spotHeld(positionId, p, amount);
 
@@ -749,7 +780,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         address to
     )
         external
-        onlyEngine
+        onlyEngineOrSettlement
         nonReentrant
         returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized)
     {
@@ -764,7 +795,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function seizeMargin(uint256 positionId, uint256 amount, address to) external onlyEngine nonReentrant {
+    function seizeMargin(uint256 positionId, uint256 amount, address to) external onlyEngineOrSettlement nonReentrant {
         Position storage p = _existingPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
         if (amount == 0) revert VaultZeroAmount();
@@ -818,7 +849,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function shutdown() external onlyEngine nonReentrant {
+    function shutdown() external onlySettlement nonReentrant {
         if (isShutdown) revert VaultShutDown();
         isShutdown = true;
         emit ShutDown();
@@ -832,7 +863,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function settleDebt(uint256 positionId) external onlyEngine nonReentrant returns (uint256 debt) {
+    function settleDebt(uint256 positionId) external onlySettlement nonReentrant returns (uint256 debt) {
         if (!isShutdown) revert VaultNotShutDown();
         Position storage p = _existingPosition(positionId);
         Synth storage s = _synths[p.synthId];

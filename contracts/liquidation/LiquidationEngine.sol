@@ -5,7 +5,8 @@ pragma solidity 0.8.28;
  * LiquidationEngine: gets the synth back before the collateral is gone. A keeper repays a
  * position under its liquidation ratio and is paid from its spot BTC and its futures, closed on
  * the market; what the collateral cannot cover the insurance fund pays, and what the fund cannot
- * pay the synth's other positions share. It also shuts the protocol down for global settlement.
+ * pay the synth's other positions share. Once the vault is shut down (global settlement,
+ * `GlobalSettlement`), it liquidates no more.
  */
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
@@ -15,7 +16,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -62,25 +62,14 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 shortfallPaid;
     }
 
-    /// @dev What is set aside for one synth's holders at settlement.
-    struct Reserve {
-        uint128 stableAmount;
-        uint128 spotAmount;
-        uint256 settledDebt;
-    }
-
-    /// @dev The owner's settings and the shutdown time, in one slot that every liquidation reads
-    ///      once. WAD fractions are at most 1 WAD < 2^64; timestamps fit 64 bits.
+    /// @dev The owner's settings, in one slot that every liquidation reads once. WAD fractions
+    ///      are at most 1 WAD < 2^64.
     struct Settings {
         uint64 keeperShareWad;
         uint64 closeFactorWad;
-        uint64 shutdownAt;
     }
 
     /* STORAGE */
-
-    /// @inheritdoc ILiquidationEngine
-    uint256 public constant SETTLEMENT_PERIOD = 7 days;
 
     /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
@@ -89,19 +78,13 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     IERC20 public immutable marginToken;
     IOracleHub private immutable _oracle;
-    IFuturesExchange private immutable _exchange;
-    IERC20 private immutable _spotToken;
-    bytes32 private immutable _spotAsset;
     /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
     uint256 private immutable _spotScale;
     uint256 private immutable _marginUnit;
 
     Settings private _settings;
-    /// @inheritdoc ILiquidationEngine
-    mapping(bytes32 => uint256) public frozenPriceWad;
-    mapping(ISyntheticToken => Reserve) private _reserves;
 
-    /// @param owner_ Sets the keeper share and the close factor; may shut the protocol down.
+    /// @param owner_ Sets the keeper share and the close factor.
     /// @param vault_ The vault; it must name this engine (`IVault.setLiquidationEngine`).
     /// @param fund_ The insurance fund, holding the exchange's margin token; it must name this
     ///        engine (`IInsuranceFund.setEngine`).
@@ -115,8 +98,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 closeFactorWad_
     ) Ownable(owner_) {
         if (address(vault_) == address(0) || address(fund_) == address(0)) revert LiquidationEngineZeroAddress();
-        IFuturesExchange exchange_ = vault_.exchange();
-        IERC20 margin = exchange_.marginToken();
+        IERC20 margin = vault_.exchange().marginToken();
         if (address(fund_.asset()) != address(margin)) {
             revert LiquidationEngineFundAssetMismatch(address(fund_.asset()), address(margin));
         }
@@ -126,13 +108,10 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         fund = fund_;
         marginToken = margin;
         _oracle = vault_.oracle();
-        _exchange = exchange_;
-        _spotToken = vault_.spotToken();
-        _spotAsset = vault_.spotAsset();
         _spotScale = 10 ** vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
         // Safe casts: both are at most 1 WAD (checked above).
-        _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_), 0);
+        _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_));
         emit KeeperShareSet(keeperShareWad_);
         emit CloseFactorSet(closeFactorWad_);
     }
@@ -165,7 +144,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         nonReentrant
         returns (uint256 repaid, uint256 keeperUsdWad)
     {
-        if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
+        _checkRunning();
         if (repayAmount == 0) revert LiquidationEngineZeroAmount();
         Payout memory out = _payout(1);
         repaid = _liquidate(positionId, repayAmount, false, msg.sender, out);
@@ -178,7 +157,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         nonReentrant
         returns (uint256 liquidated, uint256 keeperUsdWad)
     {
-        if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
+        _checkRunning();
         Payout memory out = _payout(positionIds.length);
         for (uint256 i; i < positionIds.length; ++i) {
             uint256 freeMemory = _freeMemoryPointer();
@@ -235,91 +214,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         return _repayTarget(snap, z);
     }
 
-    /* GLOBAL SETTLEMENT */
-
-    /// @inheritdoc ILiquidationEngine
-    function shutdown() external onlyOwner nonReentrant {
-        if (_settings.shutdownAt != 0) revert LiquidationEngineShutDown();
-        // Safe cast: timestamps fit 64 bits.
-        _settings.shutdownAt = uint64(block.timestamp);
-        emit ShutDown(block.timestamp);
-
-        _freeze(_spotAsset);
-        ISyntheticToken[] memory synths = vault.synths();
-        for (uint256 i; i < synths.length; ++i) {
-            _freeze(synths[i].asset());
-        }
-        vault.shutdown();
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function settle(uint256 positionId) external nonReentrant returns (uint256 debt) {
-        if (_settings.shutdownAt == 0) revert LiquidationEngineNotShutDown();
-        IVault.PositionView memory pos = vault.position(positionId);
-        if (pos.debtShares == 0) revert LiquidationEngineNothingToSettle(positionId);
-        uint256 unit = _marginUnit;
-        uint256 spotPriceWad = frozenPriceWad[_spotAsset];
-        uint256 debtUsdWad = pos.debt.mulWadUp(frozenPriceWad[pos.synth.asset()]);
-
-        // Stablecoin first: every futures position closed, the margin taken as far as the debt
-        // needs it (rounded up to whole units: owed to the holders).
-        uint256 stableTaken;
-        if (pos.hasAccount) {
-            (,, int256 marginAfterWad,) =
-                vault.closeFutures(positionId, WAD, _exchange.positions(pos.accountId), 0, 0, address(0));
-            // Safe cast: only a positive margin is cast.
-            if (marginAfterWad > 0) stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
-        }
-        uint256 restUsdWad = debtUsdWad - Math.min(debtUsdWad, stableTaken * unit);
-        // Then spot BTC at the frozen price, rounded up.
-        uint256 spotTaken = Math.min(pos.spotAmount, Math.mulDiv(restUsdWad, _spotScale, spotPriceWad, Math.Rounding.Ceil));
-        uint256 spotUsdWad = _spotUsd(spotTaken, spotPriceWad);
-        uint256 shortUsdWad = restUsdWad - Math.min(restUsdWad, spotUsdWad);
-
-        debt = vault.settleDebt(positionId);
-        Reserve storage r = _reserves[pos.synth];
-        // Safe casts: token amounts held by the engine, far under 2^128 for any real token.
-        r.stableAmount += uint128(stableTaken);
-        r.spotAmount += uint128(spotTaken);
-        r.settledDebt += debt;
-        emit Settled(positionId, pos.synth, debt, stableTaken, spotTaken, shortUsdWad);
-
-        if (stableTaken != 0) vault.seizeMargin(positionId, stableTaken, address(this));
-        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, address(this));
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function redeem(ISyntheticToken synth, uint256 amount)
-        external
-        nonReentrant
-        returns (uint256 stableOut, uint256 spotOut)
-    {
-        if (_settings.shutdownAt == 0) revert LiquidationEngineNotShutDown();
-        if (amount == 0) revert LiquidationEngineZeroAmount();
-        // Reverts for a synth the vault does not list. No fee accrues after shutdown: the stored
-        // index is the index now.
-        (uint256 rateIndexWad,, uint256 totalDebtShares,) = vault.synthDebt(synth);
-        uint256 opensAt = _settings.shutdownAt + SETTLEMENT_PERIOD;
-        if (totalDebtShares != 0 && block.timestamp < opensAt) revert LiquidationEngineRedemptionNotOpen(synth, opensAt);
-        // The supply the reserve backs: what is not still owed by an unsettled position (whose
-        // settlement will add its own backing), rounded up (the unsettled debt rounded down), so
-        // that each unit's share is never priced on a reserve that is still coming in.
-        uint256 supply = synth.totalSupply();
-        uint256 backed = supply - Math.min(supply, totalDebtShares.mulWadDown(rateIndexWad));
-        if (amount > backed) revert LiquidationEngineRedemptionExceedsBacked(synth, amount, backed);
-
-        Reserve storage r = _reserves[synth];
-        (stableOut, spotOut) = _redemption(synth, amount, backed, r.stableAmount, r.spotAmount);
-        // Safe casts: each is at most what the reserve held, which fits 128 bits.
-        r.stableAmount -= uint128(stableOut);
-        r.spotAmount -= uint128(spotOut);
-        emit Redeemed(synth, msg.sender, amount, stableOut, spotOut);
-
-        synth.burn(msg.sender, amount);
-        if (stableOut != 0) marginToken.safeTransfer(msg.sender, stableOut);
-        if (spotOut != 0) _spotToken.safeTransfer(msg.sender, spotOut);
-    }
-
     /* VIEWS */
 
     /// @inheritdoc ILiquidationEngine
@@ -330,21 +224,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     function closeFactorWad() external view returns (uint256) {
         return _settings.closeFactorWad;
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function shutdownAt() external view returns (uint256) {
-        return _settings.shutdownAt;
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function reserves(ISyntheticToken synth)
-        external
-        view
-        returns (uint256 stableAmount, uint256 spotAmount, uint256 settledDebt)
-    {
-        Reserve storage r = _reserves[synth];
-        return (r.stableAmount, r.spotAmount, r.settledDebt);
     }
 
     /* INTERNAL: LIQUIDATION */
@@ -581,42 +460,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         return out.keeperUsdWad;
     }
 
-    /* INTERNAL: SETTLEMENT */
-
-    /// @dev Records `asset`'s last good price, once (synths may share an asset): the last price
-    ///      the hub trusted (`IOracleHub.lastTrustedPriceWad`, the hub's one rule).
-    function _freeze(bytes32 asset) private {
-        if (frozenPriceWad[asset] != 0) return;
-        (uint256 priceWad,,) = _oracle.lastTrustedPriceWad(asset);
-        if (priceWad == 0) {
-            (,, IOracleHub.PriceStatus status) = _oracle.peekPriceWad(asset);
-            revert LiquidationEngineNoTrustedPrice(asset, status);
-        }
-        frozenPriceWad[asset] = priceWad;
-        emit PriceFrozen(asset, priceWad);
-    }
-
-    /// @dev What `amount` of `synth` redeems for, out of `backed` units that share the reserve
-    ///      (`stableHeld` stablecoin and `spotHeld` spot BTC): the same share of each asset,
-    ///      amount / backed (rounded down), both scaled alike (rounded down) when together they
-    ///      are worth more than the amount's frozen value (spot at the frozen BTC price). Each
-    ///      claim takes its share of what the claims before it left, so equal claims are paid
-    ///      alike in any order and the last one takes what is left.
-    function _redemption(ISyntheticToken synth, uint256 amount, uint256 backed, uint256 stableHeld, uint256 spotHeld)
-        private
-        view
-        returns (uint256 stableOut, uint256 spotOut)
-    {
-        stableOut = Math.mulDiv(stableHeld, amount, backed);
-        spotOut = Math.mulDiv(spotHeld, amount, backed);
-        uint256 valueUsdWad = stableOut * _marginUnit + _spotUsd(spotOut, frozenPriceWad[_spotAsset]);
-        uint256 maxUsdWad = amount.mulWadDown(frozenPriceWad[synth.asset()]);
-        if (valueUsdWad > maxUsdWad) {
-            stableOut = Math.mulDiv(stableOut, maxUsdWad, valueUsdWad);
-            spotOut = Math.mulDiv(spotOut, maxUsdWad, valueUsdWad);
-        }
-    }
-
     /* INTERNAL: HELPERS */
 
     function _freeMemoryPointer() private pure returns (uint256 pointer) {
@@ -636,6 +479,12 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev Spot credited at `priceWad`, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 priceWad) private view returns (uint256) {
         return spotAmount.mulDivDown(priceWad, _spotScale);
+    }
+
+    /// @dev Liquidations stop once the vault is shut down for global settlement (the vault's
+    ///      flag, set by `GlobalSettlement.shutdown`, is the one record of it).
+    function _checkRunning() private view {
+        if (vault.isShutdown()) revert LiquidationEngineShutDown();
     }
 
     function _checkKeeperShare(uint256 keeperShareWad_) private pure {

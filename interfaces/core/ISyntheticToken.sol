@@ -9,10 +9,10 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 ///         debt of the vault's positions in it. It tracks the `OracleHub` price of `asset()`: one
 ///         whole token is owed as one whole unit of that asset, valued in USD at its oracle price.
 /// @dev Only the protocol's contracts create and destroy supply, through roles rather than an
-///      owner key: the vault holds `MINTER_ROLE` and `BURNER_ROLE`, the liquidation engine
+///      owner key: the vault holds `MINTER_ROLE` and `BURNER_ROLE`, the global settlement
 ///      `BURNER_ROLE` (for redemptions). The deployer holds `DEFAULT_ADMIN_ROLE` only while it
 ///      wires the protocol: the deployment (`synthvault/deploy.py: deploy_liquidation`) renounces
-///      it once the vault and the engine hold their roles, so that no role outside the protocol
+///      it once the vault and the settlement hold their roles, so that no role outside the protocol
 ///      can ever mint (or burn). A burner destroys tokens of `from` without an allowance, so the
 ///      role goes only to contracts that burn from their own caller.
 interface ISyntheticToken is IERC20Metadata, IERC20Permit {

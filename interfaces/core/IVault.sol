@@ -51,14 +51,16 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///
 ///      Liquidation. The owner names `liquidationEngine()`, the one address allowed to call the
 ///      hooks of the LIQUIDATION section: take a position's spot and margin, close its futures,
-///      repay its debt with a keeper's synth, write off what cannot be repaid, and shut the vault
-///      down for global settlement. The vault keeps the books exact through all of them: a
+///      repay its debt with a keeper's synth and write off what cannot be repaid; and
+///      `globalSettlement()`, the one address allowed to shut the vault down and settle a
+///      position's debt, which may close futures and take spot and margin too. The vault keeps
+///      the books exact through all of them: a
 ///      written-off debt is shared by the synth's other positions through the rate index, or,
 ///      with none left, recorded as the synth's `badDebt` (with the fee it had accrued, which
 ///      stays collectable). So at all times, up to rounding dust: total supply +
 ///      `uncollectedFees` = Σ position debts + `badDebt`. After shutdown no fee is owed
-///      (`uncollectedFees` is 0) and the debt settled by `settleDebt` is backed by the engine's
-///      reserves instead.
+///      (`uncollectedFees` is 0) and the debt settled by `settleDebt` is backed by the global
+///      settlement's reserves instead.
 interface IVault {
     /// @notice A synth's risk parameters, as the owner sets them.
     /// @param mintingRatioWad The CR every risk-adding action must leave (150% = 1.5e18).
@@ -114,8 +116,11 @@ interface IVault {
     /// @notice Stability fees of `synth` now go to `recipient`.
     event FeeRecipientSet(address indexed recipient);
 
-    /// @notice `engine` may now liquidate positions and shut the vault down.
+    /// @notice `engine` may now liquidate positions.
     event LiquidationEngineSet(address indexed engine);
+
+    /// @notice `settlement` may now shut the vault down and settle positions' debt.
+    event GlobalSettlementSet(address indexed settlement);
 
     /// @notice `accrue` grew `synth`'s rate index to `rateIndexWad` (the fee accrued to this
     ///         block). Mints and burns accrue too, silently: their events' amount / shares is
@@ -238,6 +243,9 @@ interface IVault {
     /// @notice Names the liquidation engine. Only the owner; the zero address disables it.
     function setLiquidationEngine(address engine) external;
 
+    /// @notice Names the global settlement. Only the owner; the zero address disables it.
+    function setGlobalSettlement(address settlement) external;
+
     /* POSITIONS */
 
     /// @notice Opens an empty position of the caller that will owe `synth`.
@@ -324,8 +332,12 @@ interface IVault {
     /// @notice Where stability fees are minted.
     function feeRecipient() external view returns (address);
 
-    /// @notice The address allowed to liquidate and shut down; zero while none.
+    /// @notice The address allowed to liquidate; zero while none.
     function liquidationEngine() external view returns (address);
+
+    /// @notice The address allowed to shut the vault down and settle debt (and to close and
+    ///         seize, as the engine may); zero while none.
+    function globalSettlement() external view returns (address);
 
     /// @notice The id the next position will get; ids start at 1.
     function nextPositionId() external view returns (uint256);
@@ -416,12 +428,16 @@ interface IVault {
     ///         or withdrawals against debt; stability fees stopped.
     event ShutDown();
 
-    /// @notice Position `positionId`'s `debt` of `synth` was settled by the engine after shutdown
-    ///         (its value set aside for the synth's holders).
+    /// @notice Position `positionId`'s `debt` of `synth` was settled by the global settlement
+    ///         after shutdown (its value set aside for the synth's holders).
     event DebtSettled(uint256 indexed positionId, ISyntheticToken indexed synth, uint256 debt);
 
-    /// @notice Only the liquidation engine may do this; `caller` is not it.
+    /// @notice Only the liquidation engine (or, for `closeFutures`, `seizeMargin` and
+    ///         `seizeSpot`, the global settlement) may do this; `caller` is neither.
     error VaultNotLiquidationEngine(address caller);
+
+    /// @notice Only the global settlement may do this; `caller` is not it.
+    error VaultNotGlobalSettlement(address caller);
 
     /// @notice The vault is shut down.
     error VaultShutDown();
@@ -441,7 +457,7 @@ interface IVault {
     function liquidationSnapshot(uint256 positionId) external view returns (LiquidationSnapshot memory);
 
     /// @notice Sends `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
-    ///         Only the engine; reads no price.
+    ///         Only the engine or the global settlement; reads no price.
     function seizeSpot(uint256 positionId, uint256 amount, address to) external;
 
     /// @notice Reduces every open futures position of the locked account of `positionId` by
@@ -454,7 +470,7 @@ interface IVault {
     ///         `to` the margin the closes freed toward it, as `seizeMargin` would (one call
     ///         fewer): `seizeWad` less the closing costs (the equity the closes lost against
     ///         `equityBeforeWad`), at most the settled margin, in whole margin-token units rounded
-    ///         down. Only the engine.
+    ///         down. Only the engine or the global settlement.
     /// @param futures The account's open positions as read in this transaction (from
     ///        `liquidationSnapshot` or `IFuturesExchange.positions`), passed back rather than
     ///        read again (the read prices every market); each size is checked against the
@@ -485,7 +501,7 @@ interface IVault {
         returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized);
 
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
-    ///         `positionId` to `to`. Only the engine; the exchange applies its own checks
+    ///         `positionId` to `to`. Only the engine or the global settlement; the exchange applies its own checks
     ///         (settled margin, initial margin of what stays open), valuing what stays open at
     ///         the marks `closeFutures` passed it in this transaction
     ///         (`IFuturesExchange.withdrawMarginAtMarks`), any other market at a fresh price.
@@ -511,11 +527,11 @@ interface IVault {
 
     /// @notice Stops minting, trading, opening, locking, listing, parameter changes and every
     ///         withdrawal against debt; collects every synth's accrued fee and stops the fee.
-    ///         Only the engine, once.
+    ///         Only the global settlement, once.
     function shutdown() external;
 
-    /// @notice Removes position `positionId`'s whole debt after shutdown; the engine has set its
-    ///         value aside for the synth's holders. Only the engine.
+    /// @notice Removes position `positionId`'s whole debt after shutdown; the global settlement
+    ///         has set its value aside for the synth's holders. Only the global settlement.
     /// @return debt The synth units settled.
     function settleDebt(uint256 positionId) external returns (uint256 debt);
 
@@ -523,6 +539,6 @@ interface IVault {
     ///         synth in circulation that no position owes.
     function badDebt(ISyntheticToken synth) external view returns (uint256);
 
-    /// @notice Whether the engine has shut the vault down.
+    /// @notice Whether the global settlement has shut the vault down.
     function isShutdown() external view returns (bool);
 }

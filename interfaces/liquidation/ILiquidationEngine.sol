@@ -4,14 +4,13 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IInsuranceFund} from "./IInsuranceFund.sol";
-import {IOracleHub} from "../oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../core/ISyntheticToken.sol";
 import {IVault} from "../core/IVault.sol";
 
 /// @title ILiquidationEngine
 /// @notice Permissionless liquidation of the vault's positions under their liquidation ratio,
-///         the insurance fund and redistribution behind it, and the protocol's emergency
-///         shutdown (global settlement).
+///         and the insurance fund and redistribution behind it. Once the vault is shut down for
+///         global settlement (`IGlobalSettlement`), liquidations stop.
 /// @dev Units. USD amounts, prices and ratios are WAD; synth amounts 18 decimals; spot BTC and
 ///      the stablecoin in their own decimals at the edges (`spotToken`, `marginToken`).
 ///
@@ -47,21 +46,6 @@ import {IVault} from "../core/IVault.sol";
 ///         recorded as the synth's bad debt when there are none (`IVault.writeOff`).
 ///      A liquidation never pays the keeper and the fund together more than R × (1 + penalty),
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
-///
-///      Shutdown (global settlement), the owner's once: every synth's and BTC's price freezes at
-///      its last good value, as the hub itself answers it (`IOracleHub.lastTrustedPriceWad`: the
-///      latest round if trusted now or merely stale since, else the most recent earlier round the
-///      hub would have trusted as the latest, up to 32 rounds back). The vault stops minting, trading,
-///      opening, locking and every withdrawal against debt; liquidations stop. Anyone may then
-///      `settle` a position: its futures are closed (at the exchange's live price: the venue is
-///      not ours to freeze), its debt's value at the frozen price is set aside for the synth's
-///      holders, stablecoin first and then spot BTC at the frozen BTC price, and the rest stays
-///      in the position for its owner to take with `IVault.close`. Once a synth owes no debt
-///      (every position settled or closed), or `SETTLEMENT_PERIOD` after shutdown, its holders
-///      `redeem` it: each claim gets the same share of each asset set aside for that synth
-///      (stablecoin and spot BTC alike: amount over the supply the reserve backs, i.e. not still
-///      owed by an unsettled position), never worth more than its frozen value, so that claims
-///      are paid alike in any order and whatever a later settlement adds goes to later claims.
 interface ILiquidationEngine {
     /* EVENTS */
 
@@ -100,29 +84,6 @@ interface ILiquidationEngine {
     ///         must repay all of it).
     event CloseFactorSet(uint256 closeFactorWad);
 
-    /// @notice The owner shut the protocol down at `timestamp`.
-    event ShutDown(uint256 timestamp);
-
-    /// @notice `asset`'s price froze at `priceWad` for settlement and redemption.
-    event PriceFrozen(bytes32 indexed asset, uint256 priceWad);
-
-    /// @notice Position `positionId`'s `debt` of `synth` was settled: `stableSetAside` stablecoin
-    ///         and `spotSetAside` spot BTC were set aside for the synth's holders, `shortUsdWad`
-    ///         of its value could not be.
-    event Settled(
-        uint256 indexed positionId,
-        ISyntheticToken indexed synth,
-        uint256 debt,
-        uint256 stableSetAside,
-        uint256 spotSetAside,
-        uint256 shortUsdWad
-    );
-
-    /// @notice `holder` redeemed `amount` of `synth` for `stableOut` stablecoin and `spotOut` spot BTC.
-    event Redeemed(
-        ISyntheticToken indexed synth, address indexed holder, uint256 amount, uint256 stableOut, uint256 spotOut
-    );
-
     /* ERRORS */
 
     /// @notice The zero address was given where one is required.
@@ -158,25 +119,9 @@ interface ILiquidationEngine {
     /// @notice `caller` called `liquidateInBatch`, which only the engine itself may call.
     error LiquidationEngineNotSelf(address caller);
 
-    /// @notice The protocol is shut down.
+    /// @notice The vault is shut down for global settlement (`IVault.isShutdown`): liquidations
+    ///         have stopped.
     error LiquidationEngineShutDown();
-
-    /// @notice The protocol is not shut down.
-    error LiquidationEngineNotShutDown();
-
-    /// @notice `asset` has no last good price to freeze (no feed, or no trusted round among the
-    ///         last 32): its latest round is `status`.
-    error LiquidationEngineNoTrustedPrice(bytes32 asset, IOracleHub.PriceStatus status);
-
-    /// @notice Position `positionId` owes nothing to settle.
-    error LiquidationEngineNothingToSettle(uint256 positionId);
-
-    /// @notice `synth` still has unsettled debt: its redemption opens at `opensAt`.
-    error LiquidationEngineRedemptionNotOpen(ISyntheticToken synth, uint256 opensAt);
-
-    /// @notice Only `backed` units of `synth` share its reserve now (the rest of its supply is
-    ///         still owed by unsettled positions), under the `amount` asked: settle them first.
-    error LiquidationEngineRedemptionExceedsBacked(ISyntheticToken synth, uint256 amount, uint256 backed);
 
     /* LIQUIDATION */
 
@@ -241,25 +186,6 @@ interface ILiquidationEngine {
     /// @notice Sets the largest fraction of a debt one liquidation repays, in (0, 100%]. Only the owner.
     function setCloseFactor(uint256 closeFactorWad) external;
 
-    /* GLOBAL SETTLEMENT */
-
-    /// @notice Shuts the protocol down: freezes the prices, shuts the vault, stops liquidations.
-    ///         Only the owner, once.
-    function shutdown() external;
-
-    /// @notice Settles position `positionId` after shutdown. Anyone may call.
-    /// @return debt The synth units settled.
-    function settle(uint256 positionId) external returns (uint256 debt);
-
-    /// @notice Burns `amount` of the caller's `synth` and pays its share of the synth's reserve:
-    ///         amount / the backed supply of each of the stablecoin and spot BTC set aside (rounded
-    ///         down), both scaled alike to the amount's frozen value if they are worth more. The
-    ///         backed supply is the synth's supply less the debt still owed by unsettled
-    ///         positions; `amount` may not exceed it (`LiquidationEngineRedemptionExceedsBacked`).
-    /// @return stableOut The stablecoin paid (its decimals).
-    /// @return spotOut The spot BTC paid (its decimals).
-    function redeem(ISyntheticToken synth, uint256 amount) external returns (uint256 stableOut, uint256 spotOut);
-
     /* VIEWS */
 
     /// @notice The vault whose positions the engine liquidates.
@@ -276,21 +202,4 @@ interface ILiquidationEngine {
 
     /// @notice The largest fraction of a debt one partial liquidation repays (WAD).
     function closeFactorWad() external view returns (uint256);
-
-    /// @notice When the protocol was shut down; 0 while it runs.
-    function shutdownAt() external view returns (uint256);
-
-    /// @notice How long after shutdown a synth's holders may redeem even if some of its
-    ///         positions are still unsettled.
-    function SETTLEMENT_PERIOD() external view returns (uint256);
-
-    /// @notice `asset`'s frozen price (USD per unit, WAD); 0 before shutdown.
-    function frozenPriceWad(bytes32 asset) external view returns (uint256);
-
-    /// @notice What is set aside for `synth`'s holders: stablecoin and spot BTC (their
-    ///         decimals), and the synth units of debt settled into it.
-    function reserves(ISyntheticToken synth)
-        external
-        view
-        returns (uint256 stableAmount, uint256 spotAmount, uint256 settledDebt);
 }

@@ -37,6 +37,7 @@ import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
 import {FuturesExchange} from "../../contracts/venue/FuturesExchange.sol";
+import {GlobalSettlement} from "../../contracts/liquidation/GlobalSettlement.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {OracleHub} from "../../contracts/oracle/OracleHub.sol";
@@ -85,6 +86,7 @@ contract SynthvaultHandler {
     VaultLens public immutable lens;
     InsuranceFund public immutable fund;
     LiquidationEngine public immutable engine;
+    GlobalSettlement public immutable settlement;
 
     bytes32[] internal _assets; // BTC, ETH, XAU, USD
     MockAggregator[] internal _feeds; // by asset index
@@ -172,10 +174,12 @@ contract SynthvaultHandler {
         fund = new InsuranceFund(usdc, address(this));
         // As deployed (config/local.yaml): half the penalty to the keeper, whole debts repayable.
         engine = new LiquidationEngine(address(this), vault, fund, 0.5e18, 1e18);
+        settlement = new GlobalSettlement(address(this), vault);
         fund.setEngine(address(engine));
         vault.setLiquidationEngine(address(engine));
+        vault.setGlobalSettlement(address(settlement));
         exchange.setMarkRelay(address(vault.futuresCollateral()), true);
-        for (uint256 i; i < _synths.length; ++i) _synths[i].grantRole(_synths[i].BURNER_ROLE(), address(engine));
+        for (uint256 i; i < _synths.length; ++i) _synths[i].grantRole(_synths[i].BURNER_ROLE(), address(settlement));
 
         _mintUsdc(address(this), 1_000_000e6);
         usdc.approve(address(pool), type(uint256).max);
@@ -715,14 +719,14 @@ contract SynthvaultHandler {
     ///         four, so that most runs stay live and some (about one in seven) settle.
     function shutdown(uint256 seed) external {
         if (seed % 4 != 0 || block.timestamp < _startedAt + 12 hours || vault.isShutdown()) return;
-        try engine.shutdown() {
-            ++ok["engine.shutdown"];
+        try settlement.shutdown() {
+            ++ok["settlement.shutdown"];
         } catch {
             return;
         }
-        if (!vault.isShutdown()) _fail("the engine shut down but the vault did not");
+        if (!vault.isShutdown()) _fail("the settlement shut down but the vault did not");
         for (uint256 i; i < _assets.length; ++i) {
-            uint256 frozen = engine.frozenPriceWad(_assets[i]);
+            uint256 frozen = settlement.frozenPriceWad(_assets[i]);
             if (frozen != 0 && frozen != _lastTrustedPrice[i]) {
                 _fail(string.concat("shutdown froze asset ", i.toString(), " at ", frozen.toString(), ", not its last trusted price"));
             }
@@ -743,8 +747,8 @@ contract SynthvaultHandler {
         }
         bool shut = vault.isShutdown();
         VM.prank(KEEPER);
-        try engine.settle(p.id) {
-            ++ok["engine.settle"];
+        try settlement.settle(p.id) {
+            ++ok["settlement.settle"];
         } catch {
             return;
         }
@@ -761,7 +765,7 @@ contract SynthvaultHandler {
         uint256 amount = token.balanceOf(who) * _bound(fractionSeed / 2, 1, 100) / 100;
         if (amount == 0) return;
         bool shut = vault.isShutdown();
-        uint256 opensAt = engine.shutdownAt() + engine.SETTLEMENT_PERIOD();
+        uint256 opensAt = settlement.shutdownAt() + settlement.SETTLEMENT_PERIOD();
         if (shut && fractionSeed % 2 == 1 && block.timestamp < opensAt) {
             VM.warp(opensAt);
             _heartbeat();
@@ -769,16 +773,16 @@ contract SynthvaultHandler {
         uint256 stableBefore = usdc.balanceOf(who);
         uint256 spotBefore = wbtc.balanceOf(who);
         VM.prank(who);
-        try engine.redeem(token, amount) {
-            ++ok["engine.redeem"];
+        try settlement.redeem(token, amount) {
+            ++ok["settlement.redeem"];
         } catch {
             return;
         }
         if (!shut) _fail("a redemption before shutdown");
         ghostRedeemed[token] += amount;
         uint256 paidUsd = (usdc.balanceOf(who) - stableBefore) * USDC_UNIT
-            + (wbtc.balanceOf(who) - spotBefore) * WBTC_UNIT * engine.frozenPriceWad("BTC") / WAD;
-        uint256 worthUsd = amount * engine.frozenPriceWad(token.asset()) / WAD;
+            + (wbtc.balanceOf(who) - spotBefore) * WBTC_UNIT * settlement.frozenPriceWad("BTC") / WAD;
+        uint256 worthUsd = amount * settlement.frozenPriceWad(token.asset()) / WAD;
         if (paidUsd > worthUsd) {
             _fail(string.concat("redemption paid ", paidUsd.toString(), " USD for synth worth ", worthUsd.toString()));
         }

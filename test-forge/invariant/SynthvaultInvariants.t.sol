@@ -94,7 +94,7 @@ contract SynthvaultInvariants {
         _synthSupplyMatchesDebt();
         _insuranceFundReserves();
         _vaultCustody();
-        _engineHoldsItsReserves();
+        _settlementHoldsItsReserves();
         _viewsAgree();
         _openPnlAddsUp();
         _rateIndexBounded();
@@ -167,8 +167,9 @@ contract SynthvaultInvariants {
         address[] memory holders = _holders();
         uint256 stable = handler.usdc().balanceOf(pool) + handler.usdc().balanceOf(address(handler.exchange()))
             + handler.usdc().balanceOf(address(handler.fund())) + handler.usdc().balanceOf(address(handler.vault()))
-            + handler.usdc().balanceOf(address(handler.engine()));
-        uint256 spot = handler.wbtc().balanceOf(address(handler.vault())) + handler.wbtc().balanceOf(address(handler.engine()));
+            + handler.usdc().balanceOf(address(handler.engine())) + handler.usdc().balanceOf(address(handler.settlement()));
+        uint256 spot = handler.wbtc().balanceOf(address(handler.vault())) + handler.wbtc().balanceOf(address(handler.engine()))
+            + handler.wbtc().balanceOf(address(handler.settlement()));
         for (uint256 i; i < holders.length; ++i) {
             stable += handler.usdc().balanceOf(holders[i]);
             spot += handler.wbtc().balanceOf(holders[i]);
@@ -177,23 +178,27 @@ contract SynthvaultInvariants {
         _eq(spot, handler.ghostWbtcMinted(), "spot BTC held by everyone vs minted");
     }
 
-    /// @notice After shutdown the engine holds exactly the stablecoin and spot BTC it set aside
-    ///         for the synths' holders (before, nothing: a liquidation passes all it takes on).
-    function _engineHoldsItsReserves() internal view {
+    /// @notice After shutdown the global settlement holds exactly the stablecoin and spot BTC it
+    ///         set aside for the synths' holders (before, nothing); the engine never holds any
+    ///         between calls (a liquidation passes all it takes on).
+    function _settlementHoldsItsReserves() internal view {
         uint256 stable;
         uint256 spot;
         for (uint256 s; s < handler.synthCount(); ++s) {
-            (uint256 stableAmount, uint256 spotAmount,) = handler.engine().reserves(handler.synth(s));
+            (uint256 stableAmount, uint256 spotAmount,) = handler.settlement().reserves(handler.synth(s));
             stable += stableAmount;
             spot += spotAmount;
         }
-        _eq(handler.usdc().balanceOf(address(handler.engine())), stable, "stablecoin held by the engine vs its reserves");
-        _eq(handler.wbtc().balanceOf(address(handler.engine())), spot, "spot BTC held by the engine vs its reserves");
+        address settlement = address(handler.settlement());
+        _eq(handler.usdc().balanceOf(settlement), stable, "stablecoin held by the settlement vs its reserves");
+        _eq(handler.wbtc().balanceOf(settlement), spot, "spot BTC held by the settlement vs its reserves");
+        _eq(handler.usdc().balanceOf(address(handler.engine())), 0, "stablecoin held by the engine");
+        _eq(handler.wbtc().balanceOf(address(handler.engine())), 0, "spot BTC held by the engine");
     }
 
     /// @notice Per synth: the positions' debt shares add up to the synth's; the supply plus the
     ///         uncollected fees is the total debt at the rate index rounded down, plus the bad
-    ///         debt no position owes, plus (after shutdown) the debt settled into the engine's
+    ///         debt no position owes, plus (after shutdown) the debt settled into the settlement's
     ///         reserve and not yet redeemed; the index grows exactly as documented; the sum of
     ///         the positions' debts exceeds the total by at most rounding dust; and all supply is
     ///         in known hands.
@@ -314,7 +319,7 @@ contract SynthvaultInvariants {
     function _checkSupply(SyntheticToken token, string memory symbol, uint256 owed) internal view {
         // Redeemed synth is added on the left rather than taken from the right: no underflow.
         uint256 accounted = token.totalSupply() + handler.vault().uncollectedFees(token) + handler.ghostRedeemed(token);
-        (,, uint256 settled) = handler.engine().reserves(token);
+        (,, uint256 settled) = handler.settlement().reserves(token);
         uint256 expected = owed + handler.vault().badDebt(token) + settled;
         uint256 dust = settled == 0 ? 0 : handler.positionCount();
         uint256 short = dust + handler.ghostBadDebtRounding(token) + handler.ghostRepayRounding(token);

@@ -5,21 +5,16 @@ pragma solidity 0.8.28;
  * The liquidation engine's paths that need an exact state: its settings' guards, `repayQuote`,
  * a keeper repaying less than the target, spot paying all that is due, the whole-debt rule at the
  * minimum debt, the keeper's minimum output, a batch with several penalties for the fund, the
- * wei-close CR that the exchange's own equity decides, shutdown's walk back to the last trusted
- * round, settlement followed by redemption (a share of each asset, alike in any order), and the
- * attacks of the reviews replayed.
+ * wei-close CR that the exchange's own equity decides, no liquidation after shutdown, and the
+ * attacks of the reviews replayed. (Shutdown, settlement and redemption: GlobalSettlementBranches.)
  */
 
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
-import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
-import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
-import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
-import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 
@@ -224,166 +219,19 @@ contract EngineBranchesTest is SystemFixture {
         assertTrue(!whole, "partial");
     }
 
-    /* SHUTDOWN: THE LAST TRUSTED PRICE */
+    /* AFTER SHUTDOWN */
 
-    function test_shutdown__latestRoundNonPositive__freezesTheRoundBefore() public {
-        btcFeed.submit(0);
-        engine.shutdown();
-        assertEq(engine.frozenPriceWad("BTC"), 60_000e18, "BTC frozen at the last positive round");
-        assertEq(engine.frozenPriceWad("USD"), 1e18, "USD frozen");
-        assertEq(engine.shutdownAt(), START, "shut down");
+    function test_liquidate__afterShutdown__reverts() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
+        settlement.shutdown();
+        _setPrice(btcFeed, "BTC", 45_000e8);
         VM.expectRevert(ILiquidationEngine.LiquidationEngineShutDown.selector);
-        engine.shutdown();
-    }
-
-    function test_shutdown__acceptedJumpGoneStale__freezesIt() public {
-        uint80 round = btcFeed.submit(25_000e8);
-        oracle.acceptRound("BTC", round);
-        VM.warp(START + 2 hours);
-        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad("BTC");
-        assertEq(uint256(status), uint256(IOracleHub.PriceStatus.Stale), "stale");
-        engine.shutdown();
-        assertEq(engine.frozenPriceWad("BTC"), 25_000e18, "the accepted round");
-        assertEq(engine.frozenPriceWad("XAU"), 2_400e18, "XAU: its only round, stale");
-    }
-
-    function test_shutdown__roundBeforeMissing__trustsTheLatest() public {
-        // A new phase: round 5 with nothing at 2-4, so no reference to judge a jump by.
-        btcFeed.setRoundData(5, 59_000e8, block.timestamp, block.timestamp, 5);
-        assertEq(oracle.priceWad("BTC"), 59_000e18, "the hub takes it");
-        VM.warp(START + 2 hours);
-        engine.shutdown();
-        assertEq(engine.frozenPriceWad("BTC"), 59_000e18, "the latest round");
-    }
-
-    function test_shutdown__noTrustedRound__reverts() public {
-        MockAggregator empty = new MockAggregator(8, "", 0);
-        oracle.setFeed("NONE", AggregatorV3Interface(address(empty)), 3600, 5000);
-        SyntheticToken sNone = new SyntheticToken("None", "sNONE", "NONE", address(this));
-        vault.listSynth(sNone, _params(0, 1_000e18, 1e18));
-
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                ILiquidationEngine.LiquidationEngineNoTrustedPrice.selector, bytes32("NONE"), IOracleHub.PriceStatus.Incomplete
-            )
-        );
-        engine.shutdown();
-        assertEq(engine.shutdownAt(), 0, "not shut down");
-        assertTrue(!vault.isShutdown(), "vault not shut down");
-        assertEq(engine.frozenPriceWad("BTC"), 0, "nothing frozen");
-    }
-
-    /* SETTLEMENT AND REDEMPTION */
-
-    function test_redeem__afterSettlement__paysAShareOfEachAsset() public {
-        (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 1e18, 20_000e18);
-        uint256 b = _spotPosition(BOB, sUSD, 1e8, 30_000e18);
-        engine.shutdown();
-
-        VM.startPrank(ALICE);
-        VM.expectRevert(ILiquidationEngine.LiquidationEngineZeroAmount.selector);
-        engine.redeem(sUSD, 0);
-        VM.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineRedemptionNotOpen.selector, sUSD, START + 7 days)
-        );
-        engine.redeem(sUSD, 1e18);
-        VM.stopPrank();
-
-        assertEq(engine.settle(a), 20_000e18, "futures position settled");
-        assertEq(engine.settle(b), 30_000e18, "spot position settled");
-        (uint256 stable, uint256 spot, uint256 settled) = engine.reserves(sUSD);
-        assertEq(stable, 20_000e6, "stablecoin set aside");
-        assertEq(spot, 0.5e8, "spot set aside at the frozen 60,000");
-        assertEq(settled, 50_000e18, "debt settled");
-
-        // Every position settled: redemption opens at once. Each claim gets its share of each
-        // asset: 20,000 of 50,000 is 2/5, then 30,000 of the 30,000 left takes the rest.
-        VM.prank(ALICE);
-        (uint256 stableOut, uint256 spotOut) = engine.redeem(sUSD, 20_000e18);
-        assertEq(stableOut, 8_000e6, "alice: stablecoin");
-        assertEq(spotOut, 0.2e8, "alice: spot");
-        VM.prank(BOB);
-        (stableOut, spotOut) = engine.redeem(sUSD, 30_000e18);
-        assertEq(stableOut, 12_000e6, "bob: stablecoin");
-        assertEq(spotOut, 0.3e8, "bob: spot");
-        assertEq(usdc.balanceOf(ALICE), 8_000e6, "alice paid");
-        assertEq(wbtc.balanceOf(BOB), 0.3e8, "bob paid");
-        assertEq(sUSD.totalSupply(), 0, "all redeemed");
-        (stable, spot, settled) = engine.reserves(sUSD);
-        assertEq(stable + spot, 0, "reserve empty");
-    }
-
-    /// @dev Second review, point 5: 12,000 USDC and 0.2 BTC set aside for 24,000 sUSD, BTC
-    ///      halved live after shutdown. Paying stablecoin first gave the first claim 12,000 USDC
-    ///      and the second 0.2 BTC, worth half as much; each claim now gets half of each asset,
-    ///      in either order, and the engine ends empty.
-    function test_redeem__twoEqualClaims__samePayoutInEitherOrder() public {
-        (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 0, 12_000e18);
-        uint256 b = _spotPosition(BOB, sUSD, 1e8, 12_000e18);
-        engine.shutdown();
-        engine.settle(a);
-        engine.settle(b);
-        _setPrice(btcFeed, "BTC", 30_000e8);
-
-        uint256 before = VM.snapshotState();
-        (uint256 aliceStable, uint256 aliceSpot) = _redeem(ALICE, 12_000e18);
-        (uint256 bobStable, uint256 bobSpot) = _redeem(BOB, 12_000e18);
-        _assertEngineEmpty();
-        VM.revertToState(before);
-        (uint256 bobStable2, uint256 bobSpot2) = _redeem(BOB, 12_000e18);
-        (uint256 aliceStable2, uint256 aliceSpot2) = _redeem(ALICE, 12_000e18);
-        _assertEngineEmpty();
-
-        assertEq(aliceStable, 6_000e6, "alice first: half the stablecoin");
-        assertEq(aliceSpot, 0.1e8, "alice first: half the spot");
-        assertEq(bobStable, 6_000e6, "bob second: the same");
-        assertEq(bobSpot, 0.1e8, "bob second: the same spot");
-        assertEq(bobStable2, bobStable, "bob first: as second");
-        assertEq(bobSpot2, bobSpot, "bob first: spot as second");
-        assertEq(aliceStable2, aliceStable, "alice second: as first");
-        assertEq(aliceSpot2, aliceSpot, "alice second: spot as first");
-    }
-
-    /// @dev Second review, point 5: after the settlement period, with one of the two positions
-    ///      still unsettled. Priced on the whole supply, the early claim got half its value and
-    ///      the later one, capped at its frozen value, left the other half in the engine for good.
-    ///      Now a claim is priced on the supply the reserve backs, and the later settlement backs
-    ///      the later claim.
-    function test_redeem__afterThePeriodBeforeASettlement__nothingStranded() public {
-        (uint256 a,) = _futuresPosition(ALICE, sUSD, 100_000e6, 0, 12_000e18);
-        uint256 b = _spotPosition(BOB, sUSD, 1e8, 12_000e18);
-        engine.shutdown();
-        engine.settle(a);
-        VM.warp(START + 7 days);
-
-        VM.prank(BOB);
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                ILiquidationEngine.LiquidationEngineRedemptionExceedsBacked.selector, sUSD, 12_000e18 + 1, 12_000e18
-            )
-        );
-        engine.redeem(sUSD, 12_000e18 + 1);
-        (uint256 aliceStable, uint256 aliceSpot) = _redeem(ALICE, 12_000e18);
-        assertEq(aliceStable, 12_000e6, "alice: the whole frozen value");
-        assertEq(aliceSpot, 0, "alice: no spot set aside yet");
-
-        engine.settle(b);
-        (uint256 bobStable, uint256 bobSpot) = _redeem(BOB, 12_000e18);
-        assertEq(bobStable, 0, "bob: no stablecoin left");
-        assertEq(bobSpot, 0.2e8, "bob: what his settlement set aside");
-        _assertEngineEmpty();
-    }
-
-    function _redeem(address who, uint256 amount) private returns (uint256 stableOut, uint256 spotOut) {
-        VM.prank(who);
-        (stableOut, spotOut) = engine.redeem(sUSD, amount);
-    }
-
-    function _assertEngineEmpty() private view {
-        (uint256 stable, uint256 spot,) = engine.reserves(sUSD);
-        assertEq(stable + spot, 0, "reserve empty");
-        assertEq(usdc.balanceOf(address(engine)) + wbtc.balanceOf(address(engine)), 0, "engine holds nothing");
-        assertEq(sUSD.totalSupply(), 0, "all redeemed");
+        engine.liquidate(id, type(uint256).max, 0);
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = id;
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineShutDown.selector);
+        engine.liquidateMany(ids, 0);
+        assertEq(_debt(id), 40_000e18, "debt unchanged");
     }
 
     /* THE FUND'S BATCH NOTICE */

@@ -82,13 +82,17 @@ contract ParametersTest is Assertions {
         assertEq(vault.synths().length, 3, "listed synths");
     }
 
-    function test_setters__engineAndRecipient() public {
+    function test_setters__engineSettlementAndRecipient() public {
         address recipient = vault.feeRecipient();
         VM.startPrank(owner);
         vault.setLiquidationEngine(address(0xE9));
         assertEq(vault.liquidationEngine(), address(0xE9), "engine");
         VM.expectRevert(IVault.VaultAlreadySet.selector);
         vault.setLiquidationEngine(address(0xE9));
+        vault.setGlobalSettlement(address(0x5E));
+        assertEq(vault.globalSettlement(), address(0x5E), "settlement");
+        VM.expectRevert(IVault.VaultAlreadySet.selector);
+        vault.setGlobalSettlement(address(0x5E));
         VM.expectRevert(IVault.VaultZeroAddress.selector);
         vault.setFeeRecipient(address(0));
         VM.expectRevert(IVault.VaultAlreadySet.selector);

@@ -20,7 +20,7 @@ contract ShutdownRoundingTest is SystemFixture {
         uint256 a = _spotPosition(ALICE, sUSD, 1e8, 10_000e18 + 1);
         _spotPosition(BOB, sUSD, 1e8, 12_345e18 + 7);
         VM.warp(START + 100 days + 13);
-        engine.shutdown();
+        settlement.shutdown();
         (uint256 index,, uint256 shares,) = vault.synthDebt(sUSD);
         // Shutdown collected the fee: supply = total debt rounded down, exactly.
         assertEq(sUSD.totalSupply(), shares * index / WAD, "supply = debt before the close");

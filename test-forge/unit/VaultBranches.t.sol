@@ -29,7 +29,7 @@ contract VaultBranchesTest is SystemFixture {
     /* OWNER */
 
     function test_listSynth__afterShutdown__reverts() public {
-        engine.shutdown();
+        settlement.shutdown();
         SyntheticToken late = new SyntheticToken("late", "sLATE", "USD", address(this));
         VM.expectRevert(IVault.VaultShutDown.selector);
         vault.listSynth(late, _params(0, 1_000e18, 1e18));
@@ -265,7 +265,7 @@ contract VaultBranchesTest is SystemFixture {
         assertEq(uint256(h.status), uint256(status), "status");
     }
 
-    /* ENGINE-ONLY */
+    /* ENGINE- AND SETTLEMENT-ONLY */
 
     function test_engineFunctions__otherCaller__revert() public {
         uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
@@ -281,12 +281,39 @@ contract VaultBranchesTest is SystemFixture {
         vault.repayFor(id, ALICE, 1);
         VM.expectRevert(notEngine);
         vault.writeOff(id);
-        VM.expectRevert(notEngine);
+        _assertSettlementOnly(id, address(this));
+    }
+
+    function test_settlementFunctions__theEngine__revert() public {
+        _assertSettlementOnly(_spotPosition(ALICE, sUSD, 1e8, 1_000e18), address(engine));
+    }
+
+    /// @dev `caller` may neither shut the vault down nor settle position `id`'s debt.
+    function _assertSettlementOnly(uint256 id, address caller) private {
+        bytes memory notSettlement = abi.encodeWithSelector(IVault.VaultNotGlobalSettlement.selector, caller);
+        VM.startPrank(caller);
+        VM.expectRevert(notSettlement);
         vault.shutdown();
-        VM.expectRevert(notEngine);
+        VM.expectRevert(notSettlement);
         vault.settleDebt(id);
+        VM.stopPrank();
         assertEq(_debt(id), 1_000e18, "debt unchanged");
         assertTrue(!vault.isShutdown(), "not shut down");
+    }
+
+    function test_engineOnlyFunctions__theSettlement__revert() public {
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
+        bytes memory notEngine = abi.encodeWithSelector(IVault.VaultNotLiquidationEngine.selector, address(settlement));
+        VM.startPrank(address(settlement));
+        VM.expectRevert(notEngine);
+        vault.repayFor(id, ALICE, 1);
+        VM.expectRevert(notEngine);
+        vault.writeOff(id);
+        // Seizing is shared: the settlement takes spot as the engine would.
+        vault.seizeSpot(id, 1, address(settlement));
+        VM.stopPrank();
+        assertEq(_debt(id), 1_000e18, "debt unchanged");
+        assertEq(wbtc.balanceOf(address(settlement)), 1, "spot seized by the settlement");
     }
 
     function test_closeFutures__noAccountOrBadFraction__reverts() public {
@@ -387,7 +414,7 @@ contract VaultBranchesTest is SystemFixture {
     }
 
     function test_shutdownAndSettleDebt__outOfOrder__revert() public {
-        _becomeEngine();
+        vault.setGlobalSettlement(address(this));
         uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
         uint256 empty = _spotPosition(BOB, sUSD, 1e8, 0);
         VM.expectRevert(IVault.VaultNotShutDown.selector);

@@ -19,6 +19,7 @@ import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
 import {FuturesExchange} from "../../contracts/venue/FuturesExchange.sol";
+import {GlobalSettlement} from "../../contracts/liquidation/GlobalSettlement.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
 import {OracleHub} from "../../contracts/oracle/OracleHub.sol";
@@ -59,6 +60,7 @@ abstract contract SystemFixture is Assertions {
     SyntheticToken internal sXAU;
     InsuranceFund internal fund;
     LiquidationEngine internal engine;
+    GlobalSettlement internal settlement;
 
     function setUp() public virtual {
         VM.warp(START);
@@ -83,11 +85,13 @@ abstract contract SystemFixture is Assertions {
 
         fund = new InsuranceFund(usdc, address(this));
         engine = new LiquidationEngine(address(this), vault, fund, 0.5e18, 1e18);
+        settlement = new GlobalSettlement(address(this), vault);
         fund.setEngine(address(engine));
         vault.setLiquidationEngine(address(engine));
+        vault.setGlobalSettlement(address(settlement));
         exchange.setMarkRelay(address(vault.futuresCollateral()), true);
-        sUSD.grantRole(sUSD.BURNER_ROLE(), address(engine));
-        sXAU.grantRole(sXAU.BURNER_ROLE(), address(engine));
+        sUSD.grantRole(sUSD.BURNER_ROLE(), address(settlement));
+        sXAU.grantRole(sXAU.BURNER_ROLE(), address(settlement));
 
         usdc.mint(address(this), 1_000_000e6);
         usdc.approve(address(pool), type(uint256).max);

@@ -25,8 +25,8 @@ from tests.vault import conftest as _vault
 vault_layer, vault, lens, synths = _root.vault_layer, _root.vault, _root.lens, _root.synths
 fund_wbtc, open_position, futures_position, set_params = (
     _vault.fund_wbtc, _vault.open_position, _vault.futures_position, _vault.set_params)
-engine, insurance_fund, give, no_fee = (
-    _liquidation.engine, _liquidation.insurance_fund, _liquidation.give, _liquidation.no_fee)
+engine, insurance_fund, settlement, give, no_fee = (
+    _liquidation.engine, _liquidation.insurance_fund, _liquidation.settlement, _liquidation.give, _liquidation.no_fee)
 
 
 def unseeded(config: dict) -> dict:

@@ -1,5 +1,5 @@
 """The wrong caller, where being trusted elsewhere might pass for being allowed: the vault's own
-owner calling the engine-only hooks, the synths' admin and a position's owner minting or burning
+owner calling the engine's or the global settlement's hooks, the synths' admin and a position's owner minting or burning
 synth directly, the vault's owner drawing on the insurance fund; and a locked account's old owner
 trying to take the account token back or hand it to someone else. Each is refused with its error
 and nothing moves. (The same by an outsider: tests/liquidation/test_vault_hooks.py,
@@ -10,17 +10,22 @@ from tests.utils.constants import ZERO_ADDRESS
 from tests.utils.custom_errors import reverts
 
 
-def test_hooks__the_vaults_owner__not_the_engine__revert(vault, owner, open_position, books, no_fee):
+def test_hooks__the_vaults_owner__not_the_engine_nor_the_settlement__revert(vault, owner, open_position, books,
+                                                                            no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     before = books(position_id)
-    hooks = {
+    engine_hooks = {
         vault.seizeSpot: (position_id, 1, owner), vault.closeFutures: (position_id, wad(1), [], 0, 0, owner),
         vault.seizeMargin: (position_id, 1, owner), vault.repayFor: (position_id, owner, 1),
-        vault.writeOff: (position_id,), vault.shutdown: (), vault.settleDebt: (position_id,),
+        vault.writeOff: (position_id,),
     }
+    settlement_hooks = {vault.shutdown: (), vault.settleDebt: (position_id,)}
 
-    for hook, args in hooks.items():
+    for hook, args in engine_hooks.items():
         with reverts(vault.VaultNotLiquidationEngine, caller=owner):
+            hook(*args, sender=owner)
+    for hook, args in settlement_hooks.items():
+        with reverts(vault.VaultNotGlobalSettlement, caller=owner):
             hook(*args, sender=owner)
 
     assert books(position_id) == before

@@ -1,6 +1,6 @@
-"""Fixtures of the liquidation tests: a vault of their own wired to the liquidation engine and
-the insurance fund (as `deploy_system` wires them), the vault's position factories (shared with
-its tests), a keeper holding synth, fees switched off so that amounts stay whole across blocks,
+"""Fixtures of the liquidation tests: a vault of their own wired to the liquidation engine, the
+insurance fund and the global settlement (as `deploy_system` wires them), the vault's position
+factories (shared with its tests), a keeper holding synth, fees switched off so that amounts stay whole across blocks,
 and the books a failed liquidation must leave as they were.
 
 The vault here is not the one the other suites share: session fixtures outlive the test that
@@ -18,7 +18,8 @@ import pytest
 from synthvault.units import wad
 from tests.utils.books import books_of
 from tests.utils.exchange import fee, fill_price, params_of
-from tests.conftest import engine, insurance_fund, lens, liquidation_layer, synths, vault, vault_layer  # noqa: F401
+from tests.conftest import (  # noqa: F401
+    engine, insurance_fund, lens, liquidation_layer, settlement, synths, vault, vault_layer)
 from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
 
 

@@ -34,21 +34,21 @@ from tests.utils.chain import advance, set_price
 from tests.utils.constants import MAX_UINT
 
 
-def test_shutdown__glitch_round_then_silent_feed__freezes_the_price_before_the_glitch(chain, oracle, engine, feeds,
-                                                                                     owner):
+def test_shutdown__glitch_round_then_silent_feed__freezes_the_price_before_the_glitch(chain, oracle, settlement,
+                                                                                     feeds, owner):
     set_price(feeds["BTC"], 20_000, owner)  # -66% in one round: the breaker freezes BTC
     advance(chain, 3_601)  # the feed goes silent: the frozen round is now merely stale
-    engine.shutdown(sender=owner)
+    settlement.shutdown(sender=owner)
 
-    assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+    assert settlement.frozenPriceWad(asset_id("BTC")) == wad(60_000)
 
 
-def test_shutdown__two_jumps_in_a_row__freezes_the_last_trusted_price(oracle, engine, feeds, owner):
+def test_shutdown__two_jumps_in_a_row__freezes_the_last_trusted_price(oracle, settlement, feeds, owner):
     set_price(feeds["BTC"], 20_000, owner)  # a glitch: frozen
     set_price(feeds["BTC"], 60_000, owner)  # back: +200% from the glitch, frozen again
-    engine.shutdown(sender=owner)
+    settlement.shutdown(sender=owner)
 
-    assert engine.frozenPriceWad(asset_id("BTC")) == wad(60_000)
+    assert settlement.frozenPriceWad(asset_id("BTC")) == wad(60_000)
 
 
 def test_write_off_to_bad_debt__with_uncollected_fee__supply_and_fees_still_match_debts(
@@ -73,16 +73,16 @@ def test_write_off_to_bad_debt__with_uncollected_fee__supply_and_fees_still_matc
 
 
 def test_redeem_after_settlement_period__debt_unsettled__no_fee_appears(
-    chain, vault, engine, synths, owner, trader, open_position, no_fee
+    chain, vault, settlement, synths, owner, trader, open_position, no_fee
 ):
     susd = synths["sUSD"]
     open_position("sUSD", spot_btc=1, mint=10_000)  # never settled
     settled = open_position("sUSD", spot_btc=1, mint=1_000)  # backs the 1,000 redeemed below
-    engine.shutdown(sender=owner)
-    engine.settle(settled, sender=owner)
-    advance(chain, engine.SETTLEMENT_PERIOD() + 1)
+    settlement.shutdown(sender=owner)
+    settlement.settle(settled, sender=owner)
+    advance(chain, settlement.SETTLEMENT_PERIOD() + 1)
     assert vault.uncollectedFees(susd) == 0
 
-    engine.redeem(susd, wad(1_000), sender=trader)
+    settlement.redeem(susd, wad(1_000), sender=trader)
 
     assert vault.uncollectedFees(susd) == 0  # the fee is stopped: nothing can be owed to the recipient

@@ -15,12 +15,12 @@ def test_deploy__configured__wired_to_vault_and_fund(engine, vault, insurance_fu
     assert engine.fund() == insurance_fund.address
     assert engine.marginToken() == usdc.address
     assert engine.keeperShareWad() == wad("0.5") and engine.closeFactorWad() == wad(1)
-    assert engine.shutdownAt() == 0
     assert vault.liquidationEngine() == engine.address
     assert insurance_fund.engine() == engine.address
     assert insurance_fund.reserves() == config["liquidation"]["insurance_fund_deposit_usd"] * 10**6
     for synth in synths.values():
-        assert synth.hasRole(synth.BURNER_ROLE(), engine)
+        # Only redemptions burn outside the vault: the engine repays through `Vault.repayFor`.
+        assert not synth.hasRole(synth.BURNER_ROLE(), engine)
 
 
 @pytest.mark.parametrize("setter, field, value", [
@@ -55,12 +55,11 @@ def test_set__unchanged__reverts(engine, owner):
         engine.setCloseFactor(wad(1), sender=owner)
 
 
-@pytest.mark.parametrize("setter", ["setKeeperShare", "setCloseFactor", "shutdown"])
+@pytest.mark.parametrize("setter", ["setKeeperShare", "setCloseFactor"])
 def test_owner_functions__not_owner__revert(engine, attacker, setter):
-    args = () if setter == "shutdown" else (wad("0.1"),)
     with reverts(engine.OwnableUnauthorizedAccount, account=attacker):
-        getattr(engine, setter)(*args, sender=attacker)
-    assert (engine.keeperShareWad(), engine.closeFactorWad(), engine.shutdownAt()) == (wad("0.5"), wad(1), 0)
+        getattr(engine, setter)(wad("0.1"), sender=attacker)
+    assert (engine.keeperShareWad(), engine.closeFactorWad()) == (wad("0.5"), wad(1))
 
 
 def test_constructor__bad_arguments__revert(project, owner, vault, insurance_fund, wbtc):

@@ -1,7 +1,9 @@
-"""The vault's liquidation hooks, called directly by an account standing in for the engine: only
-the engine, each checked (unknown position, zero amount, more than held), each with its event;
-the write-off's redistribution through the rate index and its bad-debt fallback; the shutdown
-switch and what it stops. (BTC $60,000, XAU $2,400, USD $1; no stability fee unless stated.)"""
+"""The vault's liquidation hooks, called directly by accounts standing in for the engine and the
+global settlement: only the engine (closing and seizing: or the settlement; shutting down and
+settling debt: the settlement alone), each checked (unknown position, zero amount, more than
+held), each with its event; the write-off's redistribution through the rate index and its
+bad-debt fallback; the shutdown switch and what it stops. (BTC $60,000, XAU $2,400, USD $1; no
+stability fee unless stated.)"""
 
 import pytest
 
@@ -23,8 +25,23 @@ def hooks(vault, owner, accounts):
     return caller
 
 
+@pytest.fixture
+def settler(vault, owner, accounts):
+    """An account the vault takes for its global settlement, for the length of a test."""
+    caller = accounts[8]
+    vault.setGlobalSettlement(caller, sender=owner)
+    return caller
+
+
+# The hooks the settlement shares with the engine, those of the engine alone, those of the
+# settlement alone.
+SHARED_HOOKS = ("seizeSpot", "closeFutures", "seizeMargin")
+ENGINE_HOOKS = ("repayFor", "writeOff")
+SETTLEMENT_HOOKS = ("shutdown", "settleDebt")
+
+
 def hook_calls(position_id: int) -> dict[str, tuple]:
-    """Every engine-only hook with arguments that would otherwise pass."""
+    """Every engine-only or settlement-only hook with arguments that would otherwise pass."""
     return {
         "seizeSpot": (position_id, 1, "0x" + "11" * 20),
         "closeFutures": (position_id, WAD, [], 0, 0, ZERO_ADDRESS),
@@ -36,7 +53,7 @@ def hook_calls(position_id: int) -> dict[str, tuple]:
     }
 
 
-@pytest.mark.parametrize("hook", list(hook_calls(1)))
+@pytest.mark.parametrize("hook", SHARED_HOOKS + ENGINE_HOOKS)
 def test_hooks__not_the_engine__revert(vault, engine, attacker, open_position, hook, books, no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     before = books(position_id)
@@ -45,6 +62,47 @@ def test_hooks__not_the_engine__revert(vault, engine, attacker, open_position, h
         getattr(vault, hook)(*hook_calls(position_id)[hook], sender=attacker)
 
     assert books(position_id) == before
+
+
+@pytest.mark.parametrize("hook", SETTLEMENT_HOOKS)
+def test_settlement_hooks__not_the_settlement__revert(vault, attacker, hooks, open_position, hook, books, no_fee):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    before = books(position_id)
+
+    # Neither an outsider nor the liquidation engine may shut the vault down or settle debt.
+    for caller in (attacker, hooks):
+        with reverts(vault.VaultNotGlobalSettlement, caller=caller):
+            getattr(vault, hook)(*hook_calls(position_id)[hook], sender=caller)
+
+    assert books(position_id) == before
+    assert not vault.isShutdown()
+
+
+@pytest.mark.parametrize("hook", ENGINE_HOOKS)
+def test_engine_hooks__the_settlement__revert(vault, settler, open_position, hook, books, no_fee):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    before = books(position_id)
+
+    with reverts(vault.VaultNotLiquidationEngine, caller=settler):
+        getattr(vault, hook)(*hook_calls(position_id)[hook], sender=settler)
+
+    assert books(position_id) == before
+
+
+def test_seize_and_close__the_settlement__allowed_with_events(vault, wbtc, usdc, settler, keeper, futures_position):
+    position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=-1, spot_btc=1)
+    snapshot = vault.liquidationSnapshot(position_id)
+    before = (usdc.balanceOf(keeper), wbtc.balanceOf(keeper))
+
+    tx = vault.closeFutures(position_id, WAD, snapshot.futures, 0, 0, ZERO_ADDRESS, sender=settler)
+    assert logs(tx, vault.FuturesClosed) == [{"positionId": position_id, "accountId": account_id, "fractionWad": WAD}]
+    tx = vault.seizeMargin(position_id, 10**6, keeper, sender=settler)
+    assert logs(tx, vault.MarginSeized) == [{"positionId": position_id, "to": keeper.address, "amount": 10**6}]
+    tx = vault.seizeSpot(position_id, BTC // 4, keeper, sender=settler)
+    assert logs(tx, vault.SpotSeized) == [{"positionId": position_id, "to": keeper.address, "amount": BTC // 4}]
+
+    assert (usdc.balanceOf(keeper), wbtc.balanceOf(keeper)) == (before[0] + 10**6, before[1] + BTC // 4)
+    assert vault.position(position_id).spotAmount == 3 * BTC // 4
 
 
 def test_seize_spot__engine__sends_it_with_event(vault, wbtc, hooks, keeper, open_position):
@@ -240,15 +298,15 @@ def test_write_off__no_debt__reverts(vault, hooks, open_position):
         vault.writeOff(position_id, sender=hooks)
 
 
-def test_shutdown__engine__collects_fees_stops_them_and_the_risky_actions(
-    vault, synths, exchange, markets, chain, hooks, owner, trader, futures_position, open_position, fund_wbtc
+def test_shutdown__the_settlement__collects_fees_stops_them_and_the_risky_actions(
+    vault, synths, exchange, markets, chain, settler, owner, trader, futures_position, open_position, fund_wbtc
 ):
     position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=1, spot_btc=1, mint=5)
     idle = open_position("sXAU", spot_btc=1)
     sxau = synths["sXAU"]
     chain.mine(timestamp=chain.pending_timestamp + 3_600)
 
-    tx = vault.shutdown(sender=hooks)
+    tx = vault.shutdown(sender=settler)
 
     assert vault.isShutdown()
     assert [log.event_name for log in tx.events if log.contract_address == vault.address][0] == "ShutDown"
@@ -269,7 +327,7 @@ def test_shutdown__engine__collects_fees_stops_them_and_the_risky_actions(
         lambda: vault.withdrawMargin(position_id, 1, trader, sender=trader),
         lambda: vault.unlock(position_id, sender=trader),
         lambda: vault.setSynthParams(sxau, tuple(vault.synthParams(sxau)), sender=owner),
-        lambda: vault.shutdown(sender=hooks),
+        lambda: vault.shutdown(sender=settler),
     ):
         with reverts(vault.VaultShutDown):
             call()
@@ -279,16 +337,16 @@ def test_shutdown__engine__collects_fees_stops_them_and_the_risky_actions(
     vault.removeSpot(idle, BTC, trader, sender=trader)
 
 
-def test_settle_debt__before_shutdown_or_without_debt__reverts(vault, hooks, open_position, no_fee):
+def test_settle_debt__before_shutdown_or_without_debt__reverts(vault, settler, open_position, no_fee):
     position_id = open_position("sXAU", spot_btc=1, mint=5)
     empty = open_position("sXAU", spot_btc=1)
     with reverts(vault.VaultNotShutDown):
-        vault.settleDebt(position_id, sender=hooks)
-    vault.shutdown(sender=hooks)
+        vault.settleDebt(position_id, sender=settler)
+    vault.shutdown(sender=settler)
     with reverts(vault.VaultZeroAmount):
-        vault.settleDebt(empty, sender=hooks)
+        vault.settleDebt(empty, sender=settler)
 
-    tx = vault.settleDebt(position_id, sender=hooks)
+    tx = vault.settleDebt(position_id, sender=settler)
 
     assert tx.return_value == wad(5)
     assert vault.position(position_id).debt == 0

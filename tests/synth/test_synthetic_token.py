@@ -72,17 +72,21 @@ def token(project, accounts, owner):
 
 @pytest.fixture(scope="module")
 def wired(project, owner, config):
-    """The whole system as `deploy_system` wires it, engine included. Module-scoped: it must not
-    outlive this module's snapshot, since the session's vault is tested unwired elsewhere."""
+    """The whole system as `deploy_system` wires it, engine and global settlement included.
+    Module-scoped: it must not outlive this module's snapshot, since the session's vault is tested
+    unwired elsewhere."""
     return deploy_system(project, owner, config)
 
 
-def test_roles__deployed__vault_mints_and_burns_engine_burns_and_nobody_administers(wired, owner):
+def test_roles__deployed__vault_mints_and_burns_settlement_burns_and_nobody_administers(wired, owner):
     sxau, vault, engine = wired.synths["sXAU"], wired.contracts["vault"], wired.contracts["engine"]
+    settlement = wired.contracts["settlement"]
     assert sxau.hasRole(sxau.MINTER_ROLE(), vault)
     assert sxau.hasRole(sxau.BURNER_ROLE(), vault)
-    assert sxau.hasRole(sxau.BURNER_ROLE(), engine)
+    assert sxau.hasRole(sxau.BURNER_ROLE(), settlement)
+    assert not sxau.hasRole(sxau.MINTER_ROLE(), settlement)
     assert not sxau.hasRole(sxau.MINTER_ROLE(), engine)
+    assert not sxau.hasRole(sxau.BURNER_ROLE(), engine)
     assert not sxau.hasRole(sxau.DEFAULT_ADMIN_ROLE(), owner)
     assert not sxau.hasRole(sxau.MINTER_ROLE(), owner)
     assert not sxau.hasRole(sxau.BURNER_ROLE(), owner)
@@ -90,7 +94,7 @@ def test_roles__deployed__vault_mints_and_burns_engine_burns_and_nobody_administ
 
 def test_grant_role__deployer_after_deployment__reverts(wired, owner):
     # The deployer kept the admin role and could grant minting to anyone; the deployment now
-    # renounces it once the vault and the engine hold their roles.
+    # renounces it once the vault and the global settlement hold their roles.
     for synth in wired.synths.values():
         with reverts(synth.AccessControlUnauthorizedAccount, account=owner.address,
                      neededRole=synth.DEFAULT_ADMIN_ROLE()):

@@ -61,6 +61,16 @@ def test_console_namespace__helpers__read_and_move_prices(project, system, owner
     assert namespace["sXAU"].address == system.synths["sXAU"].address
 
 
+def test_deploy_system__global_settlement__wired_in_the_manifest_and_the_console(project, system, owner):
+    settlement, vault, engine = system.contracts["settlement"], system.contracts["vault"], system.contracts["engine"]
+    assert vault.globalSettlement() == settlement.address and settlement.vault() == vault.address
+    assert vault.liquidationEngine() == engine.address
+    assert system.addresses()["settlement"] == str(settlement.address)
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
+    assert namespace["settlement"].address == settlement.address
+    assert namespace["settlement"].SETTLEMENT_PERIOD() == 7 * 86_400
+
+
 def test_console_health__position_with_debt__usd_and_cr(project, system, owner):
     namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
     vault, wbtc, susd = system.contracts["vault"], system.contracts["wbtc"], system.synths["sUSD"]

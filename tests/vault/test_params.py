@@ -166,19 +166,36 @@ def test_set_fee_recipient__not_owner__reverts(vault, owner, attacker):
     assert vault.feeRecipient() == owner.address
 
 
-def test_set_liquidation_engine__set_then_cleared__events(vault, owner, keeper):
-    tx = vault.setLiquidationEngine(keeper, sender=owner)
-    assert vault.liquidationEngine() == keeper.address
-    assert logs(tx, vault.LiquidationEngineSet) == [{"engine": keeper.address}]
-
-    tx = vault.setLiquidationEngine(ZERO, sender=owner)
-    assert vault.liquidationEngine() == ZERO
-    assert logs(tx, vault.LiquidationEngineSet) == [{"engine": ZERO}]
+# The two addresses the vault trusts with its hooks: the liquidation engine and the global settlement.
+TRUSTED = pytest.mark.parametrize("setter, getter, event, argument", [
+    ("setLiquidationEngine", "liquidationEngine", "LiquidationEngineSet", "engine"),
+    ("setGlobalSettlement", "globalSettlement", "GlobalSettlementSet", "settlement"),
+])
 
 
-def test_set_liquidation_engine__unchanged_or_not_owner__reverts(vault, owner, attacker):
+@TRUSTED
+def test_set_trusted_address__set_then_cleared__events(vault, owner, keeper, setter, getter, event, argument):
+    tx = getattr(vault, setter)(keeper, sender=owner)
+    assert getattr(vault, getter)() == keeper.address
+    assert logs(tx, getattr(vault, event)) == [{argument: keeper.address}]
+
+    tx = getattr(vault, setter)(ZERO, sender=owner)
+    assert getattr(vault, getter)() == ZERO
+    assert logs(tx, getattr(vault, event)) == [{argument: ZERO}]
+
+
+@TRUSTED
+def test_set_trusted_address__unchanged__reverts(vault, owner, keeper, setter, getter, event, argument):
     with reverts(vault.VaultAlreadySet):
-        vault.setLiquidationEngine(ZERO, sender=owner)
+        getattr(vault, setter)(ZERO, sender=owner)
+    getattr(vault, setter)(keeper, sender=owner)
+    with reverts(vault.VaultAlreadySet):
+        getattr(vault, setter)(keeper, sender=owner)
+    assert getattr(vault, getter)() == keeper.address
+
+
+@TRUSTED
+def test_set_trusted_address__not_owner__reverts(vault, attacker, setter, getter, event, argument):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
-        vault.setLiquidationEngine(attacker, sender=attacker)
-    assert vault.liquidationEngine() == ZERO
+        getattr(vault, setter)(attacker, sender=attacker)
+    assert getattr(vault, getter)() == ZERO
