@@ -12,9 +12,20 @@ import {WadMath} from "./WadMath.sol";
 library CollateralMath {
     using WadMath for uint256;
 
-    /// @dev Spot credited at the BTC price, rounded down.
+    /// @dev Spot (`spotDecimals` decimals) at the BTC price in USD, rounded down: what spot is
+    ///      credited as collateral, paid to a keeper or redeemed for is worth. The one spot rule.
     function spotUsd(uint256 spotAmount, uint8 spotDecimals, uint256 btcPriceWad) internal pure returns (uint256) {
-        return spotAmount.toWad(spotDecimals).mulWadDown(btcPriceWad);
+        return spotAmount.mulDivDown(btcPriceWad, 10 ** spotDecimals);
+    }
+
+    /// @dev The spot that `usdWad` buys at the BTC price, rounded down: what a keeper's due buys.
+    function spotForUsdDown(uint256 usdWad, uint8 spotDecimals, uint256 btcPriceWad) internal pure returns (uint256) {
+        return usdWad.mulDivDown(10 ** spotDecimals, btcPriceWad);
+    }
+
+    /// @dev The spot that covers `usdWad` at the BTC price, rounded up: what a settled debt takes.
+    function spotForUsdUp(uint256 usdWad, uint8 spotDecimals, uint256 btcPriceWad) internal pure returns (uint256) {
+        return usdWad.mulDivUp(10 ** spotDecimals, btcPriceWad);
     }
 
     /// @dev A debt of `debt` synth units (shares at the current index, rounded up) in USD, rounded up.

@@ -20,6 +20,7 @@ import {IGlobalSettlement} from "../../interfaces/liquidation/IGlobalSettlement.
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
+import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {WAD} from "../libraries/Units.sol";
 import {WadMath} from "../libraries/WadMath.sol";
 
@@ -47,8 +48,8 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
     IFuturesExchange private immutable _exchange;
     IERC20 private immutable _spotToken;
     bytes32 private immutable _spotAsset;
-    /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
-    uint256 private immutable _spotScale;
+    /// @dev The spot token's decimals, and WAD per unit of the margin token (1e12 for 6 decimals).
+    uint8 private immutable _spotDecimals;
     uint256 private immutable _marginUnit;
 
     /// @inheritdoc IGlobalSettlement
@@ -70,7 +71,7 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
         _exchange = exchange_;
         _spotToken = spot;
         _spotAsset = vault_.spotAsset();
-        _spotScale = 10 ** spot.decimals();
+        _spotDecimals = spot.decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
     }
 
@@ -110,7 +111,8 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
         }
         uint256 restUsdWad = debtUsdWad - Math.min(debtUsdWad, stableTaken * unit);
         // Then spot BTC at the frozen price, rounded up.
-        uint256 spotTaken = Math.min(pos.spotAmount, Math.mulDiv(restUsdWad, _spotScale, spotPriceWad, Math.Rounding.Ceil));
+        uint256 spotTaken =
+            Math.min(pos.spotAmount, CollateralMath.spotForUsdUp(restUsdWad, _spotDecimals, spotPriceWad));
         uint256 spotUsdWad = _spotUsd(spotTaken, spotPriceWad);
         uint256 shortUsdWad = restUsdWad - Math.min(restUsdWad, spotUsdWad);
 
@@ -208,6 +210,6 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
 
     /// @dev Spot credited at `priceWad`, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 priceWad) private view returns (uint256) {
-        return spotAmount.mulDivDown(priceWad, _spotScale);
+        return CollateralMath.spotUsd(spotAmount, _spotDecimals, priceWad);
     }
 }

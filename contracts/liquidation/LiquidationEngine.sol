@@ -22,6 +22,7 @@ import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {WadMath} from "../libraries/WadMath.sol";
+import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {WAD} from "../libraries/Units.sol";
 
 
@@ -78,8 +79,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     IERC20 public immutable marginToken;
     IOracleHub private immutable _oracle;
-    /// @dev 10^decimals of the spot token, and WAD per unit of the margin token (1e12 for 6 decimals).
-    uint256 private immutable _spotScale;
+    /// @dev The spot token's decimals, and WAD per unit of the margin token (1e12 for 6 decimals).
+    uint8 private immutable _spotDecimals;
     uint256 private immutable _marginUnit;
 
     Settings private _settings;
@@ -108,7 +109,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         fund = fund_;
         marginToken = margin;
         _oracle = vault_.oracle();
-        _spotScale = 10 ** vault_.spotToken().decimals();
+        _spotDecimals = vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
         // Safe casts: both are at most 1 WAD (checked above).
         _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_));
@@ -334,7 +335,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function _seizeSpot(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z) private {
         uint256 spotAmount = snap.spotAmount;
         if (spotAmount == 0) return;
-        uint256 spotTaken = Math.min(spotAmount, z.keeperDueUsdWad.mulDivDown(_spotScale, snap.spotPriceWad));
+        uint256 spotTaken =
+            Math.min(spotAmount, CollateralMath.spotForUsdDown(z.keeperDueUsdWad, _spotDecimals, snap.spotPriceWad));
         z.spotTaken = spotTaken;
         z.spotUsdWad = _spotUsd(spotTaken, snap.spotPriceWad);
         if (spotTaken != spotAmount) z.exhausted = false;
@@ -478,7 +480,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /// @dev Spot credited at `priceWad`, rounded down.
     function _spotUsd(uint256 spotAmount, uint256 priceWad) private view returns (uint256) {
-        return spotAmount.mulDivDown(priceWad, _spotScale);
+        return CollateralMath.spotUsd(spotAmount, _spotDecimals, priceWad);
     }
 
     /// @dev Liquidations stop once the vault is shut down for global settlement (the vault's
