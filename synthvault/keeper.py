@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
+from synthvault.errors import describe_error
 from synthvault.units import WAD, asset_id
 
 log = logging.getLogger("synthvault.keeper")
@@ -127,11 +128,13 @@ def run_forever(
     max_backoff_s: float = 60.0,
     passes: Optional[int] = None,
     max_consecutive_errors: Optional[int] = None,
+    describe: Callable[[BaseException], str] = describe_error,
 ) -> int:
     """Runs `step` every `interval_s` seconds; on an error (an RPC failure, a restarted node),
     logs it and retries after a backoff that doubles up to `max_backoff_s`. Stops after `passes`
     successful passes when given; re-raises the error that makes `max_consecutive_errors` in a
-    row when given (default: never gives up). Returns the number of errors survived."""
+    row when given (default: never gives up). Each failure is logged as `describe` says it (a
+    revert as its decoded custom error). Returns the number of errors survived."""
     errors, backoff, done, in_a_row = 0, interval_s or 1.0, 0, 0
     while passes is None or done < passes:
         try:
@@ -141,7 +144,7 @@ def run_forever(
             in_a_row += 1
             if max_consecutive_errors is not None and in_a_row >= max_consecutive_errors:
                 raise
-            log.warning("pass failed (%s: %s); retrying in %.0f s", type(err).__name__, err, backoff)
+            log.warning("pass failed (%s); retrying in %.0f s", describe(err), backoff)
             sleep(backoff)
             backoff = min(backoff * 2, max_backoff_s)
             continue
