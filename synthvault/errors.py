@@ -134,7 +134,10 @@ def project_decoder(project: Any = None) -> ErrorDecoder:
 
         project = local_project
     if id(project) not in _DECODERS:
-        _DECODERS[id(project)] = ErrorDecoder(project.contracts.values())
+        # The compiled manifest's types: asking `project.contracts` would check sources (and print
+        # a compile line) in the middle of an error message.
+        compiled = getattr(project.manifest, "contract_types", None) or {}
+        _DECODERS[id(project)] = ErrorDecoder(compiled.values() or project.contracts.values())
     return _DECODERS[id(project)]
 
 
