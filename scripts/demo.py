@@ -12,7 +12,7 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from synthvault.cli import is_local
+from synthvault.cli import friendly_errors, is_local
 from synthvault.config import ROOT, read_config
 from synthvault.report import console, table
 from synthvault.story import Story
@@ -23,6 +23,7 @@ CHART = ROOT / "out" / "demo-crash.png"
 
 
 @click.command(cls=ConnectedProviderCommand)
+@friendly_errors
 def cli(network):
     """Deploy the system to a local chain and tell the story."""
     if not is_local(network):
