@@ -41,12 +41,15 @@ def cli(network, account_alias, once, interval, batch_size, min_profit_usd):
         batch_size=batch_size, min_profit_usd_wad=wad(min_profit_usd), start_block=manifest.get("start_block", 0),
     )
 
+    click.echo(keeper.start_line(getattr(chain.provider, "uri", network.choice), chain.chain_id))
+
     def step() -> list:
-        return keeper.run_once(chain.blocks.height, 0 if is_local(network) else chain.provider.gas_price)
+        head = chain.blocks.height
+        actions = keeper.run_once(head, 0 if is_local(network) else chain.provider.gas_price)
+        click.echo(keeper.pass_line(head, actions))
+        return actions
 
     if once:
-        actions = step()
-        click.echo(f"{len(keeper.known)} positions watched, {len(actions)} under water: "
-                   + ", ".join(f"#{a.position_id} {a.kind}" for a in actions))
+        step()
         return
     run_forever(step, interval)

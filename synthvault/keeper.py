@@ -111,6 +111,16 @@ class Keeper:
         repaid = tx.return_value[0] if tx.return_value else repay
         return Action(position_id, "liquidated", cr_wad, repaid, f"tx {tx.txn_hash}")
 
+    def start_line(self, uri: str, chain_id: int) -> str:
+        """What the keeper says once, before its first pass: where it runs and as whom."""
+        return (f"keeper on {uri} (chain {chain_id}): vault {self.vault.address}, signer {self.sender.address}, "
+                f"positions from block {self.start_block}")
+
+    def pass_line(self, head: int, actions: list[Action]) -> str:
+        """What the keeper says after each pass (a heartbeat while it runs, the result of --once)."""
+        done = ", ".join(f"#{a.position_id} {a.kind}" for a in actions) or "none"
+        return f"block {head}: {len(self.known)} positions watched, {len(actions)} under water: {done}"
+
     def run_once(self, head: int, gas_price: int = 0) -> list[Action]:
         """One pass: discover, check, liquidate what is under water and pays."""
         actions = []
