@@ -14,7 +14,7 @@ import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 
-from synthvault.cli import account_option, friendly_errors, is_local, signer
+from synthvault.cli import account_option, autosign_option, friendly_errors, is_local, signer
 from synthvault.config import DEFAULT_CONFIG, read_config
 from synthvault.manifest import check_writable
 from synthvault.plan import plan_deployment
@@ -24,11 +24,12 @@ from synthvault.system import LOCAL_FUNDING, deploy_and_record
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option
+@autosign_option
 @click.option("--config", "config_path", type=click.Path(exists=True, path_type=Path), default=DEFAULT_CONFIG)
 @click.option("--force", is_flag=True, help="Overwrite an existing manifest of a live network.")
 @click.option("--dry-run", is_flag=True, help="Print the plan (contracts, parameters, transactions); send nothing.")
 @friendly_errors
-def cli(network, account_alias, config_path, force, dry_run):
+def cli(network, account_alias, autosign, config_path, force, dry_run):
     """Deploy the whole system and write its manifest."""
     config = read_config(config_path)
     path = check_writable(network.name, force)
@@ -40,7 +41,8 @@ def cli(network, account_alias, config_path, force, dry_run):
         return
     # On a local chain, test account 4 is the LP and 1 the trader, funded with test tokens.
     local = {"lp": accounts.test_accounts[4], "trader": accounts.test_accounts[1]} if is_local(network) else None
-    system, path = deploy_and_record(project, chain, network, signer(network, account_alias), config, force, local)
+    deployer = signer(network, account_alias, autosign=autosign)
+    system, path = deploy_and_record(project, chain, network, deployer, config, force, local)
     for name, address in system.addresses().items():
         click.echo(f"{name:>10}  {address}")
     click.echo(f"manifest  {path}")

@@ -17,7 +17,7 @@ from ape import chain, project
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from synthvault.cli import account_option, friendly_errors, is_local, signer
+from synthvault.cli import account_option, autosign_option, friendly_errors, is_local, signer
 from synthvault.keeper import Keeper, run_forever
 from synthvault.preflight import attach_checked
 from synthvault.units import wad
@@ -25,19 +25,20 @@ from synthvault.units import wad
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option
+@autosign_option
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @click.option("--interval", default=12.0, show_default=True, help="Seconds between passes.")
 @click.option("--batch-size", default=200, show_default=True, help="Positions per healthOf call.")
 @click.option("--min-profit-usd", default="0", show_default=True, help="Skip liquidations expected to earn less.")
 @friendly_errors
-def cli(network, account_alias, once, interval, batch_size, min_profit_usd):
+def cli(network, account_alias, autosign, once, interval, batch_size, min_profit_usd):
     """Liquidate positions under their liquidation ratio."""
     logger.set_level("WARNING")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     manifest, system = attach_checked(project, chain.provider, network.name)
     keeper = Keeper(
         vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"], oracle=system.contracts["oracle"],
-        sender=signer(network, account_alias, index=3), synth_at=project.SyntheticToken.at,
+        sender=signer(network, account_alias, index=3, autosign=autosign), synth_at=project.SyntheticToken.at,
         batch_size=batch_size, min_profit_usd_wad=wad(min_profit_usd), start_block=manifest.get("start_block", 0),
     )
 

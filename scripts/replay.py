@@ -21,7 +21,7 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 from rich.progress import Progress
 
-from synthvault.cli import account_option, friendly_errors, signer
+from synthvault.cli import account_option, autosign_option, friendly_errors, signer
 from synthvault.preflight import attach_checked
 from synthvault.prices import PricePoint, btc_monthly_csv, cap_steps, parse_time, read_series, rebase, walk_ohlc
 from synthvault.replay import replay
@@ -29,6 +29,7 @@ from synthvault.replay import replay
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option
+@autosign_option
 @click.option("--csv", "csv_path", type=click.Path(exists=True, path_type=Path), default=None)
 @click.option("--asset", default="BTC", show_default=True, help="Ticker of the feed to move.")
 @click.option("--ohlc", is_flag=True, help="Walk Open/High/Low/Close bars instead of one price per row.")
@@ -38,7 +39,7 @@ from synthvault.replay import replay
 @click.option("--absolute", is_flag=True, help="Replay the series' own prices, not its moves from today's price.")
 @click.option("--max-step-bps", default=1000, show_default=True, help="Largest move per round; 0: no split.")
 @friendly_errors
-def cli(network, account_alias, csv_path: Optional[Path], asset, ohlc, start, end, speedup, absolute, max_step_bps):
+def cli(network, account_alias, autosign, csv_path: Optional[Path], asset, ohlc, start, end, speedup, absolute, max_step_bps):
     """Replay a price series onto a mock feed."""
     logger.set_level("WARNING")
     _, system = attach_checked(project, chain.provider, network.name)
@@ -53,6 +54,6 @@ def cli(network, account_alias, csv_path: Optional[Path], asset, ohlc, start, en
     others = [f for name, f in system.feeds.items() if name != asset]
     with Progress() as progress:
         task = progress.add_task(f"{asset} from {path.name}", total=len(points))
-        replay(chain, feed, points, signer(network, account_alias), others, speedup,
+        replay(chain, feed, points, signer(network, account_alias, autosign=autosign), others, speedup,
                on_step=lambda i, p: progress.update(task, advance=1, description=f"{asset} ${p.price:,.2f}"))
     click.echo(f"{len(points)} rounds; {asset} now {points[-1].price}")

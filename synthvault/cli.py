@@ -21,10 +21,15 @@ def is_local(network: Any) -> bool:
     return network.name in LOCAL_NETWORKS
 
 
-def signer(network: Any, alias: Optional[str], index: int = 0) -> Any:
-    """The account that signs: the named Ape account, or a funded test account on a local chain."""
+def signer(network: Any, alias: Optional[str], index: int = 0, autosign: bool = False) -> Any:
+    """The account that signs: the named Ape account, or a funded test account on a local chain.
+    With `autosign`, the named account signs every transaction without asking (its passphrase is
+    asked once, or read from `APE_ACCOUNTS_<alias>_PASSPHRASE`): for a keeper left running."""
     if alias:
-        return accounts.load(alias)
+        account = accounts.load(alias)
+        if autosign:
+            account.set_autosign(True)
+        return account
     if is_local(network):
         return accounts.test_accounts[index]
     raise click.UsageError(f"--account is required on '{network.name}': name an account from `ape accounts list`")
@@ -35,6 +40,14 @@ account_option = click.option(
     "account_alias",
     default=None,
     help="Alias of the Ape account that signs (default on a local chain: test account 0).",
+)
+
+autosign_option = click.option(
+    "--yes",
+    "autosign",
+    is_flag=True,
+    help="Sign every transaction of --account without a prompt (passphrase asked once, or from "
+    "APE_ACCOUNTS_<alias>_PASSPHRASE).",
 )
 
 
