@@ -36,7 +36,7 @@ ACCOUNT ?=
 LOCAL_NODE := APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT)
 SCRIPT_OPTIONS = --network $(NETWORK) $(if $(ACCOUNT),--account $(ACCOUNT)) $(ARGS)
 
-.PHONY: help bootstrap compile test check sizes bench bench-update slither invariants coverage demo node console deploy keeper replay gas clean
+.PHONY: help bootstrap compile test check sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':[^#]*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [AR
 
 keeper: bootstrap ## The liquidation keeper on `make node` (or NETWORK=.. ACCOUNT=..): `make keeper ARGS=--once`
 	$(LOCAL_NODE) ape run keeper $(SCRIPT_OPTIONS)
+
+position: bootstrap ## The vault's positions on `make node` (or NETWORK=..): `make position [ARGS='3 7' | ARGS='--owner 0x..']`
+	$(LOCAL_NODE) ape run position $(SCRIPT_OPTIONS)
 
 replay: bootstrap ## Replay BTC's March 2020 onto the BTC feed of `make node`: `make replay [ARGS='--speedup 7200']`
 	$(LOCAL_NODE) ape run replay $(SCRIPT_OPTIONS)

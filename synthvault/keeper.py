@@ -16,6 +16,14 @@ MAX_UINT = 2**256 - 1
 HEALTH_OK, HEALTH_UNKNOWN, HEALTH_UNPRICEABLE = 0, 1, 2
 
 
+def scan_positions(vault: Any, start: int, head: int, known: set[int]) -> set[int]:
+    """`known` with the positions opened in blocks [start, head] added and those closed dropped."""
+    if start <= head:
+        known.update(int(event.positionId) for event in vault.PositionOpened.range(start, head + 1))
+        known.difference_update(int(event.positionId) for event in vault.PositionClosed.range(start, head + 1))
+    return known
+
+
 @dataclass(frozen=True)
 class Action:
     """What the keeper did (or would have done) about one position."""
@@ -45,13 +53,8 @@ class Keeper:
     # Discovery: from events, never by guessing ids.
     def discover(self, head: int) -> set[int]:
         """Adds the positions opened since the last scan and drops those closed; returns the open set."""
-        start = max(self.start_block, self._next_block)
-        if start <= head:
-            for event in self.vault.PositionOpened.range(start, head + 1):
-                self.known.add(int(event.positionId))
-            for event in self.vault.PositionClosed.range(start, head + 1):
-                self.known.discard(int(event.positionId))
-            self._next_block = head + 1
+        scan_positions(self.vault, max(self.start_block, self._next_block), head, self.known)
+        self._next_block = max(self._next_block, head + 1)
         return self.known
 
     def synth_of(self, position_id: int) -> Any:
