@@ -18,6 +18,7 @@ from synthvault.cli import account_option, autosign_option, friendly_errors, is_
 from synthvault.config import DEFAULT_CONFIG, read_config
 from synthvault.manifest import check_writable
 from synthvault.plan import plan_deployment
+from synthvault.preflight import check_existing
 from synthvault.report import console, table
 from synthvault.system import LOCAL_FUNDING, deploy_and_record
 
@@ -33,10 +34,13 @@ def cli(network, account_alias, autosign, config_path, force, dry_run):
     """Deploy the whole system and write its manifest."""
     config = read_config(config_path)
     path = check_writable(network.name, force)
+    check_existing(chain.provider, network.name, config.existing_addresses())
     if dry_run:
         plan = plan_deployment(config, LOCAL_FUNDING if is_local(network) else None)
         console.print(table("Contracts", ["layer", "contract"], [(s.layer, s.what) for s in plan.contracts]))
         console.print(table("Synths", ["synth", "parameters"], plan.parameters))
+        if existing := config.existing_addresses():
+            console.print(table("Existing contracts used", ["config key", "address"], existing.items()))
         click.echo(f"{plan.transactions} transactions to {network.choice}, then {path}; dry run: nothing sent")
         return
     # On a local chain, test account 4 is the LP and 1 the trader, funded with test tokens.

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import yaml
+from eth_utils import is_address, to_checksum_address
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, model_validator
 
 from synthvault.units import BPS, WAD, bps, scaled
@@ -57,18 +58,50 @@ Amount = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_exact), 
 Ticker = Annotated[str, Field(min_length=1, max_length=32)]
 
 
+def _checksummed(value: str) -> str:
+    if not is_address(value):
+        raise ValueError(f"{value!r} is not an address")
+    return to_checksum_address(value)
+
+
+# A contract that exists already on the target network (a live feed, a live token).
+Address = Annotated[str, AfterValidator(_checksummed)]
+
+
 class Section(BaseModel):
     """Every config section: unknown keys are errors, and a parsed config does not change."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _either_existing_or_new(section: Any, new_keys: tuple[str, ...]) -> None:
+    """An existing contract (`address`) or one to deploy (`new_keys`), never both, never neither:
+    a key that would be ignored is an error, as everywhere in the config."""
+    given = [key for key in new_keys if getattr(section, key) is not None]
+    if section.address is not None and given:
+        raise ValueError(f"{', '.join(given)} must be left out with address (the contract at address has its own)")
+    missing = [key for key in new_keys if getattr(section, key) is None]
+    if section.address is None and missing:
+        raise ValueError(f"give address (an existing contract) or {', '.join(missing)} (to deploy one)")
+
+
 class FeedConfig(Section):
-    description: str
-    price: Amount = Field(gt=0)  # OracleHub refuses non-positive rounds (OracleNonPositivePrice)
+    """A price feed: an existing Chainlink-style aggregator (`address`), or a mock to deploy at
+    `price` (local chains), with `decimals` (8 by default) and a `description`."""
+
+    address: Optional[Address] = None
+    description: Optional[str] = None
+    price: Optional[Amount] = Field(default=None, gt=0)  # OracleHub refuses non-positive rounds (OracleNonPositivePrice)
+    decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS)  # OracleUnsupportedDecimals
     heartbeat_s: int = Field(gt=0, le=MAX_HEARTBEAT_S)  # OracleInvalidHeartbeat; a uint32
     max_deviation_bps: int = Field(ge=0, le=BPS)  # OracleInvalidMaxDeviation
-    decimals: int = Field(default=8, ge=0, le=MAX_DECIMALS)  # OracleUnsupportedDecimals
+
+    @model_validator(mode="after")
+    def _existing_or_mock(self) -> "FeedConfig":
+        if self.address is not None and self.decimals is not None:
+            raise ValueError("decimals must be left out with address (the oracle reads the feed's own)")
+        _either_existing_or_new(self, ("description", "price"))
+        return self
 
 
 class OracleConfig(Section):
@@ -76,9 +109,17 @@ class OracleConfig(Section):
 
 
 class TokenConfig(Section):
-    name: str
-    symbol: str
-    decimals: int = Field(ge=0, le=MAX_DECIMALS)  # the exchange and the vault scale to 18 decimals
+    """A token: an existing one (`address`), or a test token to deploy."""
+
+    address: Optional[Address] = None
+    name: Optional[str] = None
+    symbol: Optional[str] = None
+    decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS)  # the exchange and vault scale to 18
+
+    @model_validator(mode="after")
+    def _existing_or_test(self) -> "TokenConfig":
+        _either_existing_or_new(self, ("name", "symbol", "decimals"))
+        return self
 
 
 class MarketConfig(Section):
@@ -128,6 +169,9 @@ class ExchangeConfig(Section):
         if scaled(self.min_liquidation_reward_usd, 18) > MAX_MIN_LIQUIDATION_REWARD_WAD:
             problems.append(f"min_liquidation_reward_usd ({self.min_liquidation_reward_usd}) must be at most 1000 "
                             "(ExchangeInvalidMinLiquidationReward)")
+        if self.margin_token.address is not None and self.pool_deposit_usd:
+            problems.append("pool_deposit_usd must be 0 with an existing margin_token (the deployment mints only "
+                            "test tokens; deposit from the owner's balance once deployed)")
         if int(self.pool_cooldown_hours * 3600) > MAX_COOLDOWN_S:
             problems.append(f"pool_cooldown_hours ({self.pool_cooldown_hours}) must be at most 168, 7 days "
                             "(LiquidityPoolInvalidCooldown)")
@@ -215,6 +259,9 @@ class DeployConfig(Section):
         feeds = self.oracle.feeds
         problems = []
         unknown = "is not a feed in oracle.feeds"
+        if self.exchange.margin_token.address is not None and self.liquidation.insurance_fund_deposit_usd:
+            problems.append("liquidation.insurance_fund_deposit_usd must be 0 with an existing exchange.margin_token "
+                            "(the deployment mints only test tokens)")
         if self.vault.spot_asset not in feeds:
             problems.append(f"vault.spot_asset: {self.vault.spot_asset!r} {unknown}")
         for name, market in self.exchange.markets.items():
@@ -227,6 +274,12 @@ class DeployConfig(Section):
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
+
+    def existing_addresses(self) -> dict[str, str]:
+        """The contracts the config names as already deployed, by key path."""
+        named = {f"oracle.feeds.{name}.address": feed.address for name, feed in self.oracle.feeds.items()}
+        named |= {f"exchange.{key}.address": getattr(self.exchange, key).address for key in ("margin_token", "spot_token")}
+        return {path: address for path, address in named.items() if address is not None}
 
     def to_dict(self) -> dict[str, Any]:
         """The config as the deployment layers read it: plain dicts, defaults filled in, absent

@@ -45,14 +45,18 @@ def _deposit(plan: Plan, layer: str, into: str) -> None:
 def _oracle(plan: Plan, config: DeployConfig) -> None:
     plan.add("oracle", "OracleHub", "OracleHub")
     for name, feed in config.oracle.feeds.items():
-        plan.add("oracle", f"MockAggregator {name} at {feed.price}", "MockAggregator")
-        plan.add("oracle", f"OracleHub.setFeed({name}, heartbeat {feed.heartbeat_s}s, max move {feed.max_deviation_bps} bps)")
+        if feed.address is None:
+            plan.add("oracle", f"MockAggregator {name} at {feed.price}", "MockAggregator")
+        source = f"existing feed {feed.address}" if feed.address else "mock"
+        plan.add("oracle", f"OracleHub.setFeed({name}: {source}, heartbeat {feed.heartbeat_s}s, "
+                           f"max move {feed.max_deviation_bps} bps)")
 
 
 def _exchange(plan: Plan, config: DeployConfig) -> None:
     cfg = config.exchange
     for token in (cfg.margin_token, cfg.spot_token):
-        plan.add("exchange", f"TestToken {token.symbol} ({token.decimals} decimals)", "TestToken")
+        if token.address is None:
+            plan.add("exchange", f"TestToken {token.symbol} ({token.decimals} decimals)", "TestToken")
     plan.add("exchange", f"FuturesExchange (+ its LiquidityPool), reward {cfg.liquidation_reward_bps} bps", "FuturesExchange")
     if cfg.min_liquidation_reward_usd:
         plan.add("exchange", f"FuturesExchange.setMinLiquidationReward(${cfg.min_liquidation_reward_usd})")

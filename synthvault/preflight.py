@@ -63,6 +63,16 @@ def check_deployment(provider: Any, network_name: str, manifest: dict[str, Any],
             f"{addresses[missing[0]]}): the node was restarted since; {_hint(network_name)}")
 
 
+def check_existing(provider: Any, network_name: str, named: dict[str, str]) -> None:
+    """Before a deployment: each contract the config names as existing (`DeployConfig.existing_addresses`)
+    has code on this chain, so that a wrong network or a typo in an address fails before anything is sent."""
+    uri = getattr(provider, "uri", None) or network_name
+    missing = [path for path, address in named.items() if not provider.get_code(address)]
+    if missing:
+        raise PreflightError(f"no contract at {named[missing[0]]} ({missing[0]}) on {uri}; nothing was sent"
+                             + (f" ({len(missing) - 1} more addresses of the config have none)" if len(missing) > 1 else ""))
+
+
 def attach_deployed(
     project: Any, provider: Any, network_name: str, folder: Path = DEPLOYMENTS
 ) -> tuple[dict[str, Any], System]:

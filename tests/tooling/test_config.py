@@ -62,7 +62,7 @@ def test_read_config__local_yaml__every_key_kept_and_defaults_filled(raw):
     assert applied["liquidation"] == raw["liquidation"]
     assert applied["synths"]["sXAU"] == raw["synths"]["sXAU"] | {"min_debt": applied["synths"]["sXAU"]["min_debt"]}
     assert str(applied["synths"]["sXAU"]["min_debt"]) == "0.05"  # exact, not the float 0.05
-    assert applied["oracle"]["feeds"]["BTC"] == raw["oracle"]["feeds"]["BTC"] | {"decimals": 8}
+    assert applied["oracle"]["feeds"]["BTC"] == raw["oracle"]["feeds"]["BTC"]  # decimals: the mock's default, 8
     assert config.risk_params("sXAU") == {"minting_ratio_pct": 150, "liquidation_ratio_pct": 120,
                                           "liquidation_penalty_pct": 10, "stability_fee_pct_per_year": 2}
 
@@ -162,6 +162,43 @@ def test_parse_config__value_the_contracts_refuse__named(raw, edits, expected):
     problems = _problems(raw, *edits)
     assert len(problems) == 1, problems
     assert problems[0].startswith(expected), problems[0]
+
+
+EXISTING = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+
+EXISTING_CONTRACT_RULES = {
+    "feed with address and price": (
+        [_set("oracle.feeds.BTC.address", EXISTING)],
+        "oracle.feeds.BTC: description, price must be left out with address"),
+    "feed with neither": (
+        [_drop("oracle.feeds.BTC.price")], "oracle.feeds.BTC: give address (an existing contract) or price (to deploy one)"),
+    "existing feed with decimals": (
+        [_set("oracle.feeds.BTC", {"address": EXISTING, "decimals": 8, "heartbeat_s": 3600, "max_deviation_bps": 5000})],
+        "oracle.feeds.BTC: decimals must be left out with address"),
+    "not an address": (
+        [_set("oracle.feeds.BTC", {"address": "0x1234", "heartbeat_s": 3600, "max_deviation_bps": 5000})],
+        "oracle.feeds.BTC.address: '0x1234' is not an address"),
+    "existing token with a name": (
+        [_set("exchange.spot_token.address", EXISTING)],
+        "exchange.spot_token: name, symbol, decimals must be left out with address"),
+    "existing margin token with seed deposits": (
+        [_set("exchange.margin_token", {"address": EXISTING}), _set("liquidation.insurance_fund_deposit_usd", 0)],
+        "exchange: pool_deposit_usd must be 0 with an existing margin_token"),
+}
+
+
+@pytest.mark.parametrize("edits, expected", EXISTING_CONTRACT_RULES.values(), ids=EXISTING_CONTRACT_RULES.keys())
+def test_parse_config__existing_contract_mixed_with_new__named(raw, edits, expected):
+    problems = _problems(raw, *edits)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems[0]
+
+
+def test_parse_config__existing_feed_and_token__addresses_listed(raw):
+    raw["oracle"]["feeds"]["BTC"] = {"address": EXISTING.lower(), "heartbeat_s": 3600, "max_deviation_bps": 5000}
+    raw["exchange"]["spot_token"] = {"address": EXISTING}
+    assert parse_config(raw).existing_addresses() == {
+        "oracle.feeds.BTC.address": EXISTING, "exchange.spot_token.address": EXISTING}
 
 
 def test_parse_config__several_problems__all_reported(raw):

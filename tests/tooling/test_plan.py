@@ -7,10 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from synthvault.config import read_config
+from synthvault.config import parse_config, read_config
 from synthvault.manifest import ManifestExistsError
 from synthvault.plan import plan_deployment
+from synthvault.preflight import PreflightError, check_existing
 from synthvault.system import LOCAL_FUNDING, deploy_and_record
+from synthvault.units import asset_id
 
 LIVE = SimpleNamespace(name="sepolia", choice="ethereum:sepolia:foundry")
 LOCAL = SimpleNamespace(name="local", choice="ethereum:local:foundry")
@@ -47,6 +49,34 @@ def test_deploy_and_record__live_manifest_exists__refused_before_the_first_trans
 
     assert owner.nonce == nonce
     assert path.read_text() == first
+
+
+def test_deploy_and_record__existing_feeds_and_tokens__registered_not_deployed(project, chain, owner, system, tmp_path):
+    raw = read_config().to_dict()
+    for name, feed in system.feeds.items():
+        raw["oracle"]["feeds"][name] = {"address": str(feed.address), "heartbeat_s": 3600, "max_deviation_bps": 5000}
+    raw["exchange"]["margin_token"] = {"address": str(system.contracts["usdc"].address)}
+    raw["exchange"]["spot_token"] = {"address": str(system.contracts["wbtc"].address)}
+    raw["exchange"]["pool_deposit_usd"] = raw["liquidation"]["insurance_fund_deposit_usd"] = 0
+    config = parse_config(raw)
+    plan = plan_deployment(config)
+    nonce = owner.nonce
+
+    fresh, _ = deploy_and_record(project, chain, LIVE, owner, config, folder=tmp_path)
+
+    assert owner.nonce - nonce == plan.transactions
+    assert not [step for step in plan.contracts if step.deploys in ("MockAggregator", "TestToken")]
+    assert fresh.addresses()["feeds"] == system.addresses()["feeds"]
+    for name, feed in system.feeds.items():
+        assert fresh.contracts["oracle"].feeds(asset_id(name))[0] == feed.address
+    assert fresh.contracts["exchange"].marginToken() == system.contracts["usdc"].address
+    assert fresh.contracts["vault"].spotToken() == system.contracts["wbtc"].address
+
+
+def test_check_existing__address_without_code__named_before_anything_is_sent(chain, accounts):
+    named = {"oracle.feeds.BTC.address": str(accounts[7].address)}
+    with pytest.raises(PreflightError, match=rf"^no contract at {accounts[7].address} \(oracle.feeds.BTC.address\)"):
+        check_existing(chain.provider, "sepolia", named)
 
 
 def test_plan_deployment__no_deposits__their_transactions_left_out():
