@@ -29,11 +29,17 @@ COVERAGE_RUNS ?= 64
 # `make test TESTS=tests/oracle ARGS='-k stale -x'` runs a part of the suite.
 TESTS ?= tests
 ARGS ?=
+# The scripts' network and signer: `make keeper NETWORK=ethereum:sepolia:alchemy ACCOUNT=bot`.
+# By default the chain of `make node` (ape-foundry reaches it through APE_FOUNDRY_HOST).
+NETWORK ?= ethereum:local:foundry
+ACCOUNT ?=
+LOCAL_NODE := APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT)
+SCRIPT_OPTIONS = --network $(NETWORK) $(if $(ACCOUNT),--account $(ACCOUNT)) $(ARGS)
 
-.PHONY: help bootstrap compile test check sizes bench bench-update slither invariants coverage demo node console gas clean
+.PHONY: help bootstrap compile test check sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay gas clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':[^#]*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(PY_STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -91,11 +97,23 @@ coverage: $(NPM_STAMP) $(SOLC) ## Forge coverage of contracts/ by the Forge suit
 demo: bootstrap ## Deploy the system to a fresh local Anvil and tell the story
 	ape run demo
 
-node: bootstrap ## A long-running local Anvil on port $(NODE_PORT) with the system deployed
+node: bootstrap ## A long-running local Anvil (port NODE_PORT, default 8545) with the system deployed
 	tools/node.sh $(NODE_PORT)
 
 console: bootstrap ## ape console attached to the chain started by `make node`
-	APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT) ape console --network ethereum:local:foundry
+	$(LOCAL_NODE) ape console --network ethereum:local:foundry
+
+deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [ARGS='--dry-run --config ..']`
+	$(LOCAL_NODE) ape run deploy $(SCRIPT_OPTIONS)
+
+keeper: bootstrap ## The liquidation keeper on `make node` (or NETWORK=.. ACCOUNT=..): `make keeper ARGS=--once`
+	$(LOCAL_NODE) ape run keeper $(SCRIPT_OPTIONS)
+
+position: bootstrap ## The vault's positions on `make node` (or NETWORK=..): `make position [ARGS='3 7' | ARGS='--owner 0x..']`
+	$(LOCAL_NODE) ape run position $(SCRIPT_OPTIONS)
+
+replay: bootstrap ## Replay BTC's March 2020 onto the BTC feed of `make node`: `make replay [ARGS='--speedup 7200']`
+	$(LOCAL_NODE) ape run replay $(SCRIPT_OPTIONS)
 
 clean: ## Remove build outputs (keeps the installed toolchain)
 	rm -rf .build .forge contracts/.cache

@@ -10,12 +10,13 @@ from synthvault.units import asset_id, from_wad, wad  # noqa: F401  (at hand in 
 
 def ape_init_extras(project, networks, accounts):
     from synthvault.console import console_namespace
-    from synthvault.manifest import load_manifest
+    from synthvault.preflight import PreflightError, attach_checked
 
     network = networks.provider.network
     owner = accounts.test_accounts[0] if network.name == "local" else None
     try:
-        return console_namespace(project, load_manifest(network.name), owner)
-    except FileNotFoundError as err:
+        manifest, _ = attach_checked(project, networks.provider, network.name)
+        return console_namespace(project, manifest, owner)
+    except (FileNotFoundError, PreflightError) as err:
         print(f"synthvault: {err}")
         return {}

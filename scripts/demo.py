@@ -12,8 +12,8 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from synthvault.cli import is_local
-from synthvault.config import DEFAULT_CONFIG, ROOT
+from synthvault.cli import friendly_errors, is_local
+from synthvault.config import ROOT, read_config
 from synthvault.report import console, table
 from synthvault.story import Story
 from synthvault.system import deploy_and_record
@@ -23,13 +23,14 @@ CHART = ROOT / "out" / "demo-crash.png"
 
 
 @click.command(cls=ConnectedProviderCommand)
+@friendly_errors
 def cli(network):
     """Deploy the system to a local chain and tell the story."""
     if not is_local(network):
         raise click.UsageError("the demo mints test tokens and moves mock prices: run it on a local chain")
     logger.set_level("WARNING")  # the story, not every transaction
     roles = dict(zip(ROLES, accounts.test_accounts))
-    system, manifest = deploy_and_record(project, chain, network, roles["owner"], DEFAULT_CONFIG)
+    system, manifest = deploy_and_record(project, chain, network, roles["owner"], read_config())
     console.rule("[bold]Synthvault on a local chain")
     console.print(f"chain id {chain.chain_id}, deployer {roles['owner'].address}, manifest {manifest}")
     console.print(table("Contracts", ["name", "address"], [(n, c.address) for n, c in system.contracts.items()]))

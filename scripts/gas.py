@@ -13,6 +13,7 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 import synthvault.benches  # noqa: F401  (registers the benches)
+from synthvault.cli import friendly_errors
 from synthvault.config import load_config
 from synthvault.gas import (
     BASELINE, GAS_DOC, BenchContext, load_baseline, regressions, render_markdown, run_benches, save_baseline,
@@ -26,6 +27,7 @@ ROLES = ("owner", "trader", "trader2", "keeper", "lp")
 @click.command(cls=ConnectedProviderCommand)
 @click.option("--check", is_flag=True, help="Fail if an operation grew more than 5% over the baseline.")
 @click.option("--update-baseline", is_flag=True, help="Record these figures as the new baseline.")
+@friendly_errors
 def cli(check, update_baseline):
     """Measure the gas of every user operation."""
     logger.set_level("WARNING")

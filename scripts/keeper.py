@@ -1,12 +1,13 @@
 """A liquidation keeper for any network where Synthvault is deployed (its manifest exists).
 
-    ape run keeper --network ethereum:local:foundry --once        # one pass on `make node`
-    ape run keeper --network <net> --account <alias> --interval 15
+    make keeper ARGS=--once                                       # one pass on `make node`
+    make keeper NETWORK=<net> ACCOUNT=<alias> ARGS='--interval 15'
 
 Finds positions from the vault's PositionOpened/PositionClosed events, checks their health in
 batches through VaultLens.healthOf, and liquidates those under their synth's liquidation ratio when
 the keeper's share of the penalty pays for the gas (at the oracle's ETH price). The keeper
 repays with the synth it holds. RPC errors and node restarts are logged and retried with backoff.
+It starts only once the chain answers and holds the manifest's contracts (synthvault/preflight.py).
 """
 
 import logging
@@ -16,37 +17,40 @@ from ape import chain, project
 from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
-from synthvault.cli import account_option, is_local, signer
+from synthvault.cli import account_option, autosign_option, friendly_errors, is_local, signer
 from synthvault.keeper import Keeper, run_forever
-from synthvault.manifest import load_manifest
-from synthvault.system import attach_system
+from synthvault.preflight import attach_checked
 from synthvault.units import wad
 
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option
+@autosign_option
 @click.option("--once", is_flag=True, help="Run one pass and exit.")
 @click.option("--interval", default=12.0, show_default=True, help="Seconds between passes.")
 @click.option("--batch-size", default=200, show_default=True, help="Positions per healthOf call.")
 @click.option("--min-profit-usd", default="0", show_default=True, help="Skip liquidations expected to earn less.")
-def cli(network, account_alias, once, interval, batch_size, min_profit_usd):
+@friendly_errors
+def cli(network, account_alias, autosign, once, interval, batch_size, min_profit_usd):
     """Liquidate positions under their liquidation ratio."""
     logger.set_level("WARNING")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    manifest = load_manifest(network.name)
-    system = attach_system(project, manifest["contracts"])
+    manifest, system = attach_checked(project, chain.provider, network.name)
     keeper = Keeper(
         vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"], oracle=system.contracts["oracle"],
-        sender=signer(network, account_alias, index=3), synth_at=project.SyntheticToken.at,
+        sender=signer(network, account_alias, index=3, autosign=autosign), synth_at=project.SyntheticToken.at,
         batch_size=batch_size, min_profit_usd_wad=wad(min_profit_usd), start_block=manifest.get("start_block", 0),
     )
 
+    click.echo(keeper.start_line(getattr(chain.provider, "uri", network.choice), chain.chain_id))
+
     def step() -> list:
-        return keeper.run_once(chain.blocks.height, 0 if is_local(network) else chain.provider.gas_price)
+        head = chain.blocks.height
+        actions = keeper.run_once(head, 0 if is_local(network) else chain.provider.gas_price)
+        click.echo(keeper.pass_line(head, actions))
+        return actions
 
     if once:
-        actions = step()
-        click.echo(f"{len(keeper.known)} positions watched, {len(actions)} under water: "
-                   + ", ".join(f"#{a.position_id} {a.kind}" for a in actions))
+        step()
         return
     run_forever(step, interval)

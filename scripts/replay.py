@@ -1,8 +1,8 @@
 """Replays a price series from CSV onto the deployed mock feeds, moving chain time to match.
 
-    ape run replay --network ethereum:local:foundry                     # BTC, March 2020, on `make node`
-    ape run replay --csv prices.csv --asset ETH --speedup 3600          # any CSV: time + price columns
-    ape run replay --ohlc --start 2020-02-01 --end 2020-04-30           # walk monthly OHLC bars
+    make replay                                                         # BTC, March 2020, on `make node`
+    make replay ARGS='--csv prices.csv --asset ETH --speedup 3600'      # any CSV: time + price columns
+    make replay ARGS='--ohlc --start 2020-02-01 --end 2020-04-30'       # walk monthly OHLC bars
 
 Without --csv it walks the monthly BTC-USD bars shipped by the `backtesting` package (see
 synthvault/prices.py). By default the series' relative moves are applied to the feed's current
@@ -21,15 +21,15 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 from rich.progress import Progress
 
-from synthvault.cli import account_option, signer
-from synthvault.manifest import load_manifest
+from synthvault.cli import account_option, autosign_option, friendly_errors, signer
+from synthvault.preflight import attach_checked
 from synthvault.prices import PricePoint, btc_monthly_csv, cap_steps, parse_time, read_series, rebase, walk_ohlc
 from synthvault.replay import replay
-from synthvault.system import attach_system
 
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option
+@autosign_option
 @click.option("--csv", "csv_path", type=click.Path(exists=True, path_type=Path), default=None)
 @click.option("--asset", default="BTC", show_default=True, help="Ticker of the feed to move.")
 @click.option("--ohlc", is_flag=True, help="Walk Open/High/Low/Close bars instead of one price per row.")
@@ -38,10 +38,11 @@ from synthvault.system import attach_system
 @click.option("--speedup", default=3600.0, show_default=True, help="Series seconds per chain second.")
 @click.option("--absolute", is_flag=True, help="Replay the series' own prices, not its moves from today's price.")
 @click.option("--max-step-bps", default=1000, show_default=True, help="Largest move per round; 0: no split.")
-def cli(network, account_alias, csv_path: Optional[Path], asset, ohlc, start, end, speedup, absolute, max_step_bps):
+@friendly_errors
+def cli(network, account_alias, autosign, csv_path: Optional[Path], asset, ohlc, start, end, speedup, absolute, max_step_bps):
     """Replay a price series onto a mock feed."""
     logger.set_level("WARNING")
-    system = attach_system(project, load_manifest(network.name)["contracts"])
+    _, system = attach_checked(project, chain.provider, network.name)
     path = csv_path or btc_monthly_csv()
     window = (parse_time(start), parse_time(end))
     points = walk_ohlc(path, *window) if (ohlc or csv_path is None) else read_series(path, *window)
@@ -53,6 +54,6 @@ def cli(network, account_alias, csv_path: Optional[Path], asset, ohlc, start, en
     others = [f for name, f in system.feeds.items() if name != asset]
     with Progress() as progress:
         task = progress.add_task(f"{asset} from {path.name}", total=len(points))
-        replay(chain, feed, points, signer(network, account_alias), others, speedup,
+        replay(chain, feed, points, signer(network, account_alias, autosign=autosign), others, speedup,
                on_step=lambda i, p: progress.update(task, advance=1, description=f"{asset} ${p.price:,.2f}"))
     click.echo(f"{len(points)} rounds; {asset} now {points[-1].price}")

@@ -1,8 +1,13 @@
-"""What `ape console` puts at hand: the deployed contracts by name and a few helpers."""
+"""What `ape console` puts at hand: the deployed contracts by name and a few helpers; and, as an
+IPython extension (`console: plugins` in ape-config.yaml), reverts shown as their decoded custom
+error instead of "custom error 0x7c6298f2: ..."."""
 
 from decimal import Decimal
 from typing import Any, Callable
 
+from ape.exceptions import ApeException, ContractLogicError
+
+from synthvault.errors import describe_error
 from synthvault.system import attach_system
 from synthvault.units import Number, asset_id, from_wad, scaled
 
@@ -32,3 +37,22 @@ def console_namespace(project: Any, manifest: dict[str, Any], owner: Any) -> dic
     helpers: dict[str, Callable[..., Any]] = {"price": price, "set_price": set_price, "health": health}
     return {**system.contracts, **system.synths, "feeds": system.feeds, "synths": system.synths,
             "markets": system.markets, "manifest": manifest, **helpers}
+
+
+def show_revert(err: ContractLogicError) -> str:
+    """The console's line for a revert: `reverted: OracleStalePrice(asset='BTC', ...)`."""
+    return f"reverted: {describe_error(err)}"
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Loaded after Ape's own console plugin: reverts are printed decoded, any other Ape error
+    still goes to Ape's handler."""
+    from ape_console.plugin import custom_exception_handler
+
+    def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        if isinstance(value, ContractLogicError):
+            print(show_revert(value))
+        else:
+            custom_exception_handler(shell, etype, value, tb, tb_offset)
+
+    ipython.set_custom_exc((ApeException,), handler)

@@ -20,8 +20,11 @@ def deploy_oracle(project: Any, owner: Any, feeds_config: dict[str, dict[str, An
     hub = owner.deploy(project.OracleHub, owner)
     layer = OracleLayer(hub=hub)
     for name, cfg in feeds_config.items():
-        decimals = cfg.get("decimals", FEED_DECIMALS)
-        feed = owner.deploy(project.MockAggregator, decimals, cfg["description"], scaled(cfg["price"], decimals))
+        if "address" in cfg:  # an existing feed (a live network's): registered, not deployed
+            feed = project.MockAggregator.at(cfg["address"])
+        else:
+            decimals = cfg.get("decimals", FEED_DECIMALS)
+            feed = owner.deploy(project.MockAggregator, decimals, cfg["description"], scaled(cfg["price"], decimals))
         hub.setFeed(asset_id(name), feed, cfg["heartbeat_s"], cfg["max_deviation_bps"], sender=owner)
         layer.feeds[name] = feed
     return layer
@@ -40,7 +43,10 @@ class ExchangeLayer:
 
 
 def deploy_token(project: Any, owner: Any, token_config: dict[str, Any]) -> Any:
-    """Deploys a `TestToken` owned by `owner` as the config describes it (name, symbol, decimals)."""
+    """Deploys a `TestToken` owned by `owner` as the config describes it (name, symbol, decimals),
+    or attaches to the existing token the config names by `address`."""
+    if "address" in token_config:
+        return project.TestToken.at(token_config["address"])
     return owner.deploy(project.TestToken, token_config["name"], token_config["symbol"], token_config["decimals"], owner)
 
 

@@ -7,12 +7,21 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
+from synthvault.errors import describe_error
 from synthvault.units import WAD, asset_id
 
 log = logging.getLogger("synthvault.keeper")
 MAX_UINT = 2**256 - 1
 # `IVaultLens.HealthStatus`.
 HEALTH_OK, HEALTH_UNKNOWN, HEALTH_UNPRICEABLE = 0, 1, 2
+
+
+def scan_positions(vault: Any, start: int, head: int, known: set[int]) -> set[int]:
+    """`known` with the positions opened in blocks [start, head] added and those closed dropped."""
+    if start <= head:
+        known.update(int(event.positionId) for event in vault.PositionOpened.range(start, head + 1))
+        known.difference_update(int(event.positionId) for event in vault.PositionClosed.range(start, head + 1))
+    return known
 
 
 @dataclass(frozen=True)
@@ -44,13 +53,8 @@ class Keeper:
     # Discovery: from events, never by guessing ids.
     def discover(self, head: int) -> set[int]:
         """Adds the positions opened since the last scan and drops those closed; returns the open set."""
-        start = max(self.start_block, self._next_block)
-        if start <= head:
-            for event in self.vault.PositionOpened.range(start, head + 1):
-                self.known.add(int(event.positionId))
-            for event in self.vault.PositionClosed.range(start, head + 1):
-                self.known.discard(int(event.positionId))
-            self._next_block = head + 1
+        scan_positions(self.vault, max(self.start_block, self._next_block), head, self.known)
+        self._next_block = max(self._next_block, head + 1)
         return self.known
 
     def synth_of(self, position_id: int) -> Any:
@@ -110,6 +114,16 @@ class Keeper:
         repaid = tx.return_value[0] if tx.return_value else repay
         return Action(position_id, "liquidated", cr_wad, repaid, f"tx {tx.txn_hash}")
 
+    def start_line(self, uri: str, chain_id: int) -> str:
+        """What the keeper says once, before its first pass: where it runs and as whom."""
+        return (f"keeper on {uri} (chain {chain_id}): vault {self.vault.address}, signer {self.sender.address}, "
+                f"positions from block {self.start_block}")
+
+    def pass_line(self, head: int, actions: list[Action]) -> str:
+        """What the keeper says after each pass (a heartbeat while it runs, the result of --once)."""
+        done = ", ".join(f"#{a.position_id} {a.kind}" for a in actions) or "none"
+        return f"block {head}: {len(self.known)} positions watched, {len(actions)} under water: {done}"
+
     def run_once(self, head: int, gas_price: int = 0) -> list[Action]:
         """One pass: discover, check, liquidate what is under water and pays."""
         actions = []
@@ -127,11 +141,13 @@ def run_forever(
     max_backoff_s: float = 60.0,
     passes: Optional[int] = None,
     max_consecutive_errors: Optional[int] = None,
+    describe: Callable[[BaseException], str] = describe_error,
 ) -> int:
     """Runs `step` every `interval_s` seconds; on an error (an RPC failure, a restarted node),
     logs it and retries after a backoff that doubles up to `max_backoff_s`. Stops after `passes`
     successful passes when given; re-raises the error that makes `max_consecutive_errors` in a
-    row when given (default: never gives up). Returns the number of errors survived."""
+    row when given (default: never gives up). Each failure is logged as `describe` says it (a
+    revert as its decoded custom error). Returns the number of errors survived."""
     errors, backoff, done, in_a_row = 0, interval_s or 1.0, 0, 0
     while passes is None or done < passes:
         try:
@@ -141,7 +157,7 @@ def run_forever(
             in_a_row += 1
             if max_consecutive_errors is not None and in_a_row >= max_consecutive_errors:
                 raise
-            log.warning("pass failed (%s: %s); retrying in %.0f s", type(err).__name__, err, backoff)
+            log.warning("pass failed (%s); retrying in %.0f s", describe(err), backoff)
             sleep(backoff)
             backoff = min(backoff * 2, max_backoff_s)
             continue

@@ -18,14 +18,24 @@ def manifest_path(network_name: str, folder: Path = DEPLOYMENTS) -> Path:
     return folder / f"{network_name}.json"
 
 
+def check_writable(network_name: str, force: bool = False, folder: Path = DEPLOYMENTS) -> Path:
+    """The manifest's path, if a deployment may write it: a live network's existing manifest is
+    kept unless `force`, as the only record of where real contracts live. Asked before the first
+    transaction of a deployment, not after the last."""
+    path = manifest_path(network_name, folder)
+    if path.exists() and network_name not in LOCAL_NETWORKS and not force:
+        raise ManifestExistsError(
+            f"{path} exists: '{network_name}' is deployed already; nothing was sent "
+            "(pass --force to deploy again and overwrite it)"
+        )
+    return path
+
+
 def write_manifest(
     network_name: str, manifest: dict[str, Any], force: bool = False, folder: Path = DEPLOYMENTS
 ) -> Path:
-    """Writes the manifest. A live network's existing manifest is kept unless `force`: it is the
-    only record of where real contracts live."""
-    path = manifest_path(network_name, folder)
-    if path.exists() and network_name not in LOCAL_NETWORKS and not force:
-        raise ManifestExistsError(f"{path} exists; pass --force to overwrite the manifest of '{network_name}'")
+    """Writes the manifest, unless `check_writable` refuses."""
+    path = check_writable(network_name, force, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return path
@@ -34,5 +44,5 @@ def write_manifest(
 def load_manifest(network_name: str, folder: Path = DEPLOYMENTS) -> dict[str, Any]:
     path = manifest_path(network_name, folder)
     if not path.exists():
-        raise FileNotFoundError(f"no deployment manifest at {path}: run `ape run deploy` on this network first")
+        raise FileNotFoundError(f"no deployment manifest at {path}: deploy first (`make node` runs a local chain with the system deployed; `make deploy NETWORK=...` elsewhere)")
     return json.loads(path.read_text())

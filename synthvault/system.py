@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synthvault.config import load_config
+from synthvault.config import DeployConfig, parse_config
 from synthvault.deploy import deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
-from synthvault.manifest import write_manifest
+from synthvault.manifest import DEPLOYMENTS, check_writable, write_manifest
 
 
 @dataclass
@@ -28,8 +28,11 @@ class System:
         return out
 
 
-def deploy_system(project: Any, deployer: Any, config: dict[str, Any]) -> System:
-    """Deploys and wires every layer in dependency order, owned by `deployer`."""
+def deploy_system(project: Any, deployer: Any, config: DeployConfig | dict[str, Any]) -> System:
+    """Deploys and wires every layer in dependency order, owned by `deployer`. A config given as
+    plain dicts is checked first (`parse_config`): nothing is sent for one the contracts refuse."""
+    model = config if isinstance(config, DeployConfig) else parse_config(config)
+    config = model.to_dict()
     oracle = deploy_oracle(project, deployer, config["oracle"]["feeds"])
     venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
     vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
@@ -65,13 +68,13 @@ def fund_local_accounts(system: System, owner: Any, accounts: dict[str, Any]) ->
 
 
 def deploy_and_record(
-    project: Any, chain: Any, network: Any, deployer: Any, config_path: Path, force: bool = False,
-    local_accounts: dict[str, Any] | None = None,
+    project: Any, chain: Any, network: Any, deployer: Any, config: DeployConfig, force: bool = False,
+    local_accounts: dict[str, Any] | None = None, folder: Path = DEPLOYMENTS,
 ) -> tuple[System, Path]:
-    """Deploys the whole system from `config_path` and writes `deployments/<network>.json`
-    (refusing to overwrite a live network's manifest unless `force`). With `local_accounts`
-    (roles to test accounts, on a local chain), funds the LP and the trader too."""
-    config = load_config(config_path)
+    """Deploys the whole system from a checked `config` and writes `deployments/<network>.json`.
+    A live network's existing manifest is refused (unless `force`) before the first transaction.
+    With `local_accounts` (roles to test accounts, on a local chain), funds the LP and the trader too."""
+    check_writable(network.name, force, folder)
     start_block = chain.blocks.height + 1
     system = deploy_system(project, deployer, config)
     if local_accounts:
@@ -83,6 +86,7 @@ def deploy_and_record(
         "block": chain.blocks.height,
         "deployer": str(deployer.address),
         "contracts": system.addresses(),
-        "config": config,
+        # What was applied: the checked config, defaults filled in.
+        "config": config.to_json_dict(),
     }
-    return system, write_manifest(network.name, manifest, force=force)
+    return system, write_manifest(network.name, manifest, force=force, folder=folder)

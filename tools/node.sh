@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make node`: a long-running local Anvil on $1 (default 8545) with the system deployed on it,
-# for `make console` and the scripts (`APE_FOUNDRY_HOST=http://127.0.0.1:PORT ape run ...`).
+# for `make console` and the scripts (`make keeper`, `make replay`: they reach it on NODE_PORT).
 set -euo pipefail
 port="${1:-8545}"
 anvil --port "$port" --silent &

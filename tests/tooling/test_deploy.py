@@ -45,7 +45,7 @@ def test_write_manifest__live_network_exists__refused_without_force(tmp_path):
 
 
 def test_load_manifest__missing__says_how_to_deploy(tmp_path):
-    with pytest.raises(FileNotFoundError, match="ape run deploy"):
+    with pytest.raises(FileNotFoundError, match="make deploy"):
         load_manifest("sepolia", folder=tmp_path)
 
 

@@ -52,6 +52,21 @@ def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, system
         assert lens.health(pid)[2] >= liquidation_ratio  # repaid back above the ratio (or closed)
 
 
+def test_pass_line__crash__says_what_was_watched_and_done(chain, seeded, system, owner, keeper):
+    bot, risky, _ = seeded
+    assert bot.start_line("http://node", 31337) == (
+        f"keeper on http://node (chain 31337): vault {system.contracts['vault'].address}, signer {keeper.address}, "
+        f"positions from block {bot.start_block}")
+    set_price(system.feeds["BTC"], 45_000, owner)
+    head = chain.blocks.height
+
+    actions = bot.run_once(head)
+
+    assert bot.pass_line(head, actions) == (
+        f"block {head}: 4 positions watched, 2 under water: #{risky[0]} liquidated, #{risky[1]} liquidated")
+    assert bot.pass_line(head, []) == f"block {head}: 4 positions watched, 0 under water: none"
+
+
 def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, seeded, keeper, system, caplog):
     bot, _, _ = seeded
     balance = system.synths["sXAU"].balanceOf(keeper)

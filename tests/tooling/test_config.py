@@ -1,0 +1,216 @@
+"""The deployment config as a user writes it: a typo, a missing key or a value a contract would
+refuse is reported by its path before anything is sent, with every problem at once."""
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+
+from synthvault.config import DEFAULT_CONFIG, ConfigError, parse_config, read_config
+from synthvault.system import deploy_system
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+@pytest.fixture
+def raw() -> dict[str, Any]:
+    """config/local.yaml as YAML reads it, for a test to spoil."""
+    return yaml.safe_load(DEFAULT_CONFIG.read_text())
+
+
+def _parent(raw: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
+    """The mapping holding the key `path` names ("vault.minting_ratio_pct"), and that key."""
+    *parents, key = path.split(".")
+    for part in parents:
+        raw = raw[part]
+    return raw, key
+
+
+def _set(path: str, value: Any) -> Edit:
+    def edit(raw: dict[str, Any]) -> None:
+        node, key = _parent(raw, path)
+        node[key] = value
+
+    return edit
+
+
+def _drop(path: str) -> Edit:
+    def edit(raw: dict[str, Any]) -> None:
+        node, key = _parent(raw, path)
+        del node[key]
+
+    return edit
+
+
+def _problems(raw: dict[str, Any], *edits: Edit) -> list[str]:
+    spoiled = copy.deepcopy(raw)
+    for edit in edits:
+        edit(spoiled)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(spoiled, "config/local.yaml")
+    assert str(caught.value).startswith("config/local.yaml: ")
+    assert "nothing was sent" in str(caught.value)
+    return caught.value.problems
+
+
+def test_read_config__local_yaml__every_key_kept_and_defaults_filled(raw):
+    config = read_config()
+    applied = config.to_dict()
+    assert applied["vault"] == raw["vault"]
+    assert applied["liquidation"] == raw["liquidation"]
+    assert applied["synths"]["sXAU"] == raw["synths"]["sXAU"] | {"min_debt": applied["synths"]["sXAU"]["min_debt"]}
+    assert str(applied["synths"]["sXAU"]["min_debt"]) == "0.05"  # exact, not the float 0.05
+    assert applied["oracle"]["feeds"]["BTC"] == raw["oracle"]["feeds"]["BTC"]  # decimals: the mock's default, 8
+    assert config.risk_params("sXAU") == {"minting_ratio_pct": 150, "liquidation_ratio_pct": 120,
+                                          "liquidation_penalty_pct": 10, "stability_fee_pct_per_year": 2}
+
+
+def test_parse_config__synth_override__applies_to_that_synth_only(raw):
+    raw["synths"]["sXAU"]["minting_ratio_pct"] = 300
+    config = parse_config(raw)
+    assert config.risk_params("sXAU")["minting_ratio_pct"] == 300
+    assert config.risk_params("sUSD")["minting_ratio_pct"] == 150
+
+
+def test_parse_config__typo_in_vault__unknown_key_named_with_the_right_one(raw):
+    problems = _problems(raw, _drop("vault.minting_ratio_pct"), _set("vault.minting_ratio", 300))
+    assert problems == ["vault.minting_ratio_pct: missing",
+                        "vault.minting_ratio: unknown key (did you mean minting_ratio_pct?)"]
+
+
+def test_parse_config__typo_in_a_synth__unknown_key_named_not_ignored(raw):
+    assert _problems(raw, _set("synths.sXAU.minting_ratio", 300)) == [
+        "synths.sXAU.minting_ratio: unknown key (did you mean minting_ratio_pct?)"]
+
+
+def test_parse_config__unknown_section__named(raw):
+    assert _problems(raw, _set("liquidations", {})) == ["liquidations: unknown key (did you mean liquidation?)"]
+
+
+def test_parse_config__missing_keeper_share__named(raw):
+    assert _problems(raw, _drop("liquidation.keeper_share_pct")) == ["liquidation.keeper_share_pct: missing"]
+
+
+def test_parse_config__liquidation_ratio_above_minting__every_synth_named(raw):
+    problems = _problems(raw, _set("vault.liquidation_ratio_pct", 160))
+    assert problems == [
+        f"synths.{symbol}: minting_ratio_pct (150) must be above liquidation_ratio_pct (160) (VaultInvalidMintingRatio)"
+        for symbol in raw["synths"]
+    ]
+
+
+# One case per rule the contracts check, each with the path and words its message must carry.
+CROSS_FIELD_RULES = {
+    "liquidation ratio under 1 + penalty": (
+        [_set("synths.sXAU.liquidation_ratio_pct", 105)],
+        "synths.sXAU: liquidation_ratio_pct (105) must be at least 100 + liquidation_penalty_pct (110)"),
+    "minting ratio over 1000%": (
+        [_set("synths.sXAU.minting_ratio_pct", 1001)], "synths.sXAU: minting_ratio_pct (1001) must be at most 1000"),
+    "penalty over 50%": (
+        [_set("synths.sXAU.liquidation_penalty_pct", 51), _set("synths.sXAU.liquidation_ratio_pct", 160),
+         _set("synths.sXAU.minting_ratio_pct", 170)],
+        "synths.sXAU: liquidation_penalty_pct (51) must be at most 50"),
+    "fee over 100% a year": (
+        [_set("synths.sETH.stability_fee_pct_per_year", 101)],
+        "synths.sETH: stability_fee_pct_per_year (101) must be at most 100"),
+    "min debt over the ceiling": (
+        [_set("synths.sXAU.min_debt", 20001)], "synths.sXAU: min_debt (20001) must be at most debt_ceiling (20000)"),
+    "ceiling past uint96": (
+        [_set("synths.sUSD.debt_ceiling", 10**11)], "synths.sUSD: debt_ceiling and min_debt must be at most"),
+    "keeper share over 100%": (
+        [_set("liquidation.keeper_share_pct", 101)], "liquidation.keeper_share_pct: Input should be less than or equal to 100"),
+    "close factor zero": (
+        [_set("liquidation.close_factor_pct", 0)], "liquidation.close_factor_pct: Input should be greater than 0"),
+    "close factor over 100%": (
+        [_set("liquidation.close_factor_pct", "100.5")], "liquidation.close_factor_pct: Input should be less than or equal to 100"),
+    "deviation over 10,000 bps": (
+        [_set("oracle.feeds.BTC.max_deviation_bps", 10_001)], "oracle.feeds.BTC.max_deviation_bps: Input should be less"),
+    "heartbeat zero": ([_set("oracle.feeds.XAU.heartbeat_s", 0)], "oracle.feeds.XAU.heartbeat_s: Input should be greater than 0"),
+    "maintenance not under initial": (
+        [_set("exchange.markets.BTC-PERP.maintenance_margin_bps", 1000)],
+        "exchange.markets.BTC-PERP: maintenance_margin_bps (1000) must be below initial_margin_bps (1000)"),
+    "maintenance zero": (
+        [_set("exchange.markets.ETH-PERP.maintenance_margin_bps", 0)],
+        "exchange.markets.ETH-PERP: maintenance_margin_bps (0) must be above 0"),
+    "initial over 100%": (
+        [_set("exchange.markets.IDX-PERP.initial_margin_bps", 10_001)],
+        "exchange.markets.IDX-PERP: initial_margin_bps (10001) must be at most 10000"),
+    "taker fee over 1%": (
+        [_set("exchange.markets.BTC-PERP.taker_fee_bps", 101)], "exchange.markets.BTC-PERP: taker_fee_bps (101) must be at most 100"),
+    "impact over 100%": (
+        [_set("exchange.markets.BTC-PERP.impact_bps_per_million_usd", 10_001)],
+        "exchange.markets.BTC-PERP: impact_bps_per_million_usd (10001) must be at most 10000"),
+    "liquidation reward over 5%": (
+        [_set("exchange.liquidation_reward_bps", 501)], "exchange: liquidation_reward_bps (501) must be at most 500"),
+    "min liquidation reward over $1,000": (
+        [_set("exchange.min_liquidation_reward_usd", 1001)], "exchange: min_liquidation_reward_usd (1001) must be at most 1000"),
+    "cooldown over 7 days": ([_set("exchange.pool_cooldown_hours", 169)], "exchange: pool_cooldown_hours (169) must be at most 168"),
+    "market on an unknown feed": (
+        [_set("exchange.markets.ETH-PERP.asset", "DOGE")], "exchange.markets.ETH-PERP.asset: 'DOGE' is not a feed in oracle.feeds"),
+    "synth on an unknown feed": ([_set("synths.sRE.asset", "RE2")], "synths.sRE.asset: 'RE2' is not a feed in oracle.feeds"),
+    "token over 18 decimals": (
+        [_set("exchange.margin_token.decimals", 19)], "exchange.margin_token.decimals: Input should be less than or equal to 18"),
+    "expiry not in the future": (
+        [_set("exchange.markets.BTC-DATED.expiry_days", 0)], "exchange.markets.BTC-DATED.expiry_days: Input should be greater than 0"),
+}
+
+
+@pytest.mark.parametrize("edits, expected", CROSS_FIELD_RULES.values(), ids=CROSS_FIELD_RULES.keys())
+def test_parse_config__value_the_contracts_refuse__named(raw, edits, expected):
+    problems = _problems(raw, *edits)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems[0]
+
+
+EXISTING = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+
+EXISTING_CONTRACT_RULES = {
+    "feed with address and price": (
+        [_set("oracle.feeds.BTC.address", EXISTING)],
+        "oracle.feeds.BTC: description, price must be left out with address"),
+    "feed with neither": (
+        [_drop("oracle.feeds.BTC.price")], "oracle.feeds.BTC: give address (an existing contract) or price (to deploy one)"),
+    "existing feed with decimals": (
+        [_set("oracle.feeds.BTC", {"address": EXISTING, "decimals": 8, "heartbeat_s": 3600, "max_deviation_bps": 5000})],
+        "oracle.feeds.BTC: decimals must be left out with address"),
+    "not an address": (
+        [_set("oracle.feeds.BTC", {"address": "0x1234", "heartbeat_s": 3600, "max_deviation_bps": 5000})],
+        "oracle.feeds.BTC.address: '0x1234' is not an address"),
+    "existing token with a name": (
+        [_set("exchange.spot_token.address", EXISTING)],
+        "exchange.spot_token: name, symbol, decimals must be left out with address"),
+    "existing margin token with seed deposits": (
+        [_set("exchange.margin_token", {"address": EXISTING}), _set("liquidation.insurance_fund_deposit_usd", 0)],
+        "exchange: pool_deposit_usd must be 0 with an existing margin_token"),
+}
+
+
+@pytest.mark.parametrize("edits, expected", EXISTING_CONTRACT_RULES.values(), ids=EXISTING_CONTRACT_RULES.keys())
+def test_parse_config__existing_contract_mixed_with_new__named(raw, edits, expected):
+    problems = _problems(raw, *edits)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems[0]
+
+
+def test_parse_config__existing_feed_and_token__addresses_listed(raw):
+    raw["oracle"]["feeds"]["BTC"] = {"address": EXISTING.lower(), "heartbeat_s": 3600, "max_deviation_bps": 5000}
+    raw["exchange"]["spot_token"] = {"address": EXISTING}
+    assert parse_config(raw).existing_addresses() == {
+        "oracle.feeds.BTC.address": EXISTING, "exchange.spot_token.address": EXISTING}
+
+
+def test_parse_config__several_problems__all_reported(raw):
+    problems = _problems(raw, _drop("liquidation.keeper_share_pct"), _set("oracle.feeds.BTC.heartbeat_s", 0),
+                         _set("vault.minting_ratio", 300))
+    assert [p.split(":")[0] for p in problems] == [
+        "oracle.feeds.BTC.heartbeat_s", "vault.minting_ratio", "liquidation.keeper_share_pct"]
+
+
+def test_deploy_system__bad_config__refused_before_the_first_transaction(project, owner, raw):
+    raw["vault"]["liquidation_ratio_pct"] = 160  # used to revert VaultInvalidMintingRatio at the 29th transaction
+    nonce = owner.nonce
+    with pytest.raises(ConfigError, match="VaultInvalidMintingRatio"):
+        deploy_system(project, owner, raw)
+    assert owner.nonce == nonce

@@ -1,0 +1,48 @@
+"""`ape run deploy` as a user runs it, against the test chain itself: the dry run prints the plan
+and sends nothing; a bad config is one error naming the key, and nothing is sent."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from synthvault.config import DEFAULT_CONFIG, ROOT, read_config
+from synthvault.plan import plan_deployment
+from synthvault.system import LOCAL_FUNDING
+
+
+def _deploy(chain, *args: str) -> subprocess.CompletedProcess:
+    """`ape run deploy` on the test chain's own node (ape-foundry attaches to it, starts nothing)."""
+    env = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri}
+    return subprocess.run([shutil.which("ape"), "run", "deploy", "--network", "ethereum:local:foundry", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def bad_config(tmp_path):
+    path = tmp_path / "bad.yaml"
+    text = DEFAULT_CONFIG.read_text()
+    path.write_text(text.replace("  minting_ratio_pct: 150", "  minting_ratio: 300"))
+    return path
+
+
+def test_deploy_script__dry_run__prints_the_plan_and_sends_nothing(chain, owner):
+    nonce, height = owner.nonce, chain.blocks.height
+    result = _deploy(chain, "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    planned = plan_deployment(read_config(), LOCAL_FUNDING).transactions
+    assert f"{planned} transactions to ethereum:local" in result.stdout
+    assert "dry run: nothing sent" in result.stdout
+    assert "LiquidationEngine, keeper share 50%, close factor 100%" in result.stdout
+    assert (owner.nonce, chain.blocks.height) == (nonce, height)
+
+
+def test_deploy_script__typo_in_config__one_error_naming_the_key_and_nothing_sent(chain, owner, bad_config):
+    nonce, height = owner.nonce, chain.blocks.height
+    result = _deploy(chain, "--config", str(bad_config))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"Error: {bad_config}: 2 problems, nothing was sent:\n" in result.stderr
+    assert "  vault.minting_ratio: unknown key (did you mean minting_ratio_pct?)\n" in result.stderr
+    assert (owner.nonce, chain.blocks.height) == (nonce, height)

@@ -1,0 +1,82 @@
+"""Reverts as a user reads them in the console, the keeper's log and the scripts' output: the
+custom error by name with its inputs, never "custom error 0x...: ..."."""
+
+import logging
+
+import click
+import pytest
+from ape.exceptions import ContractLogicError
+
+from synthvault.cli import friendly_errors
+from synthvault.console import load_ipython_extension
+from synthvault.errors import describe_error
+from synthvault.keeper import run_forever
+from synthvault.units import asset_id
+from tests.utils.chain import advance
+
+
+def _revert(call) -> ContractLogicError:
+    with pytest.raises(ContractLogicError) as caught:
+        call()
+    return caught.value
+
+
+def test_describe_error__view_reverts__custom_error_with_inputs(chain, system):
+    oracle = system.contracts["oracle"]
+    unknown = _revert(lambda: oracle.priceWad(asset_id("DOGE")))
+    assert describe_error(unknown) == "OracleUnknownAsset(asset='DOGE')"
+
+    updated = system.feeds["BTC"].latestTimestamp()
+    advance(chain, 3601)
+    stale = _revert(lambda: oracle.priceWad(asset_id("BTC")))
+    assert describe_error(stale) == (
+        f"OracleStalePrice(asset='BTC', updatedAt={updated}, heartbeat=3600, nowTimestamp={chain.blocks.head.timestamp})")
+
+
+def test_describe_error__transaction_reverts__custom_error_with_inputs(system, trader):
+    vault = system.contracts["vault"]
+    err = _revert(lambda: vault.mint(99, 1, sender=trader))
+    assert describe_error(err) == "VaultUnknownPosition(positionId=99)"
+
+
+class FakeShell:
+    """What `load_ipython_extension` needs of IPython: where the handler goes."""
+
+    def set_custom_exc(self, types, handler):
+        self.types, self.handler = types, handler
+
+
+def test_console_extension__revert_in_the_console__printed_decoded(system, capsys):
+    shell = FakeShell()
+    load_ipython_extension(shell)
+    err = _revert(lambda: system.contracts["oracle"].priceWad(asset_id("DOGE")))
+
+    shell.handler(shell, type(err), err, None)
+
+    assert capsys.readouterr().out == "reverted: OracleUnknownAsset(asset='DOGE')\n"
+
+
+def test_run_forever__failing_pass__logged_decoded(system, caplog):
+    oracle, calls = system.contracts["oracle"], []
+
+    def step() -> list:
+        calls.append(1)
+        if len(calls) == 1:
+            oracle.priceWad(asset_id("DOGE"))
+        return []
+
+    with caplog.at_level(logging.WARNING, logger="synthvault.keeper"):
+        errors = run_forever(step, interval_s=1, sleep=lambda _: None, passes=1)
+
+    assert errors == 1
+    assert caplog.messages == ["pass failed (OracleUnknownAsset(asset='DOGE')); retrying in 1 s"]
+
+
+def test_friendly_errors__revert_in_a_script__one_decoded_line(system):
+    @friendly_errors
+    def script() -> None:
+        system.contracts["oracle"].priceWad(asset_id("DOGE"))
+
+    with pytest.raises(click.ClickException) as caught:
+        script()
+    assert caught.value.format_message() == "reverted: OracleUnknownAsset(asset='DOGE')"

@@ -1,0 +1,86 @@
+"""Deploying as a plan: the plan counts exactly the transactions the deployment sends, the
+manifest records what was applied, and a second deployment to a live network is refused before
+its first transaction."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from synthvault.config import parse_config, read_config
+from synthvault.manifest import ManifestExistsError
+from synthvault.plan import plan_deployment
+from synthvault.preflight import PreflightError, check_existing
+from synthvault.system import LOCAL_FUNDING, deploy_and_record
+from synthvault.units import asset_id
+
+LIVE = SimpleNamespace(name="sepolia", choice="ethereum:sepolia:foundry")
+LOCAL = SimpleNamespace(name="local", choice="ethereum:local:foundry")
+
+
+def test_deploy_and_record__local_chain__sends_exactly_the_planned_transactions(
+    project, chain, owner, lp, trader, tmp_path
+):
+    config = read_config()
+    plan = plan_deployment(config, LOCAL_FUNDING)
+    nonce = owner.nonce
+
+    system, path = deploy_and_record(project, chain, LOCAL, owner, config, local_accounts={"lp": lp, "trader": trader},
+                                     folder=tmp_path)
+
+    assert owner.nonce - nonce == plan.transactions
+    deployed = [c.contract_type.name for c in (*system.contracts.values(), *system.feeds.values(), *system.synths.values())]
+    # The pool and the adapter are created by the exchange and the vault, not by a transaction.
+    created_inside = {"LiquidityPool", "FuturesCollateral"}
+    assert sorted(step.deploys for step in plan.contracts) == sorted(n for n in deployed if n not in created_inside)
+    manifest = json.loads(path.read_text())
+    assert manifest["config"] == config.to_json_dict()
+    assert manifest["contracts"] == system.addresses()
+
+
+def test_deploy_and_record__live_manifest_exists__refused_before_the_first_transaction(project, chain, owner, tmp_path):
+    config = read_config()
+    _, path = deploy_and_record(project, chain, LIVE, owner, config, folder=tmp_path)
+    first = path.read_text()
+    nonce = owner.nonce
+
+    with pytest.raises(ManifestExistsError, match="sepolia.json exists: 'sepolia' is deployed already; nothing was sent"):
+        deploy_and_record(project, chain, LIVE, owner, config, folder=tmp_path)
+
+    assert owner.nonce == nonce
+    assert path.read_text() == first
+
+
+def test_deploy_and_record__existing_feeds_and_tokens__registered_not_deployed(project, chain, owner, system, tmp_path):
+    raw = read_config().to_dict()
+    for name, feed in system.feeds.items():
+        raw["oracle"]["feeds"][name] = {"address": str(feed.address), "heartbeat_s": 3600, "max_deviation_bps": 5000}
+    raw["exchange"]["margin_token"] = {"address": str(system.contracts["usdc"].address)}
+    raw["exchange"]["spot_token"] = {"address": str(system.contracts["wbtc"].address)}
+    raw["exchange"]["pool_deposit_usd"] = raw["liquidation"]["insurance_fund_deposit_usd"] = 0
+    config = parse_config(raw)
+    plan = plan_deployment(config)
+    nonce = owner.nonce
+
+    fresh, _ = deploy_and_record(project, chain, LIVE, owner, config, folder=tmp_path)
+
+    assert owner.nonce - nonce == plan.transactions
+    assert not [step for step in plan.contracts if step.deploys in ("MockAggregator", "TestToken")]
+    assert fresh.addresses()["feeds"] == system.addresses()["feeds"]
+    for name, feed in system.feeds.items():
+        assert fresh.contracts["oracle"].feeds(asset_id(name))[0] == feed.address
+    assert fresh.contracts["exchange"].marginToken() == system.contracts["usdc"].address
+    assert fresh.contracts["vault"].spotToken() == system.contracts["wbtc"].address
+
+
+def test_check_existing__address_without_code__named_before_anything_is_sent(chain, accounts):
+    named = {"oracle.feeds.BTC.address": str(accounts[7].address)}
+    with pytest.raises(PreflightError, match=rf"^no contract at {accounts[7].address} \(oracle.feeds.BTC.address\)"):
+        check_existing(chain.provider, "sepolia", named)
+
+
+def test_plan_deployment__no_deposits__their_transactions_left_out():
+    config = read_config()
+    lean = config.model_copy(update={"liquidation": config.liquidation.model_copy(update={"insurance_fund_deposit_usd": 0})})
+    assert plan_deployment(config).transactions - plan_deployment(lean).transactions == 3  # mint, approve, deposit
+    assert plan_deployment(config, LOCAL_FUNDING).transactions - plan_deployment(config).transactions == 3
