@@ -86,10 +86,12 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
     plan.add("liquidation", "InsuranceFund", "InsuranceFund")
     plan.add("liquidation", f"LiquidationEngine, keeper share {cfg.keeper_share_pct}%, close factor {cfg.close_factor_pct}%",
              "LiquidationEngine")
+    plan.add("liquidation", "GlobalSettlement", "GlobalSettlement")
     plan.add("liquidation", "InsuranceFund.setEngine")
     plan.add("liquidation", "Vault.setLiquidationEngine")
+    plan.add("liquidation", "Vault.setGlobalSettlement")
     for symbol in config.synths:
-        plan.add("liquidation", f"{symbol}.grantRole(BURNER, LiquidationEngine)")
+        plan.add("liquidation", f"{symbol}.grantRole(BURNER, GlobalSettlement)")
         plan.add("liquidation", f"{symbol}.renounceRole(ADMIN, owner)")
     if cfg.insurance_fund_deposit_usd:
         _deposit(plan, "liquidation", "InsuranceFund")
