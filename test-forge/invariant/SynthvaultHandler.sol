@@ -58,6 +58,8 @@ contract SynthvaultHandler {
     uint256 internal constant WBTC_UNIT = 1e10;
 
     uint256 internal constant ACTOR_COUNT = 3;
+    /// @dev How long the LP's new shares stay locked in the campaign.
+    uint256 internal constant LP_COOLDOWN = 1 hours;
     /// @dev Caps that keep each step cheap: the invariants loop over every position and account.
     uint256 internal constant MAX_POSITIONS = 12;
     uint256 internal constant MAX_ACCOUNTS = 10;
@@ -184,6 +186,9 @@ contract SynthvaultHandler {
         _mintUsdc(address(this), 1_000_000e6);
         usdc.approve(address(pool), type(uint256).max);
         pool.deposit(1_000_000e6, address(this));
+        // New LP shares wait an hour (the campaign's calls warp up to a day): the LP's own
+        // deposits lock, and the actors' gifts to it meet the rule on running locks.
+        pool.setCooldown(LP_COOLDOWN);
 
         _actors.push(address(0xA11CE));
         _actors.push(address(0xB0B));
@@ -370,6 +375,35 @@ contract SynthvaultHandler {
                 _fail("the LP could not deposit", reason);
             }
         }
+    }
+
+    /// @notice An actor deposits stablecoin for the LP: refused, with the LP's lock end, exactly
+    ///         while the LP's lock runs (a deposit would restart it); otherwise the gift mints
+    ///         shares locked for the cooldown, and nothing else of the LP's.
+    function lpGift(uint256 actorSeed, uint256 amountSeed) external {
+        try pool.totalAssets() {} catch { return; }
+        address giver = _actor(actorSeed);
+        uint256 amount = _bound(amountSeed, 1, 10_000e6);
+        (uint256 lockedBefore, uint256 unlocksAt) = pool.lockOf(address(this));
+        _mintUsdc(giver, amount);
+        VM.startPrank(giver);
+        usdc.approve(address(pool), amount);
+        try pool.deposit(amount, address(this)) returns (uint256 shares) {
+            if (lockedBefore != 0) _fail("a deposit for the LP went into its running lock");
+            (uint256 locked, uint256 until) = pool.lockOf(address(this));
+            if (locked != shares || until != block.timestamp + LP_COOLDOWN) _fail("a gift locked other than itself");
+            ++ok["pool.gift"];
+        } catch (bytes memory reason) {
+            bytes memory expected = abi.encodeWithSelector(
+                ILiquidityPool.LiquidityPoolLockRunning.selector, address(this), unlocksAt
+            );
+            if (lockedBefore == 0 || keccak256(reason) != keccak256(expected)) {
+                _fail("a gift to the LP was refused other than for its running lock", reason);
+            }
+            // The giver keeps its stablecoin (counted as minted, held by an actor).
+            ++ok["pool.giftRefused"];
+        }
+        VM.stopPrank();
     }
 
     /* ACTIONS: VAULT POSITIONS */

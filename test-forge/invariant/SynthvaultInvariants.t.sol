@@ -48,7 +48,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](31);
+        bytes4[] memory selectors = new bytes4[](32);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -80,6 +80,7 @@ contract SynthvaultInvariants {
         selectors[28] = SynthvaultHandler.redeem.selector;
         selectors[29] = SynthvaultHandler.setLiquidationParams.selector;
         selectors[30] = SynthvaultHandler.keeperSweep.selector;
+        selectors[31] = SynthvaultHandler.lpGift.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
