@@ -15,6 +15,7 @@ from ape.logging import logger
 import synthvault.benches  # noqa: F401  (registers the benches)
 from synthvault.cli import friendly_errors
 from synthvault.config import load_config
+from synthvault.economics import render_markdown as render_break_even
 from synthvault.gas import (
     BASELINE, GAS_DOC, BenchContext, load_baseline, regressions, render_markdown, run_benches, save_baseline,
 )
@@ -39,12 +40,15 @@ def cli(check, update_baseline):
     if update_baseline:
         save_baseline(rows)
     baseline = load_baseline()
-    GAS_DOC.write_text(render_markdown(rows, baseline))
+    gas = {r.operation: r.gas for r in rows}
+    break_even = render_break_even(gas["LiquidationEngine.liquidate (1 market)"],
+                                   gas["LiquidationEngine.liquidate (3 markets)"], config)
+    GAS_DOC.write_text(render_markdown(rows, baseline) + "\n" + break_even)
     console.print(table("Gas per operation", ["operation", "gas", "baseline"],
                         [(r.operation, f"{r.gas:,}", f"{baseline.get(r.operation, 0):,}") for r in rows]))
     console.print(f"written to {GAS_DOC.relative_to(GAS_DOC.parent.parent)}")
 
-    problems = regressions({r.operation: r.gas for r in rows}, baseline)
+    problems = regressions(gas, baseline)
     if check and problems:
         console.print(f"[red]Gas grew past the baseline ({BASELINE.name}); if intended, run `make bench-update`:")
         for line in problems:
