@@ -733,6 +733,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         Synth storage s = _synths[p.synthId];
         snap.owner = positionOwner;
         snap.synth = s.token;
+        // The shutdown flag shares the synth's first slot with its token: read with it, free.
+        snap.shutDown = s.shutDown;
 
         uint256 spotAmount = p.spotAmount;
         if (spotAmount != 0) {

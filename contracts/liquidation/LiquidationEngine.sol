@@ -145,7 +145,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         nonReentrant
         returns (uint256 repaid, uint256 keeperUsdWad)
     {
-        _checkRunning();
         if (repayAmount == 0) revert LiquidationEngineZeroAmount();
         Payout memory out = _payout(1);
         repaid = _liquidate(positionId, repayAmount, false, msg.sender, out);
@@ -242,6 +241,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             emit LiquidationSkipped(positionId, 0, 0);
             return 0;
         }
+        // After shutdown nothing is liquidated (a batch checks it once, before its first position).
+        if (snap.shutDown) revert LiquidationEngineShutDown();
         Seizure memory z;
         z.keeper = keeper;
         _value(snap, z, out);
@@ -484,7 +485,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev Liquidations stop once the vault is shut down for global settlement (the vault's
-    ///      flag, set by `GlobalSettlement.shutdown`, is the one record of it).
+    ///      flag, set by `GlobalSettlement.shutdown`, is the one record of it; a single
+    ///      liquidation reads it from the snapshot, where it comes with the synth's slot).
     function _checkRunning() private view {
         if (vault.isShutdown()) revert LiquidationEngineShutDown();
     }

@@ -376,6 +376,8 @@ interface IVault {
     ///         down, as `health` reports them.
     /// @param owner The position's owner; the zero address for an unknown (or closed) position,
     ///        every other field then zero.
+    /// @param shutDown Whether the vault is shut down for global settlement (nothing is
+    ///        liquidated then).
     /// @param spotPriceWad The BTC price, read only when the position holds spot (else 0).
     /// @param debt The debt in synth units, the fee accrued to this block, rounded up.
     /// @param equityWad The locked account's equity, signed, not floored (0 without an account):
@@ -391,6 +393,7 @@ interface IVault {
     struct LiquidationSnapshot {
         address owner;
         ISyntheticToken synth;
+        bool shutDown;
         bool hasAccount;
         uint256 accountId;
         uint256 spotAmount;
