@@ -2,9 +2,10 @@
 pragma solidity 0.8.28;
 
 /*
- * Vault: the collateralized debt positions. It holds each position's spot BTC and locked futures
- * account, values them against the synth debt at oracle prices, grows the debt by the stability
- * fee, and lets nothing add risk that would leave a position under its minting ratio.
+ * Vault: the collateralized debt positions. It holds each position's spot BTC and, through its
+ * futures adapter behind the collateral port (`FuturesCollateral`, which it deploys), a locked
+ * futures account; values them against the synth debt at oracle prices, grows the debt by the
+ * stability fee, and lets nothing add risk that would leave a position under its minting ratio.
  */
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
