@@ -8,13 +8,14 @@ import click
 from ape import accounts
 from ape.exceptions import ContractLogicError
 
+from synthvault.actions import ActionError
 from synthvault.config import ConfigError
 from synthvault.errors import describe_error
 from synthvault.manifest import LOCAL_NETWORKS, ManifestExistsError
 from synthvault.preflight import PreflightError
 
-# What a user can fix from the message alone: said as `Error: <message>`, exit status 1, no traceback.
-EXPECTED_ERRORS = (ConfigError, ManifestExistsError, PreflightError, FileNotFoundError)
+# What a user can fix from the message alone (an unknown synth or market included): said as `Error: <message>`, exit status 1, no traceback.
+EXPECTED_ERRORS = (ActionError, ConfigError, ManifestExistsError, PreflightError, FileNotFoundError)
 
 
 def is_local(network: Any) -> bool:
