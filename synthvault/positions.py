@@ -7,7 +7,7 @@ from typing import Any, Iterable, Optional
 
 from synthvault.keeper import HEALTH_OK, HEALTH_UNPRICEABLE
 from synthvault.system import System
-from synthvault.units import from_wad
+from synthvault.units import asset_id, from_wad
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,205 @@ def position_rows(system: System, ids: Iterable[int]) -> list[PositionRow]:
             status=_status(health, cr or Decimal(0), minting, liquidation),
         ))
     return rows
+
+
+# --- One position in detail: its basket, and what BTC moving would do to it (`position show ID`).
+
+SHOCKS = (Decimal("0.10"), Decimal("0.20"), Decimal("0.30"), Decimal("0.50"))  # BTC falls shown
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One open futures position of a locked account, as the exchange reports it."""
+
+    market: str
+    size: Decimal  # in the market's asset, signed (long > 0)
+    entry: Decimal
+    mark: Decimal
+    pnl: Decimal  # unrealized, USD
+    btc: bool  # its market's asset is BTC
+
+
+@dataclass(frozen=True)
+class Basket:
+    """A locked futures account: its margin, open positions and what closing it would fetch."""
+
+    account_id: int
+    margin: Decimal  # USD
+    close_value: Decimal  # `exchange.closeValue`: what the vault's collateral counts
+    holdings: tuple[Holding, ...]
+
+    @property
+    def btc_exposure(self) -> Decimal:
+        """The account's BTC size over its BTC markets (perpetual and dated)."""
+        return sum((h.size for h in self.holdings if h.btc), Decimal(0))
+
+
+@dataclass(frozen=True)
+class CollateralModel:
+    """The collateral's USD value as a line in the BTC price p: C(p) = base + delta × p.
+
+    Spot-only, exact: base = 0, delta = the spot BTC. With a futures account, an approximation:
+    the account's close value moves by its BTC exposure × the move (every BTC market at the same
+    price move, the other markets, funding, fees and price impact held where they are now)."""
+
+    btc_price: Decimal
+    base: Decimal
+    delta: Decimal
+    exact: bool
+
+    def collateral_at(self, price: Decimal) -> Decimal:
+        return self.base + self.delta * price
+
+
+def collateral_model(spot: Decimal, btc_price: Decimal, basket: Optional[Basket]) -> CollateralModel:
+    if basket is None:
+        return CollateralModel(btc_price, Decimal(0), spot, exact=True)
+    exposure = basket.btc_exposure
+    return CollateralModel(btc_price, basket.close_value - exposure * btc_price, spot + exposure, exact=False)
+
+
+def liquidation_price(model: CollateralModel, debt_usd: Decimal, liquidation_ratio: Decimal) -> Optional[Decimal]:
+    """The BTC price at which the CR reaches the liquidation ratio: C(p) = LR × D. None when no
+    BTC price does (no debt, no BTC exposure, or the collateral covers it at any price)."""
+    if not debt_usd or not model.delta:
+        return None
+    price = (liquidation_ratio * debt_usd - model.base) / model.delta
+    return price if price > 0 else None
+
+
+@dataclass(frozen=True)
+class LiquidationRule:
+    """The engine's sizing rule (`ILiquidationEngine`, step 1) and the penalty's split (step 2)."""
+
+    minting_ratio: Decimal
+    liquidation_ratio: Decimal
+    penalty: Decimal
+    close_factor: Decimal
+    keeper_share: Decimal
+    min_debt_usd: Decimal
+
+    def repay(self, collateral: Decimal, debt: Decimal) -> Decimal:
+        """R in USD: 0 above the liquidation ratio; the whole debt when the position cannot be
+        restored (C < D × (1 + penalty)) or would keep less than the minimum debt; else
+        R = (MR·D − C) / (MR − 1 − penalty), capped by the close factor."""
+        if not debt or collateral >= self.liquidation_ratio * debt:
+            return Decimal(0)
+        if collateral < debt * (1 + self.penalty):
+            return debt
+        repay = min((self.minting_ratio * debt - collateral) / (self.minting_ratio - 1 - self.penalty),
+                    self.close_factor * debt)
+        return debt if debt - repay < self.min_debt_usd else repay
+
+    def seized(self, repay: Decimal, collateral: Decimal, has_account: bool) -> Decimal:
+        """What leaves the position for R repaid: R × (1 + penalty), all of it when it has a
+        futures account; a spot-only position pays only the keeper's share of the penalty (the
+        fund is paid in the stablecoin). Never more than the collateral."""
+        share = 1 if has_account else self.keeper_share
+        return min(repay * (1 + self.penalty * share), collateral)
+
+
+@dataclass(frozen=True)
+class Shock:
+    """The position at a lower BTC price."""
+
+    fall: Decimal  # 0.2: BTC 20% lower
+    btc_price: Decimal
+    collateral_usd: Decimal
+    cr: Optional[Decimal]
+    repay_usd: Decimal
+    seized_usd: Decimal
+
+    def cells(self) -> tuple[str, ...]:
+        return (f"-{self.fall * 100:.0f}%", f"${self.btc_price:,.2f}", f"${self.collateral_usd:,.2f}",
+                "-" if self.cr is None else f"{self.cr * 100:.1f}%",
+                f"${self.repay_usd:,.2f}" if self.repay_usd else "-", f"${self.seized_usd:,.2f}" if self.repay_usd else "-")
+
+
+SHOCK_COLUMNS = ("BTC", "price", "collateral", "CR", "liquidation repays", "and takes")
+
+
+def downside(model: CollateralModel, debt_usd: Decimal, rule: LiquidationRule, has_account: bool,
+             falls: Iterable[Decimal] = SHOCKS) -> list[Shock]:
+    """The CR and what a liquidation would repay and take at each BTC fall (the debt's USD value held)."""
+    out = []
+    for fall in falls:
+        price = model.btc_price * (1 - fall)
+        collateral = model.collateral_at(price)
+        repay = rule.repay(collateral, debt_usd)
+        out.append(Shock(fall, price, collateral, collateral / debt_usd if debt_usd else None, repay,
+                         rule.seized(repay, collateral, has_account) if repay else Decimal(0)))
+    return out
+
+
+@dataclass(frozen=True)
+class PositionDetail:
+    row: PositionRow
+    basket: Optional[Basket]
+    model: CollateralModel
+    liquidation_price: Optional[Decimal]
+    shocks: list[Shock]
+
+
+def basket_of(system: System, account_id: int) -> Basket:
+    """A futures account as the exchange reports it; market names from the manifest."""
+    exchange = system.contracts["exchange"]
+    names = {market_id: name for name, market_id in system.markets.items()}
+    btc = asset_id("BTC")
+    holdings = tuple(
+        Holding(names.get(p.marketId, str(p.marketId)), from_wad(p.sizeWad), from_wad(p.entryPriceWad),
+                from_wad(p.markPriceWad), from_wad(p.unrealizedPnlWad), bytes(exchange.market(p.marketId).asset) == btc)
+        for p in exchange.positions(account_id) if p.sizeWad
+    )
+    return Basket(account_id, from_wad(exchange.marginOf(account_id)), from_wad(exchange.closeValue(account_id)), holdings)
+
+
+def liquidation_rule(system: System, synth: Any, debt: Decimal, debt_usd: Decimal) -> LiquidationRule:
+    vault, engine = system.contracts["vault"], system.contracts["engine"]
+    params = vault.synthParams(synth)
+    synth_price = debt_usd / debt if debt else Decimal(0)
+    return LiquidationRule(
+        minting_ratio=from_wad(params.mintingRatioWad), liquidation_ratio=from_wad(params.liquidationRatioWad),
+        penalty=from_wad(params.liquidationPenaltyWad), close_factor=from_wad(engine.closeFactorWad()),
+        keeper_share=from_wad(engine.keeperShareWad()), min_debt_usd=from_wad(params.minDebt) * synth_price,
+    )
+
+
+def position_detail(system: System, position_id: int) -> PositionDetail:
+    """Position `position_id`: its row, its locked account, and BTC's downside for it."""
+    (row,) = position_rows(system, [position_id])
+    basket = None if row.account is None else basket_of(system, row.account)
+    btc_price = from_wad(system.contracts["oracle"].priceWad(asset_id("BTC")))
+    model = collateral_model(row.spot, btc_price, basket)
+    rule = liquidation_rule(system, system.contracts["vault"].position(position_id).synth, row.debt, row.debt_usd)
+    return PositionDetail(row, basket, model, liquidation_price(model, row.debt_usd, row.liquidation_ratio),
+                          downside(model, row.debt_usd, rule, basket is not None))
+
+
+def detail_lines(detail: PositionDetail) -> list[str]:
+    """The detail's prose: basket, CR, the liquidation price and how it was found."""
+    row, model = detail.row, detail.model
+    lines = [f"position {row.position_id} of {row.owner}: owes {row.debt:,.6f} {row.synth} (${row.debt_usd:,.2f}), "
+             f"{row.status}",
+             f"  spot: {row.spot:f} WBTC (${row.spot * model.btc_price:,.2f} at BTC ${model.btc_price:,.2f})"]
+    if detail.basket is None:
+        lines.append("  futures account: none")
+    else:
+        b = detail.basket
+        lines.append(f"  futures account {b.account_id}: margin ${b.margin:,.2f}, close value ${b.close_value:,.2f}, "
+                     f"BTC exposure {b.btc_exposure:f}")
+        lines += [f"    {h.market}: {h.size:f} at ${h.entry:,.2f} (mark ${h.mark:,.2f}, PnL ${h.pnl:,.2f})"
+                  for h in b.holdings] or ["    no open positions"]
+    cr = "-" if row.cr is None else f"{row.cr * 100:.2f}%"
+    lines.append(f"  collateral ${row.collateral_usd:,.2f}, CR {cr} (mint to {row.minting_ratio * 100:.0f}%, "
+                 f"liquidated under {row.liquidation_ratio * 100:.0f}%)")
+    how = ("exact: spot × price / debt" if model.exact else
+           "approximate: the account's close value moved by its BTC exposure × the move, other markets, funding "
+           "and closing costs held")
+    price = detail.liquidation_price
+    if price is None:
+        lines.append("  liquidation price: none (no debt, or no BTC price reaches the liquidation ratio)")
+    else:
+        move = (price / model.btc_price - 1) * 100
+        lines.append(f"  liquidated at BTC ${price:,.2f} ({move:+.1f}%; {how})")
+    return lines

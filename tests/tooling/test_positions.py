@@ -1,11 +1,18 @@
 """`make position`: every open position found from events, each with what it locks, owes and its
-CR against its synth's ratios, as the vault and its lens report them."""
+CR against its synth's ratios, as the vault and its lens report them; one position in detail
+(its liquidation price, BTC's downside); and the actions that change a position."""
 
+import re
 from decimal import Decimal
 
+import pytest
+from ape.exceptions import ContractLogicError
+
+from synthvault import actions
+from synthvault.errors import describe_error
 from synthvault.keeper import scan_positions
-from synthvault.positions import position_rows
-from synthvault.units import wad
+from synthvault.positions import detail_lines, position_detail, position_rows
+from synthvault.units import from_wad, wad
 from tests.utils.chain import set_price
 
 WBTC = 10**8
@@ -43,3 +50,85 @@ def test_position_rows__after_a_fall__status_against_each_synths_ratios(chain, s
     assert rows[empty].cr is None
     assert rows[risky].cells()[-3:] == (f"{rows[risky].cr * 100:.1f}%", "120%", "under water")
 
+
+
+# --- Acting without code (`make position ARGS='open sUSD'`, ...) and one position in detail.
+
+BTC_PRICE = Decimal(60_000)  # config/local.yaml
+
+
+@pytest.fixture
+def spot_position(system, owner, trader):
+    """A spot-only sUSD position of the trader, opened, funded and minted through the actions:
+    1 WBTC at $60,000 owing 36,000 sUSD (CR 166.7%)."""
+    wbtc = system.contracts["wbtc"]
+    wbtc.mint(trader, WBTC, sender=owner)
+    position_id, opened = actions.open_position(system, trader, "sUSD")
+    deposited = actions.deposit(system, trader, position_id, Decimal(1))
+    minted = actions.mint(system, trader, position_id, Decimal(36_000))
+    return position_id, (opened, deposited.line, minted.line)
+
+
+def test_open_deposit_mint__user_story__show_reports_cr_and_liquidation_price(system, trader, spot_position):
+    position_id, lines = spot_position
+    assert lines == (f"opened position {position_id} owing sUSD",
+                     f"deposited 1 WBTC into position {position_id} (approved the vault for 1 WBTC first)",
+                     f"minted 36000 sUSD against position {position_id}")
+
+    detail = position_detail(system, position_id)
+
+    collateral, debt, _ = system.contracts["lens"].health(position_id)
+    debt_usd = from_wad(debt)
+    assert Decimal(36_000) <= debt_usd < Decimal("36000.01")  # minted, plus a block or two of fee
+    assert from_wad(collateral) == BTC_PRICE
+    assert abs(detail.row.cr - BTC_PRICE / debt_usd) < Decimal("1e-15")
+    assert (detail.row.spot, detail.basket, detail.model.exact) == (Decimal(1), None, True)
+    assert detail.liquidation_price == Decimal("1.2") * debt_usd / Decimal(1)  # LR × D / spot
+    assert f"liquidated at BTC ${detail.liquidation_price:,.2f}" in detail_lines(detail)[-1]
+
+
+def test_show_downside__spot_only__cr_is_spot_times_price_over_debt(system, spot_position):
+    position_id, _ = spot_position
+
+    detail = position_detail(system, position_id)
+
+    debt_usd = detail.row.debt_usd
+    prices = [BTC_PRICE * (1 - fall) for fall in (Decimal("0.1"), Decimal("0.2"), Decimal("0.3"), Decimal("0.5"))]
+    assert [shock.btc_price for shock in detail.shocks] == prices
+    assert [shock.cr for shock in detail.shocks] == [Decimal(1) * price / debt_usd for price in prices]
+    # -10% and -20% keep the CR over 120%: no liquidation. -30% (CR 116.7%): the engine's partial
+    # repayment back to 150%, the keeper's share of the penalty on top (a spot-only position
+    # pays the fund nothing). -50%: C < D × 1.1, the whole debt.
+    assert [shock.repay_usd for shock in detail.shocks[:2]] == [0, 0]
+    repay = (Decimal("1.5") * debt_usd - prices[2]) / (Decimal("1.5") - 1 - Decimal("0.1"))
+    assert (detail.shocks[2].repay_usd, detail.shocks[2].seized_usd) == (repay, repay * Decimal("1.05"))
+    assert (detail.shocks[3].repay_usd, detail.shocks[3].seized_usd) == (debt_usd, prices[3])
+
+
+def test_mint__past_the_minting_ratio__refused_with_the_decoded_error(system, trader, spot_position):
+    position_id, _ = spot_position
+
+    with pytest.raises(ContractLogicError) as refused:
+        actions.mint(system, trader, position_id, Decimal(10_000))
+
+    line = describe_error(refused.value)
+    match = re.fullmatch(rf"VaultUndercollateralized\(positionId={position_id}, crWad=(\d+), minCrWad=(\d+)\)", line)
+    assert match, line
+    assert int(match[2]) == wad("1.5")
+    assert abs(from_wad(int(match[1])) - BTC_PRICE / 46_000) < Decimal("1e-6")  # $60,000 for 46,000 sUSD
+    assert system.contracts["vault"].position(position_id).debt < wad("36000.01")
+
+
+def test_trade__unknown_market__refused_before_sending(system, trader, spot_position):
+    position_id, _ = spot_position
+    nonce = trader.nonce
+
+    with pytest.raises(actions.ActionError, match="unknown market 'DOGE-PERP': one of BTC-DATED, BTC-PERP"):
+        actions.trade(system, trader, position_id, "DOGE-PERP", Decimal("0.1"))
+
+    assert trader.nonce == nonce
+
+
+def test_price_limit__buy_and_sell__two_percent_against_the_taker():
+    assert actions.price_limit(wad(60_000), buying=True) == wad(61_200)
+    assert actions.price_limit(wad(60_000), buying=False) == wad(58_800)
