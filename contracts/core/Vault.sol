@@ -227,12 +227,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (_synths[synthId].shutDown) revert VaultShutDown();
         positionId = nextPositionId++;
         _positions[positionId] = Position({
-            owner: msg.sender,
-            synthId: synthId,
-            hasAccount: false,
-            accountId: 0,
-            debtShares: 0,
-            spotAmount: 0
+            owner: msg.sender, synthId: synthId, hasAccount: false, accountId: 0, debtShares: 0, spotAmount: 0
         });
         _positionsOf[msg.sender].add(positionId);
         emit PositionOpened(positionId, msg.sender, synth);
@@ -609,7 +604,9 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         uint256 collateralUsdWad,
         uint256 floorUsdWad
     ) private view {
-        uint256 crWad = CollateralMath.cr(collateralUsdWad, CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset())));
+        uint256 crWad = CollateralMath.cr(
+            collateralUsdWad, CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset()))
+        );
         uint256 minCrWad = s.mintingRatioWad;
         if (crWad < minCrWad && collateralUsdWad < floorUsdWad) {
             revert VaultUndercollateralized(positionId, crWad, minCrWad);
@@ -624,7 +621,11 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @dev The position's spot, which must hold a non-zero `amount` to take.
-    function _spotHeld(uint256 positionId, Position storage p, uint256 amount) private view returns (uint256 spotAmount) {
+    function _spotHeld(uint256 positionId, Position storage p, uint256 amount)
+        private
+        view
+        returns (uint256 spotAmount)
+    {
         if (amount == 0) revert VaultZeroAmount();
         spotAmount = p.spotAmount;
         if (amount > spotAmount) revert VaultInsufficientSpot(positionId, spotAmount, amount);

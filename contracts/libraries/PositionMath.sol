@@ -30,11 +30,10 @@ library PositionMath {
         returns (uint256)
     {
         uint256 notionalWad = SignedMath.abs(sizeDeltaWad).mulWadUp(markWad);
-        uint256 impactFractionWad = Math.min(
-            impactWad.mulDivUp(notionalWad, IMPACT_NOTIONAL_WAD), maxImpactWad
-        );
+        uint256 impactFractionWad = Math.min(impactWad.mulDivUp(notionalWad, IMPACT_NOTIONAL_WAD), maxImpactWad);
         // maxImpactWad < WAD (a constant of the exchange), so the sell side cannot underflow.
-        return sizeDeltaWad > 0 ? markWad.mulWadUp(WAD + impactFractionWad) : markWad.mulWadDown(WAD - impactFractionWad);
+        return
+            sizeDeltaWad > 0 ? markWad.mulWadUp(WAD + impactFractionWad) : markWad.mulWadDown(WAD - impactFractionWad);
     }
 
     /// @dev The entry price after adding `sizeDeltaWad` at `priceWad` to a position of
@@ -78,9 +77,8 @@ library PositionMath {
     function mulWadFloor(int256 x, int256 y) internal pure returns (int256) {
         bool negative = (x < 0) != (y < 0);
         // A negative result's magnitude rounds up, so the result rounds down.
-        uint256 magnitude = negative
-            ? SignedMath.abs(x).mulWadUp(SignedMath.abs(y))
-            : SignedMath.abs(x).mulWadDown(SignedMath.abs(y));
+        uint256 magnitude =
+            negative ? SignedMath.abs(x).mulWadUp(SignedMath.abs(y)) : SignedMath.abs(x).mulWadDown(SignedMath.abs(y));
         return negative ? -magnitude.toInt256() : magnitude.toInt256();
     }
 

@@ -24,7 +24,6 @@ import {RAY, SECONDS_PER_YEAR} from "./Units.sol";
 ///      the index rounds up by under one wei. So touching an index T times over a period gives
 ///      the index one touch gives, plus at most T·(growth over the period) wei, rounding only.
 library RateMath {
-
     /// @dev `indexWad` grown by `feeWad` (a nominal annual rate, WAD) over `elapsed` seconds,
     ///      compounded every second, rounded up.
     function grow(uint256 indexWad, uint256 feeWad, uint256 elapsed) internal pure returns (uint256) {

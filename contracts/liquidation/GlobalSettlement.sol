@@ -107,7 +107,9 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
             (,, int256 marginAfterWad,) =
                 vault.closeFutures(positionId, WAD, _exchange.positions(pos.accountId), 0, 0, address(0));
             // Safe cast: only a positive margin is cast.
-            if (marginAfterWad > 0) stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
+            if (marginAfterWad > 0) {
+                stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
+            }
         }
         uint256 restUsdWad = debtUsdWad - Math.min(debtUsdWad, stableTaken * unit);
         // Then spot BTC at the frozen price, rounded up.
@@ -140,7 +142,9 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
         // index is the index now.
         (uint256 rateIndexWad,, uint256 totalDebtShares,) = vault.synthDebt(synth);
         uint256 opensAt = shutdownAt_ + SETTLEMENT_PERIOD;
-        if (totalDebtShares != 0 && block.timestamp < opensAt) revert GlobalSettlementRedemptionNotOpen(synth, opensAt);
+        if (totalDebtShares != 0 && block.timestamp < opensAt) {
+            revert GlobalSettlementRedemptionNotOpen(synth, opensAt);
+        }
         // The supply the reserve backs: what is not still owed by an unsettled position (whose
         // settlement will add its own backing), rounded up (the unsettled debt rounded down), so
         // that each unit's share is never priced on a reserve that is still coming in.

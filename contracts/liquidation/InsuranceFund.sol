@@ -48,7 +48,9 @@ contract InsuranceFund is IInsuranceFund, Ownable2Step, ReentrancyGuard {
 
     /// @inheritdoc IInsuranceFund
     function notifyPenalties(uint256[] calldata positionIds, uint256[] calldata amounts) external onlyEngine {
-        if (positionIds.length != amounts.length) revert InsuranceFundLengthMismatch(positionIds.length, amounts.length);
+        if (positionIds.length != amounts.length) {
+            revert InsuranceFundLengthMismatch(positionIds.length, amounts.length);
+        }
         uint256 total;
         for (uint256 i; i < amounts.length; ++i) {
             total += amounts[i];

@@ -25,7 +25,6 @@ import {WadMath} from "../libraries/WadMath.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {WAD} from "../libraries/Units.sol";
 
-
 contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
     using WadMath for uint256;
     using SafeERC20 for IERC20;
@@ -91,13 +90,9 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     ///        engine (`IInsuranceFund.setEngine`).
     /// @param keeperShareWad_ The keeper's share of the penalty (WAD, at most 1).
     /// @param closeFactorWad_ The largest fraction of a debt a partial liquidation repays (WAD, (0, 1]).
-    constructor(
-        address owner_,
-        IVault vault_,
-        IInsuranceFund fund_,
-        uint256 keeperShareWad_,
-        uint256 closeFactorWad_
-    ) Ownable(owner_) {
+    constructor(address owner_, IVault vault_, IInsuranceFund fund_, uint256 keeperShareWad_, uint256 closeFactorWad_)
+        Ownable(owner_)
+    {
         if (address(vault_) == address(0) || address(fund_) == address(0)) revert LiquidationEngineZeroAddress();
         IERC20 margin = vault_.exchange().marginToken();
         if (address(fund_.asset()) != address(margin)) {
@@ -407,10 +402,13 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev Adds one liquidation's payments to `out`.
-    function _addPayout(Payout memory out, uint256 positionId, uint256 keeperStable, uint256 keeperUsdWad, uint256 toFund)
-        private
-        pure
-    {
+    function _addPayout(
+        Payout memory out,
+        uint256 positionId,
+        uint256 keeperStable,
+        uint256 keeperUsdWad,
+        uint256 toFund
+    ) private pure {
         if (toFund != 0) {
             out.penaltyPositionIds[out.penalties] = positionId;
             out.penaltyAmounts[out.penalties] = toFund;
@@ -441,7 +439,9 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev Checks the keeper's minimum, pays the fund its cuts in one transfer (then tells it
     ///      whose they were) and the keeper the stablecoin gathered.
     function _pay(Payout memory out, uint256 minOutUsdWad) private returns (uint256) {
-        if (out.keeperUsdWad < minOutUsdWad) revert LiquidationEngineInsufficientOutput(out.keeperUsdWad, minOutUsdWad);
+        if (out.keeperUsdWad < minOutUsdWad) {
+            revert LiquidationEngineInsufficientOutput(out.keeperUsdWad, minOutUsdWad);
+        }
         uint256 penalties = out.penalties;
         if (penalties != 0) {
             marginToken.safeTransfer(address(fund), out.fundTotal);
@@ -496,6 +496,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     function _checkCloseFactor(uint256 closeFactorWad_) private pure {
-        if (closeFactorWad_ == 0 || closeFactorWad_ > WAD) revert LiquidationEngineInvalidCloseFactor(closeFactorWad_, WAD);
+        if (closeFactorWad_ == 0 || closeFactorWad_ > WAD) {
+            revert LiquidationEngineInvalidCloseFactor(closeFactorWad_, WAD);
+        }
     }
 }

@@ -106,11 +106,7 @@ contract OracleHub is IOracleHub, Ownable2Step {
     }
 
     /// @inheritdoc IOracleHub
-    function lastTrustedPriceWad(bytes32 asset)
-        external
-        view
-        returns (uint256, uint80, uint256)
-    {
+    function lastTrustedPriceWad(bytes32 asset) external view returns (uint256, uint80, uint256) {
         Feed storage feed = feeds[asset];
         // A feed that reports no round (or no feed) reads all zero: never trusted, no round before.
         Reading memory reading = _read(feed);
@@ -177,7 +173,7 @@ contract OracleHub is IOracleHub, Ownable2Step {
             uint80 roundId, int256 answer, uint256, uint256 updatedAt, uint80 answeredInRound
         ) {
             (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
-                (roundId, answer, updatedAt, answeredInRound);
+            (roundId, answer, updatedAt, answeredInRound);
         } catch {
             // A feed with no round to report (none yet, as Chainlink's "No data present") was
             // never updated: incomplete, so `peekPriceWad` still answers and `priceWad` says why.
@@ -226,8 +222,7 @@ contract OracleHub is IOracleHub, Ownable2Step {
         try aggregator.getRoundData(roundId) returns (
             uint80 id, int256 answer, uint256, uint256 at, uint80 answeredIn
         ) {
-            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) =
-                (id, answer, at, answeredIn);
+            (reading.roundId, reading.answer, reading.updatedAt, reading.answeredInRound) = (id, answer, at, answeredIn);
             return (true, reading);
         } catch {
             return (false, reading);

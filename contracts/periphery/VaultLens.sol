@@ -71,8 +71,11 @@ contract VaultLens is IVaultLens {
             bool priced = true;
             if (p.spotAmount != 0) {
                 if (btcState == 0) (btcPriceWad, btcState) = _peek(_spotAsset);
-                if (btcState == 1) h.collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, btcPriceWad);
-                else priced = false;
+                if (btcState == 1) {
+                    h.collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, btcPriceWad);
+                } else {
+                    priced = false;
+                }
             }
             if (priced && p.hasAccount) {
                 (bool ok, uint256 valueWad,) = _futures.tryValueUsdWad(p.accountId);

@@ -137,7 +137,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         Ownable(owner_)
     {
         if (address(oracle_) == address(0) || address(marginToken_) == address(0)) revert ExchangeZeroAddress();
-        if (liquidationRewardWad_ > MAX_LIQUIDATION_REWARD_WAD) revert ExchangeInvalidLiquidationReward(liquidationRewardWad_);
+        if (liquidationRewardWad_ > MAX_LIQUIDATION_REWARD_WAD) {
+            revert ExchangeInvalidLiquidationReward(liquidationRewardWad_);
+        }
         oracle = oracle_;
         marginToken = marginToken_;
         liquidationRewardWad = liquidationRewardWad_;
@@ -252,7 +254,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         emit MarginDeposited(accountId, msg.sender, amountWad);
 
         if (toPoolWad != 0) marginToken.safeTransferFrom(msg.sender, address(pool), toPoolWad / _unit);
-        if (amountWad != toPoolWad) marginToken.safeTransferFrom(msg.sender, address(this), (amountWad - toPoolWad) / _unit);
+        if (amountWad != toPoolWad) {
+            marginToken.safeTransferFrom(msg.sender, address(this), (amountWad - toPoolWad) / _unit);
+        }
     }
 
     /// @inheritdoc IFuturesExchange
@@ -297,7 +301,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         Account storage account = _accounts[accountId];
         uint128 marketIds = account.marketIds;
         (int256 equityWad,, uint256 maintenanceWad) = _risk(accountId, 0, 0, false, true);
-        if (equityWad >= maintenanceWad.toInt256()) revert ExchangeAccountHealthy(accountId, equityWad, maintenanceWad);
+        if (equityWad >= maintenanceWad.toInt256()) {
+            revert ExchangeAccountHealthy(accountId, equityWad, maintenanceWad);
+        }
 
         int256 creditWad;
         uint256 closedNotionalWad;
@@ -371,7 +377,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             (uint256 fillPriceWad, uint256 feeWad) = _isExpired(m) ? (markWad, 0) : _fillAndFee(m, markWad, -sizeWad);
             // PnL at the fill less funding owed, floored to a whole unit; the fee ceiled to one.
             pnlWad += PositionMath.floorToUnit(
-                PositionMath.mulWadFloor(sizeWad, fillPriceWad.toInt256() - _pendingIndex(m, markWad) - p.basisWad), _unit
+                PositionMath.mulWadFloor(sizeWad, fillPriceWad.toInt256() - _pendingIndex(m, markWad) - p.basisWad),
+                _unit
             ) - PositionMath.ceilToUnit(feeWad, _unit).toInt256();
         }
         int256 marginWad = account.marginWad;
@@ -393,7 +400,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
                 Market storage m = _markets[marketId];
                 uint256 markWad = _mark(m);
                 // Ceiled: the pool's liability rounds up.
-                pnlWad -= PositionMath.mulWadFloor(-int256(oi.netSizeWad), markWad.toInt256() - _pendingIndex(m, markWad));
+                pnlWad -= PositionMath.mulWadFloor(
+                    -int256(oi.netSizeWad), markWad.toInt256() - _pendingIndex(m, markWad)
+                );
             }
             pnlWad -= oi.sizeBasisWad;
         }
@@ -431,7 +440,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @inheritdoc IFuturesExchange
-    function position(uint256 accountId, uint256 marketId) external view returns (int256 sizeWad, uint256 entryPriceWad) {
+    function position(uint256 accountId, uint256 marketId)
+        external
+        view
+        returns (int256 sizeWad, uint256 entryPriceWad)
+    {
         Position storage p = _positions[accountId][marketId];
         return (p.sizeWad, _entryPrice(p));
     }
@@ -461,7 +474,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     /// @inheritdoc IFuturesExchange
-    function quote(uint256 marketId, int256 sizeDeltaWad) external view returns (uint256 fillPriceWad, uint256 markPriceWad) {
+    function quote(uint256 marketId, int256 sizeDeltaWad)
+        external
+        view
+        returns (uint256 fillPriceWad, uint256 markPriceWad)
+    {
         Market storage m = _market(marketId);
         markPriceWad = _mark(m);
         (fillPriceWad,) = _fillAndFee(m, markPriceWad, sizeDeltaWad);
@@ -818,7 +835,9 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _priceOf(marketId, m, atRelayMarks);
 
             // PnL less funding owed, in one rounding (floored): size × (mark − index − basis).
-            equityWad += PositionMath.mulWadFloor(sizeWad, priceWad.toInt256() - _pendingIndex(m, priceWad) - p.basisWad);
+            equityWad += PositionMath.mulWadFloor(
+                sizeWad, priceWad.toInt256() - _pendingIndex(m, priceWad) - p.basisWad
+            );
             if (withRequirements) {
                 MarketParams memory params = m.params;
                 uint256 notionalWad = SignedMath.abs(sizeWad).mulWadUp(priceWad);

@@ -109,7 +109,11 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
     }
 
     /// @dev Locked shares refused with the cooldown's own error, before ERC-4626's max check.
-    function redeem(uint256 shares, address receiver, address owner) public override(ERC4626, IERC4626) returns (uint256) {
+    function redeem(uint256 shares, address receiver, address owner)
+        public
+        override(ERC4626, IERC4626)
+        returns (uint256)
+    {
         _checkUnlocked(owner, shares);
         return super.redeem(shares, receiver, owner);
     }

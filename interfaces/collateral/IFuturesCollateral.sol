@@ -70,9 +70,7 @@ interface IFuturesCollateral is ICollateralVenue {
         uint256 seizeWad,
         int256 equityBeforeWad,
         address to
-    )
-        external
-        returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized);
+    ) external returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized);
 
     /// @notice Sends `amount` margin of account `accountId` to `to`, what stays open valued at the
     ///         marks `closeFutures` passed in this transaction (any other market at a fresh

@@ -421,7 +421,9 @@ interface IVault {
 
     /// @notice Position `positionId`'s remaining `debt` of `synth` was shared by the synth's
     ///         other positions: the rate index rose to `rateIndexWad`.
-    event DebtRedistributed(ISyntheticToken indexed synth, uint256 indexed positionId, uint256 debt, uint256 rateIndexWad);
+    event DebtRedistributed(
+        ISyntheticToken indexed synth, uint256 indexed positionId, uint256 debt, uint256 rateIndexWad
+    );
 
     /// @notice Position `positionId`'s remaining `debt` of `synth` had no other position to share
     ///         it: it is now bad debt of the synth, `badDebt` in all.
@@ -499,9 +501,7 @@ interface IVault {
         uint256 seizeWad,
         int256 equityBeforeWad,
         address to
-    )
-        external
-        returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized);
+    ) external returns (uint256 fractionClosedWad, bool emptied, int256 marginAfterWad, uint256 marginSeized);
 
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
     ///         `positionId` to `to`. Only the engine or the global settlement; the exchange applies its own checks

@@ -19,7 +19,9 @@ interface IInsuranceFund {
     event PenaltyReceived(uint256 indexed positionId, uint256 amount, uint256 balanceAfter);
 
     /// @notice The fund paid `paid` of a `requested` shortfall of position `positionId` to `to`.
-    event ShortfallPaid(uint256 indexed positionId, address indexed to, uint256 requested, uint256 paid, uint256 balanceAfter);
+    event ShortfallPaid(
+        uint256 indexed positionId, address indexed to, uint256 requested, uint256 paid, uint256 balanceAfter
+    );
 
     /// @notice The liquidation engine allowed to draw on the fund changed.
     event EngineSet(address indexed engine);

@@ -102,8 +102,7 @@ interface IOracleHub {
     /// @param heartbeat Seconds a round stays fresh; positive.
     /// @param maxDeviationBps Circuit-breaker bound between consecutive rounds, at most 10,000
     ///        (100%: a fall moves no further); 0 disables it.
-    function setFeed(bytes32 asset, AggregatorV3Interface aggregator, uint32 heartbeat, uint16 maxDeviationBps)
-        external;
+    function setFeed(bytes32 asset, AggregatorV3Interface aggregator, uint32 heartbeat, uint16 maxDeviationBps) external;
 
     /// @notice Unregisters `asset`; its price reverts with `OracleUnknownAsset` afterwards. Only the owner.
     function removeFeed(bytes32 asset) external;
@@ -122,10 +121,7 @@ interface IOracleHub {
     /// @return price USD per whole unit, WAD (0 when the answer is non-positive or the asset unknown).
     /// @return updatedAt The round's `updatedAt`.
     /// @return status `Ok` when `priceWad` would return `price`, else why it would revert.
-    function peekPriceWad(bytes32 asset)
-        external
-        view
-        returns (uint256 price, uint256 updatedAt, PriceStatus status);
+    function peekPriceWad(bytes32 asset) external view returns (uint256 price, uint256 updatedAt, PriceStatus status);
 
     /// @notice The last price the hub trusted: the latest round if it is trusted now or merely
     ///         stale since; else the most recent round before it that the hub would have trusted

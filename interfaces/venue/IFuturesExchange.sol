@@ -148,7 +148,11 @@ interface IFuturesExchange {
     /// @notice `liquidator` closed every position of account `accountId`, whose equity
     ///         `equityWad` was under its maintenance requirement `maintenanceWad`, for `rewardWad`.
     event Liquidated(
-        uint256 indexed accountId, address indexed liquidator, int256 equityWad, uint256 maintenanceWad, uint256 rewardWad
+        uint256 indexed accountId,
+        address indexed liquidator,
+        int256 equityWad,
+        uint256 maintenanceWad,
+        uint256 rewardWad
     );
 
     /// @notice The pool paid `amountWad` of the liquidator's reward for account `accountId`: the
@@ -333,9 +337,7 @@ interface IFuturesExchange {
 
     /// @notice Lists a market on `asset`: a perpetual when `expiry` is 0, else a dated future
     ///         that settles at `expiry`. Only the owner. The oracle must price `asset`.
-    function addMarket(bytes32 asset, uint40 expiry, MarketParams calldata params)
-        external
-        returns (uint256 marketId);
+    function addMarket(bytes32 asset, uint40 expiry, MarketParams calldata params) external returns (uint256 marketId);
 
     /// @notice Replaces the risk parameters of market `marketId`. Only the owner. They apply
     ///         to open positions too (the next margin check uses them).
@@ -432,7 +434,10 @@ interface IFuturesExchange {
     function markPrice(uint256 marketId) external view returns (uint256 priceWad);
 
     /// @notice The price a trade of `sizeDeltaWad` in `marketId` would fill at now, and the mark.
-    function quote(uint256 marketId, int256 sizeDeltaWad) external view returns (uint256 fillPriceWad, uint256 markPriceWad);
+    function quote(uint256 marketId, int256 sizeDeltaWad)
+        external
+        view
+        returns (uint256 fillPriceWad, uint256 markPriceWad);
 
     /// @notice Market `marketId` as stored.
     function market(uint256 marketId) external view returns (Market memory);

@@ -181,7 +181,9 @@ contract SynthvaultHandler {
         vault.setLiquidationEngine(address(engine));
         vault.setGlobalSettlement(address(settlement));
         exchange.setMarkRelay(address(vault.futuresCollateral()), true);
-        for (uint256 i; i < _synths.length; ++i) _synths[i].grantRole(_synths[i].BURNER_ROLE(), address(settlement));
+        for (uint256 i; i < _synths.length; ++i) {
+            _synths[i].grantRole(_synths[i].BURNER_ROLE(), address(settlement));
+        }
 
         _mintUsdc(address(this), 1_000_000e6);
         usdc.approve(address(pool), type(uint256).max);
@@ -193,8 +195,12 @@ contract SynthvaultHandler {
         _actors.push(address(0xA11CE));
         _actors.push(address(0xB0B));
         _actors.push(address(0xCA401));
-        for (uint256 i; i < ACTOR_COUNT; ++i) _setUpActor(_actors[i], i);
-        for (uint256 i; i < ACTOR_COUNT; ++i) _setUpFuturesPosition(_actors[i], i);
+        for (uint256 i; i < ACTOR_COUNT; ++i) {
+            _setUpActor(_actors[i], i);
+        }
+        for (uint256 i; i < ACTOR_COUNT; ++i) {
+            _setUpFuturesPosition(_actors[i], i);
+        }
         VM.label(KEEPER, "keeper");
         _setUpKeeper();
     }
@@ -299,7 +305,9 @@ contract SynthvaultHandler {
             // Every trade, reducing or not: the minting ratio, or a collateral that did not fall.
             _checkRiskAction(p, t, "vault.trade", collateralBefore);
         }
-        if (!marketTrusted) _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
+        if (!marketTrusted) {
+            _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
+        }
         if (_addsRisk(sizeBefore, sizeBefore + delta)) {
             _checkExchangeRisk(a.id, accountTrusted, true, "a trade adding risk");
         }
@@ -322,10 +330,16 @@ contract SynthvaultHandler {
         }
         if (!readable) _fail(string.concat("account ", a.id.toString(), " was liquidated on an untrusted price"));
         if (equityWad >= int256(maintenanceWad)) {
-            _fail(string.concat(
-                "healthy account ", a.id.toString(), " liquidated: equity ", equityWad.toStringSigned(),
-                " >= maintenance ", maintenanceWad.toString()
-            ));
+            _fail(
+                string.concat(
+                    "healthy account ",
+                    a.id.toString(),
+                    " liquidated: equity ",
+                    equityWad.toStringSigned(),
+                    " >= maintenance ",
+                    maintenanceWad.toString()
+                )
+            );
         }
         for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
             (int256 size,) = exchange.position(a.id, m);
@@ -357,7 +371,10 @@ contract SynthvaultHandler {
     /// @notice The LP adds to or takes from the pool (up to all it may withdraw).
     function lpMove(uint256 amountSeed, bool withdraw) external {
         // The pool has no value while a market with open size has no trusted price: it refuses.
-        try pool.totalAssets() {} catch { return; }
+        try pool.totalAssets() {}
+        catch {
+            return;
+        }
         if (withdraw) {
             uint256 amount = pool.maxWithdraw(address(this)) * _bound(amountSeed, 1, 100) / 100;
             if (amount == 0) return;
@@ -381,7 +398,10 @@ contract SynthvaultHandler {
     ///         while the LP's lock runs (a deposit would restart it); otherwise the gift mints
     ///         shares locked for the cooldown, and nothing else of the LP's.
     function lpGift(uint256 actorSeed, uint256 amountSeed) external {
-        try pool.totalAssets() {} catch { return; }
+        try pool.totalAssets() {}
+        catch {
+            return;
+        }
         address giver = _actor(actorSeed);
         uint256 amount = _bound(amountSeed, 1, 10_000e6);
         (uint256 lockedBefore, uint256 unlocksAt) = pool.lockOf(address(this));
@@ -394,9 +414,8 @@ contract SynthvaultHandler {
             if (locked != shares || until != block.timestamp + LP_COOLDOWN) _fail("a gift locked other than itself");
             ++ok["pool.gift"];
         } catch (bytes memory reason) {
-            bytes memory expected = abi.encodeWithSelector(
-                ILiquidityPool.LiquidityPoolLockRunning.selector, address(this), unlocksAt
-            );
+            bytes memory expected =
+                abi.encodeWithSelector(ILiquidityPool.LiquidityPoolLockRunning.selector, address(this), unlocksAt);
             if (lockedBefore == 0 || keccak256(reason) != keccak256(expected)) {
                 _fail("a gift to the LP was refused other than for its running lock", reason);
             }
@@ -521,7 +540,11 @@ contract SynthvaultHandler {
         (,,, uint256 totalDebt) = vault.synthDebt(token);
         uint256 ceiling = vault.synthParams(token).debtCeiling;
         if (totalDebt > ceiling) {
-            _fail(string.concat("mint took total debt to ", totalDebt.toString(), " over the ceiling ", ceiling.toString()));
+            _fail(
+                string.concat(
+                    "mint took total debt to ", totalDebt.toString(), " over the ceiling ", ceiling.toString()
+                )
+            );
         }
     }
 
@@ -652,7 +675,8 @@ contract SynthvaultHandler {
         for (uint256 round; round < 12; ++round) {
             uint256 current = uint256(_feeds[i].latestAnswer());
             if (current == target) break;
-            uint256 moveBps = Math.min(bound - 1, (current > target ? current - target : target - current) * 10_000 / current);
+            uint256 moveBps =
+                Math.min(bound - 1, (current > target ? current - target : target - current) * 10_000 / current);
             if (moveBps == 0) break;
             _submit(i, moveBps, target > current);
         }
@@ -762,7 +786,11 @@ contract SynthvaultHandler {
         for (uint256 i; i < _assets.length; ++i) {
             uint256 frozen = settlement.frozenPriceWad(_assets[i]);
             if (frozen != 0 && frozen != _lastTrustedPrice[i]) {
-                _fail(string.concat("shutdown froze asset ", i.toString(), " at ", frozen.toString(), ", not its last trusted price"));
+                _fail(
+                    string.concat(
+                        "shutdown froze asset ", i.toString(), " at ", frozen.toString(), ", not its last trusted price"
+                    )
+                );
             }
         }
     }
@@ -814,8 +842,8 @@ contract SynthvaultHandler {
         }
         if (!shut) _fail("a redemption before shutdown");
         ghostRedeemed[token] += amount;
-        uint256 paidUsd = (usdc.balanceOf(who) - stableBefore) * USDC_UNIT
-            + (wbtc.balanceOf(who) - spotBefore) * WBTC_UNIT * settlement.frozenPriceWad("BTC") / WAD;
+        uint256 paidUsd = (usdc.balanceOf(who) - stableBefore) * USDC_UNIT + (wbtc.balanceOf(who) - spotBefore)
+            * WBTC_UNIT * settlement.frozenPriceWad("BTC") / WAD;
         uint256 worthUsd = amount * settlement.frozenPriceWad(token.asset()) / WAD;
         if (paidUsd > worthUsd) {
             _fail(string.concat("redemption paid ", paidUsd.toString(), " USD for synth worth ", worthUsd.toString()));
@@ -970,9 +998,15 @@ contract SynthvaultHandler {
     /// @dev The position was under its liquidation ratio, at the prices the liquidation used.
     function _checkLiquidated(string memory where, uint256 crWad, uint256 liquidationRatioWad) internal pure {
         if (crWad >= liquidationRatioWad) {
-            _fail(string.concat(
-                where, " at CR ", crWad.toString(), ", not under the liquidation ratio ", liquidationRatioWad.toString()
-            ));
+            _fail(
+                string.concat(
+                    where,
+                    " at CR ",
+                    crWad.toString(),
+                    ", not under the liquidation ratio ",
+                    liquidationRatioWad.toString()
+                )
+            );
         }
     }
 
@@ -980,13 +1014,17 @@ contract SynthvaultHandler {
     ///      stablecoin unit of rounding, the fund's shortfall payment being rounded up to one),
     ///      and keeper and fund together at most that value plus the whole penalty. Books the
     ///      fund's inflow (penalty) or outflow (shortfall).
-    function _checkPayout(string memory where, IVault.LiquidationSnapshot memory snap, Balances memory b0, Balances memory b1)
-        internal
-    {
+    function _checkPayout(
+        string memory where,
+        IVault.LiquidationSnapshot memory snap,
+        Balances memory b0,
+        Balances memory b1
+    ) internal {
         // The synth's price the liquidation used: prices do not move within the handler's call.
         uint256 synthPriceWad = oracle.priceWad(snap.synth.asset());
         uint256 burnedUsd = Math.mulDiv(b0.synth - b1.synth, synthPriceWad, WAD, Math.Rounding.Ceil);
-        uint256 keeperUsd = (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
+        uint256 keeperUsd =
+            (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
         uint256 penaltyUsd = burnedUsd * snap.liquidationPenaltyWad / WAD;
         uint256 toFundUsd;
         if (b1.fund >= b0.fund) {
@@ -997,7 +1035,11 @@ contract SynthvaultHandler {
         }
         uint256 bonusUsd = penaltyUsd * engine.keeperShareWad() / WAD;
         if (keeperUsd > burnedUsd + bonusUsd + USDC_UNIT) {
-            _fail(string.concat(where, " paid the keeper ", keeperUsd.toString(), " USD for ", burnedUsd.toString(), " USD of synth"));
+            _fail(
+                string.concat(
+                    where, " paid the keeper ", keeperUsd.toString(), " USD for ", burnedUsd.toString(), " USD of synth"
+                )
+            );
         }
         if (keeperUsd + toFundUsd > burnedUsd + penaltyUsd + USDC_UNIT) {
             _fail(string.concat(where, " paid keeper and fund more than the repaid value and the penalty"));
@@ -1057,10 +1099,7 @@ contract SynthvaultHandler {
 
     /// @dev `_checkRiskAction`, except that a collateral of at least `floorUsd` (the collateral
     ///      before a trade) may stay under the minting ratio.
-    function _checkRiskAction(Position memory p, Trust memory t, string memory action, uint256 floorUsd)
-        internal
-        view
-    {
+    function _checkRiskAction(Position memory p, Trust memory t, string memory action, uint256 floorUsd) internal view {
         IVault.PositionView memory v = vault.position(p.id);
         if (v.debt == 0) return;
         ISyntheticToken token = _synths[p.synth];
@@ -1080,10 +1119,16 @@ contract SynthvaultHandler {
         uint256 debtUsd = Math.mulDiv(v.debt, oracle.priceWad(token.asset()), WAD, Math.Rounding.Ceil);
         // CR = collateral / debt >= MR, without the division's rounding.
         if (collateralUsd * WAD < params.mintingRatioWad * debtUsd && collateralUsd < floorUsd) {
-            _fail(string.concat(
-                where, " left it under the minting ratio: collateral ", collateralUsd.toString(), " USD, debt ",
-                debtUsd.toString(), " USD"
-            ));
+            _fail(
+                string.concat(
+                    where,
+                    " left it under the minting ratio: collateral ",
+                    collateralUsd.toString(),
+                    " USD, debt ",
+                    debtUsd.toString(),
+                    " USD"
+                )
+            );
         }
         if (v.debt < params.minDebt) _fail(string.concat(where, " left debt under the minimum: ", v.debt.toString()));
     }
@@ -1096,10 +1141,17 @@ contract SynthvaultHandler {
         int256 equityWad = exchange.equity(accountId);
         (uint256 initialWad,) = exchange.requirements(accountId);
         if (initial && equityWad < int256(initialWad)) {
-            _fail(string.concat(
-                action, " left account ", accountId.toString(), " under its initial margin: equity ",
-                equityWad.toStringSigned(), ", initial ", initialWad.toString()
-            ));
+            _fail(
+                string.concat(
+                    action,
+                    " left account ",
+                    accountId.toString(),
+                    " under its initial margin: equity ",
+                    equityWad.toStringSigned(),
+                    ", initial ",
+                    initialWad.toString()
+                )
+            );
         }
     }
 
@@ -1396,7 +1448,9 @@ contract SynthvaultHandler {
         exchange.addMarket("BTC", 0, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0005e18, 0.001e18));
         exchange.addMarket("ETH", 0, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0005e18, 0.002e18));
         exchange.addMarket(
-            "BTC", uint40(block.timestamp + DATED_EXPIRY), IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0003e18, 0.001e18)
+            "BTC",
+            uint40(block.timestamp + DATED_EXPIRY),
+            IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0003e18, 0.001e18)
         );
     }
 

@@ -130,7 +130,9 @@ contract SynthvaultInvariants {
             }
         }
         try exchange.tradersOpenPnl() returns (int256 pnlWad) {
-            if (pnlWad < sum || pnlWad - sum > int256(slack)) _fail("tradersOpenPnl vs the accounts' equity less margin");
+            if (pnlWad < sum || pnlWad - sum > int256(slack)) {
+                _fail("tradersOpenPnl vs the accounts' equity less margin");
+            }
         } catch {
             _fail("tradersOpenPnl reverts while every equity answers");
         }
@@ -147,7 +149,9 @@ contract SynthvaultInvariants {
         for (uint256 i; i < handler.accountCount(); ++i) {
             uint256 accountId = handler.account(i).id;
             int256 marginWad = handler.exchange().signedMarginOf(accountId);
-            if (marginWad % int256(USDC_UNIT) != 0) _fail(string.concat("margin of account ", accountId.toString(), " is not whole units"));
+            if (marginWad % int256(USDC_UNIT) != 0) {
+                _fail(string.concat("margin of account ", accountId.toString(), " is not whole units"));
+            }
             if (marginWad > 0) sum += uint256(marginWad);
         }
         _eq(sum, totalMarginWad, "sum of positive margins vs totalMarginWad");
@@ -162,14 +166,20 @@ contract SynthvaultInvariants {
         // with a net open size has no trusted price.
         try handler.exchange().tradersOpenPnl() returns (int256 pnlWad) {
             int256 valueWad = int256(handler.usdc().balanceOf(pool) * USDC_UNIT) - pnlWad;
-            _eq(handler.pool().totalAssets(), valueWad > 0 ? uint256(valueWad) / USDC_UNIT : 0, "pool totalAssets vs cash less open PnL");
+            _eq(
+                handler.pool().totalAssets(),
+                valueWad > 0 ? uint256(valueWad) / USDC_UNIT : 0,
+                "pool totalAssets vs cash less open PnL"
+            );
         } catch {}
 
         address[] memory holders = _holders();
         uint256 stable = handler.usdc().balanceOf(pool) + handler.usdc().balanceOf(address(handler.exchange()))
             + handler.usdc().balanceOf(address(handler.fund())) + handler.usdc().balanceOf(address(handler.vault()))
-            + handler.usdc().balanceOf(address(handler.engine())) + handler.usdc().balanceOf(address(handler.settlement()));
-        uint256 spot = handler.wbtc().balanceOf(address(handler.vault())) + handler.wbtc().balanceOf(address(handler.engine()))
+            + handler.usdc().balanceOf(address(handler.engine()))
+            + handler.usdc().balanceOf(address(handler.settlement()));
+        uint256 spot = handler.wbtc().balanceOf(address(handler.vault()))
+            + handler.wbtc().balanceOf(address(handler.engine()))
             + handler.wbtc().balanceOf(address(handler.settlement()));
         for (uint256 i; i < holders.length; ++i) {
             stable += handler.usdc().balanceOf(holders[i]);
@@ -253,7 +263,9 @@ contract SynthvaultInvariants {
         IVaultLens lens = handler.lens();
         uint256 n = handler.positionCount();
         uint256[] memory ids = new uint256[](n);
-        for (uint256 i; i < n; ++i) ids[i] = handler.position(i).id;
+        for (uint256 i; i < n; ++i) {
+            ids[i] = handler.position(i).id;
+        }
         IVaultLens.Health[] memory healths = lens.healthOf(ids);
         for (uint256 i; i < n; ++i) {
             IVaultLens.Health memory h = healths[i];
@@ -278,7 +290,9 @@ contract SynthvaultInvariants {
             try handler.exchange().equity(accountId) returns (int256 equityWad) {
                 IFuturesExchange.PositionView[] memory views = handler.exchange().positions(accountId);
                 int256 sum = handler.exchange().signedMarginOf(accountId);
-                for (uint256 k; k < views.length; ++k) sum += views[k].unrealizedPnlWad - views[k].fundingOwedWad;
+                for (uint256 k; k < views.length; ++k) {
+                    sum += views[k].unrealizedPnlWad - views[k].fundingOwedWad;
+                }
                 // `equity` rounds each market's PnL less funding once (down); `positions` rounds
                 // the PnL down and the funding up apart: up to 2 wei per market below it.
                 if (sum > equityWad || equityWad - sum > int256(2 * views.length)) {
@@ -296,7 +310,11 @@ contract SynthvaultInvariants {
         (uint256 index, uint256 totalShares, uint256 totalDebt) = _currentIndex(token);
         (uint256 shares, uint256 debts, uint256 count) = _sumPositions(s);
         _eq(shares, totalShares, string.concat(symbol, ": positions' debt shares vs total"));
-        _eq(totalDebt, Math.mulDiv(totalShares, index, WAD, Math.Rounding.Ceil), string.concat(symbol, ": total debt vs shares x index"));
+        _eq(
+            totalDebt,
+            Math.mulDiv(totalShares, index, WAD, Math.Rounding.Ceil),
+            string.concat(symbol, ": total debt vs shares x index")
+        );
 
         _checkSupply(token, symbol, Math.mulDiv(totalShares, index, WAD));
 
@@ -307,7 +325,9 @@ contract SynthvaultInvariants {
 
         address[] memory holders = _holders();
         uint256 held;
-        for (uint256 i; i < holders.length; ++i) held += token.balanceOf(holders[i]);
+        for (uint256 i; i < holders.length; ++i) {
+            held += token.balanceOf(holders[i]);
+        }
         _eq(held, token.totalSupply(), string.concat(symbol, ": supply held by known holders vs total supply"));
     }
 
@@ -325,10 +345,15 @@ contract SynthvaultInvariants {
         uint256 dust = settled == 0 ? 0 : handler.positionCount();
         uint256 short = dust + handler.ghostBadDebtRounding(token) + handler.ghostRepayRounding(token);
         if (accounted + short < expected || accounted > expected + dust) {
-            _fail(string.concat(
-                symbol, ": supply + uncollected fees + redeemed ", accounted.toString(), " vs debt + bad debt + settled ",
-                expected.toString()
-            ));
+            _fail(
+                string.concat(
+                    symbol,
+                    ": supply + uncollected fees + redeemed ",
+                    accounted.toString(),
+                    " vs debt + bad debt + settled ",
+                    expected.toString()
+                )
+            );
         }
     }
 
@@ -363,7 +388,9 @@ contract SynthvaultInvariants {
     function _holders() internal view returns (address[] memory holders) {
         uint256 n = handler.actorCount();
         holders = new address[](n + 4);
-        for (uint256 i; i < n; ++i) holders[i] = handler.actor(i);
+        for (uint256 i; i < n; ++i) {
+            holders[i] = handler.actor(i);
+        }
         holders[n] = handler.KEEPER();
         holders[n + 1] = handler.FEE_RECIPIENT_A();
         holders[n + 2] = handler.FEE_RECIPIENT_B();

@@ -31,7 +31,9 @@ contract EngineBranchesTest is SystemFixture {
             )
         );
         new LiquidationEngine(address(this), vault, btcFund, 0.5e18, 1e18);
-        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidKeeperShare.selector, WAD + 1, WAD));
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidKeeperShare.selector, WAD + 1, WAD)
+        );
         new LiquidationEngine(address(this), vault, fund, WAD + 1, 1e18);
         VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, 0, WAD));
         new LiquidationEngine(address(this), vault, fund, 0.5e18, 0);
@@ -40,13 +42,17 @@ contract EngineBranchesTest is SystemFixture {
     function test_setters__sameOrOutOfRange__revert() public {
         VM.expectRevert(ILiquidationEngine.LiquidationEngineAlreadySet.selector);
         engine.setKeeperShare(0.5e18);
-        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidKeeperShare.selector, WAD + 1, WAD));
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidKeeperShare.selector, WAD + 1, WAD)
+        );
         engine.setKeeperShare(WAD + 1);
         VM.expectRevert(ILiquidationEngine.LiquidationEngineAlreadySet.selector);
         engine.setCloseFactor(1e18);
         VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, 0, WAD));
         engine.setCloseFactor(0);
-        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, WAD + 1, WAD));
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, WAD + 1, WAD)
+        );
         engine.setCloseFactor(WAD + 1);
         assertEq(engine.keeperShareWad(), 0.5e18, "keeper share unchanged");
         assertEq(engine.closeFactorWad(), 1e18, "close factor unchanged");
@@ -93,7 +99,9 @@ contract EngineBranchesTest is SystemFixture {
         assertTrue(whole, "whole");
 
         VM.prank(KEEPER);
-        VM.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineRepayTooSmall.selector, id, 100e18, 150e18));
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineRepayTooSmall.selector, id, 100e18, 150e18)
+        );
         engine.liquidate(id, 100e18, 0);
         assertEq(_debt(id), 150e18, "debt unchanged");
         assertEq(sUSD.balanceOf(KEEPER), 150e18, "keeper's synth unchanged");
@@ -117,7 +125,9 @@ contract EngineBranchesTest is SystemFixture {
         // 9,000 repaid (under the target) plus the 10% penalty: 9,900, 0.22 BTC at 45,000 exactly.
         VM.prank(KEEPER);
         VM.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInsufficientOutput.selector, 9_900e18, 9_900e18 + 1)
+            abi.encodeWithSelector(
+                ILiquidationEngine.LiquidationEngineInsufficientOutput.selector, 9_900e18, 9_900e18 + 1
+            )
         );
         engine.liquidate(id, 9_000e18, 9_900e18 + 1);
         assertEq(_debt(id), 40_000e18, "debt unchanged by the refused liquidation");
@@ -188,7 +198,9 @@ contract EngineBranchesTest is SystemFixture {
         assertEq(exchange.equity(accountId), 0, "nothing to rebound");
         VM.prank(ALICE);
         VM.expectRevert(
-            abi.encodeWithSelector(IFuturesExchange.ExchangeWithdrawalExceedsMargin.selector, accountId, 1e12, int256(0))
+            abi.encodeWithSelector(
+                IFuturesExchange.ExchangeWithdrawalExceedsMargin.selector, accountId, 1e12, int256(0)
+            )
         );
         exchange.withdrawMargin(accountId, 1, ALICE);
         assertEq(usdc.balanceOf(ALICE), 0, "alice took nothing back");

@@ -238,7 +238,9 @@ contract ExchangeBranchesTest is SystemFixture {
         VM.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
         exchange.setMinLiquidationReward(5e18);
         VM.expectRevert(
-            abi.encodeWithSelector(IFuturesExchange.ExchangeInvalidMinLiquidationReward.selector, 1_000e18 + 1, 1_000e18)
+            abi.encodeWithSelector(
+                IFuturesExchange.ExchangeInvalidMinLiquidationReward.selector, 1_000e18 + 1, 1_000e18
+            )
         );
         exchange.setMinLiquidationReward(1_000e18 + 1);
         VM.expectRevert(IFuturesExchange.ExchangeAlreadySet.selector);
@@ -393,7 +395,9 @@ contract ExchangeBranchesTest is SystemFixture {
         btcFeed.submit(62_000e8);
 
         int256 pnl = 62_000e18 - int256(entry);
-        assertEq(exchange.closeValue(accountId), exchange.signedMarginOf(accountId) + pnl - pnl % 1e12, "settled at the mark");
+        assertEq(
+            exchange.closeValue(accountId), exchange.signedMarginOf(accountId) + pnl - pnl % 1e12, "settled at the mark"
+        );
     }
 
     /// @dev closeValue, from the public views: per position, the fill of closing it at the
@@ -408,7 +412,8 @@ contract ExchangeBranchesTest is SystemFixture {
             uint256 notional = _divUp(absSize * v.markPriceWad, WAD);
             uint256 impact = _divUp(uint256(params.impactWad) * notional, 1e24);
             if (impact > 0.1e18) impact = 0.1e18;
-            uint256 fill = v.sizeWad > 0 ? v.markPriceWad * (WAD - impact) / WAD : _divUp(v.markPriceWad * (WAD + impact), WAD);
+            uint256 fill =
+                v.sizeWad > 0 ? v.markPriceWad * (WAD - impact) / WAD : _divUp(v.markPriceWad * (WAD + impact), WAD);
             uint256 fee = _divUp(_divUp(absSize * fill, WAD) * params.takerFeeWad, WAD);
             int256 pnl = v.sizeWad * (int256(fill) - int256(v.entryPriceWad)) / int256(WAD) - v.fundingOwedWad;
             int256 floored = pnl >= 0 ? pnl - pnl % 1e12 : pnl - (pnl % 1e12 == 0 ? int256(0) : 1e12 + pnl % 1e12);
@@ -558,7 +563,9 @@ contract ExchangeBranchesTest is SystemFixture {
         VM.prank(ALICE);
         VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolUnauthorized.selector, ALICE));
         pool.setCooldown(1 hours);
-        VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolInvalidCooldown.selector, 7 days + 1, 7 days));
+        VM.expectRevert(
+            abi.encodeWithSelector(ILiquidityPool.LiquidityPoolInvalidCooldown.selector, 7 days + 1, 7 days)
+        );
         pool.setCooldown(7 days + 1);
         assertEq(pool.cooldown(), 0, "none at deployment");
         pool.setCooldown(7 days);
@@ -580,7 +587,11 @@ contract ExchangeBranchesTest is SystemFixture {
         _setPrice(btcFeed, "BTC", 57_123.456789e8);
         // Long 1 and short 0.5 from 60,000, an hour of funding at the new mark (2.056444444404 a
         // unit): the long is down 2,878.599655, the short up 1,439.299827, net 1,439.299827 down.
-        assertEq(exchange.tradersOpenPnl(), (exchange.equity(longId) - 10_000e18) + (exchange.equity(shortId) - 10_000e18), "as equity values them");
+        assertEq(
+            exchange.tradersOpenPnl(),
+            (exchange.equity(longId) - 10_000e18) + (exchange.equity(shortId) - 10_000e18),
+            "as equity values them"
+        );
         uint256 assets = pool.totalAssets();
         assertEq(assets, 1_000_000e6 + 1_439.299827e6, "the traders' net loss marked in");
 

@@ -64,7 +64,9 @@ contract GlobalSettlementBranchesTest is SystemFixture {
 
         VM.expectRevert(
             abi.encodeWithSelector(
-                IGlobalSettlement.GlobalSettlementNoTrustedPrice.selector, bytes32("NONE"), IOracleHub.PriceStatus.Incomplete
+                IGlobalSettlement.GlobalSettlementNoTrustedPrice.selector,
+                bytes32("NONE"),
+                IOracleHub.PriceStatus.Incomplete
             )
         );
         settlement.shutdown();
@@ -182,7 +184,9 @@ contract GlobalSettlementBranchesTest is SystemFixture {
     function _assertReserveEmpty() private view {
         (uint256 stable, uint256 spot,) = settlement.reserves(sUSD);
         assertEq(stable + spot, 0, "reserve empty");
-        assertEq(usdc.balanceOf(address(settlement)) + wbtc.balanceOf(address(settlement)), 0, "settlement holds nothing");
+        assertEq(
+            usdc.balanceOf(address(settlement)) + wbtc.balanceOf(address(settlement)), 0, "settlement holds nothing"
+        );
         assertEq(sUSD.totalSupply(), 0, "all redeemed");
     }
 }

@@ -63,7 +63,9 @@ contract ParametersTest is Assertions {
         vault.setSynthParams(sUSD, p);
         p.stabilityFeeWad = 0.02e18;
         p.minDebt = p.debtCeiling + 1;
-        VM.expectRevert(abi.encodeWithSelector(IVault.VaultInvalidDebtLimits.selector, p.minDebt, p.debtCeiling, type(uint96).max));
+        VM.expectRevert(
+            abi.encodeWithSelector(IVault.VaultInvalidDebtLimits.selector, p.minDebt, p.debtCeiling, type(uint96).max)
+        );
         vault.setSynthParams(sUSD, p);
         p.minDebt = 100e18;
         VM.expectRevert(IVault.VaultAlreadySet.selector);
@@ -166,7 +168,9 @@ contract ParametersTest is Assertions {
         pool.pay(address(this), 1);
 
         bytes32 minter = sUSD.MINTER_ROLE();
-        VM.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, address(this), minter));
+        VM.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, address(this), minter)
+        );
         sUSD.mint(address(this), 1);
         VM.expectRevert(ISyntheticToken.SyntheticTokenZeroAddress.selector);
         new SyntheticToken("x", "x", "USD", address(0));

@@ -35,7 +35,11 @@ contract SyntheticTokenPermitTest is Assertions {
         assertEq(token.nonces(owner), 1, "nonce unchanged");
     }
 
-    function _digest(SyntheticToken token, address owner, uint256 nonce, uint256 deadline) internal view returns (bytes32) {
+    function _digest(SyntheticToken token, address owner, uint256 nonce, uint256 deadline)
+        internal
+        view
+        returns (bytes32)
+    {
         return keccak256(
             abi.encodePacked(
                 "\x19\x01",

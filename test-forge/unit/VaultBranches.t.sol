@@ -97,7 +97,9 @@ contract VaultBranchesTest is SystemFixture {
         vault.mint(id, 50e18);
         // 60,000 of spot at 150%: 40,000 at most.
         VM.expectRevert(
-            abi.encodeWithSelector(IVault.VaultUndercollateralized.selector, id, uint256(60_000e18) * WAD / 40_001e18, 1.5e18)
+            abi.encodeWithSelector(
+                IVault.VaultUndercollateralized.selector, id, uint256(60_000e18) * WAD / 40_001e18, 1.5e18
+            )
         );
         vault.mint(id, 40_001e18);
         VM.stopPrank();
@@ -340,7 +342,9 @@ contract VaultBranchesTest is SystemFixture {
         vault.trade(id, BTC_PERP, 1e18, type(uint256).max);
 
         VM.expectRevert(
-            abi.encodeWithSelector(IFuturesCollateral.FuturesCollateralMismatch.selector, accountId, BTC_PERP, 1e18, 2e18)
+            abi.encodeWithSelector(
+                IFuturesCollateral.FuturesCollateralMismatch.selector, accountId, BTC_PERP, 1e18, 2e18
+            )
         );
         vault.closeFutures(id, 0.5e18, futures, 0, 0, address(this));
         (int256 size,) = exchange.position(accountId, BTC_PERP);

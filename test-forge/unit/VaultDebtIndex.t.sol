@@ -68,7 +68,6 @@ contract VaultDebtIndexTest is SystemFixture {
         assertTrue(_debt(honest) < before * 103 / 100, "by the fee, not more");
     }
 
-
     /* FEE COMPOUNDING */
 
     /// @dev WAD · (1 + r / 1e27)^31,536,000 rounded up, r = ceil(fee · 1e9 / 31,536,000), computed

@@ -15,11 +15,15 @@ abstract contract Assertions {
     }
 
     function assertEq(address actual, address expected, string memory what) internal pure {
-        if (actual != expected) revert(string.concat(what, ": ", actual.toHexString(), " != ", expected.toHexString()));
+        if (actual != expected) {
+            revert(string.concat(what, ": ", actual.toHexString(), " != ", expected.toHexString()));
+        }
     }
 
     function assertEq(int256 actual, int256 expected, string memory what) internal pure {
-        if (actual != expected) revert(string.concat(what, ": ", actual.toStringSigned(), " != ", expected.toStringSigned()));
+        if (actual != expected) {
+            revert(string.concat(what, ": ", actual.toStringSigned(), " != ", expected.toStringSigned()));
+        }
     }
 
     function assertTrue(bool condition, string memory what) internal pure {

@@ -76,7 +76,9 @@ abstract contract SystemFixture is Assertions {
         pool = exchange.pool();
         exchange.addMarket("BTC", 0, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0005e18, 0.001e18));
         exchange.addMarket("ETH", 0, IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0005e18, 0.002e18));
-        exchange.addMarket("BTC", uint40(DATED_EXPIRY), IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0003e18, 0.001e18));
+        exchange.addMarket(
+            "BTC", uint40(DATED_EXPIRY), IFuturesExchange.MarketParams(0.1e18, 0.05e18, 0.0003e18, 0.001e18)
+        );
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEES);
         lens = new VaultLens(vault);
@@ -104,7 +106,10 @@ abstract contract SystemFixture is Assertions {
     /* POSITIONS */
 
     /// @dev A position of `who` in `synth` holding `spot` WBTC, having minted `debt`.
-    function _spotPosition(address who, SyntheticToken synth, uint256 spot, uint256 debt) internal returns (uint256 id) {
+    function _spotPosition(address who, SyntheticToken synth, uint256 spot, uint256 debt)
+        internal
+        returns (uint256 id)
+    {
         VM.startPrank(who);
         id = vault.open(synth);
         if (spot != 0) {
