@@ -29,7 +29,7 @@ def cli(network):
     if not is_local(network):
         raise click.UsageError("the demo mints test tokens and moves mock prices: run it on a local chain")
     logger.set_level("WARNING")  # the story, not every transaction
-    roles = dict(zip(ROLES, accounts.test_accounts))
+    roles = dict(zip(ROLES, accounts.test_accounts, strict=False))
     system, manifest = deploy_and_record(project, chain, network, roles["owner"], read_config())
     console.rule("[bold]Synthvault on a local chain")
     console.print(f"chain id {chain.chain_id}, deployer {roles['owner'].address}, manifest {manifest}")

@@ -17,7 +17,14 @@ from synthvault.cli import friendly_errors
 from synthvault.config import load_config
 from synthvault.economics import render_markdown as render_break_even
 from synthvault.gas import (
-    BASELINE, GAS_DOC, BenchContext, load_baseline, regressions, render_markdown, run_benches, save_baseline,
+    BASELINE,
+    GAS_DOC,
+    BenchContext,
+    load_baseline,
+    regressions,
+    render_markdown,
+    run_benches,
+    save_baseline,
 )
 from synthvault.report import console, table
 from synthvault.system import deploy_system
@@ -36,7 +43,7 @@ def cli(check, update_baseline):
     # accruals a transaction pays for (and so its gas) are the same on every run.
     chain.provider.make_request("anvil_setBlockTimestampInterval", [1])
     config = load_config()
-    roles = dict(zip(ROLES, accounts.test_accounts))
+    roles = dict(zip(ROLES, accounts.test_accounts, strict=False))
     system = deploy_system(project, roles["owner"], config)
     rows = run_benches(BenchContext(project, chain, system, config, roles))
 

@@ -37,7 +37,8 @@ def cli(network, account_alias, autosign, once, interval, batch_size, min_profit
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     manifest, system = attach_checked(project, chain.provider, network.name)
     keeper = Keeper(
-        vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"], oracle=system.contracts["oracle"],
+        vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"],
+        oracle=system.contracts["oracle"],
         sender=signer(network, account_alias, index=3, autosign=autosign), synth_at=project.SyntheticToken.at,
         batch_size=batch_size, min_profit_usd_wad=wad(min_profit_usd), start_block=manifest.get("start_block", 0),
     )

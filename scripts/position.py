@@ -7,13 +7,15 @@ in one line, decoded (`VaultUndercollateralized(positionId=3, ...)`).
     make position ARGS='--owner 0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
     make position ARGS='show 3'                # one position: basket, CR, liquidation price, BTC downside
     make position ARGS='open sUSD'             # then: deposit ID 0.5, mint ID 10000, lock ID ACCOUNT,
-                                               # trade ID BTC-PERP 0.1 (sell: -- -0.1), burn ID 500, withdraw ID 0.1, close ID
+                                               # trade ID BTC-PERP 0.1 (sell: -- -0.1), burn ID 500,
+                                               # withdraw ID 0.1, close ID
 
 On a local chain the signer is the test trader (test account 1); elsewhere `--account ALIAS`.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import click
 from ape import chain, project

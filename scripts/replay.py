@@ -13,7 +13,6 @@ threshold, so the circuit breaker sees what a live feed would show.
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Optional
 
 import click
 from ape import chain, project
@@ -39,7 +38,8 @@ from synthvault.replay import replay
 @click.option("--absolute", is_flag=True, help="Replay the series' own prices, not its moves from today's price.")
 @click.option("--max-step-bps", default=1000, show_default=True, help="Largest move per round; 0: no split.")
 @friendly_errors
-def cli(network, account_alias, autosign, csv_path: Optional[Path], asset, ohlc, start, end, speedup, absolute, max_step_bps):
+def cli(network, account_alias, autosign, csv_path: Path | None, asset, ohlc, start, end, speedup, absolute,
+        max_step_bps):
     """Replay a price series onto a mock feed."""
     logger.set_level("WARNING")
     _, system = attach_checked(project, chain.provider, network.name)

@@ -108,7 +108,8 @@ def burn(system: System, sender: Any, position_id: int, amount: Decimal) -> Done
 def close(system: System, sender: Any, position_id: int) -> Done:
     """Repay the whole debt from the sender's synth and take the spot and the account back."""
     system.contracts["vault"].close(position_id, sender=sender)
-    return Done(position_id, f"closed position {position_id}: debt repaid, spot and account returned to {sender.address}")
+    return Done(position_id,
+                f"closed position {position_id}: debt repaid, spot and account returned to {sender.address}")
 
 
 def _symbol(system: System, position_id: int) -> str:

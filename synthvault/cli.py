@@ -3,7 +3,8 @@ errors said in one line."""
 
 import contextlib
 import functools
-from typing import Any, Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
+from typing import Any
 from unittest import mock
 
 import click
@@ -16,7 +17,8 @@ from synthvault.errors import describe_error
 from synthvault.manifest import LOCAL_NETWORKS, ManifestExistsError
 from synthvault.preflight import PreflightError
 
-# What a user can fix from the message alone (an unknown synth or market included): said as `Error: <message>`, exit status 1, no traceback.
+# What a user can fix from the message alone (an unknown synth or market included): said as
+# `Error: <message>`, exit status 1, no traceback.
 EXPECTED_ERRORS = (ActionError, ConfigError, ManifestExistsError, PreflightError, FileNotFoundError)
 
 
@@ -24,7 +26,7 @@ def is_local(network: Any) -> bool:
     return network.name in LOCAL_NETWORKS
 
 
-def signer(network: Any, alias: Optional[str], index: int = 0, autosign: bool = False) -> Any:
+def signer(network: Any, alias: str | None, index: int = 0, autosign: bool = False) -> Any:
     """The account that signs: the named Ape account, or a funded test account on a local chain.
     With `autosign`, the named account signs every transaction without asking (its passphrase is
     asked once, or read from `APE_ACCOUNTS_<alias>_PASSPHRASE`): for a keeper left running."""

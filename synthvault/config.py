@@ -9,7 +9,7 @@ shell and never halfway through a deployment. Each rule names the contract error
 import difflib
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import yaml
 from eth_utils import is_address, to_checksum_address
@@ -89,10 +89,10 @@ class FeedConfig(Section):
     """A price feed: an existing Chainlink-style aggregator (`address`), or a mock to deploy at
     `price` (local chains), with `decimals` (8 by default) and a `description`."""
 
-    address: Optional[Address] = None
-    description: Optional[str] = None
-    price: Optional[Amount] = Field(default=None, gt=0)  # OracleHub refuses non-positive rounds (OracleNonPositivePrice)
-    decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS)  # OracleUnsupportedDecimals
+    address: Address | None = None
+    description: str | None = None
+    price: Amount | None = Field(default=None, gt=0)  # OracleHub refuses non-positive rounds (OracleNonPositivePrice)
+    decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)  # OracleUnsupportedDecimals
     heartbeat_s: int = Field(gt=0, le=MAX_HEARTBEAT_S)  # OracleInvalidHeartbeat; a uint32
     max_deviation_bps: int = Field(ge=0, le=BPS)  # OracleInvalidMaxDeviation
 
@@ -111,10 +111,10 @@ class OracleConfig(Section):
 class TokenConfig(Section):
     """A token: an existing one (`address`), or a test token to deploy."""
 
-    address: Optional[Address] = None
-    name: Optional[str] = None
-    symbol: Optional[str] = None
-    decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS)  # the exchange and vault scale to 18
+    address: Address | None = None
+    name: str | None = None
+    symbol: str | None = None
+    decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)  # the exchange and vault scale to 18
 
     @model_validator(mode="after")
     def _existing_or_test(self) -> "TokenConfig":
@@ -124,7 +124,7 @@ class TokenConfig(Section):
 
 class MarketConfig(Section):
     asset: Ticker
-    expiry_days: Optional[int] = Field(default=None, gt=0)  # ExchangeInvalidExpiry: after deployment
+    expiry_days: int | None = Field(default=None, gt=0)  # ExchangeInvalidExpiry: after deployment
     initial_margin_bps: Amount
     maintenance_margin_bps: Amount
     taker_fee_bps: Amount = Field(ge=0)
@@ -184,10 +184,10 @@ class RiskParams(Section):
     """A synth's risk parameters, in percent. The vault's section sets them for every synth; a
     synth's entry may override any of them."""
 
-    minting_ratio_pct: Optional[Amount] = None
-    liquidation_ratio_pct: Optional[Amount] = None
-    liquidation_penalty_pct: Optional[Amount] = None
-    stability_fee_pct_per_year: Optional[Amount] = None
+    minting_ratio_pct: Amount | None = None
+    liquidation_ratio_pct: Amount | None = None
+    liquidation_penalty_pct: Amount | None = None
+    stability_fee_pct_per_year: Amount | None = None
 
 
 RISK_KEYS = tuple(RiskParams.model_fields)
@@ -226,13 +226,15 @@ def _risk_problems(params: dict[str, Any], synth: SynthConfig) -> list[str]:
         problems.append(f"liquidation_ratio_pct ({lr}) must be at least 100 + liquidation_penalty_pct ({100 + p}) "
                         "(VaultInvalidLiquidationRatio)")
     if minting <= liquidation:
-        problems.append(f"minting_ratio_pct ({m}) must be above liquidation_ratio_pct ({lr}) (VaultInvalidMintingRatio)")
+        problems.append(
+            f"minting_ratio_pct ({m}) must be above liquidation_ratio_pct ({lr}) (VaultInvalidMintingRatio)")
     if minting > MAX_MINTING_RATIO_WAD:
         problems.append(f"minting_ratio_pct ({m}) must be at most 1000 (VaultInvalidMintingRatio)")
     if fee > MAX_STABILITY_FEE_WAD:
         problems.append(f"stability_fee_pct_per_year ({f}) must be at most 100 (VaultInvalidStabilityFee)")
     if ceiling > MAX_DEBT or min_debt > MAX_DEBT:
-        problems.append(f"debt_ceiling and min_debt must be at most {MAX_DEBT / 10**18:.6g} (uint96; VaultInvalidDebtLimits)")
+        problems.append(
+            f"debt_ceiling and min_debt must be at most {MAX_DEBT / 10**18:.6g} (uint96; VaultInvalidDebtLimits)")
     if ceiling != 0 and min_debt > ceiling:
         problems.append(f"min_debt ({synth.min_debt}) must be at most debt_ceiling ({synth.debt_ceiling}) "
                         "(VaultInvalidDebtLimits)")
@@ -278,7 +280,8 @@ class DeployConfig(Section):
     def existing_addresses(self) -> dict[str, str]:
         """The contracts the config names as already deployed, by key path."""
         named = {f"oracle.feeds.{name}.address": feed.address for name, feed in self.oracle.feeds.items()}
-        named |= {f"exchange.{key}.address": getattr(self.exchange, key).address for key in ("margin_token", "spot_token")}
+        named |= {f"exchange.{key}.address": getattr(self.exchange, key).address
+                  for key in ("margin_token", "spot_token")}
         return {path: address for path, address in named.items() if address is not None}
 
     def to_dict(self) -> dict[str, Any]:

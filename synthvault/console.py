@@ -2,8 +2,9 @@
 IPython extension (`console: plugins` in ape-config.yaml), reverts shown as their decoded custom
 error instead of "custom error 0x7c6298f2: ..."."""
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from ape.exceptions import ApeException, ContractLogicError
 

@@ -47,7 +47,8 @@ def deploy_token(project: Any, owner: Any, token_config: dict[str, Any]) -> Any:
     or attaches to the existing token the config names by `address`."""
     if "address" in token_config:
         return project.TestToken.at(token_config["address"])
-    return owner.deploy(project.TestToken, token_config["name"], token_config["symbol"], token_config["decimals"], owner)
+    return owner.deploy(project.TestToken, token_config["name"], token_config["symbol"], token_config["decimals"],
+                        owner)
 
 
 def market_params(market_config: dict[str, Any]) -> tuple[int, int, int, int]:

@@ -8,8 +8,9 @@ looks its selector up among every error of the project's contracts: `OracleStale
 updatedAt=..., heartbeat=3600, now=...)`."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from ape.exceptions import ContractLogicError, CustomError
 from eth_utils import keccak
@@ -44,7 +45,7 @@ def selector(abi: Any) -> bytes:
     return keccak(text=abi.selector)[:4]
 
 
-def revert_data(err: ContractLogicError) -> Optional[bytes]:
+def revert_data(err: ContractLogicError) -> bytes | None:
     """The raw revert data of `err`, from whichever form it came in; None when there is none
     (a revert without data, or a string reason)."""
     message = err.revert_message or ""
@@ -61,7 +62,7 @@ def revert_data(err: ContractLogicError) -> Optional[bytes]:
     return None
 
 
-def _call_again(err: ContractLogicError) -> Optional[bytes]:
+def _call_again(err: ContractLogicError) -> bytes | None:
     """The revert data of a reverted `eth_call`, asked of the node again: for a view whose revert
     Ape reports in neither form above (e.g. data read back as text), the JSON-RPC error of the
     same call still carries the raw bytes."""
@@ -96,7 +97,7 @@ class ErrorDecoder:
             for abi in getattr(contract, "contract_type", contract).errors:
                 self._abis.setdefault(selector(abi), abi)
 
-    def decode_data(self, data: bytes) -> Optional[DecodedError]:
+    def decode_data(self, data: bytes) -> DecodedError | None:
         abi = self._abis.get(data[:4])
         if abi is None:
             return None
@@ -105,7 +106,7 @@ class ErrorDecoder:
         except Exception:  # noqa: BLE001 - data too short for the error it names: not this error
             return None
 
-    def decode(self, err: ContractLogicError) -> Optional[DecodedError]:
+    def decode(self, err: ContractLogicError) -> DecodedError | None:
         """The custom error behind `err`, or None when it is none the project knows."""
         if isinstance(err, CustomError):
             return DecodedError(err.abi.name, dict(err.inputs))

@@ -8,9 +8,10 @@ is what a contract calling them pays plus the 21,000 base and calldata (Ape's ga
 views the same way)."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from synthvault.config import ROOT
 

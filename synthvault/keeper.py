@@ -1,11 +1,13 @@
 """A liquidation keeper: finds positions from the vault's events, checks their health in batches
-through `VaultLens.healthOf` (skipping, with a log line, those it cannot price), and liquidates those under their synth's liquidation ratio when the
-reward pays for the gas. Survives RPC errors and node restarts by retrying with backoff."""
+through `VaultLens.healthOf` (skipping, with a log line, those it cannot price), and liquidates
+those under their synth's liquidation ratio when the reward pays for the gas. Survives RPC errors and
+node restarts by retrying with backoff."""
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
 from synthvault.errors import describe_error
 from synthvault.units import WAD, asset_id
@@ -72,7 +74,7 @@ class Keeper:
         out = []
         for i in range(0, len(ids), self.batch_size):
             batch = ids[i:i + self.batch_size]
-            for position_id, health in zip(batch, self.lens.healthOf(batch)):
+            for position_id, health in zip(batch, self.lens.healthOf(batch), strict=True):
                 if health.status == HEALTH_UNPRICEABLE:
                     log.warning("position %s skipped: a price it needs cannot be trusted", position_id)
                     continue
@@ -139,8 +141,8 @@ def run_forever(
     interval_s: float,
     sleep: Callable[[float], None] = time.sleep,
     max_backoff_s: float = 60.0,
-    passes: Optional[int] = None,
-    max_consecutive_errors: Optional[int] = None,
+    passes: int | None = None,
+    max_consecutive_errors: int | None = None,
     describe: Callable[[BaseException], str] = describe_error,
 ) -> int:
     """Runs `step` every `interval_s` seconds; on an error (an RPC failure, a restarted node),

@@ -44,5 +44,6 @@ def write_manifest(
 def load_manifest(network_name: str, folder: Path = DEPLOYMENTS) -> dict[str, Any]:
     path = manifest_path(network_name, folder)
     if not path.exists():
-        raise FileNotFoundError(f"no deployment manifest at {path}: deploy first (`make node` runs a local chain with the system deployed; `make deploy NETWORK=...` elsewhere)")
+        raise FileNotFoundError(f"no deployment manifest at {path}: deploy first (`make node` runs a local chain "
+                                "with the system deployed; `make deploy NETWORK=...` elsewhere)")
     return json.loads(path.read_text())

@@ -57,7 +57,8 @@ def _exchange(plan: Plan, config: DeployConfig) -> None:
     for token in (cfg.margin_token, cfg.spot_token):
         if token.address is None:
             plan.add("exchange", f"TestToken {token.symbol} ({token.decimals} decimals)", "TestToken")
-    plan.add("exchange", f"FuturesExchange (+ its LiquidityPool), reward {cfg.liquidation_reward_bps} bps", "FuturesExchange")
+    plan.add("exchange", f"FuturesExchange (+ its LiquidityPool), reward {cfg.liquidation_reward_bps} bps",
+             "FuturesExchange")
     if cfg.min_liquidation_reward_usd:
         plan.add("exchange", f"FuturesExchange.setMinLiquidationReward(${cfg.min_liquidation_reward_usd})")
     for name, market in cfg.markets.items():
@@ -84,7 +85,8 @@ def _vault(plan: Plan, config: DeployConfig) -> None:
 def _liquidation(plan: Plan, config: DeployConfig) -> None:
     cfg = config.liquidation
     plan.add("liquidation", "InsuranceFund", "InsuranceFund")
-    plan.add("liquidation", f"LiquidationEngine, keeper share {cfg.keeper_share_pct}%, close factor {cfg.close_factor_pct}%",
+    plan.add("liquidation",
+             f"LiquidationEngine, keeper share {cfg.keeper_share_pct}%, close factor {cfg.close_factor_pct}%",
              "LiquidationEngine")
     plan.add("liquidation", "GlobalSettlement", "GlobalSettlement")
     plan.add("liquidation", "InsuranceFund.setEngine")

@@ -1,9 +1,10 @@
 """The vault's positions as a reader wants them: who owns each, what it locks and owes, its CR
 against its synth's ratios, read through the vault and its lens (`make position`, `ape run position`)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from synthvault.keeper import HEALTH_OK, HEALTH_UNPRICEABLE
 from synthvault.system import System
@@ -16,11 +17,11 @@ class PositionRow:
     owner: str
     synth: str
     spot: Decimal  # spot BTC locked, whole tokens
-    account: Optional[int]  # the futures account locked, if any
+    account: int | None  # the futures account locked, if any
     debt: Decimal  # whole synth units, fee included
     collateral_usd: Decimal
     debt_usd: Decimal
-    cr: Optional[Decimal]  # None: no debt or no trusted price
+    cr: Decimal | None  # None: no debt or no trusted price
     minting_ratio: Decimal
     liquidation_ratio: Decimal
     status: str  # "no debt", "healthy", "mintable", "under water", "unpriceable"
@@ -52,13 +53,14 @@ def position_rows(system: System, ids: Iterable[int]) -> list[PositionRow]:
     spot_unit = Decimal(10) ** system.contracts["wbtc"].decimals()
     ids = sorted(ids)
     rows = []
-    for position_id, health in zip(ids, lens.healthOf(ids) if ids else []):
+    for position_id, health in zip(ids, lens.healthOf(ids) if ids else [], strict=True):
         position = vault.position(position_id)
         params = vault.synthParams(position.synth)
         minting, liquidation = from_wad(params.mintingRatioWad), from_wad(params.liquidationRatioWad)
         cr = from_wad(health.crWad) if health.status == HEALTH_OK and health.debtUsdWad else None
         rows.append(PositionRow(
-            position_id=position_id, owner=str(position.owner), synth=symbols.get(str(position.synth), str(position.synth)),
+            position_id=position_id, owner=str(position.owner),
+            synth=symbols.get(str(position.synth), str(position.synth)),
             spot=Decimal(position.spotAmount) / spot_unit, account=position.accountId if position.hasAccount else None,
             debt=from_wad(position.debt), collateral_usd=from_wad(health.collateralUsdWad),
             debt_usd=from_wad(health.debtUsdWad), cr=cr, minting_ratio=minting, liquidation_ratio=liquidation,
@@ -116,14 +118,14 @@ class CollateralModel:
         return self.base + self.delta * price
 
 
-def collateral_model(spot: Decimal, btc_price: Decimal, basket: Optional[Basket]) -> CollateralModel:
+def collateral_model(spot: Decimal, btc_price: Decimal, basket: Basket | None) -> CollateralModel:
     if basket is None:
         return CollateralModel(btc_price, Decimal(0), spot, exact=True)
     exposure = basket.btc_exposure
     return CollateralModel(btc_price, basket.close_value - exposure * btc_price, spot + exposure, exact=False)
 
 
-def liquidation_price(model: CollateralModel, debt_usd: Decimal, liquidation_ratio: Decimal) -> Optional[Decimal]:
+def liquidation_price(model: CollateralModel, debt_usd: Decimal, liquidation_ratio: Decimal) -> Decimal | None:
     """The BTC price at which the CR reaches the liquidation ratio: C(p) = LR × D. None when no
     BTC price does (no debt, no BTC exposure, or the collateral covers it at any price)."""
     if not debt_usd or not model.delta:
@@ -170,14 +172,15 @@ class Shock:
     fall: Decimal  # 0.2: BTC 20% lower
     btc_price: Decimal
     collateral_usd: Decimal
-    cr: Optional[Decimal]
+    cr: Decimal | None
     repay_usd: Decimal
     seized_usd: Decimal
 
     def cells(self) -> tuple[str, ...]:
         return (f"-{self.fall * 100:.0f}%", f"${self.btc_price:,.2f}", f"${self.collateral_usd:,.2f}",
                 "-" if self.cr is None else f"{self.cr * 100:.1f}%",
-                f"${self.repay_usd:,.2f}" if self.repay_usd else "-", f"${self.seized_usd:,.2f}" if self.repay_usd else "-")
+                f"${self.repay_usd:,.2f}" if self.repay_usd else "-",
+                f"${self.seized_usd:,.2f}" if self.repay_usd else "-")
 
 
 SHOCK_COLUMNS = ("BTC", "price", "collateral", "CR", "liquidation repays", "and takes")
@@ -199,9 +202,9 @@ def downside(model: CollateralModel, debt_usd: Decimal, rule: LiquidationRule, h
 @dataclass(frozen=True)
 class PositionDetail:
     row: PositionRow
-    basket: Optional[Basket]
+    basket: Basket | None
     model: CollateralModel
-    liquidation_price: Optional[Decimal]
+    liquidation_price: Decimal | None
     shocks: list[Shock]
 
 
@@ -215,7 +218,8 @@ def basket_of(system: System, account_id: int) -> Basket:
                 from_wad(p.markPriceWad), from_wad(p.unrealizedPnlWad), bytes(exchange.market(p.marketId).asset) == btc)
         for p in exchange.positions(account_id) if p.sizeWad
     )
-    return Basket(account_id, from_wad(exchange.marginOf(account_id)), from_wad(exchange.closeValue(account_id)), holdings)
+    return Basket(account_id, from_wad(exchange.marginOf(account_id)), from_wad(exchange.closeValue(account_id)),
+                  holdings)
 
 
 def liquidation_rule(system: System, synth: Any, debt: Decimal, debt_usd: Decimal) -> LiquidationRule:

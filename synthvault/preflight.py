@@ -42,7 +42,7 @@ def check_node(provider: Any, network_name: str) -> str:
     if getattr(provider, "process", None) is not None:
         raise PreflightError(f"no node at {uri}: {_hint(network_name)}")
     try:
-        provider.chain_id
+        _ = provider.chain_id
     except Exception as err:  # noqa: BLE001 - whatever the transport says, the node did not answer
         raise PreflightError(f"no node answers at {uri} ({type(err).__name__}): {_hint(network_name)}") from None
     return uri
@@ -69,8 +69,8 @@ def check_existing(provider: Any, network_name: str, named: dict[str, str]) -> N
     uri = getattr(provider, "uri", None) or network_name
     missing = [path for path, address in named.items() if not provider.get_code(address)]
     if missing:
-        raise PreflightError(f"no contract at {named[missing[0]]} ({missing[0]}) on {uri}; nothing was sent"
-                             + (f" ({len(missing) - 1} more addresses of the config have none)" if len(missing) > 1 else ""))
+        more = f" ({len(missing) - 1} more addresses of the config have none)" if len(missing) > 1 else ""
+        raise PreflightError(f"no contract at {named[missing[0]]} ({missing[0]}) on {uri}; nothing was sent{more}")
 
 
 def attach_deployed(

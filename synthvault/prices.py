@@ -7,13 +7,14 @@ Low and Close columns can instead be walked bar by bar (`walk_ohlc`).
 """
 
 import csv
+import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
 
 TIME_COLUMNS = ("timestamp", "time", "date", "datetime", "")
 PRICE_COLUMNS = ("price", "close", "Close")
@@ -37,7 +38,7 @@ def parse_time(raw: str) -> int:
         return int(float(raw))
     parsed = datetime.fromisoformat(raw)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp())
 
 
@@ -59,7 +60,7 @@ def _read(path: Path) -> tuple[list[dict[str, str]], list[int]]:
     return rows, [parse_time(r[time_col]) for r in rows]
 
 
-def _in_window(times: list[int], start: Optional[int], end: Optional[int], path: Path) -> list[int]:
+def _in_window(times: list[int], start: int | None, end: int | None, path: Path) -> list[int]:
     """Indices of the rows whose time is within [start, end]."""
     keep = [i for i, t in enumerate(times) if (start is None or t >= start) and (end is None or t <= end)]
     if not keep:
@@ -67,7 +68,7 @@ def _in_window(times: list[int], start: Optional[int], end: Optional[int], path:
     return keep
 
 
-def read_series(path: Path, start: Optional[int] = None, end: Optional[int] = None) -> list[PricePoint]:
+def read_series(path: Path, start: int | None = None, end: int | None = None) -> list[PricePoint]:
     """One point per row: (time, price), sorted by time, within [start, end] if given."""
     rows, times = _read(path)
     price_col = _column(rows[0].keys() if rows else [], PRICE_COLUMNS, "price")
@@ -75,7 +76,7 @@ def read_series(path: Path, start: Optional[int] = None, end: Optional[int] = No
     return sorted(points, key=lambda p: p.timestamp)
 
 
-def walk_ohlc(path: Path, start: Optional[int] = None, end: Optional[int] = None) -> list[PricePoint]:
+def walk_ohlc(path: Path, start: int | None = None, end: int | None = None) -> list[PricePoint]:
     """Each bar within [start, end] as a path through its four prices, spread evenly over the
     bar. A bar is labelled with its close time and opens at the previous row's label (the file's
     first bar is given the length of the second). A falling bar (close < open) walks open -> high
@@ -101,7 +102,7 @@ def cap_steps(points: list[PricePoint], max_step_bps: int) -> list[PricePoint]:
         return list(points)
     out = [points[0]]
     bound = Decimal(max_step_bps) / Decimal(10_000)
-    for prev, curr in zip(points, points[1:]):
+    for prev, curr in itertools.pairwise(points):
         ratio = curr.price / prev.price
         # Enough steps that each step's ratio stays within [1 - bound, 1 + bound].
         step_log = math.log(1 - bound) if ratio < 1 else math.log(1 + bound)

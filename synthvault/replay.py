@@ -1,6 +1,7 @@
 """Replays a price series onto mock feeds, moving the chain's clock with it."""
 
-from typing import Any, Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from synthvault.prices import PricePoint
 from synthvault.units import scaled
@@ -15,7 +16,7 @@ def replay(
     sender: Any,
     keep_fresh: Iterable[Any] = (),
     speedup: float = 1.0,
-    on_step: Optional[Step] = None,
+    on_step: Step | None = None,
 ) -> int:
     """Submits each point's price to `feed` at a chain time that keeps the series' spacing
     (divided by `speedup`, at least one second per step), starting from the chain's next block.

@@ -1,6 +1,7 @@
 """Readable output for people: rich tables of what was deployed and what it says."""
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table

@@ -8,7 +8,6 @@ from synthvault.report import console, table, usd
 from synthvault.system import System
 from synthvault.units import asset_id, from_wad, scaled, wad
 
-
 MAX_UINT = 2**256 - 1
 
 
@@ -178,10 +177,12 @@ class Story:
         self.crash_start_block = self._chain().blocks.height + 1
         replay(self._chain(), feed, path, owner, others, speedup=3600, on_step=step)
         self.say(f"BTC replays March 2020 from {usd(current, 0)}: {len(path)} rounds down to "
-                 f"{usd(min(p.price for p in path), 0)} and back to {usd(path[-1].price, 0)}. A keeper watches every round.")
+                 f"{usd(min(p.price for p in path), 0)} and back to {usd(path[-1].price, 0)}. "
+                 "A keeper watches every round.")
         console.print(table("6. The crash, round by round", ["round", "BTC", *self.positions_by_name, "keeper"], [
-            (r["round"], usd(r["btc"], 0), *(cr_text(r["seen"][n]) + ("" if r[n] == r["seen"][n] else f" -> {cr_text(r[n])}")
-                                             for n in self.positions_by_name),
+            (r["round"], usd(r["btc"], 0),
+             *(cr_text(r["seen"][n]) + ("" if r[n] == r["seen"][n] else f" -> {cr_text(r[n])}")
+               for n in self.positions_by_name),
              ", ".join(f"liquidated #{p}" for p in r["liquidated"])) for r in rows]))
         if chart_path:
             self._chart(rows, chart_path)
@@ -223,7 +224,7 @@ class Story:
         hits = [(r["round"], r["seen"][name] * 100) for r in rows
                 for name, pid in self.positions_by_name.items() if pid in r["liquidated"] and r["seen"][name]]
         if hits:
-            bottom.scatter(*zip(*hits), color="red", zorder=3, label="liquidated")
+            bottom.scatter(*zip(*hits, strict=True), color="red", zorder=3, label="liquidated")
         bottom.set_ylabel("CR (%)")
         bottom.set_xlabel("oracle round")
         bottom.legend(loc="upper right", fontsize=8)
@@ -246,10 +247,12 @@ class Story:
         rows = []
         for symbol, synth in self.system.synths.items():
             _, _, _, total_debt = vault.synthDebt(synth)
-            rows.append((symbol, f"{from_wad(synth.totalSupply()):,.4f}", f"{from_wad(vault.uncollectedFees(synth)):,.6f}",
-                         f"{from_wad(total_debt):,.4f}", f"{from_wad(vault.badDebt(synth)):,.4f}"))
+            rows.append((symbol, f"{from_wad(synth.totalSupply()):,.4f}",
+                         f"{from_wad(vault.uncollectedFees(synth)):,.6f}", f"{from_wad(total_debt):,.4f}",
+                         f"{from_wad(vault.badDebt(synth)):,.4f}"))
         console.print(table("7. The books of every synth", ["synth", "supply", "uncollected fees", "total debt",
                                                              "bad debt"], rows))
-        self.say(f"{len(liquidated)} liquidations. Insurance fund reserves: {usd(fund.reserves() / 10 ** usdc.decimals())}. "
+        self.say(f"{len(liquidated)} liquidations. "
+                 f"Insurance fund reserves: {usd(fund.reserves() / 10 ** usdc.decimals())}. "
                  f"Keeper now holds {wbtc.balanceOf(keeper) / 10 ** wbtc.decimals():.8f} WBTC and "
                  f"{usd(usdc.balanceOf(keeper) / 10 ** usdc.decimals())}.")

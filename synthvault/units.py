@@ -1,9 +1,8 @@
 """Units at the edge: the protocol is WAD inside, feeds and tokens have their own decimals."""
 
 from decimal import Decimal
-from typing import Union
 
-Number = Union[int, float, str, Decimal]
+Number = int | float | str | Decimal
 
 # The contracts' `libraries/Units.sol`, mirrored once for the tooling.
 WAD = 10**18

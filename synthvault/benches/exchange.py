@@ -55,4 +55,5 @@ def liquidation(ctx: BenchContext) -> list[Measurement]:
     for asset, price in (("BTC", 52_000), ("ETH", 2_600)):
         ctx.system.feeds[asset].submit(scaled(price, 8), sender=ctx.accounts["owner"])
     liquidated = exchange.liquidate(account, sender=keeper)
-    return [Measurement("FuturesExchange.liquidate (2 markets)", liquidated.gas_used, "closes both, pays the keeper (under water: the minimum reward, from the pool)")]
+    return [Measurement("FuturesExchange.liquidate (2 markets)", liquidated.gas_used,
+                        "closes both, pays the keeper (under water: the minimum reward, from the pool)")]

@@ -26,7 +26,8 @@ def _spot_position(ctx: BenchContext, who: Any, symbol: str, btc: str) -> tuple[
 
 @bench
 def position_life(ctx: BenchContext) -> list[Measurement]:
-    vault, exchange, usdc = ctx.system.contracts["vault"], ctx.system.contracts["exchange"], ctx.system.contracts["usdc"]
+    contracts = ctx.system.contracts
+    vault, exchange, usdc = contracts["vault"], contracts["exchange"], contracts["usdc"]
     trader, btc = ctx.accounts["trader"], ctx.system.markets["BTC-PERP"]
     position_id, opened, added = _spot_position(ctx, trader, "sUSD", "1")
     first_mint = vault.mint(position_id, wad(10_000), sender=trader)
@@ -54,8 +55,10 @@ def position_life(ctx: BenchContext) -> list[Measurement]:
         Measurement("Vault.mint", mint.gas_used, "existing debt; spot + account with 1 market; target < 100k"),
         Measurement("Vault.burn", burn.gas_used, "partial; target < 100k"),
         Measurement("VaultLens.health", health, "view; spot + account with 1 market"),
-        Measurement("Vault.trade (adds risk)", trade_up.gas_used, "checked at the minting ratio: collateral before and after"),
-        Measurement("Vault.trade (reduces)", trade_down.gas_used, "checked like any trade: collateral before and after"),
+        Measurement("Vault.trade (adds risk)", trade_up.gas_used,
+                    "checked at the minting ratio: collateral before and after"),
+        Measurement("Vault.trade (reduces)", trade_down.gas_used,
+                    "checked like any trade: collateral before and after"),
         Measurement("Vault.withdrawMargin", withdraw.gas_used, "checked at the minting ratio"),
     ]
 
@@ -75,6 +78,7 @@ def watching(ctx: BenchContext) -> list[Measurement]:
     rows = []
     for count in WATCHED:
         total = view_gas(ctx.system.contracts["lens"].healthOf, ids[:count], sender=owner)
-        rows.append(Measurement(f"VaultLens.healthOf ({count} positions)", total, "view; spot-only positions of one synth"))
+        rows.append(Measurement(f"VaultLens.healthOf ({count} positions)", total,
+                                "view; spot-only positions of one synth"))
     rows.append(Measurement("VaultLens.healthOf (per position)", total // count, f"of {count}; target < 30k"))
     return rows

@@ -158,7 +158,8 @@ def main() -> int:
     for f in failures:
         print(f"\nerror: {f.impact} finding not accepted:\n{f.description}")
     if undocumented:
-        print(f"\nerror: rules missing from {DOC.relative_to(ROOT)} (a table row `| <id> |`): {', '.join(undocumented)}")
+        print(f"\nerror: rules missing from {DOC.relative_to(ROOT)} (a table row `| <id> |`): "
+              f"{', '.join(undocumented)}")
 
     counts = {i: sum(f.impact == i for f in findings) for i in IMPACT_ORDER if any(f.impact == i for f in findings)}
     summary = ", ".join(f"{n} {i}" for i, n in counts.items()) or "no findings"
