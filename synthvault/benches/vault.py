@@ -52,8 +52,8 @@ def position_life(ctx: BenchContext) -> list[Measurement]:
         Measurement("Vault.mint (first)", first_mint.gas_used, "spot only, first debt"),
         Measurement("Vault.mint (spot only)", spot_mint.gas_used, "existing debt, no account"),
         Measurement("Vault.lock", locked.gas_used, "account with 1 market"),
-        Measurement("Vault.mint", mint.gas_used, "existing debt; spot + account with 1 market; target < 100k"),
-        Measurement("Vault.burn", burn.gas_used, "partial; target < 100k"),
+        Measurement("Vault.mint", mint.gas_used, "existing debt; spot + account with 1 market"),
+        Measurement("Vault.burn", burn.gas_used, "partial"),
         Measurement("VaultLens.health", health, "view; spot + account with 1 market"),
         Measurement("Vault.trade (adds risk)", trade_up.gas_used,
                     "checked at the minting ratio: collateral before and after"),
@@ -80,5 +80,5 @@ def watching(ctx: BenchContext) -> list[Measurement]:
         total = view_gas(ctx.system.contracts["lens"].healthOf, ids[:count], sender=owner)
         rows.append(Measurement(f"VaultLens.healthOf ({count} positions)", total,
                                 "view; spot-only positions of one synth"))
-    rows.append(Measurement("VaultLens.healthOf (per position)", total // count, f"of {count}; target < 30k"))
+    rows.append(Measurement("VaultLens.healthOf (per position)", total // count, f"of {count}"))
     return rows
