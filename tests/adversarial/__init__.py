@@ -1,6 +1,7 @@
 """The adversarial suite (issue 7): what an attacker, a careless owner or a bad feed would try, each
-case asserting the exact custom error (with its arguments) and that no state or balance moved
-(`books`, tests/utils/books.py; `unchanged`, tests/utils/assertions.py).
+case asserting the exact custom error (with its arguments). A reverted transaction changes nothing,
+so no state is read around one; a batch that goes through but passes over a position is checked to
+leave its books as they were (`books`, tests/utils/books.py).
 
 Here:
 - test_prices.py: every bad round (stale, zero, negative, incomplete: updatedAt 0 or answered in an

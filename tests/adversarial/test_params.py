@@ -39,31 +39,22 @@ def _params(changes: dict) -> tuple:
 
 @pytest.mark.parametrize("changes, error, inputs", ALL_INVALID.values(), ids=ALL_INVALID.keys())
 def test_list_synth__nonsense__reverts_and_lists_nothing(vault, owner, unlisted, changes, error, inputs):
-    listed = vault.synths()
-
     with reverts(getattr(vault, error), **inputs):
         vault.listSynth(unlisted, _params(changes), sender=owner)
 
-    assert vault.synths() == listed
     with reverts(vault.VaultUnknownSynth, synth=unlisted):
         vault.synthParams(unlisted)
 
 
 def test_list_synth__zero_address__reverts(vault, owner):
-    listed = vault.synths()
     with reverts(vault.VaultZeroAddress):
         vault.listSynth(ZERO_ADDRESS, LAUNCH, sender=owner)
-    assert vault.synths() == listed
 
 
 @pytest.mark.parametrize("changes, error, inputs", MORE_INVALID.values(), ids=MORE_INVALID.keys())
 def test_set_synth_params__more_nonsense__reverts(vault, synths, owner, changes, error, inputs):
-    before = tuple(vault.synthParams(synths["sXAU"]))
-
     with reverts(getattr(vault, error), **inputs):
         vault.setSynthParams(synths["sXAU"], _params(changes), sender=owner)
-
-    assert tuple(vault.synthParams(synths["sXAU"])) == before
 
 
 @pytest.mark.parametrize("setter, error, field", [
@@ -71,9 +62,5 @@ def test_set_synth_params__more_nonsense__reverts(vault, synths, owner, changes,
     ("setCloseFactor", "LiquidationEngineInvalidCloseFactor", "closeFactorWad"),
 ])
 def test_engine_settings__max_uint__reverts(engine, owner, setter, error, field):
-    before = (engine.keeperShareWad(), engine.closeFactorWad())
-
     with reverts(getattr(engine, error), **{field: MAX_UINT, "maxWad": wad(1)}):
         getattr(engine, setter)(MAX_UINT, sender=owner)
-
-    assert (engine.keeperShareWad(), engine.closeFactorWad()) == before

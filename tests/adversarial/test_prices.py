@@ -150,15 +150,12 @@ CASES = [
 
 
 @pytest.mark.parametrize("action, ticker, kind", CASES, ids=["-".join(case) for case in CASES])
-def test_risky_action__untrusted_price__reverts_with_the_hubs_error(chain, oracle, feeds, owner, ctx, books, action,
+def test_risky_action__untrusted_price__reverts_with_the_hubs_error(chain, oracle, feeds, owner, ctx, action,
                                                                    ticker, kind):
     error, facts = BAD_ROUNDS[kind](chain, feeds[ticker], owner, asset_id(ticker), oracle)
-    before = books(ctx.s.p1, ctx.s.p2, ctx.s.p3)
 
     with reverts(error, **facts):
         RISKY[action](ctx)
-
-    assert books(ctx.s.p1, ctx.s.p2, ctx.s.p3) == before
 
 
 # liquidateMany isolates each position: one whose price cannot be trusted is passed over with

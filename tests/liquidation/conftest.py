@@ -1,7 +1,7 @@
 """Fixtures of the liquidation tests: a vault of their own wired to the liquidation engine, the
 insurance fund and the global settlement (as `deploy_system` wires them), the vault's position
 factories (shared with its tests), a keeper holding synth, fees switched off so that amounts stay whole across blocks,
-and the books a failed liquidation must leave as they were.
+and the books a batch must leave as they were for the positions it passes over.
 
 The vault here is not the one the other suites share: session fixtures outlive the test that
 first asks for them, and wiring an engine into the shared vault would change what the vault's own

@@ -1,7 +1,8 @@
-"""A reading of everything a refused call must leave as it was, for any deployment (the shared
-vault, a vault of a test's own): the positions' stored state and their futures accounts, every
-synth's debt book, and the balances of the given holders in every token. No price is read, so
-the books read as well when the prices are stale, zero or frozen."""
+"""A reading of everything a call can move, for any deployment (the shared vault, a vault of a
+test's own): the positions' stored state and their futures accounts, every synth's debt book, and
+the balances of the given holders in every token. No price is read, so the books read as well when
+the prices are stale, zero or frozen. Read around a call that goes through (a batch must leave the
+positions it passes over as they were); a reverted call changes nothing, so none is read around one."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -11,10 +12,10 @@ from ape.exceptions import ContractLogicError
 
 def books_of(vault: Any, synths: Iterable[Any], tokens: Iterable[Any], holders: Iterable[Any],
              exchange: Any = None) -> Callable[..., tuple]:
-    """`read(*position_ids)` for `unchanged(...)` or `before == after`: each position (stored
-    state, `None` once closed) with its account's owner, margin and size and entry in every
-    market; each synth's index, accrual time, shares, supply and bad debt; and each holder's
-    balance of every token (synths included)."""
+    """`read(*position_ids)`, for `before == after`: each position (stored state, `None` once
+    closed) with its account's owner, margin and size and entry in every market; each synth's
+    index, accrual time, shares, supply and bad debt; and each holder's balance of every token
+    (synths included)."""
     synths, holders = list(synths), list(holders)
     tokens = [*tokens, *synths]
 

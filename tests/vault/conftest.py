@@ -1,10 +1,8 @@
-"""Factories for the vault's tests: funded traders, positions built in one call, and a snapshot
-of everything a failed call must leave as it was."""
+"""Factories for the vault's tests: funded traders and positions built in one call."""
 
 from typing import Any, Callable
 
 import pytest
-from ape.exceptions import ContractLogicError
 
 from synthvault.units import scaled, wad
 from tests.utils.constants import MAX_UINT, PARAM_NAMES
@@ -40,29 +38,6 @@ def open_position(vault, synths, trader, fund_wbtc) -> Callable[..., int]:
         return position_id
 
     return open_
-
-
-@pytest.fixture(scope="session")
-def vault_state(vault, synths, wbtc, trader, trader2, owner) -> Callable[[int], tuple]:
-    """Everything a vault call can change around position `position_id`: the position, its
-    synth's debt book and supply (every synth's, if the position does not exist), and the
-    roles' and the vault's synth and spot balances."""
-
-    def state(position_id: int) -> tuple:
-        # Stored state only: the debt views grow with the clock, which a revert does not stop.
-        try:
-            position = tuple(vault.position(position_id))[:-1]
-            tokens = [token for token in synths.values() if token.address == position[1]]
-        except ContractLogicError:  # unknown or closed
-            position, tokens = (), list(synths.values())
-        books = tuple((tuple(vault.synthDebt(token))[:3], token.totalSupply()) for token in tokens)
-        balances = tuple(
-            (wbtc.balanceOf(who), tuple(token.balanceOf(who) for token in tokens))
-            for who in (trader, trader2, owner, vault)
-        )
-        return position, books, balances
-
-    return state
 
 
 @pytest.fixture(scope="session")
