@@ -54,8 +54,6 @@ contract EngineBranchesTest is SystemFixture {
             abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineInvalidCloseFactor.selector, WAD + 1, WAD)
         );
         engine.setCloseFactor(WAD + 1);
-        assertEq(engine.keeperShareWad(), 0.5e18, "keeper share unchanged");
-        assertEq(engine.closeFactorWad(), 1e18, "close factor unchanged");
 
         engine.setCloseFactor(0.25e18);
         assertEq(engine.closeFactorWad(), 0.25e18, "close factor set");
@@ -103,8 +101,6 @@ contract EngineBranchesTest is SystemFixture {
             abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineRepayTooSmall.selector, id, 100e18, 150e18)
         );
         engine.liquidate(id, 100e18, 0);
-        assertEq(_debt(id), 150e18, "debt unchanged");
-        assertEq(sUSD.balanceOf(KEEPER), 150e18, "keeper's synth unchanged");
     }
 
     /// @dev With the whole penalty to the keeper the fund is due nothing, so spot worth exactly
@@ -130,7 +126,6 @@ contract EngineBranchesTest is SystemFixture {
             )
         );
         engine.liquidate(id, 9_000e18, 9_900e18 + 1);
-        assertEq(_debt(id), 40_000e18, "debt unchanged by the refused liquidation");
 
         VM.prank(KEEPER);
         (uint256 repaid, uint256 keeperUsd) = engine.liquidate(id, 9_000e18, 9_900e18);
@@ -196,6 +191,8 @@ contract EngineBranchesTest is SystemFixture {
         vault.unlock(id);
         _setPrice(btcFeed, "BTC", 60_000e8);
         assertEq(exchange.equity(accountId), 0, "nothing to rebound");
+        assertEq(usdc.balanceOf(ALICE), 0, "alice took nothing back");
+        assertEq(sUSD.balanceOf(ALICE), 4_500e18, "alice keeps only the synth she minted");
         VM.prank(ALICE);
         VM.expectRevert(
             abi.encodeWithSelector(
@@ -203,8 +200,6 @@ contract EngineBranchesTest is SystemFixture {
             )
         );
         exchange.withdrawMargin(accountId, 1, ALICE);
-        assertEq(usdc.balanceOf(ALICE), 0, "alice took nothing back");
-        assertEq(sUSD.balanceOf(ALICE), 4_500e18, "alice keeps only the synth she minted");
     }
 
     /// @dev A CR within two wei of the liquidation ratio: the snapshot counts the account at the
@@ -243,7 +238,6 @@ contract EngineBranchesTest is SystemFixture {
         ids[0] = id;
         VM.expectRevert(ILiquidationEngine.LiquidationEngineShutDown.selector);
         engine.liquidateMany(ids, 0);
-        assertEq(_debt(id), 40_000e18, "debt unchanged");
     }
 
     /* THE FUND'S BATCH NOTICE */

@@ -39,7 +39,6 @@ contract ExchangeBranchesTest is SystemFixture {
         exchange.addMarket("DOGE", 0, p);
         VM.expectRevert(abi.encodeWithSelector(IFuturesExchange.ExchangeInvalidExpiry.selector, START, START));
         exchange.addMarket("BTC", uint40(START), p);
-        assertEq(exchange.marketCount(), 3, "no market added");
         VM.expectRevert(abi.encodeWithSelector(IFuturesExchange.ExchangeUnknownMarket.selector, 4));
         exchange.market(4);
     }
@@ -560,6 +559,7 @@ contract ExchangeBranchesTest is SystemFixture {
     }
 
     function test_pool__setCooldown__onlyTheExchangeOwnerUpToAWeek() public {
+        assertEq(pool.cooldown(), 0, "none at deployment");
         VM.prank(ALICE);
         VM.expectRevert(abi.encodeWithSelector(ILiquidityPool.LiquidityPoolUnauthorized.selector, ALICE));
         pool.setCooldown(1 hours);
@@ -567,7 +567,6 @@ contract ExchangeBranchesTest is SystemFixture {
             abi.encodeWithSelector(ILiquidityPool.LiquidityPoolInvalidCooldown.selector, 7 days + 1, 7 days)
         );
         pool.setCooldown(7 days + 1);
-        assertEq(pool.cooldown(), 0, "none at deployment");
         pool.setCooldown(7 days);
         assertEq(pool.cooldown(), 7 days, "set");
     }

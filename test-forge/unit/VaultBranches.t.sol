@@ -33,7 +33,6 @@ contract VaultBranchesTest is SystemFixture {
         SyntheticToken late = new SyntheticToken("late", "sLATE", "USD", address(this));
         VM.expectRevert(IVault.VaultShutDown.selector);
         vault.listSynth(late, _params(0, 1_000e18, 1e18));
-        assertEq(vault.synths().length, 2, "synths listed");
     }
 
     function test_listSynth__255Listed__reverts() public {
@@ -43,7 +42,6 @@ contract VaultBranchesTest is SystemFixture {
         ISyntheticToken next = ISyntheticToken(address(new AssetStub()));
         VM.expectRevert(IVault.VaultTooManySynths.selector);
         vault.listSynth(next, _params(0, 1_000e18, 1e18));
-        assertEq(vault.synths().length, 255, "synths listed");
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownSynth.selector, next));
         vault.synthParams(next);
     }
@@ -51,12 +49,10 @@ contract VaultBranchesTest is SystemFixture {
     /* POSITIONS: GUARDS */
 
     function test_open__unknownSynth__reverts() public {
-        uint256 nextId = vault.nextPositionId();
         ISyntheticToken unknown = ISyntheticToken(address(new AssetStub()));
         VM.prank(ALICE);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultUnknownSynth.selector, unknown));
         vault.open(unknown);
-        assertEq(vault.nextPositionId(), nextId, "no position opened");
     }
 
     function test_addSpot__unknownPositionOrZero__reverts() public {
@@ -69,8 +65,6 @@ contract VaultBranchesTest is SystemFixture {
         VM.prank(ALICE);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.addSpot(id, 0);
-        assertEq(vault.position(id).spotAmount, 1e8, "spot unchanged");
-        assertEq(wbtc.balanceOf(address(vault)), 1e8, "vault holds");
     }
 
     function test_removeSpot__zero__reverts() public {
@@ -78,7 +72,6 @@ contract VaultBranchesTest is SystemFixture {
         VM.prank(ALICE);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.removeSpot(id, 0, ALICE);
-        assertEq(vault.position(id).spotAmount, 1e8, "spot unchanged");
     }
 
     function test_mint__zero__reverts() public {
@@ -86,8 +79,6 @@ contract VaultBranchesTest is SystemFixture {
         VM.prank(ALICE);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.mint(id, 0);
-        assertEq(_debt(id), 1_000e18, "debt unchanged");
-        assertEq(sUSD.totalSupply(), 1_000e18, "supply unchanged");
     }
 
     function test_mint__underMinOverCeilingOrRatio__reverts() public {
@@ -107,8 +98,6 @@ contract VaultBranchesTest is SystemFixture {
         VM.prank(ALICE);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultDebtCeilingExceeded.selector, sUSD, 1_001e18, 1_000e18));
         vault.mint(id, 1_001e18);
-        assertEq(_debt(id), 0, "no debt");
-        assertEq(sUSD.totalSupply(), 0, "nothing minted");
     }
 
     function test_accountActions__noAccount__revert() public {
@@ -125,11 +114,10 @@ contract VaultBranchesTest is SystemFixture {
     }
 
     function test_withdrawMargin__zero__reverts() public {
-        (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 10_000e6, 0, 1_000e18);
+        (uint256 id,) = _futuresPosition(ALICE, sUSD, 10_000e6, 0, 1_000e18);
         VM.prank(ALICE);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.withdrawMargin(id, 0, ALICE);
-        assertEq(exchange.marginOf(accountId), 10_000e18, "margin unchanged");
     }
 
     /* BURN */
@@ -140,8 +128,6 @@ contract VaultBranchesTest is SystemFixture {
         // 50 left, under sUSD's minimum of 100.
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultDebtBelowMin.selector, id, 50e18, 100e18));
         vault.burn(id, 950e18);
-        assertEq(_debt(id), 1_000e18, "debt unchanged");
-        assertEq(sUSD.balanceOf(ALICE), 1_000e18, "synth unchanged");
     }
 
     function test_burn__zero__reverts() public {
@@ -153,7 +139,6 @@ contract VaultBranchesTest is SystemFixture {
         VM.prank(BOB);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.burn(empty, 1e18);
-        assertEq(_debt(id), 1_000e18, "debt unchanged");
     }
 
     /* VIEWS */
@@ -390,12 +375,11 @@ contract VaultBranchesTest is SystemFixture {
     function test_seizeMargin__noAccountOrZero__reverts() public {
         _becomeEngine();
         uint256 spotOnly = _spotPosition(ALICE, sUSD, 1e8, 0);
-        (uint256 id, uint256 accountId) = _futuresPosition(BOB, sUSD, 10_000e6, 0, 0);
+        (uint256 id,) = _futuresPosition(BOB, sUSD, 10_000e6, 0, 0);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultNoAccount.selector, spotOnly));
         vault.seizeMargin(spotOnly, 1e6, address(this));
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.seizeMargin(id, 0, address(this));
-        assertEq(exchange.marginOf(accountId), 10_000e18, "margin unchanged");
     }
 
     function test_repayFor__zeroOrMoreThanDebt__reverts() public {
@@ -405,8 +389,6 @@ contract VaultBranchesTest is SystemFixture {
         vault.repayFor(id, ALICE, 0);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultRepayExceedsDebt.selector, id, 1_000e18, 1_001e18));
         vault.repayFor(id, ALICE, 1_001e18);
-        assertEq(_debt(id), 1_000e18, "debt unchanged");
-        assertEq(sUSD.balanceOf(ALICE), 1_000e18, "synth unchanged");
     }
 
     function test_writeOff__noDebt__reverts() public {
@@ -414,7 +396,6 @@ contract VaultBranchesTest is SystemFixture {
         uint256 id = _spotPosition(ALICE, sUSD, 1e8, 0);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
         vault.writeOff(id);
-        assertEq(vault.badDebt(sUSD), 0, "no bad debt");
     }
 
     function test_shutdownAndSettleDebt__outOfOrder__revert() public {
