@@ -124,7 +124,8 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         // The closing costs (impact, fee, rounding: the equity the closes lost) come out of what
         // is seized.
         uint256 wantWad = _lessCosts(seizeWad, equityBeforeWad - equityAfterWad);
-        // Safe cast: only a positive margin is cast.
+        // casting to 'uint256' is safe because the branch runs only when marginAfterWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint256 availableWad = marginAfterWad > 0 ? uint256(marginAfterWad) : 0;
         emptied = fractionClosedWad == WAD && wantWad >= availableWad;
         // Margin is whole token units, so taking all of it loses nothing to rounding.
@@ -134,7 +135,8 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
 
     /// @dev `seizeWad` less the closing costs `costsWad` (none when the closes gained), floored at 0.
     function _lessCosts(uint256 seizeWad, int256 costsWad) private pure returns (uint256) {
-        // Safe cast: only a positive cost is cast.
+        // casting to 'uint256' is safe because the branch runs only when costsWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         return costsWad > 0 ? seizeWad - Math.min(seizeWad, uint256(costsWad)) : seizeWad;
     }
 
@@ -232,7 +234,8 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         }
         if (equityWad <= 0) return false;
         uint256 restWad = WAD - fractionWad;
-        // Safe cast: positive by the check above.
+        // casting to 'uint256' is safe because equityWad <= 0 returned false just above
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint256(equityWad).mulWadDown(restWad) >= initialWad.mulWadUp(restWad) + 2 * futures.length;
     }
 

@@ -169,6 +169,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         _synthIdOf[synth] = synthId;
         Synth storage s = _synths[synthId];
         s.token = synth;
+        // casting to 'uint128' is safe because WAD is the constant 1e18 < 2^128
+        // forge-lint: disable-next-line(unsafe-typecast)
         s.rateIndexWad = uint128(WAD);
         // Safe cast: timestamps fit 32 bits until 2106.
         s.lastAccrual = uint32(block.timestamp);
@@ -275,7 +277,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         uint256 spotAmount = _spotHeld(positionId, p, amount);
         _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0, type(uint256).max);
 
-        // Safe cast: amount <= spotAmount, which fits 128 bits.
+        // casting to 'uint128' is safe because _spotHeld checked amount <= spotAmount, the uint128 p.spotAmount
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.spotAmount = uint128(spotAmount - amount);
         emit SpotRemoved(positionId, to, amount);
 
@@ -303,8 +306,11 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
         _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0), type(uint256).max);
 
-        // Safe casts: shares <= debt <= total debt <= ceiling < 2^96, since the index is >= 1.
+        // casting to 'uint128' is safe because debtShares <= totalDebtShares (the sum of all positions' shares) < 2^96
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.debtShares = uint128(debtShares);
+        // casting to 'uint96' is safe because totalDebtShares <= totalDebt <= debtCeiling < 2^96 (index >= 1 WAD)
+        // forge-lint: disable-next-line(unsafe-typecast)
         s.totalDebtShares = uint96(totalDebtShares);
         emit Minted(positionId, msg.sender, amount, shares);
 
@@ -538,8 +544,11 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
 
     /// @dev Takes `shares` of the position's `debtShares` off it and off the synth's total.
     function _removeShares(Position storage p, Synth storage s, uint256 debtShares, uint256 shares) private {
-        // Safe casts and subtractions: shares <= debtShares <= totalDebtShares < 2^96.
+        // casting to 'uint128' is safe because the checked difference is <= debtShares, the uint128 p.debtShares
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.debtShares = uint128(debtShares - shares);
+        // casting to 'uint96' is safe because shares <= p.debtShares <= s.totalDebtShares (their sum) < 2^96
+        // forge-lint: disable-next-line(unsafe-typecast)
         s.totalDebtShares -= uint96(shares);
     }
 
@@ -767,7 +776,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         Position storage p = _existingPosition(positionId);
         uint256 spotAmount = _spotHeld(positionId, p, amount);
 
-        // Safe cast: amount <= spotAmount, which fits 128 bits.
+        // casting to 'uint128' is safe because _spotHeld checked amount <= spotAmount, the uint128 p.spotAmount
+        // forge-lint: disable-next-line(unsafe-typecast)
         p.spotAmount = uint128(spotAmount - amount);
         emit SpotSeized(positionId, to, amount);
 
@@ -846,7 +856,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
             s.badDebt = SafeCast.toUint128(bad);
             emit BadDebtRecorded(s.token, positionId, debt, bad);
         } else {
-            // Safe cast: at most MAX_RATE_INDEX_WAD < 2^128, checked just above.
+            // casting to 'uint128' is safe because this branch has newIndex <= MAX_RATE_INDEX_WAD = 1e27 < 2^128
+            // forge-lint: disable-next-line(unsafe-typecast)
             s.rateIndexWad = uint128(newIndex);
             emit DebtRedistributed(s.token, positionId, debt, newIndex);
         }

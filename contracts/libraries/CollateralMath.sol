@@ -53,7 +53,8 @@ library CollateralMath {
         (ok, reason) = address(exchange).staticcall(abi.encodeCall(IFuturesExchange.closeValue, (accountId)));
         if (!ok) return (false, 0, reason);
         int256 closeValueWad = abi.decode(reason, (int256));
-        // Safe cast: only a positive value is cast.
+        // casting to 'uint256' is safe because it runs only when closeValueWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (closeValueWad > 0) valueWad = uint256(closeValueWad);
     }
 

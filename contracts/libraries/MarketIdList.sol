@@ -37,7 +37,8 @@ library MarketIdList {
             uint256 packed = uint256(list);
             packed &= ~(MASK << ((n - 1) * BITS));
             packed = (packed & ~(MASK << (i * BITS))) | (i == n - 1 ? 0 : last << (i * BITS));
-            // Only clears or rewrites 16-bit fields inside the lowest 128 bits.
+            // casting to 'uint128' is safe because masks only clear bits; a 16-bit entry is ORed at bit 16*i, i < 8
+            // forge-lint: disable-next-line(unsafe-typecast)
             return uint128(packed);
         }
         return list;

@@ -84,7 +84,8 @@ library PositionMath {
 
     /// @dev The largest multiple of `unit` at or below `x` (toward negative infinity).
     function floorToUnit(int256 x, uint256 unit) internal pure returns (int256) {
-        // unit = 10^(18 − decimals) ≤ 1e18, far inside int256.
+        // casting to 'int256' is safe because every caller passes the exchange's _unit = 10^(18 - decimals) <= 1e18
+        // forge-lint: disable-next-line(unsafe-typecast)
         int256 u = int256(unit);
         int256 remainder = x % u;
         return remainder < 0 ? x - remainder - u : x - remainder;

@@ -106,8 +106,9 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
         if (pos.hasAccount) {
             (,, int256 marginAfterWad,) =
                 vault.closeFutures(positionId, WAD, _exchange.positions(pos.accountId), 0, 0, address(0));
-            // Safe cast: only a positive margin is cast.
             if (marginAfterWad > 0) {
+                // casting to 'uint256' is safe because the branch runs only when marginAfterWad > 0
+                // forge-lint: disable-next-line(unsafe-typecast)
                 stableTaken = Math.min(uint256(marginAfterWad) / unit, Math.ceilDiv(debtUsdWad, unit));
             }
         }
@@ -154,8 +155,11 @@ contract GlobalSettlement is IGlobalSettlement, Ownable2Step, ReentrancyGuardTra
 
         Reserve storage r = _reserves[synth];
         (stableOut, spotOut) = _redemption(synth, amount, backed, r.stableAmount, r.spotAmount);
-        // Safe casts: each is at most what the reserve held, which fits 128 bits.
+        // casting to 'uint128' is safe because stableOut <= r.stableAmount (amount <= backed; a rescale only lowers it)
+        // forge-lint: disable-next-line(unsafe-typecast)
         r.stableAmount -= uint128(stableOut);
+        // casting to 'uint128' is safe because spotOut <= r.spotAmount (amount <= backed; a rescale only lowers it)
+        // forge-lint: disable-next-line(unsafe-typecast)
         r.spotAmount -= uint128(spotOut);
         emit Redeemed(synth, msg.sender, amount, stableOut, spotOut);
 

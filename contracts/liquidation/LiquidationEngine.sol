@@ -106,7 +106,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         _oracle = vault_.oracle();
         _spotDecimals = vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
-        // Safe casts: both are at most 1 WAD (checked above).
+        // casting to 'uint64' is safe because _checkKeeperShare and _checkCloseFactor cap both at 1 WAD < 2^64
+        // forge-lint: disable-next-line(unsafe-typecast)
         _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_));
         emit KeeperShareSet(keeperShareWad_);
         emit CloseFactorSet(closeFactorWad_);
@@ -118,7 +119,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function setKeeperShare(uint256 keeperShareWad_) external onlyOwner {
         _checkKeeperShare(keeperShareWad_);
         if (keeperShareWad_ == _settings.keeperShareWad) revert LiquidationEngineAlreadySet();
-        // Safe cast: at most 1 WAD (checked above).
+        // casting to 'uint64' is safe because _checkKeeperShare capped it at 1 WAD < 2^64
+        // forge-lint: disable-next-line(unsafe-typecast)
         _settings.keeperShareWad = uint64(keeperShareWad_);
         emit KeeperShareSet(keeperShareWad_);
     }
@@ -127,7 +129,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function setCloseFactor(uint256 closeFactorWad_) external onlyOwner {
         _checkCloseFactor(closeFactorWad_);
         if (closeFactorWad_ == _settings.closeFactorWad) revert LiquidationEngineAlreadySet();
-        // Safe cast: at most 1 WAD (checked above).
+        // casting to 'uint64' is safe because _checkCloseFactor capped it at 1 WAD < 2^64
+        // forge-lint: disable-next-line(unsafe-typecast)
         _settings.closeFactorWad = uint64(closeFactorWad_);
         emit CloseFactorSet(closeFactorWad_);
     }
@@ -350,9 +353,12 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 needWad = dueWad - Math.min(dueWad, z.spotUsdWad);
         z.futuresDueUsdWad = needWad;
         // Rounded up: at least what is needed (the vault closes all if the rest could not keep
-        // the exchange's initial margin). Safe cast: only a positive equity is cast.
+        // the exchange's initial margin).
+        // casting to 'uint256' is safe because both casts run only when equityWad > 0 (|| short-circuits first)
+        // forge-lint: disable-start(unsafe-typecast)
         uint256 fractionWad =
             closeAll || equityWad <= 0 || needWad >= uint256(equityWad) ? WAD : needWad.divWadUp(uint256(equityWad));
+        // forge-lint: disable-end(unsafe-typecast)
         bool emptied;
         (, emptied,, z.marginTaken) =
             vault.closeFutures(positionId, fractionWad, snap.futures, needWad, snap.equityWad, address(this));

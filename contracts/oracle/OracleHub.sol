@@ -249,8 +249,11 @@ contract OracleHub is IOracleHub, Ownable2Step {
     {
         try aggregator.getRoundData(roundId - 1) returns (uint80, int256 previous, uint256, uint256 updatedAt, uint80) {
             if (previous <= 0 || updatedAt == 0) return 0;
-            // Both answers are positive here, so the casts are exact.
+            // casting to 'uint256' is safe because previous <= 0 returned 0 just above
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint256 prev = uint256(previous);
+            // casting to 'uint256' is safe because _judge calls this only when answer > 0 (past NonPositive)
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint256 curr = uint256(answer);
             uint256 diff = curr > prev ? curr - prev : prev - curr;
             return (diff * BPS + prev - 1) / prev;
@@ -261,7 +264,9 @@ contract OracleHub is IOracleHub, Ownable2Step {
 
     /// @dev A positive answer with `decimals` decimals, as WAD.
     function _toWad(int256 answer, uint8 decimals) private pure returns (uint256) {
-        // Positive by the caller's check; decimals <= 18 by `setFeed`.
+        // decimals <= 18 by `setFeed`.
+        // casting to 'uint256' is safe because the one caller, _judge, calls it only when answer > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         return uint256(answer) * 10 ** (WAD_DECIMALS - decimals);
     }
 }

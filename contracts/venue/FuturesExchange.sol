@@ -216,13 +216,16 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (msg.sender != owner() && !isFundingKeeper[msg.sender]) revert ExchangeUnauthorizedKeeper(msg.sender);
         Market storage m = _market(marketId);
         _checkNotExpired(marketId, m);
+        // casting to 'uint256' is safe because MAX_FUNDING_RATE_WAD is the positive constant 1e13
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (SignedMath.abs(ratePerSecondWad) > uint256(MAX_FUNDING_RATE_WAD)) {
             revert ExchangeFundingRateTooHigh(ratePerSecondWad, MAX_FUNDING_RATE_WAD);
         }
         if (m.fundingRatePerSecondWad == ratePerSecondWad) revert ExchangeAlreadySet();
 
         int256 index = _accrue(m, oracle.priceWad(m.asset));
-        // Bounded by MAX_FUNDING_RATE_WAD, far inside int64.
+        // casting to 'int64' is safe because |ratePerSecondWad| <= MAX_FUNDING_RATE_WAD = 1e13 < 2^63 (checked above)
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.fundingRatePerSecondWad = int64(ratePerSecondWad);
         // The new rate runs from now (`_accrue` leaves the time alone while the old rate is 0).
         // Timestamps fit in 40 bits for the next 30,000 years.
@@ -248,6 +251,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         int256 marginBefore = account.marginWad;
         uint256 amountWad = amount * _unit;
         // A negative margin is a debt to the pool: that part of the deposit goes to the pool.
+        // casting to 'uint256' is safe because it runs only when marginBefore < 0, an int128 whose negation fits
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint256 toPoolWad = marginBefore < 0 ? Math.min(amountWad, uint256(-marginBefore)) : 0;
         account.marginWad = (marginBefore + amountWad.toInt256()).toInt128();
         _addTotalMargin(amountWad - toPoolWad);
@@ -545,7 +550,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         // Margin is stored in 128 bits: SafeCast's error refuses more before the product could overflow.
         uint256 amountWad = amount.toUint128() * _unit;
         if (marginWad < amountWad.toInt256()) revert ExchangeWithdrawalExceedsMargin(accountId, amountWad, marginWad);
-        // marginWad >= amountWad >= 0 by the check above.
+        // casting to 'int256'/'int128' is safe because amountWad < 2^188 and 0 <= amountWad <= marginWad, an int128
+        // forge-lint: disable-next-line(unsafe-typecast)
         account.marginWad = int128(marginWad - int256(amountWad));
         _subTotalMargin(amountWad);
         _checkInitialMargin(accountId, 0, 0, atRelayMarks);
@@ -601,7 +607,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
             p.sizeWad = newSizeWad.toInt128();
             int256 basisWad = entryWad.toInt256() - indexWad;
             p.basisWad = basisWad.toInt128();
-            // indexWad comes from `_accrue`, which stored it as an int104.
+            // casting to 'int104' is safe because _accrue returns the stored int104 or what it stored via toInt104
+            // forge-lint: disable-next-line(unsafe-typecast)
             p.fundingIndexWad = int104(indexWad);
             fill.sizeBasisDeltaWad += PositionMath.mulWadFloor(newSizeWad, basisWad);
         }
@@ -660,13 +667,17 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         uint256 minRewardWad = minLiquidationRewardWad;
         minRewardWad -= minRewardWad % _unit;
         fromMarginWad = closedNotionalWad.mulWadDown(liquidationRewardWad);
+        // casting to 'uint256' is safe because marginWad >= 0: all positions closed, _settleWithPool wrote any debt off
+        // forge-lint: disable-next-line(unsafe-typecast)
         fromMarginWad = Math.min(Math.max(fromMarginWad - fromMarginWad % _unit, minRewardWad), uint256(marginWad));
         if (fromMarginWad < minRewardWad) {
-            // `_settleWithPool` paid out at most the pool's cash, so what is left is not negative.
+            // casting to 'uint256' is safe because _settleWithPool capped poolFlowWad at this same cash, so it is >= 0
+            // forge-lint: disable-next-line(unsafe-typecast)
             uint256 cashLeftWad = uint256((_poolCash() * _unit).toInt256() - poolFlowWad);
             fromPoolWad = Math.min(minRewardWad - fromMarginWad, cashLeftWad);
         }
-        // fromMarginWad <= marginWad by the min above.
+        // casting to 'int256'/'int128' is safe because 0 <= fromMarginWad <= marginWad (the min above), an int128 >= 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         account.marginWad = int128(marginWad - int256(fromMarginWad));
         _subTotalMargin(fromMarginWad);
     }
@@ -774,7 +785,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         account.marginWad = writeOff ? int128(0) : marginAfterWad.toInt128();
 
         if (paidWad < owedWad) emit PoolShortfall(accountId, owedWad, paidWad);
-        // marginAfterWad < 0 on a write-off, so its negation is positive.
+        // casting to 'uint256' is safe because writeOff implies marginAfterWad < 0, and the negation is checked
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (writeOff) emit BadDebtWrittenOff(accountId, uint256(-marginAfterWad));
     }
 
@@ -791,13 +803,18 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
     /// @dev `amountWad` is at most the total: every caller takes off margin it counted in.
     function _subTotalMargin(uint256 amountWad) private {
-        // Checked: at most the stored value, so the difference fits 96 bits.
+        // casting to 'uint96' is safe because the checked difference is at most the stored uint96 _totalMarginWad
+        // forge-lint: disable-next-line(unsafe-typecast)
         _totalMarginWad = uint96(uint256(_totalMarginWad) - amountWad);
     }
 
     /// @dev Moves `poolFlowWad` (whole token units) between the pool and this contract.
     function _movePoolFlow(int256 poolFlowWad) private {
+        // casting to 'uint256' is safe because the branch runs only when poolFlowWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         if (poolFlowWad > 0) pool.pay(address(this), uint256(poolFlowWad) / _unit);
+        // casting to 'uint256' is safe because the branch runs only when poolFlowWad < 0, and the negation is checked
+        // forge-lint: disable-next-line(unsafe-typecast)
         else if (poolFlowWad < 0) marginToken.safeTransfer(address(pool), uint256(-poolFlowWad) / _unit);
     }
 
@@ -860,7 +877,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
 
         indexWad = PositionMath.accruedIndex(indexWad, priceWad, m.fundingRatePerSecondWad, until - last);
         m.fundingIndexWad = indexWad.toInt104();
-        // `until` is a timestamp (or an expiry given as uint40).
+        // casting to 'uint40' is safe because until is a uint40 expiry or block.timestamp, < 2^40 until the year 36812
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.lastFundingUpdate = uint40(until);
     }
 
@@ -962,7 +980,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     }
 
     function _positivePart(int256 x) private pure returns (uint256) {
-        // Non-negative here, so the cast is exact.
+        // casting to 'uint256' is safe because the branch runs only when x > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         return x > 0 ? uint256(x) : 0;
     }
 }

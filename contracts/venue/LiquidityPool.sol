@@ -94,7 +94,8 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
     ///      share is worth.
     function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
         int256 valueWad = (cash() * _unit).toInt256() - IFuturesExchange(exchange).tradersOpenPnl();
-        // Positive here, so the cast is exact.
+        // casting to 'uint256' is safe because the branch runs only when valueWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
         return valueWad > 0 ? uint256(valueWad) / _unit : 0;
     }
 
@@ -141,7 +142,8 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
                 uint256 lockedShares = block.timestamp < unlocksAt ? lock.shares : 0;
                 if (lockedShares != 0 && to != msg.sender) revert LiquidityPoolLockRunning(to, unlocksAt);
                 lock.shares = (lockedShares + value).toUint192();
-                // A timestamp plus at most MAX_COOLDOWN fits 64 bits.
+                // casting to 'uint64' is safe because setCooldown caps cooldown_ at 7 days; timestamp + 7 days << 2^64
+                // forge-lint: disable-next-line(unsafe-typecast)
                 lock.unlocksAt = uint64(block.timestamp + cooldown_);
             }
         } else {
