@@ -1,5 +1,5 @@
 """The owner's levers: listing synths, their risk parameters, the fee recipient, the liquidation
-engine. Every rejection leaves the parameters as they were."""
+engine. Every rejection is checked by its error."""
 
 import pytest
 
@@ -53,13 +53,11 @@ def test_list_synth__new_synth__listed_with_events(vault, new_synth, owner):
 def test_list_synth__already_listed__reverts(vault, synths, owner):
     with reverts(vault.VaultSynthAlreadyListed, synth=synths["sXAU"].address):
         vault.listSynth(synths["sXAU"], LAUNCH, sender=owner)
-    assert len(vault.synths()) == 5
 
 
 def test_list_synth__not_owner__reverts(vault, new_synth, attacker):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
         vault.listSynth(new_synth, LAUNCH, sender=attacker)
-    assert len(vault.synths()) == 5
 
 
 def test_set_synth_params__valid__stored_with_event(vault, synths, owner):
@@ -152,13 +150,11 @@ def test_set_fee_recipient__new__set_with_event(vault, owner, keeper):
 def test_set_fee_recipient__zero_or_unchanged__reverts(vault, owner, recipient, error):
     with reverts(getattr(vault, error)):
         vault.setFeeRecipient(owner if recipient == "owner" else recipient, sender=owner)
-    assert vault.feeRecipient() == owner.address
 
 
-def test_set_fee_recipient__not_owner__reverts(vault, owner, attacker):
+def test_set_fee_recipient__not_owner__reverts(vault, attacker):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
         vault.setFeeRecipient(attacker, sender=attacker)
-    assert vault.feeRecipient() == owner.address
 
 
 # The two addresses the vault trusts with its hooks: the liquidation engine and the global settlement.
@@ -186,11 +182,9 @@ def test_set_trusted_address__unchanged__reverts(vault, owner, keeper, setter, g
     getattr(vault, setter)(keeper, sender=owner)
     with reverts(vault.VaultAlreadySet):
         getattr(vault, setter)(keeper, sender=owner)
-    assert getattr(vault, getter)() == keeper.address
 
 
 @TRUSTED
 def test_set_trusted_address__not_owner__reverts(vault, attacker, setter, getter, event, argument):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
         getattr(vault, setter)(attacker, sender=attacker)
-    assert getattr(vault, getter)() == ZERO
