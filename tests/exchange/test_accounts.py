@@ -1,8 +1,8 @@
 """Margin accounts: ERC-721 tokens whose holder (or approved) controls margin and positions."""
 
-from tests.utils.exchange import UNIT, buy, sell
-from tests.utils.custom_errors import reverts
 from synthvault.units import scaled, wad
+from tests.utils.custom_errors import reverts
+from tests.utils.exchange import UNIT, buy, sell
 
 
 def test_open_account__mints_token_to_caller(exchange, trader):

@@ -25,7 +25,8 @@ def fund(project, owner, usdc, engine, lp):
 def test_deposit__amount__pulled_and_event(fund, usdc, lp):
     tx = fund.deposit(500 * USDC, sender=lp)
     assert fund.reserves() == usdc.balanceOf(fund) == 500 * USDC
-    assert tx.events.filter(fund.Deposited) == [fund.Deposited(**{"from": lp}, amount=500 * USDC, balanceAfter=500 * USDC)]
+    assert tx.events.filter(fund.Deposited) == [
+        fund.Deposited(**{"from": lp}, amount=500 * USDC, balanceAfter=500 * USDC)]
 
 
 def test_deposit__zero__reverts(fund, lp):
@@ -70,7 +71,8 @@ def test_cover_shortfall__not_engine__reverts(fund, usdc, lp, caller_name, reque
 def test_notify_penalty__engine__event_with_balance(fund, usdc, engine, owner):
     usdc.mint(fund, 30 * USDC, sender=owner)  # the engine transfers first, then notifies
     tx = fund.notifyPenalty(9, 30 * USDC, sender=engine)
-    assert tx.events.filter(fund.PenaltyReceived) == [fund.PenaltyReceived(positionId=9, amount=30 * USDC, balanceAfter=30 * USDC)]
+    assert tx.events.filter(fund.PenaltyReceived) == [
+        fund.PenaltyReceived(positionId=9, amount=30 * USDC, balanceAfter=30 * USDC)]
 
 
 def test_notify_penalty__not_engine__reverts(fund, attacker):

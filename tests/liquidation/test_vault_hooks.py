@@ -181,8 +181,8 @@ def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, f
         vault.closeFutures(spot_only, WAD, [], 0, 0, ZERO_ADDRESS, sender=hooks)
     # The owner trades after the views were read: they no longer match, and the close is refused.
     vault.trade(position_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
-    with reverts(futures_adapter.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
-                 actualSizeWad=wad(2)):
+    with reverts(futures_adapter.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"],
+                 sizeWad=wad(1), actualSizeWad=wad(2)):
         vault.closeFutures(position_id, WAD, futures, 0, 0, ZERO_ADDRESS, sender=hooks)
 
 

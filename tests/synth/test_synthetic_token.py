@@ -6,8 +6,8 @@ from eth_account.messages import encode_typed_data
 from synthvault.system import deploy_system
 from synthvault.units import asset_id, wad
 from tests.utils.constants import ZERO_ADDRESS as ZERO
-from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
 
 
 @pytest.fixture(scope="session")

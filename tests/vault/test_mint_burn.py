@@ -2,15 +2,12 @@
 A position's first mint meets a rate index of exactly 1 (no synth debt has accrued a fee yet);
 tests spanning several blocks switch the fee off so that amounts stay whole."""
 
-import pytest
-
 from synthvault.units import asset_id, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.constants import MAX_UINT
-from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
 from tests.utils.wadmath import div_wad_down, mul_wad_up
-
 
 
 def test_mint__spot_btc_position__mints_synth_and_records_debt(vault, lens, synths, trader, open_position):

@@ -5,9 +5,10 @@ import pytest
 
 from synthvault.deploy import synth_params
 from synthvault.units import asset_id, wad
-from tests.utils.constants import PARAM_NAMES, ZERO_ADDRESS as ZERO
-from tests.utils.events import logs
+from tests.utils.constants import PARAM_NAMES
+from tests.utils.constants import ZERO_ADDRESS as ZERO
 from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
 
 MAX_DEBT = 2**96 - 1
 LAUNCH = (wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(1000), wad(1))
@@ -26,7 +27,8 @@ def test_deploy__configured_synths__listed_with_their_parameters(vault, synths, 
     assert vault.synths() == [s.address for s in synths.values()]
     for symbol, cfg in config["synths"].items():
         assert params_of(vault, synths[symbol]) == synth_params(config["vault"], cfg)
-    assert params_of(vault, synths["sXAU"]) == (wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(20000), wad("0.05"))
+    assert params_of(vault, synths["sXAU"]) == (
+        wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(20000), wad("0.05"))
     assert vault.feeRecipient() == owner.address
     assert vault.liquidationEngine() == ZERO
     assert vault.nextPositionId() == 1
@@ -47,7 +49,8 @@ def test_list_synth__new_synth__listed_with_events(vault, new_synth, owner):
     rate_index, last_accrual, shares, total_debt = vault.synthDebt(new_synth)
     assert (rate_index, last_accrual, shares, total_debt) == (wad(1), tx.timestamp, 0, 0)
     assert logs(tx, vault.SynthListed) == [{"synth": new_synth.address, "asset": asset_id("XAG")}]
-    assert logs(tx, vault.SynthParamsSet) == [{"synth": new_synth.address, **dict(zip(PARAM_NAMES, LAUNCH))}]
+    assert logs(tx, vault.SynthParamsSet) == [
+        {"synth": new_synth.address, **dict(zip(PARAM_NAMES, LAUNCH, strict=True))}]
 
 
 def test_list_synth__already_listed__reverts(vault, synths, owner):
@@ -66,7 +69,8 @@ def test_set_synth_params__valid__stored_with_event(vault, synths, owner):
     tx = vault.setSynthParams(synths["sETH"], params, sender=owner)
 
     assert params_of(vault, synths["sETH"]) == params
-    assert logs(tx, vault.SynthParamsSet) == [{"synth": synths["sETH"].address, **dict(zip(PARAM_NAMES, params))}]
+    assert logs(tx, vault.SynthParamsSet) == [
+        {"synth": synths["sETH"].address, **dict(zip(PARAM_NAMES, params, strict=True))}]
 
 
 # Each case changes the launch parameters into nonsense; the error names the numbers.
@@ -110,7 +114,7 @@ INVALID = {
 
 @pytest.mark.parametrize("changes, error, inputs", INVALID.values(), ids=INVALID.keys())
 def test_set_synth_params__nonsense__reverts(vault, synths, owner, changes, error, inputs):
-    params = dict(zip(PARAM_NAMES, LAUNCH)) | changes
+    params = dict(zip(PARAM_NAMES, LAUNCH, strict=True)) | changes
 
     with reverts(getattr(vault, error), **inputs):
         vault.setSynthParams(synths["sXAU"], tuple(params.values()), sender=owner)

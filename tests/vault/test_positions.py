@@ -5,9 +5,8 @@ import pytest
 from synthvault.units import asset_id, scaled, wad
 from tests.utils.chain import advance
 from tests.utils.constants import MAX_UINT, ZERO_ADDRESS
-from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
-
+from tests.utils.events import logs
 
 
 def btc(amount) -> int:
