@@ -8,7 +8,13 @@ import pytest
 
 from synthvault.config import load_config
 from synthvault.deploy import (
-    ExchangeLayer, LiquidationLayer, OracleLayer, VaultLayer, deploy_exchange, deploy_liquidation, deploy_oracle,
+    ExchangeLayer,
+    LiquidationLayer,
+    OracleLayer,
+    VaultLayer,
+    deploy_exchange,
+    deploy_liquidation,
+    deploy_oracle,
     deploy_vault,
 )
 from synthvault.units import scaled

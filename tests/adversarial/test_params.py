@@ -34,7 +34,7 @@ def unlisted(project, owner, vault, synths, engine):
 
 
 def _params(changes: dict) -> tuple:
-    return tuple((dict(zip(PARAM_NAMES, LAUNCH)) | changes).values())
+    return tuple((dict(zip(PARAM_NAMES, LAUNCH, strict=True)) | changes).values())
 
 
 @pytest.mark.parametrize("changes, error, inputs", ALL_INVALID.values(), ids=ALL_INVALID.keys())

@@ -156,7 +156,9 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
             shares = div_wad_up(amount, index_wad)
             debt, total = mul_wad_up(p.debtShares + shares, index_wad), mul_wad_up(total_shares + shares, index_wad)
             cr = self._cr(symbol, collateral, debt)
-            call = lambda: vault.mint(position_id, amount, sender=user)
+            def call():
+                return vault.mint(position_id, amount, sender=user)
+
             if total > s.debtCeiling:
                 self._refused(vault.VaultDebtCeilingExceeded, call, totalDebt=total)
             elif debt < s.minDebt:
@@ -179,7 +181,9 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
                 return
             amount = max(1, p.spotAmount * permille // 1_000)
             cr = self._cr(symbol, self._collateral(p.spotAmount - amount), p.debt)
-            call = lambda: vault.removeSpot(position_id, amount, user, sender=user)
+            def call():
+                return vault.removeSpot(position_id, amount, user, sender=user)
+
             if cr < s.mintingRatioWad:
                 self._refused(vault.VaultUndercollateralized, call, positionId=position_id, crWad=cr,
                               minCrWad=s.mintingRatioWad)
@@ -198,7 +202,9 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
                 return
             index_wad = vault.synthDebt(synths[symbol]).rateIndexWad
             left = 0 if amount >= p.debt else mul_wad_up(p.debtShares - div_wad_down(amount, index_wad), index_wad)
-            call = lambda: vault.burn(position_id, amount, sender=user)
+            def call():
+                return vault.burn(position_id, amount, sender=user)
+
             if 0 < left < s.minDebt:
                 self._refused(vault.VaultDebtBelowMin, call, positionId=position_id, debt=left,
                               minDebt=s.minDebt)
@@ -260,7 +266,9 @@ def test_vault_and_engine__random_users_prices_and_keepers__books_always_balance
                 position_id, _, symbol = due[index % len(due)] if due else picked
             _, _, cr = lens.health(position_id)
             ratio = params[symbol].liquidationRatioWad
-            call = lambda: engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+            def call():
+                return engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
             if cr >= ratio:
                 self._refused(engine.LiquidationEngineHealthyPosition, call, positionId=position_id,
                               crWad=cr, liquidationRatioWad=ratio)

@@ -4,10 +4,10 @@ whenever. Before that round exists, an expired position settles alone at the liv
 
 import pytest
 
+from synthvault.units import asset_id, scaled, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.custom_errors import reverts
 from tests.utils.exchange import UNIT, buy, funding_paid, index_increment, realized_pnl, sell, traded
-from synthvault.units import asset_id, scaled, wad
 
 
 @pytest.fixture
@@ -161,7 +161,8 @@ def test_settle__one_price_for_every_position(
     tx = exchange.settle(short_account, btc_dated, sender=keeper)
 
     assert not tx.events.filter(exchange.SettlementPriceFixed)
-    assert tx.events.filter(exchange.PositionSettled)[0].realizedPnlWad == realized_pnl(-wad(1), short_entry, wad(65000))
+    settled = tx.events.filter(exchange.PositionSettled)[0]
+    assert settled.realizedPnlWad == realized_pnl(-wad(1), short_entry, wad(65000))
     assert exchange.markPrice(btc_dated) == wad(65000)
 
 

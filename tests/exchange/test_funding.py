@@ -3,10 +3,10 @@ size), settled on every touch; longs pay shorts when the rate is positive."""
 
 import pytest
 
+from synthvault.units import wad
 from tests.utils.chain import advance, set_price
 from tests.utils.custom_errors import reverts
 from tests.utils.exchange import UNIT, buy, funding_owed, funding_paid, hold, index_increment, sell, traded
-from synthvault.units import wad
 
 RATE = 10**10  # 1e-8 of notional per second: 2.16 USD per BTC-hour at 60,000
 

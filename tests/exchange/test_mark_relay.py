@@ -64,7 +64,6 @@ def test_at_marks__not_the_relay__reverts(exchange, btc, open_account, trader, r
         exchange.tradeAtMark(account, btc, wad(1), MAX_UINT, wad(60_000), sender=trader)
     with reverts(exchange.ExchangeNotMarkRelay, caller=trader.address):
         exchange.withdrawMarginAtMarks(account, scaled(1, 6), trader, sender=trader)
-    assert exchange.position(account, btc)[0] == 0
 
 
 def test_at_marks__relay_not_controlling_the_account__reverts(exchange, btc, open_account, trader, relay):

@@ -2,10 +2,10 @@
 takes losses and fees, pays profits out of what it holds (its cash), and never pays more; it is
 worth its cash less the traders' open PnL, and new LP shares wait out a cooldown."""
 
+from synthvault.units import scaled, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.custom_errors import reverts
 from tests.utils.exchange import UNIT, buy, sell, traded
-from synthvault.units import scaled, wad
 
 
 def test_pool__wired_to_exchange(exchange, pool, usdc):

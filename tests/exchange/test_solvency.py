@@ -10,9 +10,9 @@ import pytest
 from ape.exceptions import ContractLogicError
 
 from synthvault.errors import project_decoder
+from synthvault.units import scaled, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.exchange import MAX_PRICE, UNIT
-from synthvault.units import scaled, wad
 
 STEPS = 30
 SIZE_RANGES = {"BTC-PERP": (1, 30, 100), "ETH-PERP": (1, 50, 10), "IDX-PERP": (1, 30, 1), "BTC-DATED": (1, 20, 100)}
@@ -61,7 +61,8 @@ def test_solvency__random_actions__stablecoin_held_equals_margin_plus_pool(
         # Its value: cash less the traders' open PnL (every price is trusted throughout the walk).
         value = usdc.balanceOf(pool) * UNIT - exchange.tradersOpenPnl()
         assert pool.totalAssets() == max(value, 0) // UNIT
-        assert usdc.totalSupply() == sum(usdc.balanceOf(h) for h in holders) + usdc.balanceOf(exchange) + usdc.balanceOf(pool)
+        held = sum(usdc.balanceOf(h) for h in holders)
+        assert usdc.totalSupply() == held + usdc.balanceOf(exchange) + usdc.balanceOf(pool)
         for account in accounts:  # an account carries a debt only while it holds positions
             if exchange.signedMarginOf(account) < 0:
                 assert any(exchange.position(account, m)[0] for m in markets.values())

@@ -5,10 +5,9 @@ and the books a batch must leave as they were for the positions it passes over.
 
 The vault here is not the one the other suites share: session fixtures outlive the test that
 first asks for them, and wiring an engine into the shared vault would change what the vault's own
-tests see (`liquidationEngine()`, the synths' roles). Importing the root's vault and liquidation
-fixtures below registers them again for this folder, with a cache of their own: the same
-deployment, a second instance. (The vault's factories are imported the same way, so they build on
-this vault.)"""
+tests see (`liquidationEngine()`, the synths' roles). The root's vault and liquidation fixtures,
+assigned below, register again for this folder, with a cache of their own: the same deployment, a
+second instance. (The vault's factories are assigned the same way, so they build on this vault.)"""
 
 from collections.abc import Callable
 from typing import Any
@@ -16,11 +15,17 @@ from typing import Any
 import pytest
 
 from synthvault.units import wad
+from tests import conftest as _root
 from tests.utils.books import books_of
 from tests.utils.exchange import fee, fill_price, params_of
-from tests.conftest import (  # noqa: F401
-    engine, insurance_fund, lens, liquidation_layer, settlement, synths, vault, vault_layer)
-from tests.vault.conftest import fund_wbtc, futures_position, open_position, set_params  # noqa: F401
+from tests.vault import conftest as _vault
+
+# Registered again here (assigned, not imported: fixture parameters then shadow no import).
+vault_layer, vault, lens, synths = _root.vault_layer, _root.vault, _root.lens, _root.synths
+liquidation_layer, engine, insurance_fund, settlement = (
+    _root.liquidation_layer, _root.engine, _root.insurance_fund, _root.settlement)
+fund_wbtc, open_position, futures_position, set_params = (
+    _vault.fund_wbtc, _vault.open_position, _vault.futures_position, _vault.set_params)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tests.utils.chain import set_price
 from tests.utils.constants import MAX_UINT
 from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
-from tests.utils.exchange import UNIT, close_pnl, fee, fill_price, params_of, pnl
+from tests.utils.exchange import UNIT, close_pnl, params_of, pnl
 from tests.utils.liquidation import WAD, closed_fraction, dues, repay_target, spot_for, spot_usd
 from tests.utils.wadmath import div_wad_up
 
@@ -87,8 +87,8 @@ def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, lens,
     small = long_btc(size=1, margin=20_000, mint=5)
     big = long_btc(size=100, margin=2_000_000, mint=500)
     set_price(feeds["BTC"], 54_000, owner)
-    e_small = expected(vault, lens, engine, exchange, markets, small[0], small[1], small[2], small[3], wad(1), wad(54_000))
-    e_big = expected(vault, lens, engine, exchange, markets, big[0], big[1], big[2], big[3], wad(100), wad(54_000))
+    e_small = expected(vault, lens, engine, exchange, markets, *small, wad(1), wad(54_000))
+    e_big = expected(vault, lens, engine, exchange, markets, *big, wad(100), wad(54_000))
 
     engine.liquidate(small[0], MAX_UINT, 0, sender=keeper)
     paid_small = usdc.balanceOf(keeper)
@@ -178,9 +178,9 @@ def wbtc_paid(tx, vault) -> int:
     return sum(log.amount for log in tx.events.filter(vault.SpotSeized))
 
 
-def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, markets, feeds, owner,
-                                                                      trader, keeper, open_account, open_position,
-                                                                      give):
+def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, markets, feeds,
+                                                                      owner, trader, keeper, open_account,
+                                                                      open_position, give):
     account_id = open_account(trader, 30_000)
     exchange.trade(account_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
     exchange.trade(account_id, markets["ETH-PERP"], wad(10), MAX_UINT, sender=trader)
@@ -199,7 +199,10 @@ def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens
     fraction = logs(tx, vault.FuturesClosed)[0]["fractionWad"]
     assert 0 < fraction < WAD
     sizes = {log.marketId: log.sizeDeltaWad for log in tx.events.filter(exchange.Traded)}
-    ceil = lambda size: -(-size * fraction // WAD)  # noqa: E731
+
+    def ceil(size):
+        return -(-size * fraction // WAD)
+
     assert sizes == {markets["BTC-PERP"]: -ceil(wad(1)), markets["ETH-PERP"]: -ceil(wad(10)),
                      markets["IDX-PERP"]: ceil(wad(20))}
     assert lens.health(position_id)[2] > wad("1.45")

@@ -25,13 +25,13 @@ def fund(project, owner, usdc, engine, lp):
 def test_deposit__amount__pulled_and_event(fund, usdc, lp):
     tx = fund.deposit(500 * USDC, sender=lp)
     assert fund.reserves() == usdc.balanceOf(fund) == 500 * USDC
-    assert tx.events.filter(fund.Deposited) == [fund.Deposited(**{"from": lp}, amount=500 * USDC, balanceAfter=500 * USDC)]
+    assert tx.events.filter(fund.Deposited) == [
+        fund.Deposited(**{"from": lp}, amount=500 * USDC, balanceAfter=500 * USDC)]
 
 
 def test_deposit__zero__reverts(fund, lp):
     with reverts(fund.InsuranceFundZeroAmount):
         fund.deposit(0, sender=lp)
-    assert fund.reserves() == 0
 
 
 def test_cover_shortfall__balance_enough__pays_all(fund, usdc, lp, engine, keeper):
@@ -66,13 +66,13 @@ def test_cover_shortfall__not_engine__reverts(fund, usdc, lp, caller_name, reque
     fund.deposit(1_000 * USDC, sender=lp)
     with reverts(fund.InsuranceFundOnlyEngine, caller=caller):
         fund.coverShortfall(1, caller, 1_000 * USDC, sender=caller)
-    assert fund.reserves() == 1_000 * USDC
 
 
 def test_notify_penalty__engine__event_with_balance(fund, usdc, engine, owner):
     usdc.mint(fund, 30 * USDC, sender=owner)  # the engine transfers first, then notifies
     tx = fund.notifyPenalty(9, 30 * USDC, sender=engine)
-    assert tx.events.filter(fund.PenaltyReceived) == [fund.PenaltyReceived(positionId=9, amount=30 * USDC, balanceAfter=30 * USDC)]
+    assert tx.events.filter(fund.PenaltyReceived) == [
+        fund.PenaltyReceived(positionId=9, amount=30 * USDC, balanceAfter=30 * USDC)]
 
 
 def test_notify_penalty__not_engine__reverts(fund, attacker):
@@ -91,13 +91,11 @@ def test_set_engine__same_or_zero__reverts(fund, owner, engine):
         fund.setEngine(engine, sender=owner)
     with reverts(fund.InsuranceFundZeroAddress):
         fund.setEngine("0x0000000000000000000000000000000000000000", sender=owner)
-    assert fund.engine() == engine.address
 
 
-def test_set_engine__not_owner__reverts(fund, attacker, engine):
+def test_set_engine__not_owner__reverts(fund, attacker):
     with reverts(fund.OwnableUnauthorizedAccount, account=attacker):
         fund.setEngine(attacker, sender=attacker)
-    assert fund.engine() == engine.address
 
 
 def test_notify_penalties__engine__one_event_each_with_the_running_balance(fund, usdc, engine, owner):

@@ -206,7 +206,8 @@ def test_liquidate__frozen_btc_price__reverts_until_the_round_is_accepted(engine
     tx = set_price(feeds["BTC"], 27_000, owner)
     round_id = tx.events.filter(feeds["BTC"].NewRound)[0].roundId
 
-    with reverts(oracle.OracleFrozen, asset=asset_id("BTC"), roundId=round_id, deviationBps=5_500, maxDeviationBps=5_000):
+    with reverts(oracle.OracleFrozen, asset=asset_id("BTC"), roundId=round_id, deviationBps=5_500,
+                 maxDeviationBps=5_000):
         engine.liquidate(susd_position, MAX_UINT, 0, sender=keeper)
 
     oracle.acceptRound(asset_id("BTC"), round_id, sender=owner)

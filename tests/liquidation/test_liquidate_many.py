@@ -165,7 +165,8 @@ def test_liquidate_many__keeper_short_of_synth__skips_that_position(
     assert usdc.balanceOf(keeper) - keeper_usdc == liquidated["marginToKeeper"]
     assert insurance_fund.reserves() - reserves == liquidated["penaltyToFund"]
     assert logs(tx, insurance_fund.PenaltyReceived) == [
-        {"positionId": first, "amount": liquidated["penaltyToFund"], "balanceAfter": reserves + liquidated["penaltyToFund"]}]
+        {"positionId": first, "amount": liquidated["penaltyToFund"],
+         "balanceAfter": reserves + liquidated["penaltyToFund"]}]
     assert tuple(vault.position(second)) == second_before
 
 

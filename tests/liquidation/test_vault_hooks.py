@@ -70,8 +70,6 @@ def test_settlement_hooks__not_the_settlement__revert(vault, attacker, hooks, op
         with reverts(vault.VaultNotGlobalSettlement, caller=caller):
             getattr(vault, hook)(*hook_calls(position_id)[hook], sender=caller)
 
-    assert not vault.isShutdown()
-
 
 @pytest.mark.parametrize("hook", ENGINE_HOOKS)
 def test_engine_hooks__the_settlement__revert(vault, settler, open_position, hook, no_fee):
@@ -115,7 +113,6 @@ def test_seize_spot__zero_more_than_held_or_unknown__reverts(vault, hooks, keepe
         vault.seizeSpot(position_id, BTC + 1, keeper, sender=hooks)
     with reverts(vault.VaultUnknownPosition, positionId=99):
         vault.seizeSpot(99, 1, keeper, sender=hooks)
-    assert vault.position(position_id).spotAmount == BTC
 
 
 def test_close_futures__fraction__every_position_reduced_with_event(vault, exchange, markets, hooks, futures_position):
@@ -172,9 +169,8 @@ def test_close_futures__whole_and_more_than_held__empties_the_account(vault, exc
     assert 0 <= exchange.signedMarginOf(account_id) < 10**12
 
 
-def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, futures_adapter, exchange, markets,
-                                                                        hooks, trader, futures_position,
-                                                                        open_position):
+def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, futures_adapter, markets, hooks, trader,
+                                                                        futures_position, open_position):
     position_id, account_id = futures_position("sXAU", margin=20_000, btc_size=1)
     futures = vault.liquidationSnapshot(position_id).futures
     for fraction in (0, WAD + 1):
@@ -183,12 +179,11 @@ def test_close_futures__bad_fraction_no_account_or_stale_views__reverts(vault, f
     spot_only = open_position("sXAU", spot_btc=1)
     with reverts(vault.VaultNoAccount, positionId=spot_only):
         vault.closeFutures(spot_only, WAD, [], 0, 0, ZERO_ADDRESS, sender=hooks)
-    # The owner trades after the views were read: they no longer match, nothing is closed.
+    # The owner trades after the views were read: they no longer match, and the close is refused.
     vault.trade(position_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
-    with reverts(futures_adapter.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"], sizeWad=wad(1),
-                 actualSizeWad=wad(2)):
+    with reverts(futures_adapter.FuturesCollateralMismatch, accountId=account_id, marketId=markets["BTC-PERP"],
+                 sizeWad=wad(1), actualSizeWad=wad(2)):
         vault.closeFutures(position_id, WAD, futures, 0, 0, ZERO_ADDRESS, sender=hooks)
-    assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(2)
 
 
 def test_seize_margin__engine__withdraws_it_with_event(vault, usdc, hooks, keeper, futures_position):
@@ -232,7 +227,6 @@ def test_repay_for__zero_or_more_than_the_debt__reverts(vault, hooks, keeper, op
         vault.repayFor(position_id, keeper, 0, sender=hooks)
     with reverts(vault.VaultRepayExceedsDebt, positionId=position_id, debt=wad(10), amount=wad(10) + 1):
         vault.repayFor(position_id, keeper, wad(10) + 1, sender=hooks)
-    assert vault.position(position_id).debt == wad(10)
 
 
 def test_write_off__others_owe__index_rises_by_the_debt_over_their_shares(vault, synths, hooks, trader2,

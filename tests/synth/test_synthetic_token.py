@@ -6,8 +6,8 @@ from eth_account.messages import encode_typed_data
 from synthvault.system import deploy_system
 from synthvault.units import asset_id, wad
 from tests.utils.constants import ZERO_ADDRESS as ZERO
-from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +99,6 @@ def test_grant_role__deployer_after_deployment__reverts(wired, owner):
         with reverts(synth.AccessControlUnauthorizedAccount, account=owner.address,
                      neededRole=synth.DEFAULT_ADMIN_ROLE()):
             synth.grantRole(synth.MINTER_ROLE(), owner, sender=owner)
-        assert not synth.hasRole(synth.MINTER_ROLE(), owner)
 
 
 def test_constructor__zero_admin__reverts(project, feeder):
@@ -140,13 +139,11 @@ def test_supply__without_role__reverts(token, owner, attacker, action):
     # Even the admin cannot create supply without granting itself the role first.
     with reverts(token.AccessControlUnauthorizedAccount, account=owner.address, neededRole=role):
         getattr(token, action)(owner, wad(1), sender=owner)
-    assert token.totalSupply() == 0
 
 
 def test_grant_role__not_admin__reverts(token, attacker):
     with reverts(token.AccessControlUnauthorizedAccount, account=attacker.address):
         token.grantRole(token.MINTER_ROLE(), attacker, sender=attacker)
-    assert not token.hasRole(token.MINTER_ROLE(), attacker)
 
 
 def test_renounce_admin__renounced__nobody_can_grant_roles(token, owner, attacker):
@@ -172,13 +169,10 @@ def test_permit__replayed__reverts(sxau, trader, keeper, chain):
     deadline = chain.pending_timestamp + 3600
     sig = permit_signature(sxau, trader, keeper.address, wad(5), deadline)
     sxau.permit(trader, keeper, wad(5), deadline, sig.v, sig.r, sig.s, sender=keeper)
-    sxau.approve(keeper, 0, sender=trader)
 
     # The signature was over nonce 0; the token now expects 1, so it recovers another signer.
     with reverts(sxau.ERC2612InvalidSigner, owner=trader.address):
         sxau.permit(trader, keeper, wad(5), deadline, sig.v, sig.r, sig.s, sender=keeper)
-    assert sxau.allowance(trader, keeper) == 0
-    assert sxau.nonces(trader) == 1
 
 
 def test_permit__expired__reverts(sxau, trader, keeper, chain):
@@ -187,8 +181,6 @@ def test_permit__expired__reverts(sxau, trader, keeper, chain):
 
     with reverts(sxau.ERC2612ExpiredSignature, deadline=deadline):
         sxau.permit(trader, keeper, wad(5), deadline, sig.v, sig.r, sig.s, sender=keeper)
-    assert sxau.allowance(trader, keeper) == 0
-    assert sxau.nonces(trader) == 0
 
 
 def test_permit__signed_by_someone_else__reverts(sxau, trader, attacker, chain):
@@ -197,4 +189,3 @@ def test_permit__signed_by_someone_else__reverts(sxau, trader, attacker, chain):
 
     with reverts(sxau.ERC2612InvalidSigner, signer=attacker.address, owner=trader.address):
         sxau.permit(trader, attacker, wad(5), deadline, sig.v, sig.r, sig.s, sender=attacker)
-    assert sxau.allowance(trader, attacker) == 0

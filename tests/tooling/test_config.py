@@ -120,14 +120,19 @@ CROSS_FIELD_RULES = {
     "ceiling past uint96": (
         [_set("synths.sUSD.debt_ceiling", 10**11)], "synths.sUSD: debt_ceiling and min_debt must be at most"),
     "keeper share over 100%": (
-        [_set("liquidation.keeper_share_pct", 101)], "liquidation.keeper_share_pct: Input should be less than or equal to 100"),
+        [_set("liquidation.keeper_share_pct", 101)],
+        "liquidation.keeper_share_pct: Input should be less than or equal to 100"),
     "close factor zero": (
         [_set("liquidation.close_factor_pct", 0)], "liquidation.close_factor_pct: Input should be greater than 0"),
     "close factor over 100%": (
-        [_set("liquidation.close_factor_pct", "100.5")], "liquidation.close_factor_pct: Input should be less than or equal to 100"),
+        [_set("liquidation.close_factor_pct", "100.5")],
+        "liquidation.close_factor_pct: Input should be less than or equal to 100"),
     "deviation over 10,000 bps": (
-        [_set("oracle.feeds.BTC.max_deviation_bps", 10_001)], "oracle.feeds.BTC.max_deviation_bps: Input should be less"),
-    "heartbeat zero": ([_set("oracle.feeds.XAU.heartbeat_s", 0)], "oracle.feeds.XAU.heartbeat_s: Input should be greater than 0"),
+        [_set("oracle.feeds.BTC.max_deviation_bps", 10_001)],
+        "oracle.feeds.BTC.max_deviation_bps: Input should be less"),
+    "heartbeat zero": (
+        [_set("oracle.feeds.XAU.heartbeat_s", 0)],
+        "oracle.feeds.XAU.heartbeat_s: Input should be greater than 0"),
     "maintenance not under initial": (
         [_set("exchange.markets.BTC-PERP.maintenance_margin_bps", 1000)],
         "exchange.markets.BTC-PERP: maintenance_margin_bps (1000) must be below initial_margin_bps (1000)"),
@@ -138,22 +143,31 @@ CROSS_FIELD_RULES = {
         [_set("exchange.markets.IDX-PERP.initial_margin_bps", 10_001)],
         "exchange.markets.IDX-PERP: initial_margin_bps (10001) must be at most 10000"),
     "taker fee over 1%": (
-        [_set("exchange.markets.BTC-PERP.taker_fee_bps", 101)], "exchange.markets.BTC-PERP: taker_fee_bps (101) must be at most 100"),
+        [_set("exchange.markets.BTC-PERP.taker_fee_bps", 101)],
+        "exchange.markets.BTC-PERP: taker_fee_bps (101) must be at most 100"),
     "impact over 100%": (
         [_set("exchange.markets.BTC-PERP.impact_bps_per_million_usd", 10_001)],
         "exchange.markets.BTC-PERP: impact_bps_per_million_usd (10001) must be at most 10000"),
     "liquidation reward over 5%": (
         [_set("exchange.liquidation_reward_bps", 501)], "exchange: liquidation_reward_bps (501) must be at most 500"),
     "min liquidation reward over $1,000": (
-        [_set("exchange.min_liquidation_reward_usd", 1001)], "exchange: min_liquidation_reward_usd (1001) must be at most 1000"),
-    "cooldown over 7 days": ([_set("exchange.pool_cooldown_hours", 169)], "exchange: pool_cooldown_hours (169) must be at most 168"),
+        [_set("exchange.min_liquidation_reward_usd", 1001)],
+        "exchange: min_liquidation_reward_usd (1001) must be at most 1000"),
+    "cooldown over 7 days": (
+        [_set("exchange.pool_cooldown_hours", 169)],
+        "exchange: pool_cooldown_hours (169) must be at most 168"),
     "market on an unknown feed": (
-        [_set("exchange.markets.ETH-PERP.asset", "DOGE")], "exchange.markets.ETH-PERP.asset: 'DOGE' is not a feed in oracle.feeds"),
-    "synth on an unknown feed": ([_set("synths.sRE.asset", "RE2")], "synths.sRE.asset: 'RE2' is not a feed in oracle.feeds"),
+        [_set("exchange.markets.ETH-PERP.asset", "DOGE")],
+        "exchange.markets.ETH-PERP.asset: 'DOGE' is not a feed in oracle.feeds"),
+    "synth on an unknown feed": (
+        [_set("synths.sRE.asset", "RE2")],
+        "synths.sRE.asset: 'RE2' is not a feed in oracle.feeds"),
     "token over 18 decimals": (
-        [_set("exchange.margin_token.decimals", 19)], "exchange.margin_token.decimals: Input should be less than or equal to 18"),
+        [_set("exchange.margin_token.decimals", 19)],
+        "exchange.margin_token.decimals: Input should be less than or equal to 18"),
     "expiry not in the future": (
-        [_set("exchange.markets.BTC-DATED.expiry_days", 0)], "exchange.markets.BTC-DATED.expiry_days: Input should be greater than 0"),
+        [_set("exchange.markets.BTC-DATED.expiry_days", 0)],
+        "exchange.markets.BTC-DATED.expiry_days: Input should be greater than 0"),
 }
 
 
@@ -171,9 +185,11 @@ EXISTING_CONTRACT_RULES = {
         [_set("oracle.feeds.BTC.address", EXISTING)],
         "oracle.feeds.BTC: description, price must be left out with address"),
     "feed with neither": (
-        [_drop("oracle.feeds.BTC.price")], "oracle.feeds.BTC: give address (an existing contract) or price (to deploy one)"),
+        [_drop("oracle.feeds.BTC.price")],
+        "oracle.feeds.BTC: give address (an existing contract) or price (to deploy one)"),
     "existing feed with decimals": (
-        [_set("oracle.feeds.BTC", {"address": EXISTING, "decimals": 8, "heartbeat_s": 3600, "max_deviation_bps": 5000})],
+        [_set("oracle.feeds.BTC",
+              {"address": EXISTING, "decimals": 8, "heartbeat_s": 3600, "max_deviation_bps": 5000})],
         "oracle.feeds.BTC: decimals must be left out with address"),
     "not an address": (
         [_set("oracle.feeds.BTC", {"address": "0x1234", "heartbeat_s": 3600, "max_deviation_bps": 5000})],

@@ -30,7 +30,8 @@ def test_describe_error__view_reverts__custom_error_with_inputs(chain, system):
     advance(chain, 3601)
     stale = _revert(lambda: oracle.priceWad(asset_id("BTC")))
     assert describe_error(stale) == (
-        f"OracleStalePrice(asset='BTC', updatedAt={updated}, heartbeat=3600, nowTimestamp={chain.blocks.head.timestamp})")
+        f"OracleStalePrice(asset='BTC', updatedAt={updated}, heartbeat=3600, "
+        f"nowTimestamp={chain.blocks.head.timestamp})")
 
 
 def test_describe_error__transaction_reverts__custom_error_with_inputs(system, trader):

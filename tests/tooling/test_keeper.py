@@ -32,8 +32,9 @@ def seeded(chain, project, owner, trader, trader2, keeper, system):
     risky = [position(trader, WBTC, "16.1"), position(trader2, WBTC, "16.1")]
     safe = position(trader, WBTC, "12.5")
     position(keeper, 10 * WBTC, "60")
-    bot = Keeper(vault=vault, lens=system.contracts["lens"], engine=system.contracts["engine"], oracle=system.contracts["oracle"], sender=keeper,
-                 synth_at=project.SyntheticToken.at, start_block=start, batch_size=2)
+    bot = Keeper(vault=vault, lens=system.contracts["lens"], engine=system.contracts["engine"],
+                 oracle=system.contracts["oracle"], sender=keeper, synth_at=project.SyntheticToken.at,
+                 start_block=start, batch_size=2)
     return bot, risky, safe
 
 

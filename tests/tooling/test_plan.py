@@ -29,7 +29,8 @@ def test_deploy_and_record__local_chain__sends_exactly_the_planned_transactions(
                                      folder=tmp_path)
 
     assert owner.nonce - nonce == plan.transactions
-    deployed = [c.contract_type.name for c in (*system.contracts.values(), *system.feeds.values(), *system.synths.values())]
+    deployed = [c.contract_type.name
+                for c in (*system.contracts.values(), *system.feeds.values(), *system.synths.values())]
     # The pool and the adapter are created by the exchange and the vault, not by a transaction.
     created_inside = {"LiquidityPool", "FuturesCollateral"}
     assert sorted(step.deploys for step in plan.contracts) == sorted(n for n in deployed if n not in created_inside)
@@ -44,7 +45,8 @@ def test_deploy_and_record__live_manifest_exists__refused_before_the_first_trans
     first = path.read_text()
     nonce = owner.nonce
 
-    with pytest.raises(ManifestExistsError, match="sepolia.json exists: 'sepolia' is deployed already; nothing was sent"):
+    with pytest.raises(ManifestExistsError,
+                       match="sepolia.json exists: 'sepolia' is deployed already; nothing was sent"):
         deploy_and_record(project, chain, LIVE, owner, config, folder=tmp_path)
 
     assert owner.nonce == nonce
@@ -81,6 +83,7 @@ def test_check_existing__address_without_code__named_before_anything_is_sent(cha
 
 def test_plan_deployment__no_deposits__their_transactions_left_out():
     config = read_config()
-    lean = config.model_copy(update={"liquidation": config.liquidation.model_copy(update={"insurance_fund_deposit_usd": 0})})
+    no_deposit = config.liquidation.model_copy(update={"insurance_fund_deposit_usd": 0})
+    lean = config.model_copy(update={"liquidation": no_deposit})
     assert plan_deployment(config).transactions - plan_deployment(lean).transactions == 3  # mint, approve, deposit
     assert plan_deployment(config, LOCAL_FUNDING).transactions - plan_deployment(config).transactions == 3

@@ -34,7 +34,8 @@ def test_attach_deployed__deployed_system__attached(project, chain, system, mani
     assert manifest["chain_id"] == chain.chain_id
 
 
-def test_attach_deployed__contracts_without_code__names_make_node(project, chain, system, manifest_of, tmp_path, accounts):
+def test_attach_deployed__contracts_without_code__names_make_node(project, chain, system, manifest_of, tmp_path,
+                                                                  accounts):
     contracts = system.addresses()
     contracts["vault"] = str(accounts[7].address)  # an account: no code, as on a restarted node
     manifest_of(contracts=contracts)
@@ -48,7 +49,8 @@ def test_attach_deployed__contracts_without_code__names_make_node(project, chain
 
 def test_attach_deployed__other_chain__names_both_chain_ids(project, chain, manifest_of, tmp_path):
     manifest_of(chain_id=11155111)
-    with pytest.raises(PreflightError, match=f"runs chain {chain.chain_id}, but .*local.json was written on chain 11155111"):
+    expected = f"runs chain {chain.chain_id}, but .*local.json was written on chain 11155111"
+    with pytest.raises(PreflightError, match=expected):
         attach_deployed(project, chain.provider, "local", folder=tmp_path)
 
 

@@ -1,6 +1,7 @@
 """Price series and their replay onto the mock feeds."""
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -42,7 +43,7 @@ def test_walk_ohlc__march_2020_bar__open_high_low_close_over_the_month():
 def test_cap_steps__crash__no_round_moves_more_than_the_bound():
     points = [PricePoint(0, Decimal("9219.13")), PricePoint(900, Decimal("3850"))]
     capped = cap_steps(points, 1000)
-    moves = [abs(b.price / a.price - 1) for a, b in zip(capped, capped[1:])]
+    moves = [abs(b.price / a.price - 1) for a, b in pairwise(capped)]
     assert max(moves) <= Decimal("0.1")
     assert len(capped) == 10  # ln(3850/9219.13) / ln(0.9) = 8.29 -> 9 steps after the start
     assert capped[-1] == points[-1]
@@ -65,5 +66,6 @@ def test_replay__crash_path__feed_follows_and_others_stay_fresh(chain, feeds, or
     assert rounds == len(points)
     assert seen == [wad(p.price) for p in points]
     # A month of series time at 3600x is about 12 minutes of chain time.
-    assert chain.blocks.head.timestamp - start == pytest.approx((points[-1].timestamp - points[0].timestamp) / 3600, abs=len(points))
+    series_seconds = points[-1].timestamp - points[0].timestamp
+    assert chain.blocks.head.timestamp - start == pytest.approx(series_seconds / 3600, abs=len(points))
     assert oracle.priceWad(asset_id("ETH")) == wad(3000)

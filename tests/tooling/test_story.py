@@ -49,7 +49,8 @@ def test_story__positions_and_btc_moves__long_cr_moves_neutral_cr_holds(story):
     short_margin = wad(10_000) - fee(-wad(1), short_entry, taker_fee)
     assert exchange.equity(1) == long_margin + pnl(wad(1), long_entry, wad(54_000))
     for price, health in ((60_000, before), (54_000, after)):
-        assert health["long BTC -> sXAU"][0] == long_margin + close_pnl(wad(1), long_entry, wad(price), impact, taker_fee)
+        assert health["long BTC -> sXAU"][0] == long_margin + close_pnl(
+            wad(1), long_entry, wad(price), impact, taker_fee)
         # Spot and short offset: only the buy-back's impact and fee move with BTC.
         assert health["delta-neutral -> sUSD"][0] == wad(price) + short_margin + close_pnl(
             -wad(1), short_entry, wad(price), impact, taker_fee)

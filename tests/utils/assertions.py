@@ -4,7 +4,6 @@
 from typing import Any
 
 
-
 def assert_events(receipt: Any, *expected: Any) -> None:
     """Asserts that `receipt` emitted exactly `expected`, in order, each with every argument
     given: `assert_events(tx, hub.FeedRemoved(asset=BTC))`."""

@@ -4,9 +4,9 @@
 decoded the revert as a custom error of the contract it called; otherwise it passes whatever the
 revert was. With Anvil 1.7 that happens for every view call (Anvil words the revert data as
 "custom error 0x…: …", which Ape does not parse, or Ape reads the data back as text) and for
-errors raised by a nested contract (an `OracleHub` error inside an exchange transaction). It also ignores input names the error does
-not have. `reverts` decodes the revert data with the tools' decoder (`synthvault/errors.py`) and
-asserts the selector and every named input.
+errors raised by a nested contract (an `OracleHub` error inside an exchange transaction). It
+also ignores input names the error does not have. `reverts` decodes the revert data with the
+tools' decoder (`synthvault/errors.py`) and asserts the selector and every named input.
 """
 
 from collections.abc import Iterator

@@ -1,6 +1,7 @@
 """Factories for the vault's tests: funded traders and positions built in one call."""
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,7 @@ def set_params(vault, synths, owner) -> Callable[..., Any]:
     `set_params("sXAU", stabilityFeeWad=0)`; returns the receipt."""
 
     def set_(symbol: str, **changes: int) -> Any:
-        params = dict(zip(PARAM_NAMES, vault.synthParams(synths[symbol]))) | changes
+        params = dict(zip(PARAM_NAMES, vault.synthParams(synths[symbol]), strict=True)) | changes
         return vault.setSynthParams(synths[symbol], tuple(params.values()), sender=owner)
 
     return set_

@@ -52,10 +52,9 @@ def test_remove_spot__one_smallest_unit_past_the_ratio__reverts(spot_vault, trad
     vault.mint(position_id, wad(25), sender=trader)
 
     vault.removeSpot(position_id, scaled("0.5", decimals), trader, sender=trader)  # exactly 1.5 left
+    assert vault.position(position_id).spotAmount == scaled("1.5", decimals)
+    assert token.balanceOf(trader) == scaled("0.5", decimals)
     left = scaled("1.5", decimals) - 1
     with reverts(vault.VaultUndercollateralized, positionId=position_id,
                  crWad=div_wad_down(left * 10 ** (18 - decimals) * 60_000, wad(60_000))):
         vault.removeSpot(position_id, 1, trader, sender=trader)
-
-    assert vault.position(position_id).spotAmount == scaled("1.5", decimals)
-    assert token.balanceOf(trader) == scaled("0.5", decimals)

@@ -179,7 +179,7 @@ def test_supply__positions_touched_at_odd_times__never_exceeds_the_debts(vault, 
     for step in range(3):
         touches.append(lambda: vault.mint(first, wad("0.010000000000000007"), sender=trader))
         touches.append(lambda step=step: vault.burn(second, wad("0.2") + step, sender=trader2))
-    for seconds, touch in zip((12_345, 86_399, 3_333_333, 7, 1_000_001, 59, 31_536_000), touches):
+    for seconds, touch in zip((12_345, 86_399, 3_333_333, 7, 1_000_001, 59, 31_536_000), touches, strict=True):
         at(chain, last + seconds)
         refresh_prices(feeds, owner)
         now = touch().timestamp
@@ -192,7 +192,8 @@ def test_supply__positions_touched_at_odd_times__never_exceeds_the_debts(vault, 
     assert sxau.totalSupply() + vault.uncollectedFees(sxau) == mul_wad_down(total_shares, index)
     assert mul_wad_down(total_shares, index) <= total_debt <= sum(debts)
     vault.accrue(sxau, sender=trader)
-    assert sxau.totalSupply() == mul_wad_down(total_shares, grow(index, wad("0.02"), chain.blocks.head.timestamp - last))
+    elapsed = chain.blocks.head.timestamp - last
+    assert sxau.totalSupply() == mul_wad_down(total_shares, grow(index, wad("0.02"), elapsed))
     # At most: 2 wei per mint (shares and debt round up), 1 per burn (shares round down), 1 per
     # fee accrual (the fee rounds down), 1 per position (its debt rounds up).
     mints, burns, accruals, positions = 4, 3, 7, 2

@@ -1,13 +1,14 @@
 """The owner's levers: listing synths, their risk parameters, the fee recipient, the liquidation
-engine. Every rejection leaves the parameters as they were."""
+engine. Every rejection is checked by its error."""
 
 import pytest
 
 from synthvault.deploy import synth_params
 from synthvault.units import asset_id, wad
-from tests.utils.constants import PARAM_NAMES, ZERO_ADDRESS as ZERO
-from tests.utils.events import logs
+from tests.utils.constants import PARAM_NAMES
+from tests.utils.constants import ZERO_ADDRESS as ZERO
 from tests.utils.custom_errors import reverts
+from tests.utils.events import logs
 
 MAX_DEBT = 2**96 - 1
 LAUNCH = (wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(1000), wad(1))
@@ -26,7 +27,8 @@ def test_deploy__configured_synths__listed_with_their_parameters(vault, synths, 
     assert vault.synths() == [s.address for s in synths.values()]
     for symbol, cfg in config["synths"].items():
         assert params_of(vault, synths[symbol]) == synth_params(config["vault"], cfg)
-    assert params_of(vault, synths["sXAU"]) == (wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(20000), wad("0.05"))
+    assert params_of(vault, synths["sXAU"]) == (
+        wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(20000), wad("0.05"))
     assert vault.feeRecipient() == owner.address
     assert vault.liquidationEngine() == ZERO
     assert vault.nextPositionId() == 1
@@ -47,19 +49,18 @@ def test_list_synth__new_synth__listed_with_events(vault, new_synth, owner):
     rate_index, last_accrual, shares, total_debt = vault.synthDebt(new_synth)
     assert (rate_index, last_accrual, shares, total_debt) == (wad(1), tx.timestamp, 0, 0)
     assert logs(tx, vault.SynthListed) == [{"synth": new_synth.address, "asset": asset_id("XAG")}]
-    assert logs(tx, vault.SynthParamsSet) == [{"synth": new_synth.address, **dict(zip(PARAM_NAMES, LAUNCH))}]
+    assert logs(tx, vault.SynthParamsSet) == [
+        {"synth": new_synth.address, **dict(zip(PARAM_NAMES, LAUNCH, strict=True))}]
 
 
 def test_list_synth__already_listed__reverts(vault, synths, owner):
     with reverts(vault.VaultSynthAlreadyListed, synth=synths["sXAU"].address):
         vault.listSynth(synths["sXAU"], LAUNCH, sender=owner)
-    assert len(vault.synths()) == 5
 
 
 def test_list_synth__not_owner__reverts(vault, new_synth, attacker):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
         vault.listSynth(new_synth, LAUNCH, sender=attacker)
-    assert len(vault.synths()) == 5
 
 
 def test_set_synth_params__valid__stored_with_event(vault, synths, owner):
@@ -68,7 +69,8 @@ def test_set_synth_params__valid__stored_with_event(vault, synths, owner):
     tx = vault.setSynthParams(synths["sETH"], params, sender=owner)
 
     assert params_of(vault, synths["sETH"]) == params
-    assert logs(tx, vault.SynthParamsSet) == [{"synth": synths["sETH"].address, **dict(zip(PARAM_NAMES, params))}]
+    assert logs(tx, vault.SynthParamsSet) == [
+        {"synth": synths["sETH"].address, **dict(zip(PARAM_NAMES, params, strict=True))}]
 
 
 # Each case changes the launch parameters into nonsense; the error names the numbers.
@@ -112,7 +114,7 @@ INVALID = {
 
 @pytest.mark.parametrize("changes, error, inputs", INVALID.values(), ids=INVALID.keys())
 def test_set_synth_params__nonsense__reverts(vault, synths, owner, changes, error, inputs):
-    params = dict(zip(PARAM_NAMES, LAUNCH)) | changes
+    params = dict(zip(PARAM_NAMES, LAUNCH, strict=True)) | changes
 
     with reverts(getattr(vault, error), **inputs):
         vault.setSynthParams(synths["sXAU"], tuple(params.values()), sender=owner)
@@ -152,13 +154,11 @@ def test_set_fee_recipient__new__set_with_event(vault, owner, keeper):
 def test_set_fee_recipient__zero_or_unchanged__reverts(vault, owner, recipient, error):
     with reverts(getattr(vault, error)):
         vault.setFeeRecipient(owner if recipient == "owner" else recipient, sender=owner)
-    assert vault.feeRecipient() == owner.address
 
 
-def test_set_fee_recipient__not_owner__reverts(vault, owner, attacker):
+def test_set_fee_recipient__not_owner__reverts(vault, attacker):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
         vault.setFeeRecipient(attacker, sender=attacker)
-    assert vault.feeRecipient() == owner.address
 
 
 # The two addresses the vault trusts with its hooks: the liquidation engine and the global settlement.
@@ -186,11 +186,9 @@ def test_set_trusted_address__unchanged__reverts(vault, owner, keeper, setter, g
     getattr(vault, setter)(keeper, sender=owner)
     with reverts(vault.VaultAlreadySet):
         getattr(vault, setter)(keeper, sender=owner)
-    assert getattr(vault, getter)() == keeper.address
 
 
 @TRUSTED
 def test_set_trusted_address__not_owner__reverts(vault, attacker, setter, getter, event, argument):
     with reverts(vault.OwnableUnauthorizedAccount, account=attacker.address):
         getattr(vault, setter)(attacker, sender=attacker)
-    assert getattr(vault, getter)() == ZERO

@@ -5,9 +5,8 @@ import pytest
 from synthvault.units import asset_id, scaled, wad
 from tests.utils.chain import advance
 from tests.utils.constants import MAX_UINT, ZERO_ADDRESS
-from tests.utils.events import logs
 from tests.utils.custom_errors import reverts
-
+from tests.utils.events import logs
 
 
 def btc(amount) -> int:
@@ -39,7 +38,6 @@ def test_open__several__ids_count_up_per_owner(vault, synths, trader, trader2):
 def test_open__unlisted_synth__reverts(vault, trader, attacker):
     with reverts(vault.VaultUnknownSynth, synth=attacker.address):
         vault.open(attacker, sender=trader)
-    assert vault.nextPositionId() == 1
 
 
 def test_add_spot__owner__pulls_the_tokens(vault, lens, wbtc, trader, fund_wbtc, open_position):
