@@ -12,8 +12,6 @@ FOUNDRY_BIN := $(CURDIR)/node_modules/@foundry-rs
 # Project-local state: nothing is written to (or read from) the user's home folders.
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export APE_DATA_FOLDER := $(CURDIR)/.ape
-# The shared Python tooling (synthvault/) is importable from scripts, tests and the console.
-export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export PATH := $(CURDIR)/$(VENV)/bin:$(FOUNDRY_BIN)/anvil-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/forge-$(FOUNDRY_PLATFORM)/bin:$(FOUNDRY_BIN)/cast-$(FOUNDRY_PLATFORM)/bin:$(PATH)
 
 PY_STAMP := $(VENV)/.installed
@@ -36,14 +34,17 @@ ACCOUNT ?=
 LOCAL_NODE := APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT)
 SCRIPT_OPTIONS = --network $(NETWORK) $(if $(ACCOUNT),--account $(ACCOUNT)) $(ARGS)
 
-.PHONY: help bootstrap compile test check sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay gas clean
+.PHONY: help bootstrap compile test check lint sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':[^#]*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(PY_STAMP): requirements.txt
+# The shared Python tooling (synthvault/) is a package installed in the venv, editable, so that
+# scripts, tests and the console import it wherever they run.
+$(PY_STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 # Slither pins web3/eth-* versions of its own: a venv apart from Ape's.
@@ -67,12 +68,19 @@ compile: bootstrap ## Compile the contracts with Ape
 	ape compile
 
 test: bootstrap ## Run the whole test suite on a local Anvil chain
-	ape test $(TESTS) -p no:cacheprovider $(ARGS)
+	ape test $(TESTS) -p no:cacheprovider --durations=20 $(ARGS)
 
 gas: bootstrap ## Run the tests with Ape's gas table per method
 	ape test $(TESTS) -p no:cacheprovider --gas $(ARGS)
 
-check: sizes bench slither invariants coverage ## What CI runs besides the tests: code sizes, gas, static analysis, invariant fuzzing, coverage
+check: lint sizes bench slither invariants coverage ## What CI runs besides the tests: lint, code sizes, gas, static analysis, invariant fuzzing, coverage
+
+# Each narrowing cast in contracts/ carries the reason it cannot truncate (forge-lint's annotation);
+# the lint builds into folders of its own, so that it cannot leave ABI-only artifacts for `make sizes`.
+lint: $(PY_STAMP) $(NPM_STAMP) $(SOLC) ## ruff on the Python; forge fmt --check, and no unannotated narrowing cast in contracts/
+	ruff check .
+	forge fmt --check contracts interfaces test-forge
+	FOUNDRY_OUT=.forge/lint-out FOUNDRY_CACHE_PATH=.forge/lint-cache forge lint contracts --only-lint unsafe-typecast -D warnings
 
 sizes: $(NPM_STAMP) $(SOLC) ## Forge: each contract's runtime size; fail if one in contracts/ is over 22,000 bytes
 	$(PYTHON) tools/sizes.py
