@@ -81,20 +81,18 @@ def test_health_of__nothing__empty(vault, lens):
 
 
 @pytest.fixture(scope="module")
-def batch(vault, synths, wbtc, trader2):
-    """BATCH positions of trader2, each 0.1 BTC, owing 1 sXAU ($2,400) or 1,000 sUSD by turns."""
+def batch(project, vault, synths, wbtc, trader2):
+    """BATCH positions, each 0.1 BTC, half owing 1 sXAU ($2,400) and half 1,000 sUSD, opened by the
+    `PositionBatcher` mock in two transactions (through the vault's public functions, every check
+    included) instead of 300."""
     per_position = 10**7
-    wbtc.mint(trader2, per_position * BATCH, sender=trader2)
-    wbtc.approve(vault, per_position * BATCH, sender=trader2)
+    batcher = project.PositionBatcher.deploy(sender=trader2)
+    wbtc.mint(batcher, per_position * BATCH, sender=trader2)
     first = vault.nextPositionId()
+    for symbol, amount in (("sXAU", wad(1)), ("sUSD", wad(1000))):
+        batcher.openMany(vault, synths[symbol], BATCH // 2, per_position, amount, sender=trader2)
     ids = list(range(first, first + BATCH))
-    for position_id in ids:
-        symbol, amount = ("sXAU", wad(1)) if position_id % 2 else ("sUSD", wad(1000))
-        # A gas limit given skips Ape's estimate for each of the 300 transactions.
-        vault.open(synths[symbol], sender=trader2, gas=200_000)
-        vault.addSpot(position_id, per_position, sender=trader2, gas=200_000)
-        vault.mint(position_id, amount, sender=trader2, gas=300_000)
-    assert vault.positionsOf(trader2) == ids
+    assert vault.positionsOf(batcher) == ids
     return ids
 
 
