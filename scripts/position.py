@@ -23,7 +23,8 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from synthvault import actions
-from synthvault.cli import account_option, autosign_option, friendly_errors, signer, without_call_traces
+from synthvault.cli import account_option, autosign_option, friendly_errors, signer
+from synthvault.errors import without_call_traces
 from synthvault.keeper import scan_positions
 from synthvault.positions import COLUMNS, SHOCK_COLUMNS, detail_lines, position_detail, position_rows
 from synthvault.preflight import attach_checked
