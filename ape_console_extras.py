@@ -2,7 +2,10 @@
 
 Run `make node` in one terminal and `make console` in another; then e.g. `price("BTC")`,
 `set_price("BTC", 42000)`, `oracle.priceWad(asset_id("ETH"))`, `feeds["BTC"].latestRoundData()`,
-`settlement.shutdownAt()` (the `GlobalSettlement`).
+`settlement.shutdownAt()` (the `GlobalSettlement`), and a position as `make position` acts on one,
+signed by the test trader (test account 1, funded with 2 WBTC by the deploy):
+`p = open_position("sUSD")`, `deposit(p, 0.5)`, `mint(p, 10000)`, `show(p)`, then `burn`, `withdraw`,
+`lock`, `trade(p, "BTC-PERP", 0.1)`, `close` (synthvault/console.py).
 """
 
 from synthvault.units import asset_id, from_wad, wad  # noqa: F401  (at hand in the console)
@@ -13,10 +16,12 @@ def ape_init_extras(project, networks, accounts):
     from synthvault.preflight import PreflightError, attach_checked
 
     network = networks.provider.network
-    owner = accounts.test_accounts[0] if network.name == "local" else None
+    local = network.name == "local"
+    # The deployer moves the mock feeds; the test trader signs the position helpers.
+    owner, trader = (accounts.test_accounts[0], accounts.test_accounts[1]) if local else (None, None)
     try:
         manifest, _ = attach_checked(project, networks.provider, network.name)
-        return console_namespace(project, manifest, owner)
+        return console_namespace(project, manifest, owner, trader)
     except (FileNotFoundError, PreflightError) as err:
         print(f"synthvault: {err}")
         return {}

@@ -23,9 +23,9 @@ from ape.cli import ConnectedProviderCommand
 from ape.logging import logger
 
 from synthvault import actions
-from synthvault.cli import account_option, autosign_option, friendly_errors, signer, without_call_traces
+from synthvault.cli import account_option, autosign_option, friendly_errors, signer
 from synthvault.keeper import scan_positions
-from synthvault.positions import COLUMNS, SHOCK_COLUMNS, detail_lines, position_detail, position_rows
+from synthvault.positions import COLUMNS, position_rows, print_position
 from synthvault.preflight import attach_checked
 from synthvault.report import console, table
 from synthvault.system import System
@@ -60,16 +60,6 @@ def _attach(network: Any) -> tuple[dict[str, Any], System]:
     return attach_checked(project, chain.provider, network.name)
 
 
-def _show_one(system: System, position_id: int) -> None:
-    detail = position_detail(system, position_id)
-    for line in detail_lines(detail):
-        console.print(line, highlight=False)
-    if detail.row.debt_usd:
-        how = "exact" if detail.model.exact else "approximate, as above"
-        console.print(table(f"If BTC falls ({how}; the debt's value held; a liquidation per the engine's rule)",
-                            SHOCK_COLUMNS, [shock.cells() for shock in detail.shocks]))
-
-
 @cli.command(cls=ConnectedProviderCommand)
 @click.argument("ids", nargs=-1, type=int)
 @click.option("--owner", default=None, help="Only this address's open positions (Vault.positionsOf).")
@@ -78,7 +68,7 @@ def show(network, ids, owner):
     """The vault's positions; one ID: that position in detail."""
     manifest, system = _attach(network)
     if len(ids) == 1 and not owner:
-        _show_one(system, ids[0])
+        print_position(system, ids[0])
         return
     vault, head = system.contracts["vault"], chain.blocks.height
     if owner:
@@ -98,11 +88,11 @@ def register(name: str, do: Callable[..., actions.Done], *arguments: Callable[[A
     @friendly_errors
     def command(network, account_alias, autosign, **args):
         system = _attach(network)[1]
-        with without_call_traces():
-            done = do(system, signer(network, account_alias, index=TRADER, autosign=autosign), **args)
+        sender = signer(network, account_alias, index=TRADER, autosign=autosign)
+        done = actions.perform(do, system, sender, **args)
         console.print(done.line, highlight=False)
         if name != "close":
-            _show_one(system, done.position_id)
+            print_position(system, done.position_id)
 
     for argument in reversed(arguments):
         command = argument(command)

@@ -1,10 +1,13 @@
-"""What a position's owner does without code (`make position ARGS='open sUSD'`, `deposit 3 0.5`, ...):
-each action sends its transactions and says in one line what happened. Amounts are whole units
-(Decimal), converted here; the vault and the exchange check the rest and revert with their errors."""
+"""What a position's owner does without code (`make position ARGS='open sUSD'`, `deposit 3 0.5`, ...,
+and the console's `open_position("sUSD")`, `deposit(3, 0.5)`, ...): each action sends its
+transactions and says in one line what happened. Amounts are whole units (Decimal), converted here;
+the vault and the exchange check the rest and revert with their errors."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from synthvault.errors import without_call_traces
 from synthvault.system import System
 from synthvault.units import from_wad, scaled, wad
 
@@ -115,3 +118,14 @@ def close(system: System, sender: Any, position_id: int) -> Done:
 def _symbol(system: System, position_id: int) -> str:
     synth = str(system.contracts["vault"].position(position_id).synth)
     return next((symbol for symbol, token in system.synths.items() if str(token.address) == synth), synth)
+
+
+# Every action, by the name the console gives it (`make position` names them open, deposit, ...).
+ACTIONS: tuple[Callable[..., Done], ...] = (open_position, deposit, withdraw, lock, trade, mint, burn, close)
+
+
+def perform(do: Callable[..., Done], system: System, sender: Any, *args: Any, **kwargs: Any) -> Done:
+    """`do(system, sender, *args, **kwargs)` as `make position` and the console run it: a revert is raised
+    (for the caller to say decoded, in one line) without ape-foundry printing its call tree first."""
+    with without_call_traces():
+        return do(system, sender, *args, **kwargs)

@@ -1,11 +1,9 @@
 """What every script needs from the connected network: who signs, whether the chain is local, and
 errors said in one line."""
 
-import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import click
 from ape import accounts
@@ -71,13 +69,3 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(f"reverted: {describe_error(err)}") from None
 
     return wrapper
-
-
-@contextlib.contextmanager
-def without_call_traces() -> Iterator[None]:
-    """ape-foundry prints a reverted transaction's whole call tree to stdout before raising; a
-    script that says the revert in one line (`friendly_errors`) sends inside this instead."""
-    from ape_ethereum.trace import Trace
-
-    with mock.patch.object(Trace, "show", lambda *args, **kwargs: None):
-        yield

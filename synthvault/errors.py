@@ -7,10 +7,12 @@ is not the called contract's. `ErrorDecoder` recovers the revert data in each of
 looks its selector up among every error of the project's contracts: `OracleStalePrice(asset='BTC',
 updatedAt=..., heartbeat=3600, now=...)`."""
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
 from ape.exceptions import ContractLogicError, CustomError
 from eth_utils import keccak
@@ -145,3 +147,14 @@ def project_decoder(project: Any = None) -> ErrorDecoder:
 def describe_error(err: BaseException, project: Any = None) -> str:
     """`project_decoder(project).describe(err)`: what the scripts, the keeper and the console print."""
     return project_decoder(project).describe(err)
+
+
+@contextlib.contextmanager
+def without_call_traces() -> Iterator[None]:
+    """ape-foundry prints a reverted transaction's whole call tree to stdout before raising; what
+    says the revert in one line (a script's `friendly_errors`, the keeper's log, the console's
+    position helpers) sends inside this instead."""
+    from ape_ethereum.trace import Trace
+
+    with mock.patch.object(Trace, "show", lambda *args, **kwargs: None):
+        yield

@@ -1,5 +1,6 @@
 """The vault's positions as a reader wants them: who owns each, what it locks and owes, its CR
-against its synth's ratios, read through the vault and its lens (`make position`, `ape run position`)."""
+against its synth's ratios, read through the vault and its lens (`make position`, `ape run position`,
+the console's `show(ID)`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from synthvault.keeper import HEALTH_OK, HEALTH_UNPRICEABLE
+from synthvault.report import console, table
 from synthvault.system import System
 from synthvault.units import asset_id, from_wad
 
@@ -271,3 +273,16 @@ def detail_lines(detail: PositionDetail) -> list[str]:
         move = (price / model.btc_price - 1) * 100
         lines.append(f"  liquidated at BTC ${price:,.2f} ({move:+.1f}%; {how})")
     return lines
+
+
+def print_position(system: System, position_id: int, out: Any = console) -> PositionDetail:
+    """Prints one position in detail (`make position ARGS='show ID'`, the console's `show(ID)`): its
+    `detail_lines`, and with debt, the table of what BTC falling would do to it. Returns the detail."""
+    detail = position_detail(system, position_id)
+    for line in detail_lines(detail):
+        out.print(line, highlight=False)
+    if detail.row.debt_usd:
+        how = "exact" if detail.model.exact else "approximate, as above"
+        out.print(table(f"If BTC falls ({how}; the debt's value held; a liquidation per the engine's rule)",
+                        SHOCK_COLUMNS, [shock.cells() for shock in detail.shocks]))
+    return detail

@@ -7,6 +7,7 @@ import click
 import pytest
 from ape.exceptions import ContractLogicError
 
+from synthvault.actions import ActionError
 from synthvault.cli import friendly_errors
 from synthvault.console import load_ipython_extension
 from synthvault.errors import describe_error
@@ -55,6 +56,17 @@ def test_console_extension__revert_in_the_console__printed_decoded(system, capsy
     shell.handler(shell, type(err), err, None)
 
     assert capsys.readouterr().out == "reverted: OracleUnknownAsset(asset='DOGE')\n"
+
+
+def test_console_extension__helper_refusal_in_the_console__printed_as_one_line(capsys):
+    shell = FakeShell()
+    load_ipython_extension(shell)
+    err = ActionError("unknown synth 'sDOGE': one of sETH, sRE, sSPX, sUSD, sXAU")
+
+    shell.handler(shell, type(err), err, None)
+
+    assert ActionError in shell.types
+    assert capsys.readouterr().out == "refused: unknown synth 'sDOGE': one of sETH, sRE, sSPX, sUSD, sXAU\n"
 
 
 def test_run_forever__failing_pass__logged_decoded(system, caplog):

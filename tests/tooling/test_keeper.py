@@ -1,17 +1,41 @@
-"""The keeper: finds positions from events, liquidates exactly the unhealthy ones, and survives
-RPC failures."""
+"""The keeper: finds positions from events, liquidates exactly the unhealthy ones, each on its own
+(a revert for one is recorded and the pass goes on), says which synth every skip is about, survives
+RPC failures, and sums up what it did when it stops."""
 
 import logging
+import signal
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from requests.exceptions import ConnectionError as RpcDown
 
-from synthvault.keeper import Keeper, run_forever
-from synthvault.units import wad
+from synthvault.keeper import Keeper, KeeperStats, run_forever, run_until_stopped
+from synthvault.units import WAD, asset_id, from_wad, wad
 from tests.utils.chain import advance, set_price
 
 WBTC = 10**8
+
+
+def _position(system: Any, owner: Any, who: Any, btc: int, amount: str, synth: str = "sXAU") -> int:
+    """A spot position of `who`: `btc` WBTC (in units) locked, `amount` whole synth minted."""
+    vault, wbtc = system.contracts["vault"], system.contracts["wbtc"]
+    wbtc.mint(who, btc, sender=owner)
+    wbtc.approve(vault, btc, sender=who)
+    position_id = vault.open(system.synths[synth], sender=who).return_value
+    vault.addSpot(position_id, btc, sender=who)
+    vault.mint(position_id, wad(amount), sender=who)
+    return position_id
+
+
+def _keeper(project: Any, system: Any, sender: Any, start: int, **settings: Any) -> Keeper:
+    return Keeper(vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"],
+                  oracle=system.contracts["oracle"], sender=sender, synth_at=project.SyntheticToken.at,
+                  start_block=start, **settings)
+
+
+def _said(caplog: Any) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "synthvault.keeper"]
 
 
 @pytest.fixture
@@ -19,23 +43,10 @@ def seeded(chain, project, owner, trader, trader2, keeper, system):
     """Three sXAU positions on 1 WBTC each at BTC $60,000: two minted near 155% (under 120% at
     $45,000), one at 200% (150% at $45,000); and a keeper holding 60 sXAU from its own position."""
     start = chain.blocks.height + 1
-    vault, wbtc, sxau = system.contracts["vault"], system.contracts["wbtc"], system.synths["sXAU"]
-
-    def position(who: Any, btc: int, xau: str) -> int:
-        wbtc.mint(who, btc, sender=owner)
-        wbtc.approve(vault, btc, sender=who)
-        position_id = vault.open(sxau, sender=who).return_value
-        vault.addSpot(position_id, btc, sender=who)
-        vault.mint(position_id, wad(xau), sender=who)
-        return position_id
-
-    risky = [position(trader, WBTC, "16.1"), position(trader2, WBTC, "16.1")]
-    safe = position(trader, WBTC, "12.5")
-    position(keeper, 10 * WBTC, "60")
-    bot = Keeper(vault=vault, lens=system.contracts["lens"], engine=system.contracts["engine"],
-                 oracle=system.contracts["oracle"], sender=keeper, synth_at=project.SyntheticToken.at,
-                 start_block=start, batch_size=2)
-    return bot, risky, safe
+    risky = [_position(system, owner, trader, WBTC, "16.1"), _position(system, owner, trader2, WBTC, "16.1")]
+    safe = _position(system, owner, trader, WBTC, "12.5")
+    _position(system, owner, keeper, 10 * WBTC, "60")
+    return _keeper(project, system, keeper, start, batch_size=2), risky, safe
 
 
 def test_run_once__crash__liquidates_exactly_the_unhealthy(chain, seeded, system, owner):
@@ -77,9 +88,11 @@ def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, 
         actions = bot.run_once(chain.blocks.height)
 
     assert actions == []
-    skipped = sorted(r.args[0] for r in caplog.records if "skipped" in r.getMessage())
-    assert skipped == sorted(bot.known) and len(skipped) == 4
+    assert len(bot.known) == 4
+    assert _said(caplog) == [f"position {pid} (sXAU) skipped: a price it needs cannot be trusted"
+                               for pid in sorted(bot.known)]
     assert system.synths["sXAU"].balanceOf(keeper) == balance
+    assert bot.stats.skipped["unpriceable"] == 4
 
 
 def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, system):
@@ -128,3 +141,132 @@ def test_run_forever__failing_every_time__gives_up_after_the_limit():
     with pytest.raises(RpcDown):
         run_forever(broken, interval_s=1, sleep=sleeps.append, max_consecutive_errors=4, max_backoff_s=4)
     assert sleeps == [1, 2, 4]  # doubling, capped; the fourth failure is raised
+
+
+class Meanwhile:
+    """The engine as the keeper sees it, with `meanwhile()` run once the keeper has its quote for
+    `position_id`: what happens on the chain (or to the node) between the keeper's health check and
+    its own transaction, which the keeper cannot foresee."""
+
+    def __init__(self, engine: Any, position_id: int, meanwhile: Callable[[], Any]):
+        self._engine, self.position_id, self.meanwhile = engine, position_id, meanwhile
+
+    def repayQuote(self, position_id: int) -> Any:  # noqa: N802 - the contract's name
+        quote = self._engine.repayQuote(position_id)
+        if position_id == self.position_id:
+            self.meanwhile()
+        return quote
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+
+def test_run_once__one_liquidation_reverts__recorded_as_failed_and_the_next_liquidated(
+        chain, seeded, system, owner, trader, keeper, caplog):
+    bot, risky, _ = seeded
+    vault, lens, sxau = system.contracts["vault"], system.contracts["lens"], system.synths["sXAU"]
+    # The first position's owner closes it (repays it all) after the keeper's check: the engine refuses it.
+    bot.engine = Meanwhile(system.contracts["engine"], risky[0], lambda: vault.close(risky[0], sender=trader))
+    set_price(system.feeds["BTC"], 45_000, owner)
+    balance = sxau.balanceOf(keeper)
+
+    with caplog.at_level(logging.INFO, logger="synthvault.keeper"):
+        actions = bot.run_once(chain.blocks.height)
+
+    assert [(a.position_id, a.kind, a.synth) for a in actions] == [
+        (risky[0], "failed", "sXAU"), (risky[1], "liquidated", "sXAU")]
+    failed, liquidated = actions
+    assert (failed.detail, failed.repaid) == (f"LiquidationEngineUnknownPosition(positionId={risky[0]})", 0)
+    assert liquidated.repaid == balance - sxau.balanceOf(keeper)  # the engine burned what it repaid
+    assert lens.health(risky[1])[2] >= vault.synthParams(sxau).liquidationRatioWad
+    failure = next(r for r in caplog.records if r.name == "synthvault.keeper")
+    assert failure.levelno == logging.WARNING
+    assert failure.getMessage() == (f"position {risky[0]} (sXAU) at CR {failed.cr_wad / WAD:.4f}: failed "
+                                    f"(LiquidationEngineUnknownPosition(positionId={risky[0]}))")
+    assert (bot.stats.passes, bot.stats.liquidated, bot.stats.skipped["failed"]) == (1, 1, 1)
+
+
+def test_run_once__node_gone_mid_pass__the_pass_fails_keeping_what_it_did(chain, seeded, system, owner):
+    bot, risky, _ = seeded
+
+    def node_gone() -> None:
+        raise RpcDown("connection refused")
+
+    bot.engine = Meanwhile(system.contracts["engine"], risky[1], node_gone)
+    set_price(system.feeds["BTC"], 45_000, owner)
+
+    with pytest.raises(RpcDown):
+        bot.run_once(chain.blocks.height)
+
+    assert (bot.stats.passes, bot.stats.liquidated, bot.stats.skipped["failed"]) == (0, 1, 0)
+    assert system.contracts["vault"].position(risky[0]).debt < wad("16.1")  # liquidated before the failure
+
+
+def test_run_once__no_synth_and_unprofitable__each_skip_names_the_synth_and_why(
+        chain, seeded, system, owner, trader2, caplog):
+    bot, risky, _ = seeded
+    engine, lens, oracle = system.contracts["engine"], system.contracts["lens"], system.contracts["oracle"]
+    in_usd = _position(system, owner, trader2, WBTC, "38000", "sUSD")  # 157.9% at $60,000, 118.4% at $45,000
+    bot.min_profit_usd_wad = wad(1_000_000)
+    set_price(system.feeds["BTC"], 45_000, owner)
+
+    with caplog.at_level(logging.INFO, logger="synthvault.keeper"):
+        actions = bot.run_once(chain.blocks.height)
+
+    assert [(a.position_id, a.kind, a.synth) for a in actions] == [
+        (risky[0], "unprofitable", "sXAU"), (risky[1], "unprofitable", "sXAU"), (in_usd, "no-synth", "sUSD")]
+    assert [a.cr_wad for a in actions] == [lens.health(a.position_id)[2] for a in actions]
+    # The keeper's share (50%) of the penalty (10%) on the quoted repayment; no gas on a local chain.
+    xau = oracle.priceWad(asset_id("XAU"))
+    profits = [engine.repayQuote(pid)[0] * xau // WAD * wad("0.1") // WAD * wad("0.5") // WAD for pid in risky]
+    cr = [a.cr_wad / WAD for a in actions]
+    assert _said(caplog) == [
+        f"position {risky[0]} (sXAU) at CR {cr[0]:.4f}: unprofitable (expected profit {profits[0] / WAD:.2f} USD)",
+        f"position {risky[1]} (sXAU) at CR {cr[1]:.4f}: unprofitable (expected profit {profits[1] / WAD:.2f} USD)",
+        f"position {in_usd} (sUSD) at CR {cr[2]:.4f}: no-synth (the keeper holds no sUSD)",
+    ]
+    assert bot.stats.skipped == {"no-synth": 1, "unprofitable": 2, "failed": 0, "unpriceable": 0}
+
+
+def test_summary_line__a_revert_an_rpc_error_and_a_stale_price__counts_what_happened(
+        chain, seeded, system, owner, trader, keeper):
+    bot, risky, _ = seeded
+    vault, sxau = system.contracts["vault"], system.synths["sXAU"]
+    bot.lens = FlakyLens(system.contracts["lens"])  # the first pass fails: the node went down
+    bot.engine = Meanwhile(system.contracts["engine"], risky[0], lambda: vault.close(risky[0], sender=trader))
+    set_price(system.feeds["BTC"], 45_000, owner)
+    balance = sxau.balanceOf(keeper)
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 2:  # after the pass that liquidated: BTC's feed goes stale
+            advance(chain, 3601)
+
+    stats = run_until_stopped(lambda: bot.run_once(chain.blocks.height), bot.stats, interval_s=5, passes=2,
+                              sleep=sleep)
+
+    repaid = balance - sxau.balanceOf(keeper)
+    assert stats.repaid == {"sXAU": repaid}
+    assert stats.summary_line() == (
+        f"keeper stopped after 2 passes (1 error survived): 3 positions watched, 1 liquidated "
+        f"(repaid {from_wad(repaid):,.4f} sXAU); skipped: 0 no-synth, 0 unprofitable, 1 failed, 3 unpriceable")
+
+
+def test_run_until_stopped__ctrl_c__stops_and_sums_up(chain, seeded):
+    bot, _, _ = seeded
+    ape_handler = signal.getsignal(signal.SIGINT)  # Ape's: exit(130) at once, nothing said
+
+    def ctrl_c(seconds: float) -> None:
+        signal.raise_signal(signal.SIGINT)  # what the terminal sends, while the keeper waits
+
+    stats = run_until_stopped(lambda: bot.run_once(chain.blocks.height), bot.stats, interval_s=12, sleep=ctrl_c)
+
+    assert stats is bot.stats and stats.interrupted
+    assert signal.getsignal(signal.SIGINT) is ape_handler
+    assert stats.summary_line() == ("keeper interrupted (Ctrl-C) after 1 pass (0 errors survived): 4 positions "
+                                    "watched, 0 liquidated; skipped: 0 no-synth, 0 unprofitable, 0 failed, "
+                                    "0 unpriceable")
+    assert KeeperStats().summary_line() == ("keeper stopped after 0 passes (0 errors survived): 0 positions "
+                                            "watched, 0 liquidated; skipped: 0 no-synth, 0 unprofitable, 0 failed, "
+                                            "0 unpriceable")

@@ -1,6 +1,7 @@
 """`make position`: every open position found from events, each with what it locks, owes and its
 CR against its synth's ratios, as the vault and its lens report them; one position in detail
-(its liquidation price, BTC's downside); and the actions that change a position."""
+(its liquidation price, BTC's downside); and the actions that change a position, from the script
+and from the console's helpers."""
 
 import re
 from decimal import Decimal
@@ -9,6 +10,7 @@ import pytest
 from ape.exceptions import ContractLogicError
 
 from synthvault import actions
+from synthvault.console import console_namespace
 from synthvault.errors import describe_error
 from synthvault.keeper import scan_positions
 from synthvault.positions import detail_lines, position_detail, position_rows
@@ -132,3 +134,51 @@ def test_trade__unknown_market__refused_before_sending(system, trader, spot_posi
 def test_price_limit__buy_and_sell__two_percent_against_the_taker():
     assert actions.price_limit(wad(60_000), buying=True) == wad(61_200)
     assert actions.price_limit(wad(60_000), buying=False) == wad(58_800)
+
+
+def test_console_helpers__open_deposit_withdraw_mint_show__the_position_as_typed(
+        project, system, owner, trader, capsys):
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner, trader)
+    vault, wbtc, susd = system.contracts["vault"], system.contracts["wbtc"], system.synths["sUSD"]
+    wbtc.mint(trader, WBTC, sender=owner)
+    wbtc_before, susd_before = wbtc.balanceOf(trader), susd.balanceOf(trader)
+    capsys.readouterr()
+
+    position_id = namespace["open_position"]("sUSD")
+    namespace["deposit"](position_id, 0.5)
+    namespace["withdraw"](position_id, 0.1)  # a float typed in the console is taken as written
+    namespace["mint"](position_id, 10_000)
+
+    position = vault.position(position_id)
+    assert (position.owner, position.synth) == (trader.address, susd.address)
+    assert position.spotAmount == Decimal("0.4") * 10 ** wbtc.decimals() == 40_000_000
+    assert position.debt == wad(10_000)  # read in the block that minted it: no fee yet
+    assert wbtc_before - wbtc.balanceOf(trader) == 40_000_000
+    assert susd.balanceOf(trader) - susd_before == wad(10_000)
+    assert capsys.readouterr().out.splitlines() == [
+        f"opened position {position_id} owing sUSD",
+        f"deposited 0.5 WBTC into position {position_id} (approved the vault for 0.5 WBTC first)",
+        f"withdrew 0.1 WBTC from position {position_id} to {trader.address}",
+        f"minted 10000 sUSD against position {position_id}",
+    ]
+
+    namespace["show"](position_id)
+
+    shown = capsys.readouterr().out.splitlines()
+    detail = position_detail(system, position_id)
+    assert (detail.row.spot, detail.row.debt, detail.row.cr) == (Decimal("0.4"), Decimal(10_000), Decimal("2.4"))
+    assert detail.liquidation_price == Decimal(30_000)  # 120% × 10,000 / 0.4 BTC
+    assert shown[:5] == detail_lines(detail)
+    assert shown[5].startswith("If BTC falls (exact; ")
+
+
+def test_console_helpers__no_trader_on_the_network__refused_before_sending(project, system, owner, trader):
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
+    nonce = trader.nonce
+
+    with pytest.raises(actions.ActionError, match="open_position: no test trader on this network"):
+        namespace["open_position"]("sUSD")
+
+    assert trader.nonce == nonce
+    position_id = namespace["open_position"]("sUSD", sender=trader)
+    assert system.contracts["vault"].position(position_id).owner == trader.address
