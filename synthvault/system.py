@@ -5,16 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from synthvault.config import DeployConfig, parse_config
-from synthvault.deploy import (
-    ExchangeLayer,
-    LiquidationLayer,
-    OracleLayer,
-    VaultLayer,
-    deploy_exchange,
-    deploy_liquidation,
-    deploy_oracle,
-    deploy_vault,
-)
+from synthvault.deploy import deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
 from synthvault.manifest import DEPLOYMENTS, check_writable, write_manifest
 
 
@@ -46,11 +37,6 @@ def deploy_system(project: Any, deployer: Any, config: DeployConfig | dict[str, 
     venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
     vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
     liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config)
-    return assemble(oracle, venue, vault, liquidation)
-
-
-def assemble(oracle: OracleLayer, venue: ExchangeLayer, vault: VaultLayer, liquidation: LiquidationLayer) -> System:
-    """The system made of its deployed layers, every contract by its role's name."""
     contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
                  "wbtc": venue.wbtc, "vault": vault.vault, "futures": vault.futures, "lens": vault.lens,
                  "engine": liquidation.engine, "fund": liquidation.fund, "settlement": liquidation.settlement}

@@ -1,14 +1,11 @@
-"""The tooling's tests act on the whole system as the scripts see it (a `System`)."""
+"""The tooling's tests act on the whole system as the scripts deploy it (`deploy_system`)."""
 
 import pytest
 
-from synthvault.system import System, assemble
+from synthvault.system import deploy_system
 
 
-@pytest.fixture(scope="session")
-def system(oracle_layer, exchange_layer, vault_layer, liquidation_layer) -> System:
-    """The session's deployment (the root conftest's layers, each deployed as `deploy_system`
-    deploys it, from the same config), as a `System`: one deployment for every tooling module,
-    each test starting from it in Ape's snapshot. `deploy_system` itself is run by the plan and
-    story tests."""
-    return assemble(oracle_layer, exchange_layer, vault_layer, liquidation_layer)
+@pytest.fixture(scope="module")
+def system(project, owner, config):
+    # Module-scoped: a deployment made inside one module's snapshot does not outlive it.
+    return deploy_system(project, owner, config)
