@@ -31,6 +31,11 @@ def check_writable(network_name: str, force: bool = False, folder: Path = DEPLOY
     return path
 
 
+def failed_path(network_name: str, folder: Path = DEPLOYMENTS) -> Path:
+    """Where a deployment that stopped part-way records what it had deployed."""
+    return folder / f"{network_name}.failed.json"
+
+
 def write_manifest(
     network_name: str, manifest: dict[str, Any], force: bool = False, folder: Path = DEPLOYMENTS
 ) -> Path:

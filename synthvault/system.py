@@ -1,12 +1,14 @@
 """The whole system: deploy every layer from a config, and find it again from a manifest."""
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from synthvault.config import DeployConfig, parse_config
 from synthvault.deploy import deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
-from synthvault.manifest import DEPLOYMENTS, check_writable, write_manifest
+from synthvault.errors import describe_error
+from synthvault.manifest import DEPLOYMENTS, check_writable, failed_path, write_manifest
 
 
 @dataclass
@@ -67,18 +69,65 @@ def fund_local_accounts(system: System, owner: Any, accounts: dict[str, Any]) ->
             token.mint(accounts[role], units * 10 ** token.decimals(), sender=owner)
 
 
+class DeployFailedError(RuntimeError):
+    """A deployment stopped part-way; what it had deployed is recorded in `<network>.failed.json`."""
+
+
+def deployed_since(chain: Any, deployer: Any, start_block: int) -> list[dict[str, Any]]:
+    """The contracts `deployer` created from `start_block` to the head, read from the chain's own
+    blocks: each one's name (when this process deployed it, so Ape knows its type), address, block
+    and transaction. Contracts created inside another contract's constructor are not listed."""
+    out = []
+    for block in chain.blocks.range(start_block, chain.blocks.height + 1):
+        for tx in block.transactions:
+            if tx.receiver or str(tx.sender) != str(deployer.address):
+                continue
+            receipt = chain.provider.get_receipt(tx.txn_hash.hex() if isinstance(tx.txn_hash, bytes) else tx.txn_hash)
+            if not receipt.contract_address:
+                continue
+            contract_type = chain.contracts.get(receipt.contract_address)
+            out.append({"name": contract_type.name if contract_type else None, "address": str(receipt.contract_address),
+                        "block": block.number, "transaction": str(receipt.txn_hash)})
+    return out
+
+
+def _record_failure(chain: Any, network: Any, deployer: Any, start_block: int, err: BaseException,
+                    folder: Path) -> Path:
+    """Writes what a failed deployment had deployed, and why it stopped, beside the manifest."""
+    record = {
+        "network": network.choice,
+        "chain_id": chain.chain_id,
+        "deployer": str(deployer.address),
+        "start_block": start_block,
+        "block": chain.blocks.height,
+        "error": describe_error(err),
+        "deployed": deployed_since(chain, deployer, start_block),
+    }
+    path = failed_path(network.name, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return path
+
+
 def deploy_and_record(
     project: Any, chain: Any, network: Any, deployer: Any, config: DeployConfig, force: bool = False,
     local_accounts: dict[str, Any] | None = None, folder: Path = DEPLOYMENTS,
 ) -> tuple[System, Path]:
     """Deploys the whole system from a checked `config` and writes `deployments/<network>.json`.
     A live network's existing manifest is refused (unless `force`) before the first transaction.
-    With `local_accounts` (roles to test accounts, on a local chain), funds the LP and the trader too."""
+    With `local_accounts` (roles to test accounts, on a local chain), funds the LP and the trader too.
+    A deployment that stops part-way (a revert, a node gone, a signer refusing) writes what it had
+    deployed to `deployments/<network>.failed.json` and raises `DeployFailedError` naming it."""
     check_writable(network.name, force, folder)
     start_block = chain.blocks.height + 1
-    system = deploy_system(project, deployer, config)
-    if local_accounts:
-        fund_local_accounts(system, deployer, local_accounts)
+    try:
+        system = deploy_system(project, deployer, config)
+        if local_accounts:
+            fund_local_accounts(system, deployer, local_accounts)
+    except Exception as err:  # noqa: BLE001 - whatever stopped it, what was deployed is recorded
+        path = _record_failure(chain, network, deployer, start_block, err, folder)
+        raise DeployFailedError(f"the deployment stopped ({describe_error(err)}); the contracts it had deployed "
+                                f"are listed in {path}") from err
     manifest = {
         "start_block": start_block,
         "network": network.choice,

@@ -7,11 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from synthvault import system as system_module
 from synthvault.config import parse_config, read_config
 from synthvault.manifest import ManifestExistsError
 from synthvault.plan import plan_deployment
 from synthvault.preflight import PreflightError, check_existing
-from synthvault.system import LOCAL_FUNDING, deploy_and_record
+from synthvault.system import LOCAL_FUNDING, DeployFailedError, deploy_and_record
 from synthvault.units import asset_id
 
 LIVE = SimpleNamespace(name="sepolia", choice="ethereum:sepolia:foundry")
@@ -51,6 +52,30 @@ def test_deploy_and_record__live_manifest_exists__refused_before_the_first_trans
 
     assert owner.nonce == nonce
     assert path.read_text() == first
+
+
+def test_deploy_and_record__stops_part_way__records_what_it_deployed(project, chain, owner, tmp_path, monkeypatch):
+    # The liquidation layer never comes: its deployment raises, as a signer refusing would.
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the signer refused")
+
+    monkeypatch.setattr(system_module, "deploy_liquidation", refuse)
+    config = read_config()
+    start_block = chain.blocks.height + 1
+    failed = tmp_path / "sepolia.failed.json"
+
+    with pytest.raises(DeployFailedError, match=f"stopped \\(RuntimeError: the signer refused\\); the contracts "
+                                                f"it had deployed are listed in {failed}"):
+        deploy_and_record(project, chain, LIVE, owner, config, folder=tmp_path)
+
+    assert not (tmp_path / "sepolia.json").exists()  # no manifest for a system that is not whole
+    record = json.loads(failed.read_text())
+    assert (record["start_block"], record["block"]) == (start_block, chain.blocks.height)
+    assert record["error"] == "RuntimeError: the signer refused"
+    # Exactly the plan's contracts of the layers before the liquidation layer, in the plan's order.
+    before = [step.deploys for step in plan_deployment(config).contracts if step.layer != "liquidation"]
+    assert [entry["name"] for entry in record["deployed"]] == before
+    assert all(chain.provider.get_code(entry["address"]) for entry in record["deployed"])
 
 
 def test_deploy_and_record__existing_feeds_and_tokens__registered_not_deployed(project, chain, owner, system, tmp_path):
