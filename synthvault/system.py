@@ -77,7 +77,9 @@ def deployed_since(chain: Any, deployer: Any, start_block: int) -> list[dict[str
     """The contracts `deployer` created from `start_block` to the head, read from the chain's own
     blocks: each one's name (when this process deployed it, so Ape knows its type), address, block
     and transaction. Contracts created inside another contract's constructor are not listed."""
-    out = []
+    out: list[dict[str, Any]] = []
+    if start_block > chain.blocks.height:  # no block since: Ape's range refuses an empty span
+        return out
     for block in chain.blocks.range(start_block, chain.blocks.height + 1):
         for tx in block.transactions:
             if tx.receiver or str(tx.sender) != str(deployer.address):
@@ -91,16 +93,15 @@ def deployed_since(chain: Any, deployer: Any, start_block: int) -> list[dict[str
     return out
 
 
-def _record_failure(chain: Any, network: Any, deployer: Any, start_block: int, err: BaseException,
-                    folder: Path) -> Path:
-    """Writes what a failed deployment had deployed, and why it stopped, beside the manifest."""
+def _record_failure(chain: Any, network: Any, deployer: Any, start_block: int, reason: str, folder: Path) -> Path:
+    """Writes what a failed deployment had deployed, and why it stopped (`reason`), beside the manifest."""
     record = {
         "network": network.choice,
         "chain_id": chain.chain_id,
         "deployer": str(deployer.address),
         "start_block": start_block,
         "block": chain.blocks.height,
-        "error": describe_error(err),
+        "error": reason,
         "deployed": deployed_since(chain, deployer, start_block),
     }
     path = failed_path(network.name, folder)
@@ -125,8 +126,9 @@ def deploy_and_record(
         if local_accounts:
             fund_local_accounts(system, deployer, local_accounts)
     except Exception as err:  # noqa: BLE001 - whatever stopped it, what was deployed is recorded
-        path = _record_failure(chain, network, deployer, start_block, err, folder)
-        raise DeployFailedError(f"the deployment stopped ({describe_error(err)}); the contracts it had deployed "
+        reason = describe_error(err)  # once: decoding a revert may ask the node again
+        path = _record_failure(chain, network, deployer, start_block, reason, folder)
+        raise DeployFailedError(f"the deployment stopped ({reason}); the contracts it had deployed "
                                 f"are listed in {path}") from err
     manifest = {
         "start_block": start_block,

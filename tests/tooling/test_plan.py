@@ -78,6 +78,22 @@ def test_deploy_and_record__stops_part_way__records_what_it_deployed(project, ch
     assert all(chain.provider.get_code(entry["address"]) for entry in record["deployed"])
 
 
+def test_deploy_and_record__stops_at_the_first_transaction__records_nothing_deployed(
+    project, chain, owner, tmp_path, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the signer refused")
+
+    monkeypatch.setattr(system_module, "deploy_oracle", refuse)
+    height = chain.blocks.height
+
+    with pytest.raises(DeployFailedError, match=r"stopped \(RuntimeError: the signer refused\)"):
+        deploy_and_record(project, chain, LIVE, owner, read_config(), folder=tmp_path)
+
+    record = json.loads((tmp_path / "sepolia.failed.json").read_text())
+    assert (record["start_block"], record["block"], record["deployed"]) == (height + 1, height, [])
+
+
 def test_deploy_and_record__existing_feeds_and_tokens__registered_not_deployed(project, chain, owner, system, tmp_path):
     raw = read_config().to_dict()
     for name, feed in system.feeds.items():
