@@ -717,6 +717,22 @@ contract SynthvaultHandler {
         ++ok["warp"];
     }
 
+    /// @notice One feed goes quiet while every other keeps reporting: time passes beyond that
+    ///         asset's heartbeat (up to a weekend, as equity, gold and real-estate feeds go quiet),
+    ///         so its price turns stale alone. Positions holding a market on it, or owing its synth,
+    ///         meet every action and liquidation with one price untrusted and the rest fresh.
+    function quietFeed(uint256 assetSeed, uint256 secondsSeed) external {
+        uint256 i = assetSeed % _assets.length;
+        (, uint32 heartbeat,,,) = oracle.feeds(_assets[i]);
+        VM.warp(block.timestamp + _bound(secondsSeed, uint256(heartbeat) + 1, uint256(heartbeat) + 65 hours));
+        for (uint256 j; j < _feeds.length; ++j) {
+            if (j == i) continue;
+            _feeds[j].submit(_feeds[j].latestAnswer());
+            _recordTrusted(j);
+        }
+        ++ok["quietFeed"];
+    }
+
     /* ACTIONS: LIQUIDATION ENGINE AND SHUTDOWN */
 
     /// @dev Roundings one write-off may add to bad debt beyond the fees, each worth up to one
