@@ -850,6 +850,7 @@ contract SynthvaultHandler {
         }
         uint256 stableBefore = usdc.balanceOf(who);
         uint256 spotBefore = wbtc.balanceOf(who);
+        (,, uint256 unsettledShares,) = vault.synthDebt(token);
         VM.prank(who);
         try settlement.redeem(token, amount) {
             ++ok["settlement.redeem"];
@@ -864,6 +865,31 @@ contract SynthvaultHandler {
         if (paidUsd > worthUsd) {
             _fail(string.concat("redemption paid ", paidUsd.toString(), " USD for synth worth ", worthUsd.toString()));
         }
+        if (unsettledShares == 0) _checkFairRedemption(token, amount, paidUsd);
+    }
+
+    /// @notice The value per synth unit (WAD) the last redemption of each synth was paid once
+    ///         every position owing it had settled (the reserve final).
+    mapping(ISyntheticToken => uint256) public ghostFinalRedemptionRateWad;
+
+    /// @dev Once a synth's reserve is final, order does not matter: each claim is paid at least
+    ///      the value per unit the claim before it got, less its own roundings (each asset's
+    ///      share and its rescale round down: two whole units of each).
+    function _checkFairRedemption(ISyntheticToken token, uint256 amount, uint256 paidUsd) internal {
+        uint256 roundingUsd = 2 * USDC_UNIT + 2 * WBTC_UNIT * settlement.frozenPriceWad("BTC") / WAD;
+        uint256 owedUsd = amount * ghostFinalRedemptionRateWad[token] / WAD;
+        if (paidUsd + roundingUsd < owedUsd) {
+            _fail(
+                string.concat(
+                    "a later redemption was paid ",
+                    paidUsd.toString(),
+                    " USD where the one before paid ",
+                    owedUsd.toString(),
+                    " for as much"
+                )
+            );
+        }
+        ghostFinalRedemptionRateWad[token] = paidUsd * WAD / amount;
     }
 
     /// @notice The owner sets the keeper's share of the penalty or the close factor.
