@@ -153,8 +153,32 @@ def describe_error(err: BaseException, project: Any = None) -> str:
 def without_call_traces() -> Iterator[None]:
     """ape-foundry prints a reverted transaction's whole call tree to stdout before raising; what
     says the revert in one line (a script's `friendly_errors`, the keeper's log, the console's
-    position helpers) sends inside this instead."""
+    position helpers) sends inside this instead. Nor does Ape fetch the opcode trace to decode a
+    nested contract's error (`custom_errors_without_traces`): the one line decodes it from the data."""
     from ape_ethereum.trace import Trace
 
-    with mock.patch.object(Trace, "show", lambda *args, **kwargs: None):
+    with mock.patch.object(Trace, "show", lambda *args, **kwargs: None), custom_errors_without_traces():
+        yield
+
+
+@contextlib.contextmanager
+def custom_errors_without_traces() -> Iterator[None]:
+    """When a transaction reverts with an error the called contract does not declare (an
+    `OracleHub` error inside an exchange trade), Ape looks for the contract that raised it by
+    fetching the transaction's whole opcode trace from the node and parsing every step: tens of
+    seconds on Anvil for one revert. `ErrorDecoder` knows every error of the project by selector
+    and reads the revert data itself, so inside this Ape decodes only the called contract's own
+    errors and leaves any other revert as a plain `ContractLogicError` with its data."""
+    from ape_ethereum.ecosystem import Ethereum
+
+    original = Ethereum.decode_custom_error
+
+    def called_contract_only(self: Any, data: bytes, address: Any, **kwargs: Any) -> CustomError | None:
+        try:
+            contract_type = self.chain_manager.contracts.instance_at(address).contract_type
+        except Exception:  # noqa: BLE001 - as Ape: an address it cannot type decodes nothing
+            return None
+        return original(self, data, address, **kwargs) if bytes(data[:4]) in contract_type.errors else None
+
+    with mock.patch.object(Ethereum, "decode_custom_error", called_contract_only):
         yield

@@ -17,6 +17,7 @@ from synthvault.deploy import (
     deploy_oracle,
     deploy_vault,
 )
+from synthvault.errors import custom_errors_without_traces
 from synthvault.units import scaled
 from tests.utils.ape_fixes import calls_raise_while_tracing
 
@@ -28,6 +29,14 @@ def _calls_raise_while_tracing(request, chain):
         yield
         return
     with calls_raise_while_tracing(chain.provider):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _custom_errors_without_traces():
+    """A revert raised by a nested contract is decoded by `tests/utils/custom_errors.py` from its
+    data, not by Ape from the transaction's opcode trace (tens of seconds a revert on Anvil)."""
+    with custom_errors_without_traces():
         yield
 
 

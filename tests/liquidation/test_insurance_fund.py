@@ -7,13 +7,15 @@ from tests.utils.custom_errors import reverts
 USDC = 10**6
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: what they deploy and mint (a million stablecoins to the LP) is undone when the
+# module ends, instead of staying in the session's chain for every later test of the worker.
+@pytest.fixture(scope="module")
 def engine(accounts):
     """An account standing in for the liquidation engine."""
     return accounts[7]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fund(project, owner, usdc, engine, lp):
     fund = owner.deploy(project.InsuranceFund, usdc, owner)
     fund.setEngine(engine, sender=owner)
