@@ -7,6 +7,7 @@ the keeper of the smallest position pays for (`synthvault/economics.py` checks t
 against it). The keeper already holds some USDC, as a working keeper does (a first-ever USDC
 balance would add 17,100 gas once)."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +29,8 @@ MORE_MARKETS = {
 }
 EIGHT_MARKETS = THREE_MARKETS + (("BTC-DATED", "1"), ("XAU-PERP", "4"), ("SPX-PERP", "-2"), ("RE-PERP", "20"),
                                  ("ETH-DATED", "-10"))
-# Beside a BTC long sized to the minimum debt: a leg of 5% of the debt's value in each of the seven
-# other markets, long (1) or short (-1).
+# Beside a BTC long sized to the minimum debt: a leg in each of the seven other markets, long (1)
+# or short (-1) (`min_debt_shape`).
 SMALL_LEGS = (("ETH-PERP", 1), ("IDX-PERP", -1), ("BTC-DATED", 1), ("XAU-PERP", 1), ("SPX-PERP", -1),
               ("RE-PERP", 1), ("ETH-DATED", -1))
 # The crash every bench applies (from $60,000 and $3,000).
@@ -69,26 +70,32 @@ def _position(ctx: BenchContext, legs: tuple[tuple[str, str], ...], margin: Any,
     return position
 
 
+def min_debt_shape(debt_usd: Decimal, price: Callable[[str], Decimal], spot: bool,
+                   others: tuple[tuple[str, int], ...] = ()) -> tuple[Decimal, Decimal, list[tuple[str, Decimal]]]:
+    """The costliest position to liquidate at a minimum debt worth `debt_usd`, as (spot BTC,
+    margin USD, legs as (market, size)): collateral of 1.6 times the debt, a tenth of it in spot
+    BTC (if `spot`) and the rest an account long enough BTC-PERP that the crash to `BTC_AFTER`
+    takes 0.45 times the debt off (to about 115%: under the liquidation ratio, the penalty still
+    covered), with a leg of a twentieth of the debt in each of the `others` markets, long (1) or
+    short (-1). `price` gives a market's asset price in USD."""
+    step = Decimal("0.00001")
+    drop = price("BTC-PERP") - BTC_AFTER
+    spot_btc = (debt_usd / 10 / price("BTC-PERP")).quantize(Decimal("0.00000001")) if spot else Decimal(0)
+    margin = (debt_usd * Decimal("1.6") - spot_btc * price("BTC-PERP")).quantize(Decimal(1))
+    legs = [("BTC-PERP", ((debt_usd * Decimal("0.45") - spot_btc * drop) / drop).quantize(step))]
+    legs += [(market, (side * debt_usd / 20 / price(market)).quantize(step)) for market, side in others]
+    return spot_btc, margin, legs
+
+
 def _min_debt_position(ctx: BenchContext, markets: dict[str, int], others: tuple[tuple[str, int], ...] = ()) -> int:
-    """A position owing exactly sXAU's minimum debt D, the costliest shape to liquidate: spot BTC
-    worth D/10 beside an account of 1.5 D holding a BTC long sized so that the crash leaves the
-    position near 115% (under the liquidation ratio, the penalty still covered), and a leg of
-    D/20 in each of the `others` markets."""
+    """A position of `min_debt_shape`, with spot, owing exactly sXAU's minimum debt."""
     oracle, sxau = ctx.system.contracts["oracle"], ctx.system.synths["sXAU"]
     min_debt = from_wad(ctx.system.contracts["vault"].synthParams(sxau).minDebt)
-    debt_usd = min_debt * from_wad(oracle.priceWad(sxau.asset()))
     assets = {name: cfg["asset"] for name, cfg in (ctx.config["exchange"]["markets"] | MORE_MARKETS).items()}
-
-    def size(usd: Decimal, asset: str) -> str:
-        return str((usd / from_wad(oracle.priceWad(asset_id(asset)))).quantize(Decimal("0.00001")))
-
-    spot = size(debt_usd / 10, "BTC")
-    # The crash takes 0.45 D off the collateral: the spot's fall, and the long's loss for the rest.
-    btc_drop = Decimal(60_000 - BTC_AFTER)
-    long_btc = ((debt_usd * Decimal("0.45") - Decimal(spot) * btc_drop) / btc_drop).quantize(Decimal("0.00001"))
-    legs = (("BTC-PERP", str(long_btc)),
-            *((market, size(side * debt_usd / 20, assets[market])) for market, side in others))
-    return _position(ctx, legs, (debt_usd * Decimal("1.5")).quantize(Decimal(1)), min_debt, markets, spot)
+    spot, margin, legs = min_debt_shape(min_debt * from_wad(oracle.priceWad(sxau.asset())),
+                                        lambda market: from_wad(oracle.priceWad(asset_id(assets[market]))),
+                                        spot=True, others=others)
+    return _position(ctx, tuple((market, str(size)) for market, size in legs), margin, min_debt, markets, spot)
 
 
 def _crash(ctx: BenchContext, btc: int = BTC_AFTER, eth: int = ETH_AFTER) -> None:
