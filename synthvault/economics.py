@@ -171,16 +171,17 @@ def render_markdown(gas: dict[str, int], config: dict[str, Any]) -> str:
     lines += [f"| {r.markets} | {r.gas:,} | {r.cost_usd:,.2f} | {r.repay_usd:,.0f} |" for r in rows]
     checks = check_min_debts(rows[-1].gas, config)
     fraction = partial_fraction(config)
-    partial = (f"a partial one repays at least {fraction:.0%} of the debt and leaves the minimum, so at least "
+    partial = (f"a partial one repays at least {fraction:.0%} of the debt and leaves the minimum, so at least\n"
                f"{fraction / (1 - fraction):.2g} times the minimum" if fraction < 1 else "none is partial")
     lines += [
         "",
         "The smallest liquidation repays the minimum debt: one that would leave less repays the whole debt, and",
-        f"{partial} (`synthvault/economics.py` says why; at the vault's ratios). Each synth's minimum",
-        f"debt at the configured prices against the floor for {MAX_MARKETS} markets, the most an account holds",
-        "(`FuturesExchange.MAX_POSITIONS`); `make bench` fails on a synth under it:",
+        f"{partial} (at the vault's ratios; `synthvault/economics.py` says why). Each synth's",
+        "minimum debt at the configured prices, what its liquidation earns the keeper, and the floor for",
+        f"{MAX_MARKETS} markets, the most an account holds (`FuturesExchange.MAX_POSITIONS`); `make bench` fails on",
+        "a synth under it:",
         "",
-        "| synth | min debt (USD) | keeper's profit (USD) | floor (USD) | verdict |",
+        "| synth | min debt (USD) | keeper earns (USD) | floor (USD) | verdict |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for c in checks:

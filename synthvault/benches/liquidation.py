@@ -124,7 +124,7 @@ def _working_keeper(ctx: BenchContext) -> Any:
 
 
 def _spare_synth(ctx: BenchContext) -> None:
-    """The keeper mints 1 sXAU of its own against 1 WBTC: a whole liquidation repays the stability
+    """The keeper mints 2 sXAU of its own against 1 WBTC: a whole liquidation repays the stability
     fee accrued on top of what the trader minted and handed over."""
     c, keeper = ctx.system.contracts, ctx.accounts["keeper"]
     vault, wbtc = c["vault"], c["wbtc"]
@@ -132,7 +132,7 @@ def _spare_synth(ctx: BenchContext) -> None:
     wbtc.approve(vault, scaled(1, wbtc.decimals()), sender=keeper)
     position = vault.open(ctx.system.synths["sXAU"], sender=keeper).return_value
     vault.addSpot(position, scaled(1, wbtc.decimals()), sender=keeper)
-    vault.mint(position, wad(1), sender=keeper)
+    vault.mint(position, wad(2), sender=keeper)
 
 
 @bench
