@@ -117,7 +117,7 @@ deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [AR
 keeper: bootstrap ## The liquidation keeper on `make node` (or NETWORK=.. ACCOUNT=..): `make keeper ARGS=--once`
 	$(LOCAL_NODE) ape run keeper $(SCRIPT_OPTIONS)
 
-position: bootstrap ## The vault's positions on `make node` (or NETWORK=..), and acting on one: `make position [ARGS='3 7' | 'show 3' | 'open sUSD' | 'mint 3 100' ..]`
+position: bootstrap ## The vault's positions on `make node` (or NETWORK=..), and acting on one: `make position [ARGS='3 7' | 'show 3' | 'open sUSD' | 'mint 3 5000' ..]`
 	$(LOCAL_NODE) ape run position $(SCRIPT_OPTIONS)
 
 replay: bootstrap ## Replay BTC's March 2020 onto the BTC feed of `make node`: `make replay [ARGS='--speedup 7200']`

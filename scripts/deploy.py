@@ -17,7 +17,7 @@ from ape.cli import ConnectedProviderCommand
 from synthvault.cli import account_option, autosign_option, friendly_errors, is_local, signer
 from synthvault.config import DEFAULT_CONFIG, read_config
 from synthvault.manifest import check_writable
-from synthvault.plan import plan_deployment
+from synthvault.plan import keeper_floor_warnings, plan_deployment
 from synthvault.preflight import check_existing
 from synthvault.report import console, table
 from synthvault.system import LOCAL_FUNDING, deploy_and_record
@@ -35,6 +35,9 @@ def cli(network, account_alias, autosign, config_path, force, dry_run):
     config = read_config(config_path)
     path = check_writable(network.name, force)
     check_existing(chain.provider, network.name, config.existing_addresses())
+    # The minimum debts against the keeper's gas (docs/gas.md): said, not refused (gas differs by chain).
+    for line in keeper_floor_warnings(config):
+        console.print(f"[yellow]warning: {line}")
     if dry_run:
         plan = plan_deployment(config, LOCAL_FUNDING if is_local(network) else None)
         console.print(table("Contracts", ["layer", "contract"], [(s.layer, s.what) for s in plan.contracts]))

@@ -55,7 +55,7 @@ def console_namespace(project: Any, manifest: dict[str, Any], owner: Any, trader
     `price("BTC")` reads the trusted price in USD; `set_price("BTC", 42000)` submits a round
     to the mock feed, signed by `owner` (the deployer on a local chain); `health(1)` gives a vault
     position's collateral, debt and CR (through the `lens`, `VaultLens`); `open_position("sUSD")`,
-    `deposit(1, 0.5)`, `mint(1, 1000)`, `burn`, `withdraw`, `lock`, `trade(1, "BTC-PERP", 0.1)`,
+    `deposit(1, 0.5)`, `mint(1, 10000)`, `burn`, `withdraw`, `lock`, `trade(1, "BTC-PERP", 0.1)`,
     `close` and `show(1)` act as `make position` does, signed by `trader` (`position_helpers`)."""
     system = attach_system(project, manifest["contracts"])
     oracle = system.contracts["oracle"]

@@ -61,13 +61,25 @@ def market_params(market_config: dict[str, Any]) -> tuple[int, int, int, int]:
     )
 
 
+def add_markets(exchange: Any, owner: Any, markets_config: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Lists the configured markets on `exchange` in order (a dated market expires `expiry_days`
+    after now); their ids by name."""
+    from ape import chain
+
+    ids = {}
+    for name, cfg in markets_config.items():
+        days = cfg.get("expiry_days")
+        expiry = chain.pending_timestamp + days * 86_400 if days else 0
+        exchange.addMarket(asset_id(cfg["asset"]), expiry, market_params(cfg), sender=owner)
+        ids[name] = exchange.marketCount()
+    return ids
+
+
 def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict[str, Any]) -> ExchangeLayer:
     """Deploys the test tokens and a `FuturesExchange` (which creates its `LiquidityPool`) owned by
     `owner` and priced by `oracle`, sets the minimum liquidation reward, lists the configured
     markets in order (a dated market expires `expiry_days` after now), seeds the pool with the
     configured deposit from `owner`, then sets the pool's cooldown on new LP shares."""
-    from ape import chain
-
     usdc = deploy_token(project, owner, exchange_config["margin_token"])
     wbtc = deploy_token(project, owner, exchange_config["spot_token"])
     exchange = owner.deploy(
@@ -77,11 +89,7 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
     if min_reward := exchange_config.get("min_liquidation_reward_usd", 0):
         exchange.setMinLiquidationReward(wad(min_reward), sender=owner)
 
-    for name, cfg in exchange_config["markets"].items():
-        days = cfg.get("expiry_days")
-        expiry = chain.pending_timestamp + days * 86_400 if days else 0
-        exchange.addMarket(asset_id(cfg["asset"]), expiry, market_params(cfg), sender=owner)
-        layer.markets[name] = exchange.marketCount()
+    layer.markets = add_markets(exchange, owner, exchange_config["markets"])
 
     deposit = scaled(exchange_config["pool_deposit_usd"], usdc.decimals())
     if deposit:

@@ -8,6 +8,8 @@ step added to a layer without its line here fails there, not in front of a user.
 from dataclasses import dataclass, field
 
 from synthvault.config import DeployConfig
+from synthvault.economics import ETH_USD, GAS_PRICE_GWEI, LIQUIDATIONS, MAX_MARKETS, shortfalls
+from synthvault.gas import load_baseline
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,19 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
         plan.add("liquidation", f"{symbol}.renounceRole(ADMIN, owner)")
     if cfg.insurance_fund_deposit_usd:
         _deposit(plan, "liquidation", "InsuranceFund")
+
+
+def keeper_floor_warnings(config: DeployConfig, gas: dict[str, int] | None = None) -> list[str]:
+    """One line per synth whose minimum debt, at its configured price, would not pay a keeper the
+    gas of liquidating an 8-market account at the reference gas and ETH prices
+    (`synthvault/economics.py`), from the gas the bench measured (`docs/gas-baseline.json` by
+    default). A warning, not a refusal: where gas is cheaper than the reference (an L2) a lower
+    minimum pays a keeper, and a synth priced by a live feed has no price here to check."""
+    gas = load_baseline() if gas is None else gas
+    if not all(operation in gas for operation in LIQUIDATIONS[MAX_MARKETS]):
+        return []
+    return [f"synths.{line}; at {GAS_PRICE_GWEI} gwei and ETH ${ETH_USD:,} (docs/gas.md), no keeper is paid to "
+            "liquidate a position that small" for line in shortfalls(gas, config.to_dict())]
 
 
 def plan_deployment(config: DeployConfig, local_funding: dict[str, dict[str, int]] | None = None) -> Plan:

@@ -65,15 +65,16 @@ def position_life(ctx: BenchContext) -> list[Measurement]:
 
 @bench
 def watching(ctx: BenchContext) -> list[Measurement]:
-    """The lens's healthOf over 100 and 1,000 spot-only sXAU positions (0.1 BTC, 1 sXAU each), opened by the
-    `PositionBatcher` mock in transactions of `OPEN_PER_TX` so that the setup stays quick."""
+    """The lens's healthOf over 100 and 1,000 spot-only sXAU positions (0.1 BTC each, owing sXAU's minimum
+    debt), opened by the `PositionBatcher` mock in transactions of `OPEN_PER_TX` so that the setup stays quick."""
     vault, wbtc, owner = ctx.system.contracts["vault"], ctx.system.contracts["wbtc"], ctx.accounts["owner"]
     batcher = ctx.project.PositionBatcher.deploy(sender=owner)
     spot_each = scaled("0.1", wbtc.decimals())
+    debt_each = vault.synthParams(ctx.system.synths["sXAU"]).minDebt
     ids: list[int] = []
     for _ in range(max(WATCHED) // OPEN_PER_TX):
         wbtc.mint(batcher, OPEN_PER_TX * spot_each, sender=owner)
-        first = batcher.openMany(vault, ctx.system.synths["sXAU"], OPEN_PER_TX, spot_each, wad(1), sender=owner)
+        first = batcher.openMany(vault, ctx.system.synths["sXAU"], OPEN_PER_TX, spot_each, debt_each, sender=owner)
         ids.extend(range(first.return_value, first.return_value + OPEN_PER_TX))
     rows = []
     for count in WATCHED:

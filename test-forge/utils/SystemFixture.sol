@@ -10,7 +10,10 @@ pragma solidity 0.8.28;
  * Set-up: feeds BTC 60,000 (50% circuit breaker), ETH 3,000, XAU 2,400, USD 1 (8 decimals, one
  * hour heartbeat); margin USDC (6 decimals), spot WBTC (8); markets 1 BTC perp, 2 ETH perp,
  * 3 BTC dated (expiring in a day); synths sUSD and sXAU at 150% / 120% / 10% penalty, sUSD with
- * a 2% fee; the engine with half the penalty to the keeper and a close factor of 1.
+ * a 2% fee; the engine with half the penalty to the keeper and a close factor of 1. The minimum
+ * debts (100 sUSD, 0.05 sXAU) are this fixture's own, small so that the tests' amounts stay
+ * small: the deployed ones (config/local.yaml) are set from the keeper's gas, which the unit
+ * tests do not measure (`make bench` and tests/liquidation/test_keeper_pay.py do).
  */
 
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";

@@ -45,7 +45,7 @@ def test_cover_shortfall__the_vault_owner__reverts(insurance_fund, owner):
 
 def test_locked_account__old_owner_cannot_take_or_hand_over_the_token(vault, exchange, trader, attacker,
                                                                      futures_position, no_fee):
-    _, account_id = futures_position("sUSD", margin=10_000, btc_size=-1, mint=1_000)
+    _, account_id = futures_position("sUSD", margin=10_000, btc_size=-1, mint=3_000)
 
     with reverts(exchange.ERC721InsufficientApproval, operator=trader, tokenId=account_id):
         exchange.transferFrom(vault, trader, account_id, sender=trader)

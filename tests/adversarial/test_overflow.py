@@ -23,25 +23,25 @@ UINT128 = 128
 
 
 def test_mint__max_uint__debt_ceiling_exceeded(vault, synths, trader, open_position):
-    position_id = open_position("sUSD", spot_btc=1, mint=1_000)
+    position_id = open_position("sUSD", spot_btc=1, mint=10_000)
 
     with reverts(vault.VaultDebtCeilingExceeded, synth=synths["sUSD"], debtCeiling=wad(50_000_000)):
         vault.mint(position_id, MAX_UINT, sender=trader)
 
 
 def test_burn__max_uint__repays_the_debt_exactly(vault, synths, trader, open_position):
-    position_id = open_position("sUSD", spot_btc=1, mint=1_000)
+    position_id = open_position("sUSD", spot_btc=1, mint=10_000)
     supply = synths["sUSD"].totalSupply()
 
     tx = vault.burn(position_id, MAX_UINT, sender=trader)
 
-    assert tx.return_value == wad(1_000)
+    assert tx.return_value == wad(10_000)
     assert vault.position(position_id).debtShares == 0
-    assert synths["sUSD"].totalSupply() == supply - wad(1_000)
+    assert synths["sUSD"].totalSupply() == supply - wad(10_000)
 
 
 def test_remove_spot__max_uint__insufficient_spot(vault, trader, open_position):
-    position_id = open_position("sUSD", spot_btc=1, mint=1_000)
+    position_id = open_position("sUSD", spot_btc=1, mint=10_000)
 
     with reverts(vault.VaultInsufficientSpot, positionId=position_id, spotAmount=BTC, amount=MAX_UINT):
         vault.removeSpot(position_id, MAX_UINT, trader, sender=trader)
@@ -56,14 +56,14 @@ def test_add_spot__max_uint__refused_with_a_custom_error(vault, trader, open_pos
 
 def test_withdraw_margin__max_uint_with_debt__refused_with_a_custom_error(vault, trader,
                                                                          futures_position):
-    position_id, _ = futures_position("sUSD", margin=10_000, mint=1_000)
+    position_id, _ = futures_position("sUSD", margin=20_000, mint=10_000)
 
     with reverts(vault.SafeCastOverflowedUintDowncast, bits=UINT128, value=MAX_UINT):
         vault.withdrawMargin(position_id, MAX_UINT, trader, sender=trader)
 
 
 def test_trade__max_int_size__refused_with_a_custom_error(vault, exchange, markets, trader, futures_position):
-    position_id, _ = futures_position("sUSD", margin=10_000, mint=1_000)
+    position_id, _ = futures_position("sUSD", margin=20_000, mint=10_000)
 
     with reverts(exchange.SafeCastOverflowedIntDowncast, bits=UINT128, value=MAX_INT):
         vault.trade(position_id, markets["BTC-PERP"], MAX_INT, MAX_UINT, sender=trader)
@@ -104,8 +104,8 @@ def test_huge_synth_price__mint_undercollateralized_with_its_cr(vault, oracle, c
     position_id = open_position("sXAU", spot_btc=1)
     answer = 2**127 - 1
     _huge_round(feeds["XAU"], owner, chain, answer)
-    debt_usd = wad(1) * answer * 10**10 // 10**18
+    debt_usd = wad(2) * answer * 10**10 // 10**18
 
     with reverts(vault.VaultUndercollateralized, positionId=position_id, crWad=div_wad_down(wad(60_000), debt_usd),
                  minCrWad=wad("1.5")):
-        vault.mint(position_id, wad(1), sender=trader)
+        vault.mint(position_id, wad(2), sender=trader)

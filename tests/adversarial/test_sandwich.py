@@ -17,6 +17,7 @@ from tests.utils.liquidation import dues, repay_target, spot_for, spot_usd
 pytestmark = pytest.mark.usefixtures("no_fee")  # the debts stay put from block to block
 
 PENALTY, KEEPER_SHARE, MINTING = wad("0.1"), wad("0.5"), wad("1.5")
+MIN_DEBT = wad(3_000)  # sUSD's, config/local.yaml
 BTC = 10**8
 
 
@@ -40,10 +41,11 @@ def test_sandwich__price_back_up__reverts_as_healthy(engine, feeds, owner, keepe
 def test_sandwich__price_further_down__liquidates_at_the_new_price(vault, engine, wbtc, feeds, owner, keeper,
                                                                    susd_position):
     repay, expected = quote(engine, feeds, owner, susd_position)
-    set_price(feeds["BTC"], 45_000, owner)
-    price = wad(45_000)
-    # At $45,000 the target would be 37,500; the keeper's cap of 32,500 holds, paid at $45,000.
-    assert repay_target(wad(40_000), wad(40_000), price, wad(1), MINTING, PENALTY, 0)[0] == wad(37_500)
+    set_price(feeds["BTC"], 46_000, owner)
+    price = wad(46_000)
+    # At $46,000 the target would be 35,000 (leaving more than the 3,000 minimum); the keeper's cap
+    # of 32,500 holds, paid at $46,000.
+    assert repay_target(wad(40_000), wad(40_000), price, wad(1), MINTING, PENALTY, MIN_DEBT) == (wad(35_000), False)
     spot = spot_for(expected, price)
 
     tx = engine.liquidate(susd_position, repay, expected * 999 // 1000, sender=keeper)

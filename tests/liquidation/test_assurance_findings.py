@@ -77,12 +77,12 @@ def test_redeem_after_settlement_period__debt_unsettled__no_fee_appears(
 ):
     susd = synths["sUSD"]
     open_position("sUSD", spot_btc=1, mint=10_000)  # never settled
-    settled = open_position("sUSD", spot_btc=1, mint=1_000)  # backs the 1,000 redeemed below
+    settled = open_position("sUSD", spot_btc=1, mint=3_000)  # backs the 3,000 redeemed below
     settlement.shutdown(sender=owner)
     settlement.settle(settled, sender=owner)
     advance(chain, settlement.SETTLEMENT_PERIOD() + 1)
     assert vault.uncollectedFees(susd) == 0
 
-    settlement.redeem(susd, wad(1_000), sender=trader)
+    settlement.redeem(susd, wad(3_000), sender=trader)
 
     assert vault.uncollectedFees(susd) == 0  # the fee is stopped: nothing can be owed to the recipient

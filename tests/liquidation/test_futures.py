@@ -20,6 +20,7 @@ pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = 10**8
 XAU = wad(2_400)
+MIN_DEBT = wad("1.25")  # sXAU's, config/local.yaml: a partial liquidation leaves at least this
 
 
 def expected(vault, lens, engine, exchange, markets, position_id, account_id, entry, margin, size, mark):
@@ -28,7 +29,7 @@ def expected(vault, lens, engine, exchange, markets, position_id, account_id, en
     params = params_of(exchange, markets["BTC-PERP"])
     health = lens.health(position_id)
     snap = vault.liquidationSnapshot(position_id)
-    repay, whole = repay_target(snap.debt, health[1], health[0], XAU, wad("1.5"), wad("0.1"), wad("0.05"))
+    repay, whole = repay_target(snap.debt, health[1], health[0], XAU, wad("1.5"), wad("0.1"), MIN_DEBT)
     repaid_usd, keeper_due, fund_due = dues(repay, XAU, wad("0.1"), engine.keeperShareWad(), True)
     equity = margin + pnl(size, entry, mark)
     need = keeper_due + fund_due
@@ -45,17 +46,18 @@ def expected(vault, lens, engine, exchange, markets, position_id, account_id, en
 def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
     vault, lens, engine, exchange, markets, usdc, insurance_fund, feeds, owner, keeper, long_btc
 ):
-    position_id, account_id, entry, margin = long_btc(size=1, margin=20_000, mint=5)
+    position_id, account_id, entry, margin = long_btc(size=2, margin=40_000, mint=10)
     set_price(feeds["BTC"], 54_000, owner)
-    # 19,969.9982 of margin − 6,003.6 of loss at mark = 13,966.3982 of equity; closing it in one
-    # fill at 53,997.084 (0.0054% impact) for 26.998542 of fee: 13,936.483658 against 5 XAU =
-    # $12,000, CR 116.1%. The vault counts the close value.
+    # 39,939.9928 of margin − 12,014.4 of loss at mark = 27,925.5928 of equity; closing it in one
+    # fill at 53,994.168 (0.0108% impact) for 53.994168 of fee: 27,859.934632 against 10 XAU =
+    # $24,000, CR 116.1%. The vault counts the close value.
     params = params_of(exchange, markets["BTC-PERP"])
-    assert exchange.equity(account_id) == wad("13966.3982")
-    assert lens.health(position_id)[0] == margin + close_pnl(wad(1), entry, wad(54_000), params.impactWad,
-                                                             params.takerFeeWad) == wad("13936.483658")
-    e = expected(vault, lens, engine, exchange, markets, position_id, account_id, entry, margin, wad(1), wad(54_000))
-    assert e["repay"] == 4_232_829_522_916_666_667 and not e["whole"]  # ceil(10,158.790855 / 2,400)
+    assert exchange.equity(account_id) == wad("27925.5928")
+    assert lens.health(position_id)[0] == margin + close_pnl(wad(2), entry, wad(54_000), params.impactWad,
+                                                             params.takerFeeWad) == wad("27859.934632")
+    e = expected(vault, lens, engine, exchange, markets, position_id, account_id, entry, margin, wad(2), wad(54_000))
+    # ceil(20,350.16342 / 2,400), leaving 1.52 XAU: over the minimum debt, so a partial liquidation.
+    assert e["repay"] == 8_479_234_758_333_333_334 and not e["whole"]
     reserves = insurance_fund.reserves()
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
@@ -65,12 +67,12 @@ def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
     closed = tx.events.filter(exchange.Traded)[0]
     assert (closed.sizeDeltaWad, closed.fillPriceWad, closed.feeWad) == (
         -e["close"]["reduce"], e["close"]["fill"], e["close"]["fee"])
-    assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(1) - e["close"]["reduce"]
-    # The closing costs (~$23) are shared in proportion to the dues: 100 : 5 keeper to fund.
+    assert exchange.position(account_id, markets["BTC-PERP"])[0] == wad(2) - e["close"]["reduce"]
+    # The closing costs (~$51) are shared in proportion to the dues: 100 : 5 keeper to fund.
     assert usdc.balanceOf(keeper) == e["keeper"]
     assert insurance_fund.reserves() == reserves + e["to_fund"]
     assert tx.return_value == (e["repay"], e["keeper"] * UNIT)
-    assert wad(20) < e["costs"] < wad(30)
+    assert wad(45) < e["costs"] < wad(55)
     assert e["taken"] * UNIT == e["need"] - e["costs"] - (e["need"] - e["costs"]) % UNIT
     assert e["fund_due"] - e["to_fund"] * UNIT < e["costs"] * 5 // 105 + UNIT
     assert logs(tx, insurance_fund.PenaltyReceived) == [
@@ -78,16 +80,16 @@ def test_liquidate__long_futures__closes_in_proportion_and_pays_from_margin(
     # The position gave up exactly what was due at mark (to a whole stablecoin unit).
     left = lens.health(position_id)
     assert 0 <= exchange.equity(account_id) - (e["equity"] - e["need"]) < UNIT
-    assert vault.position(position_id).debt == wad(5) - e["repay"]
+    assert vault.position(position_id).debt == wad(10) - e["repay"]
     assert left[2] >= wad("1.5") - wad("0.0001")
 
 
 def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, lens, engine, exchange, markets, usdc,
                                                                      insurance_fund, feeds, owner, keeper, long_btc):
-    small = long_btc(size=1, margin=20_000, mint=5)
+    small = long_btc(size=2, margin=40_000, mint=10)
     big = long_btc(size=100, margin=2_000_000, mint=500)
     set_price(feeds["BTC"], 54_000, owner)
-    e_small = expected(vault, lens, engine, exchange, markets, *small, wad(1), wad(54_000))
+    e_small = expected(vault, lens, engine, exchange, markets, *small, wad(2), wad(54_000))
     e_big = expected(vault, lens, engine, exchange, markets, *big, wad(100), wad(54_000))
 
     engine.liquidate(small[0], MAX_UINT, 0, sender=keeper)
@@ -96,12 +98,13 @@ def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, lens,
     paid_big = usdc.balanceOf(keeper) - paid_small
 
     assert (paid_small, paid_big) == (e_small["keeper"], e_big["keeper"])
-    # ~79 BTC sold at once moves the price 0.43%: the fill is well under the mark.
+    # ~95 BTC sold at once moves the price 0.51%: the fill is well under the mark.
     fill = tx.events.filter(exchange.Traded)[0].fillPriceWad
     assert fill == e_big["close"]["fill"] < wad(54_000) * 9_960 // 10_000
     # Per dollar due, the big position's keeper receives less.
     assert paid_big * UNIT * e_small["keeper_due"] < paid_small * UNIT * e_big["keeper_due"]
-    assert e_big["costs"] > 90 * e_small["costs"]
+    # Fifty times the size, more than fifty times the costs (the fill moves further).
+    assert e_big["costs"] > 50 * e_small["costs"]
 
 
 def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, lens, engine, exchange, usdc, wbtc,
@@ -181,15 +184,15 @@ def wbtc_paid(tx, vault) -> int:
 def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, markets, feeds,
                                                                       owner, trader, keeper, open_account,
                                                                       open_position, give):
-    account_id = open_account(trader, 30_000)
-    exchange.trade(account_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
-    exchange.trade(account_id, markets["ETH-PERP"], wad(10), MAX_UINT, sender=trader)
-    exchange.trade(account_id, markets["IDX-PERP"], -wad(20), 0, sender=trader)
+    account_id = open_account(trader, 60_000)
+    exchange.trade(account_id, markets["BTC-PERP"], wad(2), MAX_UINT, sender=trader)
+    exchange.trade(account_id, markets["ETH-PERP"], wad(20), MAX_UINT, sender=trader)
+    exchange.trade(account_id, markets["IDX-PERP"], -wad(40), 0, sender=trader)
     position_id = open_position("sXAU")
     exchange.approve(vault, account_id, sender=trader)
     vault.lock(position_id, account_id, sender=trader)
-    vault.mint(position_id, wad("6.8"), sender=trader)
-    give(keeper, "sXAU", wad("6.8"))
+    vault.mint(position_id, wad("13.6"), sender=trader)
+    give(keeper, "sXAU", wad("13.6"))
     set_price(feeds["BTC"], 52_000, owner)
     set_price(feeds["ETH"], 2_700, owner)
     assert lens.health(position_id)[2] < wad("1.2")
@@ -203,8 +206,8 @@ def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens
     def ceil(size):
         return -(-size * fraction // WAD)
 
-    assert sizes == {markets["BTC-PERP"]: -ceil(wad(1)), markets["ETH-PERP"]: -ceil(wad(10)),
-                     markets["IDX-PERP"]: ceil(wad(20))}
+    assert sizes == {markets["BTC-PERP"]: -ceil(wad(2)), markets["ETH-PERP"]: -ceil(wad(20)),
+                     markets["IDX-PERP"]: ceil(wad(40))}
     assert lens.health(position_id)[2] > wad("1.45")
 
 

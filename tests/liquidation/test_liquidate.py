@@ -77,17 +77,32 @@ def test_liquidate__close_factor__caps_the_repayment(vault, engine, feeds, owner
 
 def test_liquidate__rest_under_min_debt__repays_the_whole_debt(vault, engine, synths, wbtc, feeds, owner, keeper,
                                                                susd_position):
-    # R = (60,000 − 44,010) / 0.4 = 39,975 would leave 25 sUSD, under the 100 minimum: all 40,000.
-    set_price(feeds["BTC"], 44_010, owner)
+    # R = (60,000 − 45,199) / 0.4 = 37,002.5 would leave 2,997.5 sUSD, under the 3,000 minimum:
+    # all 40,000.
+    set_price(feeds["BTC"], 45_199, owner)
     assert engine.repayQuote(susd_position) == (wad(40_000), True)
 
     tx = engine.liquidate(susd_position, MAX_UINT, 0, sender=keeper)
 
-    # 42,000 due at $44,010: 0.95432856 BTC.
-    assert tx.return_value == (wad(40_000), 95_432_856 * wad(44_010) // BTC)
-    assert wbtc.balanceOf(keeper) == 95_432_856
-    assert (vault.position(susd_position).debt, vault.position(susd_position).spotAmount) == (0, BTC - 95_432_856)
+    # 42,000 due at $45,199: 0.92922409 BTC.
+    assert tx.return_value == (wad(40_000), 92_922_409 * wad(45_199) // BTC)
+    assert wbtc.balanceOf(keeper) == 92_922_409
+    assert (vault.position(susd_position).debt, vault.position(susd_position).spotAmount) == (0, BTC - 92_922_409)
     assert synths["sUSD"].totalSupply() == 0
+
+
+def test_liquidate__rest_exactly_the_min_debt__repays_in_part(vault, engine, wbtc, feeds, owner, keeper,
+                                                               susd_position):
+    # R = (60,000 − 45,200) / 0.4 = 37,000 leaves exactly the 3,000 minimum: a partial liquidation.
+    set_price(feeds["BTC"], 45_200, owner)
+    assert engine.repayQuote(susd_position) == (wad(37_000), False)
+
+    tx = engine.liquidate(susd_position, MAX_UINT, 0, sender=keeper)
+
+    # 38,850 due at $45,200: 0.85951327 BTC.
+    assert tx.return_value == (wad(37_000), 85_951_327 * wad(45_200) // BTC)
+    assert wbtc.balanceOf(keeper) == 85_951_327
+    assert vault.position(susd_position).debt == wad(3_000)
 
 
 def test_liquidate__cannot_be_restored__repays_the_whole_debt_and_leaves_the_rest(

@@ -278,12 +278,12 @@ def test_redeem__refusals(settlement, vault, synths, owner, keeper, book):
 def test_redeem__after_the_period_with_debt_unsettled__no_fee_appears(settlement, vault, synths, chain, owner, trader,
                                                                        keeper, book, open_position):
     susd = synths["sUSD"]
-    settled = open_position("sUSD", spot_btc=1, mint=1_000)  # backs the 1,000 redeemed below
+    settled = open_position("sUSD", spot_btc=1, mint=3_000)  # backs the 3,000 redeemed below
     tx = settlement.shutdown(sender=owner)
     settlement.settle(settled, sender=keeper)
     chain.mine(timestamp=tx.timestamp + settlement.SETTLEMENT_PERIOD())  # P1 never settled
 
-    settlement.redeem(susd, wad(1_000), sender=keeper)
+    settlement.redeem(susd, wad(3_000), sender=keeper)
 
     # The fee stopped at shutdown: burning synth never shows up as fees owed to the recipient.
     assert vault.uncollectedFees(susd) == 0

@@ -232,8 +232,8 @@ def test_repay_for__zero_or_more_than_the_debt__reverts(vault, hooks, keeper, op
 def test_write_off__others_owe__index_rises_by_the_debt_over_their_shares(vault, synths, hooks, trader2,
                                                                           open_position, no_fee):
     written = open_position("sUSD", spot_btc=1, mint=3_000)
-    a = open_position("sUSD", spot_btc=1, mint=7_000, owner=trader2)
-    b = open_position("sUSD", spot_btc=1, mint=2_000, owner=trader2)
+    a = open_position("sUSD", spot_btc=1, mint=6_000, owner=trader2)
+    b = open_position("sUSD", spot_btc=1, mint=3_000, owner=trader2)
     susd = synths["sUSD"]
 
     tx = vault.writeOff(written, sender=hooks)
@@ -244,8 +244,8 @@ def test_write_off__others_owe__index_rises_by_the_debt_over_their_shares(vault,
     assert logs(tx, vault.DebtRedistributed) == [
         {"synth": susd.address, "positionId": written, "debt": wad(3_000), "rateIndexWad": index}]
     assert vault.synthDebt(susd)[:3] == (index, vault.synthDebt(susd).lastAccrual, wad(9_000))
-    assert (vault.position(a).debt, vault.position(b).debt) == (mul_wad_up(wad(7_000), index),
-                                                               mul_wad_up(wad(2_000), index))
+    assert (vault.position(a).debt, vault.position(b).debt) == (mul_wad_up(wad(6_000), index),
+                                                               mul_wad_up(wad(3_000), index))
     # 12,000 in circulation, 12,000.000000000000006 owed: the index's rounding, <= 9,000 wei.
     assert unaccounted(vault, susd, [written, a, b]) == 6_000
     assert vault.badDebt(susd) == 0

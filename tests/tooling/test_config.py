@@ -61,7 +61,7 @@ def test_read_config__local_yaml__every_key_kept_and_defaults_filled(raw):
     assert applied["vault"] == raw["vault"]
     assert applied["liquidation"] == raw["liquidation"]
     assert applied["synths"]["sXAU"] == raw["synths"]["sXAU"] | {"min_debt": applied["synths"]["sXAU"]["min_debt"]}
-    assert str(applied["synths"]["sXAU"]["min_debt"]) == "0.05"  # exact, not the float 0.05
+    assert str(applied["synths"]["sSPX"]["min_debt"]) == "0.55"  # exact, not the float 0.55
     assert applied["oracle"]["feeds"]["BTC"] == raw["oracle"]["feeds"]["BTC"]  # decimals: the mock's default, 8
     assert config.risk_params("sXAU") == {"minting_ratio_pct": 150, "liquidation_ratio_pct": 120,
                                           "liquidation_penalty_pct": 10, "stability_fee_pct_per_year": 2}

@@ -38,6 +38,18 @@ def test_deploy_script__dry_run__prints_the_plan_and_sends_nothing(chain, owner)
     assert (owner.nonce, chain.blocks.height) == (nonce, height)
 
 
+def test_deploy_script__min_debt_under_the_keeper_floor__warns_and_plans(chain, owner, tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(DEFAULT_CONFIG.read_text().replace("min_debt: 1.25}", "min_debt: 0.05}"))
+
+    result = _deploy(chain, "--dry-run", "--config", str(path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning: synths.sXAU: min debt $120.00 pays the keeper $6.00" in result.stdout
+    assert "warning: synths.sUSD" not in result.stdout
+    assert "dry run: nothing sent" in result.stdout
+
+
 def test_deploy_script__typo_in_config__one_error_naming_the_key_and_nothing_sent(chain, owner, bad_config):
     nonce, height = owner.nonce, chain.blocks.height
     result = _deploy(chain, "--config", str(bad_config))

@@ -3,6 +3,7 @@ manifest records what was applied, and a second deployment to a live network is 
 its first transaction."""
 
 import json
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from synthvault import system as system_module
 from synthvault.config import parse_config, read_config
 from synthvault.manifest import ManifestExistsError
-from synthvault.plan import plan_deployment
+from synthvault.plan import keeper_floor_warnings, plan_deployment
 from synthvault.preflight import PreflightError, check_existing
 from synthvault.system import LOCAL_FUNDING, DeployFailedError, deploy_and_record
 from synthvault.units import asset_id
@@ -128,3 +129,31 @@ def test_plan_deployment__no_deposits__their_transactions_left_out():
     lean = config.model_copy(update={"liquidation": no_deposit})
     assert plan_deployment(config).transactions - plan_deployment(lean).transactions == 3  # mint, approve, deposit
     assert plan_deployment(config, LOCAL_FUNDING).transactions - plan_deployment(config).transactions == 3
+
+
+# The bench's liquidations of an 8-market account, made round: $129 of gas at the reference prices.
+EIGHT_MARKETS_GAS = {"LiquidationEngine.liquidate (8 markets)": 860_000,
+                     "LiquidationEngine.liquidate (min debt, 8 markets)": 820_000}
+
+
+def test_keeper_floor_warnings__deployed_config__none():
+    assert keeper_floor_warnings(read_config(), EIGHT_MARKETS_GAS) == []
+    assert keeper_floor_warnings(read_config()) == []  # against the measured baseline
+
+
+def test_keeper_floor_warnings__min_debt_under_the_floor__said_with_its_numbers():
+    config = read_config()
+    small = config.synths["sXAU"].model_copy(update={"min_debt": Decimal("0.05")})  # $120
+    config = config.model_copy(update={"synths": config.synths | {"sXAU": small}})
+
+    assert keeper_floor_warnings(config, EIGHT_MARKETS_GAS) == [
+        "synths.sXAU: min debt $120.00 pays the keeper $6.00, under the $129.00 of gas of an 8-market liquidation "
+        "(floor $2,580); at 50 gwei and ETH $3,000 (docs/gas.md), no keeper is paid to liquidate a position that small"]
+
+
+def test_keeper_floor_warnings__gas_not_measured__none():
+    config = read_config()
+    small = config.synths["sXAU"].model_copy(update={"min_debt": Decimal("0.05")})
+    config = config.model_copy(update={"synths": config.synths | {"sXAU": small}})
+
+    assert keeper_floor_warnings(config, {}) == []

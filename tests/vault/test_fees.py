@@ -26,9 +26,9 @@ def at(chain, timestamp: int) -> None:
 
 @pytest.fixture
 def loan(vault, trader, open_position):
-    """A position of 1 BTC owing 1,000 sUSD, minted at index 1; its id and the mint's time."""
+    """A position of 1 BTC owing 10,000 sUSD, minted at index 1; its id and the mint's time."""
     position_id = open_position("sUSD", spot_btc=1)
-    return position_id, vault.mint(position_id, wad(1000), sender=trader).timestamp
+    return position_id, vault.mint(position_id, wad(10_000), sender=trader).timestamp
 
 
 def refresh_prices(feeds, owner) -> None:
@@ -43,11 +43,11 @@ def test_accrue__a_year_untouched__debt_grows_by_the_yearly_fee(vault, synths, c
 
     tx = vault.accrue(susd, sender=trader)  # no price needed, a year after the last round
 
-    debt, fee = mul_wad_up(wad(1000), A_YEAR), mul_wad_down(wad(1000), A_YEAR) - wad(1000)
-    assert vault.synthDebt(susd) == (A_YEAR, start + YEAR, wad(1000), debt)
-    assert vault.position(position_id).debt == debt == wad("1020.201340020285736")
+    debt, fee = mul_wad_up(wad(10_000), A_YEAR), mul_wad_down(wad(10_000), A_YEAR) - wad(10_000)
+    assert vault.synthDebt(susd) == (A_YEAR, start + YEAR, wad(10_000), debt)
+    assert vault.position(position_id).debt == debt == wad("10202.01340020285736")
     assert susd.balanceOf(owner) == fee
-    assert susd.totalSupply() == wad(1000) + fee
+    assert susd.totalSupply() == wad(10_000) + fee
     assert vault.uncollectedFees(susd) == 0
     assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": A_YEAR}]
     assert logs(tx, vault.FeesCollected) == [{"synth": susd.address, "recipient": owner.address, "amount": fee}]
@@ -74,18 +74,18 @@ def test_mint__a_year_later__accrues_without_minting_the_fee(vault, synths, chai
 
     tx = vault.mint(position_id, wad(100), sender=trader)
 
-    shares = wad(1000) + div_wad_up(wad(100), A_YEAR)
+    shares = wad(10_000) + div_wad_up(wad(100), A_YEAR)
     assert vault.position(position_id).debt == mul_wad_up(shares, A_YEAR)  # rounded up
     assert logs(tx, vault.FeeAccrued) == []  # silent: Minted's amount / shares is the index
     assert vault.synthDebt(susd).rateIndexWad == A_YEAR
-    assert susd.totalSupply() == wad(1100)
-    fee = mul_wad_down(shares, A_YEAR) - wad(1100)
+    assert susd.totalSupply() == wad(10_100)
+    fee = mul_wad_down(shares, A_YEAR) - wad(10_100)
     assert vault.uncollectedFees(susd) == fee
     # Collected a second later (pinned: Anvil's clock would otherwise pick the block's time), so
     # that second's fee is owed too.
     at(chain, start + YEAR + 1)
     vault.accrue(susd, sender=trader)
-    assert susd.balanceOf(owner) == mul_wad_down(shares, grow(A_YEAR, FEE, 1)) - wad(1100)
+    assert susd.balanceOf(owner) == mul_wad_down(shares, grow(A_YEAR, FEE, 1)) - wad(10_100)
 
 
 def test_accrue__every_half_year__the_index_of_one_touch_but_rounding(vault, synths, chain, owner, trader, loan):
@@ -102,9 +102,9 @@ def test_accrue__every_half_year__the_index_of_one_touch_but_rounding(vault, syn
     index = grow(grow(wad(1), FEE, YEAR // 2), FEE, YEAR - YEAR // 2)
     assert vault.synthDebt(susd).rateIndexWad == index
     assert 0 <= index - A_YEAR <= 2  # one wei of rounding up a touch, at most
-    assert vault.position(position_id).debt == mul_wad_up(wad(1000), index)
-    assert susd.balanceOf(owner) == mul_wad_down(wad(1000), index) - wad(1000)
-    assert susd.totalSupply() == mul_wad_down(wad(1000), index)
+    assert vault.position(position_id).debt == mul_wad_up(wad(10_000), index)
+    assert susd.balanceOf(owner) == mul_wad_down(wad(10_000), index) - wad(10_000)
+    assert susd.totalSupply() == mul_wad_down(wad(10_000), index)
 
 
 def test_accrue__a_year_later__health_shows_the_grown_debt(vault, lens, chain, owner, feeds, trader, open_position):
@@ -141,14 +141,14 @@ def test_set_synth_params__new_fee__accrues_the_old_one_first(vault, synths, cha
     half = grow(wad(1), FEE, YEAR // 2)
     assert logs(tx, vault.FeeAccrued) == [{"synth": susd.address, "rateIndexWad": half}]
     assert logs(tx, vault.FeesCollected) == [
-        {"synth": susd.address, "recipient": owner.address, "amount": mul_wad_down(wad(1000), half) - wad(1000)}]
+        {"synth": susd.address, "recipient": owner.address, "amount": mul_wad_down(wad(10_000), half) - wad(10_000)}]
     at(chain, start + YEAR)
     vault.accrue(susd, sender=trader)
 
     index = grow(half, wad("0.04"), YEAR - YEAR // 2)
     assert vault.synthDebt(susd).rateIndexWad == index
-    assert vault.position(position_id).debt == mul_wad_up(wad(1000), index)
-    assert susd.totalSupply() == mul_wad_down(wad(1000), index)
+    assert vault.position(position_id).debt == mul_wad_up(wad(10_000), index)
+    assert susd.totalSupply() == mul_wad_down(wad(10_000), index)
 
 
 def test_set_fee_recipient__fees_so_far__go_to_the_old_one(vault, synths, chain, owner, keeper, trader,
@@ -163,8 +163,8 @@ def test_set_fee_recipient__fees_so_far__go_to_the_old_one(vault, synths, chain,
 
     half = grow(wad(1), FEE, YEAR // 2)
     index = grow(half, FEE, YEAR - YEAR // 2)
-    assert susd.balanceOf(owner) == mul_wad_down(wad(1000), half) - wad(1000)
-    assert susd.balanceOf(keeper) == mul_wad_down(wad(1000), index) - mul_wad_down(wad(1000), half)
+    assert susd.balanceOf(owner) == mul_wad_down(wad(10_000), half) - wad(10_000)
+    assert susd.balanceOf(keeper) == mul_wad_down(wad(10_000), index) - mul_wad_down(wad(10_000), half)
 
 
 def test_supply__positions_touched_at_odd_times__never_exceeds_the_debts(vault, synths, chain, owner, feeds,

@@ -82,14 +82,14 @@ def test_health_of__nothing__empty(vault, lens):
 
 @pytest.fixture(scope="module")
 def batch(project, vault, synths, wbtc, trader2):
-    """BATCH positions, each 0.1 BTC, half owing 1 sXAU ($2,400) and half 1,000 sUSD, opened by the
-    `PositionBatcher` mock in two transactions (through the vault's public functions, every check
-    included) instead of 300."""
+    """BATCH positions, each 0.1 BTC, half owing 1.25 sXAU and half 3,000 sUSD ($3,000 each, the
+    minimum debts), opened by the `PositionBatcher` mock in two transactions (through the vault's
+    public functions, every check included) instead of 300."""
     per_position = 10**7
     batcher = project.PositionBatcher.deploy(sender=trader2)
     wbtc.mint(batcher, per_position * BATCH, sender=trader2)
     first = vault.nextPositionId()
-    for symbol, amount in (("sXAU", wad(1)), ("sUSD", wad(1000))):
+    for symbol, amount in (("sXAU", wad("1.25")), ("sUSD", wad(3_000))):
         batcher.openMany(vault, synths[symbol], BATCH // 2, per_position, amount, sender=trader2)
     ids = list(range(first, first + BATCH))
     assert vault.positionsOf(batcher) == ids
@@ -102,4 +102,4 @@ def test_health_of__a_hundred_positions__one_call_agrees_with_each(vault, lens, 
     assert len(healths) == BATCH
     assert [tuple(h) for h in healths] == [(*lens.health(p), OK) for p in batch]
     assert {h.collateralUsdWad for h in healths} == {wad(6_000)}
-    assert all(wad(1_000) <= h.debtUsdWad < wad("2400.01") for h in healths)
+    assert all(wad(3_000) <= h.debtUsdWad < wad("3000.01") for h in healths)

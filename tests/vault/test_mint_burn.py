@@ -48,7 +48,7 @@ def test_mint__no_collateral__reverts_at_cr_zero(vault, trader, open_position):
     position_id = open_position("sXAU")
 
     with reverts(vault.VaultUndercollateralized, positionId=position_id, crWad=0, minCrWad=wad("1.5")):
-        vault.mint(position_id, wad(1), sender=trader)
+        vault.mint(position_id, wad(10), sender=trader)
 
 
 def test_mint__not_the_owner__reverts(vault, trader, attacker, open_position):
@@ -70,11 +70,21 @@ def test_mint__unknown_position__reverts(vault, trader):
         vault.mint(7, wad(1), sender=trader)
 
 
-def test_mint__under_the_minimum_debt__reverts(vault, trader, open_position):
+def test_mint__one_wei_under_the_minimum_debt__reverts(vault, trader, open_position, config):
     position_id = open_position("sXAU", spot_btc=1)
+    min_debt = wad(config["synths"]["sXAU"]["min_debt"])  # 1.25 sXAU, $3,000
 
-    with reverts(vault.VaultDebtBelowMin, positionId=position_id, debt=wad("0.04"), minDebt=wad("0.05")):
-        vault.mint(position_id, wad("0.04"), sender=trader)
+    with reverts(vault.VaultDebtBelowMin, positionId=position_id, debt=min_debt - 1, minDebt=min_debt):
+        vault.mint(position_id, min_debt - 1, sender=trader)
+
+
+def test_mint__exactly_the_minimum_debt__passes(vault, trader, open_position, config):
+    position_id = open_position("sXAU", spot_btc=1)
+    min_debt = wad(config["synths"]["sXAU"]["min_debt"])
+
+    vault.mint(position_id, min_debt, sender=trader)
+
+    assert vault.position(position_id).debt == min_debt
 
 
 def test_mint__over_the_debt_ceiling__reverts(vault, synths, trader, open_position, set_params, no_fee):
@@ -120,7 +130,7 @@ def test_mint__frozen_btc_price__reverts(vault, trader, owner, feeds, open_posit
     set_price(feeds["BTC"], 20_000, owner)  # -66.67%: past the 50% circuit breaker
 
     with reverts(oracle.OracleFrozen, asset=asset_id("BTC"), deviationBps=6667, maxDeviationBps=5000):
-        vault.mint(position_id, wad(1), sender=trader)
+        vault.mint(position_id, wad(10), sender=trader)
 
 
 def test_mint__second_mint__adds_to_the_debt(vault, lens, synths, trader, open_position, no_fee):
@@ -189,11 +199,21 @@ def test_burn__stale_prices__still_repays(vault, chain, trader, open_position, n
     assert vault.position(position_id).debt == wad(6)
 
 
-def test_burn__leaving_less_than_the_minimum__reverts(vault, trader, open_position, no_fee):
-    position_id = open_position("sXAU", spot_btc=1, mint=1)
+def test_burn__leaving_one_wei_under_the_minimum__reverts(vault, trader, open_position, no_fee, config):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    min_debt = wad(config["synths"]["sXAU"]["min_debt"])
 
-    with reverts(vault.VaultDebtBelowMin, positionId=position_id, debt=wad("0.04"), minDebt=wad("0.05")):
-        vault.burn(position_id, wad("0.96"), sender=trader)
+    with reverts(vault.VaultDebtBelowMin, positionId=position_id, debt=min_debt - 1, minDebt=min_debt):
+        vault.burn(position_id, wad(10) - min_debt + 1, sender=trader)
+
+
+def test_burn__leaving_exactly_the_minimum__passes(vault, trader, open_position, no_fee, config):
+    position_id = open_position("sXAU", spot_btc=1, mint=10)
+    min_debt = wad(config["synths"]["sXAU"]["min_debt"])
+
+    vault.burn(position_id, wad(10) - min_debt, sender=trader)
+
+    assert vault.position(position_id).debt == min_debt
 
 
 def test_burn__no_debt__reverts(vault, trader, open_position):

@@ -28,7 +28,7 @@ def test_deploy__configured_synths__listed_with_their_parameters(vault, synths, 
     for symbol, cfg in config["synths"].items():
         assert params_of(vault, synths[symbol]) == synth_params(config["vault"], cfg)
     assert params_of(vault, synths["sXAU"]) == (
-        wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(20000), wad("0.05"))
+        wad("1.5"), wad("1.2"), wad("0.1"), wad("0.02"), wad(20000), wad("1.25"))
     assert vault.feeRecipient() == owner.address
     assert vault.liquidationEngine() == ZERO
     assert vault.nextPositionId() == 1
