@@ -16,6 +16,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {WAD} from "../libraries/Units.sol";
@@ -58,6 +59,34 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     /// @inheritdoc ICollateralVenue
     function tryValueUsdWad(uint256 accountId) external view returns (bool ok, uint256 valueWad, bytes memory reason) {
         return CollateralMath.tryAccountValueWad(exchange, accountId);
+    }
+
+    /// @inheritdoc ICollateralVenue
+    function valueAndShockLossUsdWad(uint256 accountId, bytes32 spotAsset, uint256 spotUsdWad)
+        external
+        view
+        returns (uint256 valueWad, uint256 lossWad)
+    {
+        CollateralMath.ShockedAccount memory account;
+        account.futures = exchange.positions(accountId);
+        account.closeValueWad = CollateralMath.accountCloseValueWad(exchange, accountId);
+        account.equityWad = _equityOf(accountId, account.futures);
+        account.unitWad = marginUnit;
+        // Each position's market asset and the vault's shock for it (a market's asset never changes).
+        uint256 count = account.futures.length;
+        account.assets = new bytes32[](count);
+        account.shocksWad = new uint256[](count);
+        for (uint256 i; i < count; ++i) {
+            bytes32 asset = exchange.market(account.futures[i].marketId).asset;
+            account.assets[i] = asset;
+            account.shocksWad[i] = IVault(_vault).shockWad(asset);
+        }
+        uint256 spotShockWad = spotUsdWad == 0 ? 0 : IVault(_vault).shockWad(spotAsset);
+        lossWad = CollateralMath.accountShockLossUsdWad(account, spotAsset, spotUsdWad, spotShockWad);
+        int256 closeValueWad = account.closeValueWad;
+        // casting to 'uint256' is safe because the branch runs only when closeValueWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
+        valueWad = closeValueWad > 0 ? uint256(closeValueWad) : 0;
     }
 
     /// @inheritdoc ICollateralVenue
