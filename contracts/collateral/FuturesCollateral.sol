@@ -67,26 +67,39 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         view
         returns (uint256 valueWad, uint256 lossWad)
     {
-        CollateralMath.ShockedAccount memory account;
-        account.futures = exchange.positions(accountId);
-        account.closeValueWad = CollateralMath.accountCloseValueWad(exchange, accountId);
-        account.equityWad = _equityOf(accountId, account.futures);
-        account.unitWad = marginUnit;
-        // Each position's market asset and the vault's shock for it (a market's asset never changes).
-        uint256 count = account.futures.length;
-        account.assets = new bytes32[](count);
-        account.shocksWad = new uint256[](count);
-        for (uint256 i; i < count; ++i) {
-            bytes32 asset = exchange.market(account.futures[i].marketId).asset;
-            account.assets[i] = asset;
-            account.shocksWad[i] = IVault(_vault).shockWad(asset);
-        }
-        uint256 spotShockWad = spotUsdWad == 0 ? 0 : IVault(_vault).shockWad(spotAsset);
-        lossWad = CollateralMath.accountShockLossUsdWad(account, spotAsset, spotUsdWad, spotShockWad);
-        int256 closeValueWad = account.closeValueWad;
+        IFuturesExchange.PositionView[] memory futures = exchange.positions(accountId);
+        int256 closeValueWad = CollateralMath.accountCloseValueWad(exchange, accountId);
+        (bytes32[] memory assets, uint256[] memory shocksWad) = _assetsAndShocks(futures);
+        lossWad = CollateralMath.accountShockLossUsdWad(
+            CollateralMath.ShockedAccount({
+                futures: futures,
+                assets: assets,
+                shocksWad: shocksWad,
+                equityWad: _equityOf(accountId, futures),
+                closeValueWad: closeValueWad,
+                unitWad: marginUnit
+            }),
+            spotAsset,
+            spotUsdWad,
+            spotUsdWad == 0 ? 0 : IVault(_vault).shockWad(spotAsset)
+        );
         // casting to 'uint256' is safe because the branch runs only when closeValueWad > 0
         // forge-lint: disable-next-line(unsafe-typecast)
         valueWad = closeValueWad > 0 ? uint256(closeValueWad) : 0;
+    }
+
+    /// @dev Each position's market asset and the vault's shock for it (a market's asset never changes).
+    function _assetsAndShocks(IFuturesExchange.PositionView[] memory futures)
+        private
+        view
+        returns (bytes32[] memory assets, uint256[] memory shocksWad)
+    {
+        assets = new bytes32[](futures.length);
+        shocksWad = new uint256[](futures.length);
+        for (uint256 i; i < futures.length; ++i) {
+            assets[i] = exchange.market(futures[i].marketId).asset;
+            shocksWad[i] = IVault(_vault).shockWad(assets[i]);
+        }
     }
 
     /// @inheritdoc ICollateralVenue
