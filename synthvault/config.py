@@ -25,6 +25,7 @@ DEFAULT_CONFIG = ROOT / "config" / "local.yaml"
 MAX_MINTING_RATIO_WAD = 10 * WAD
 MAX_LIQUIDATION_PENALTY_WAD = WAD // 2
 MAX_STABILITY_FEE_WAD = WAD
+MAX_SHOCK_WAD = WAD // 2
 MAX_DEBT = 2**96 - 1
 MAX_SYNTHS = 255
 MAX_TAKER_FEE_WAD = WAD // 100
@@ -206,6 +207,16 @@ class VaultConfig(RiskParams):
     liquidation_ratio_pct: Amount
     liquidation_penalty_pct: Amount
     stability_fee_pct_per_year: Amount
+    shock_pct: dict[Ticker, Amount]  # the minting check's one-round move per oracle asset
+
+    @model_validator(mode="after")
+    def _shocks(self) -> "VaultConfig":
+        """`Vault.setShock` (VaultInvalidShock), on the WAD values sent."""
+        problems = [f"shock_pct.{asset} ({pct}) must be between 0 and 50 (VaultInvalidShock)"
+                    for asset, pct in self.shock_pct.items() if not 0 <= scaled(pct, 16) <= MAX_SHOCK_WAD]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class LiquidationConfig(Section):
@@ -266,9 +277,16 @@ class DeployConfig(Section):
                             "(the deployment mints only test tokens)")
         if self.vault.spot_asset not in feeds:
             problems.append(f"vault.spot_asset: {self.vault.spot_asset!r} {unknown}")
+        problems += [f"vault.shock_pct.{asset}: {asset!r} {unknown}" for asset in self.vault.shock_pct
+                     if asset not in feeds]
+        no_shock = "has no shock in vault.shock_pct (its leverage would carry no haircut; give 0 for none)"
+        if self.vault.spot_asset not in self.vault.shock_pct:
+            problems.append(f"vault.spot_asset: {self.vault.spot_asset!r} {no_shock}")
         for name, market in self.exchange.markets.items():
             if market.asset not in feeds:
                 problems.append(f"exchange.markets.{name}.asset: {market.asset!r} {unknown} (ExchangeUnknownAsset)")
+            elif market.asset not in self.vault.shock_pct:
+                problems.append(f"exchange.markets.{name}.asset: {market.asset!r} {no_shock}")
         for symbol, synth in self.synths.items():
             if synth.asset not in feeds:
                 problems.append(f"synths.{symbol}.asset: {synth.asset!r} {unknown}")

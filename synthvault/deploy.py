@@ -127,20 +127,29 @@ def synth_params(defaults: dict[str, Any], cfg: dict[str, Any]) -> tuple[int, in
     return (minting, liquidation, penalty, fee, scaled(cfg["debt_ceiling"], 18), scaled(cfg["min_debt"], 18))
 
 
+def shocks(vault_config: dict[str, Any]) -> dict[str, int]:
+    """The minting check's shocks to set (`Vault.setShock`), WAD fractions by asset ticker: those
+    of `shock_pct` that are not 0 (the vault's default)."""
+    return {asset: scaled(pct, 16) for asset, pct in vault_config.get("shock_pct", {}).items() if pct}
+
+
 def deploy_vault(
     project: Any, owner: Any, oracle: Any, exchange: Any, wbtc: Any, config: dict[str, Any], exchange_owner: Any = None
 ) -> VaultLayer:
-    """Deploys the `Vault` (owned by `owner`, fees to `owner`; it deploys its own futures adapter),
-    its `VaultLens`, and one `SyntheticToken` per configured synth, lists each with its parameters
-    and grants the vault minting and burning. The exchange's owner (`exchange_owner`, by default
-    `owner`) trusts the vault's adapter as one of its mark relays: one exchange serves as many
-    vaults as it trusts adapters. `owner` stays the synths' admin until `deploy_liquidation`
-    grants the global settlement its role and renounces it."""
+    """Deploys the `Vault` (owned by `owner`, fees to `owner`; it deploys its own futures adapter)
+    and sets its minting check's shocks, its `VaultLens`, and one `SyntheticToken` per configured
+    synth, lists each with its parameters and grants the vault minting and burning. The
+    exchange's owner (`exchange_owner`, by default `owner`) trusts the vault's adapter as one of
+    its mark relays: one exchange serves as many vaults as it trusts adapters. `owner` stays the
+    synths' admin until `deploy_liquidation` grants the global settlement its role and renounces
+    it."""
     vault_cfg = config["vault"]
     vault = owner.deploy(project.Vault, owner, oracle, exchange, wbtc, asset_id(vault_cfg["spot_asset"]), owner)
     futures = project.FuturesCollateral.at(vault.futuresCollateral())
     # The adapter passes back the marks the exchange reported earlier in the same liquidation.
     exchange.setMarkRelay(futures, True, sender=exchange_owner or owner)
+    for asset, shock_wad in shocks(vault_cfg).items():
+        vault.setShock(asset_id(asset), shock_wad, sender=owner)
     layer = VaultLayer(vault=vault, lens=owner.deploy(project.VaultLens, vault), futures=futures)
     for symbol, cfg in config["synths"].items():
         synth = owner.deploy(project.SyntheticToken, cfg["name"], symbol, asset_id(cfg["asset"]), owner)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from synthvault.config import DeployConfig
 from synthvault.economics import ETH_USD, GAS_PRICE_GWEI, LIQUIDATIONS, MAX_MARKETS, shortfalls
 from synthvault.gas import load_baseline
+from synthvault.deploy import shocks
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def _exchange(plan: Plan, config: DeployConfig) -> None:
 def _vault(plan: Plan, config: DeployConfig) -> None:
     plan.add("vault", f"Vault (+ its FuturesCollateral), spot priced as {config.vault.spot_asset}", "Vault")
     plan.add("vault", "FuturesExchange.setMarkRelay(FuturesCollateral)")
+    for asset in shocks(config.to_dict()["vault"]):
+        plan.add("vault", f"Vault.setShock({asset}: {config.vault.shock_pct[asset]}%)")
     plan.add("vault", "VaultLens", "VaultLens")
     for symbol, synth in config.synths.items():
         plan.add("vault", f"SyntheticToken {symbol} ({synth.asset})", "SyntheticToken")
@@ -123,6 +126,8 @@ def plan_deployment(config: DeployConfig, local_funding: dict[str, dict[str, int
     for role, amounts in (local_funding or {}).items():
         for token in amounts:
             plan.add("local funding", f"{token.upper()}.mint({role})")
+    shock_list = ", ".join(f"{asset} {pct}%" for asset, pct in config.vault.shock_pct.items())
+    plan.parameters.append(("every synth", f"mints only what survives a one-round move of {shock_list} at 100% CR"))
     for symbol in config.synths:
         risk = config.risk_params(symbol)
         plan.parameters.append((

@@ -1,6 +1,6 @@
 """The vault's positions as a reader wants them: who owns each, what it locks and owes, its CR
-against its synth's ratios, read through the vault and its lens (`make position`, `ape run position`,
-the console's `show(ID)`)."""
+against its synth's ratios and, in detail, against the minting check's shock, read through the
+vault and its lens (`make position`, `ape run position`, the console's `show(ID)`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -202,12 +202,35 @@ def downside(model: CollateralModel, debt_usd: Decimal, rule: LiquidationRule, h
 
 
 @dataclass(frozen=True)
+class MintRoom:
+    """The position against the vault's minting check (`VaultLens.mintRoom`): what its collateral
+    could lose in one oracle round of every asset moving against it by the vault's shock for it,
+    the CR that would leave (at least 100% to mint), and what it may still mint."""
+
+    shock_loss: Decimal  # USD
+    shocked_cr: Decimal | None  # None: no debt
+    max_mint: Decimal  # synth units, before the debt ceiling and minimum debt
+
+    def lines(self, synth: str) -> list[str]:
+        after = "-" if self.shocked_cr is None else f"{self.shocked_cr * 100:.2f}%"
+        return [f"  after the shock: CR {after} (at least 100% to mint; it costs ${self.shock_loss:,.2f})",
+                f"  may mint {self.max_mint:,.6f} {synth} more (the minting ratio and the shock kept)"]
+
+
+def mint_room(system: System, position_id: int) -> MintRoom:
+    room = system.contracts["lens"].mintRoom(position_id)
+    shocked = from_wad(room.shockedCrWad) if room.debtUsdWad else None
+    return MintRoom(from_wad(room.shockLossUsdWad), shocked, from_wad(room.maxMint))
+
+
+@dataclass(frozen=True)
 class PositionDetail:
     row: PositionRow
     basket: Basket | None
     model: CollateralModel
     liquidation_price: Decimal | None
     shocks: list[Shock]
+    room: MintRoom
 
 
 def basket_of(system: System, account_id: int) -> Basket:
@@ -243,7 +266,7 @@ def position_detail(system: System, position_id: int) -> PositionDetail:
     model = collateral_model(row.spot, btc_price, basket)
     rule = liquidation_rule(system, system.contracts["vault"].position(position_id).synth, row.debt, row.debt_usd)
     return PositionDetail(row, basket, model, liquidation_price(model, row.debt_usd, row.liquidation_ratio),
-                          downside(model, row.debt_usd, rule, basket is not None))
+                          downside(model, row.debt_usd, rule, basket is not None), mint_room(system, position_id))
 
 
 def detail_lines(detail: PositionDetail) -> list[str]:
@@ -263,6 +286,7 @@ def detail_lines(detail: PositionDetail) -> list[str]:
     cr = "-" if row.cr is None else f"{row.cr * 100:.2f}%"
     lines.append(f"  collateral ${row.collateral_usd:,.2f}, CR {cr} (mint to {row.minting_ratio * 100:.0f}%, "
                  f"liquidated under {row.liquidation_ratio * 100:.0f}%)")
+    lines += detail.room.lines(row.synth)
     how = ("exact: spot × price / debt" if model.exact else
            "approximate: the account's close value moved by its BTC exposure × the move, other markets, funding "
            "and closing costs held")

@@ -16,6 +16,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IVault} from "../../interfaces/core/IVault.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {WAD} from "../libraries/Units.sol";
@@ -58,6 +59,47 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     /// @inheritdoc ICollateralVenue
     function tryValueUsdWad(uint256 accountId) external view returns (bool ok, uint256 valueWad, bytes memory reason) {
         return CollateralMath.tryAccountValueWad(exchange, accountId);
+    }
+
+    /// @inheritdoc ICollateralVenue
+    function valueAndShockLossUsdWad(uint256 accountId, bytes32 spotAsset, uint256 spotUsdWad)
+        external
+        view
+        returns (uint256 valueWad, uint256 lossWad)
+    {
+        IFuturesExchange.PositionView[] memory futures = exchange.positions(accountId);
+        int256 closeValueWad = CollateralMath.accountCloseValueWad(exchange, accountId);
+        (bytes32[] memory assets, uint256[] memory shocksWad) = _assetsAndShocks(futures);
+        lossWad = CollateralMath.accountShockLossUsdWad(
+            CollateralMath.ShockedAccount({
+                futures: futures,
+                assets: assets,
+                shocksWad: shocksWad,
+                equityWad: _equityOf(accountId, futures),
+                closeValueWad: closeValueWad,
+                unitWad: marginUnit
+            }),
+            spotAsset,
+            spotUsdWad,
+            spotUsdWad == 0 ? 0 : IVault(_vault).shockWad(spotAsset)
+        );
+        // casting to 'uint256' is safe because the branch runs only when closeValueWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
+        valueWad = closeValueWad > 0 ? uint256(closeValueWad) : 0;
+    }
+
+    /// @dev Each position's market asset and the vault's shock for it (a market's asset never changes).
+    function _assetsAndShocks(IFuturesExchange.PositionView[] memory futures)
+        private
+        view
+        returns (bytes32[] memory assets, uint256[] memory shocksWad)
+    {
+        assets = new bytes32[](futures.length);
+        shocksWad = new uint256[](futures.length);
+        for (uint256 i; i < futures.length; ++i) {
+            assets[i] = exchange.market(futures[i].marketId).asset;
+            shocksWad[i] = IVault(_vault).shockWad(assets[i]);
+        }
     }
 
     /// @inheritdoc ICollateralVenue

@@ -31,6 +31,8 @@ import {ONE_PERCENT_WAD, WAD} from "../libraries/Units.sol";
 uint256 constant MAX_MINTING_RATIO_WAD = 1000 * ONE_PERCENT_WAD;
 uint256 constant MAX_LIQUIDATION_PENALTY_WAD = 50 * ONE_PERCENT_WAD;
 uint256 constant MAX_STABILITY_FEE_WAD = 100 * ONE_PERCENT_WAD;
+/// @dev The largest shock of an asset: a one-round move of half the price.
+uint256 constant MAX_SHOCK_WAD = 50 * ONE_PERCENT_WAD;
 /// @dev Debt ceilings and minimum debts are stored in 96 bits: 79 billion whole synth units.
 uint256 constant MAX_DEBT = type(uint96).max;
 uint256 constant MAX_SYNTHS = type(uint8).max;
@@ -114,6 +116,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     address public globalSettlement;
     /// @inheritdoc IVault
     uint256 public nextPositionId = 1;
+    /// @inheritdoc IVault
+    mapping(bytes32 asset => uint256) public shockWad;
 
     ISyntheticToken[] private _synthTokens;
     /// @dev A synth's id is its listing index + 1, so 0 means "not listed".
@@ -196,6 +200,14 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
+    function setShock(bytes32 asset, uint256 shockWad_) external onlyOwner {
+        if (shockWad_ > MAX_SHOCK_WAD) revert VaultInvalidShock(asset, shockWad_, MAX_SHOCK_WAD);
+        if (shockWad[asset] == shockWad_) revert VaultAlreadySet();
+        shockWad[asset] = shockWad_;
+        emit ShockSet(asset, shockWad_);
+    }
+
+    /// @inheritdoc IVault
     function setFeeRecipient(address recipient) external onlyOwner {
         if (recipient == address(0)) revert VaultZeroAddress();
         if (recipient == feeRecipient) revert VaultAlreadySet();
@@ -255,7 +267,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     function unlock(uint256 positionId) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         if (!p.hasAccount) revert VaultNoAccount(positionId);
-        _requireCollateral(positionId, p, p.spotAmount, false, 0, type(uint256).max);
+        _requireCollateral(positionId, p, p.spotAmount, false, 0, type(uint256).max, 0);
         _releaseAccount(positionId, p);
     }
 
@@ -275,7 +287,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     function removeSpot(uint256 positionId, uint256 amount, address to) external nonReentrant {
         Position storage p = _ownedPosition(positionId);
         uint256 spotAmount = _spotHeld(positionId, p, amount);
-        _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0, type(uint256).max);
+        _requireCollateral(positionId, p, spotAmount - amount, p.hasAccount, 0, type(uint256).max, 0);
 
         // casting to 'uint128' is safe because _spotHeld checked amount <= spotAmount, the uint128 p.spotAmount
         // forge-lint: disable-next-line(unsafe-typecast)
@@ -304,7 +316,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (totalDebt > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, totalDebt, s.debtCeiling);
         uint256 debt = debtShares.mulWadUp(index);
         if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
-        _requireMintingRatio(positionId, s, debt, _collateralUsd(p, p.spotAmount, p.hasAccount, 0), type(uint256).max);
+        (uint256 collateralUsdWad, uint256 lossUsdWad) = _collateralAndLoss(p, p.spotAmount, p.hasAccount, 0);
+        _requireMintingRatio(positionId, s, debt, collateralUsdWad, lossUsdWad, type(uint256).max, 0);
 
         // casting to 'uint128' is safe because debtShares <= totalDebtShares (the sum of all positions' shares) < 2^96
         // forge-lint: disable-next-line(unsafe-typecast)
@@ -336,15 +349,17 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (_synths[p.synthId].shutDown) revert VaultShutDown();
         // Every trade, reducing or not, is checked: a reducing fill pays fee and impact too, and
         // one big enough took a position from 150% to 23%. Only a position already under its
-        // minting ratio may trade below it, and only if its collateral does not fall.
-        uint256 collateralBeforeUsdWad = p.debtShares == 0 ? 0 : _collateralUsd(p, p.spotAmount, true, 0);
+        // minting ratio or its shock may trade under them, and only if its collateral does not
+        // fall and its shock loss does not grow (it may cut its leverage, not shed a hedge).
+        (uint256 collateralBeforeUsdWad, uint256 lossBeforeUsdWad) =
+            p.debtShares == 0 ? (0, 0) : _collateralAndLoss(p, p.spotAmount, true, 0);
 
         fillPriceWad = futuresCollateral.trade(p.accountId, marketId, sizeDeltaWad, priceLimitWad);
         emit Traded(positionId, marketId, sizeDeltaWad, fillPriceWad);
 
         // Checked after the fill: the equity left depends on the exchange's fee and price
         // impact, which only the exchange can price. The whole trade reverts if it fails.
-        _requireCollateral(positionId, p, p.spotAmount, true, 0, collateralBeforeUsdWad);
+        _requireCollateral(positionId, p, p.spotAmount, true, 0, collateralBeforeUsdWad, lossBeforeUsdWad);
     }
 
     /// @inheritdoc IVault
@@ -357,7 +372,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         // amounts fit 128 bits (the exchange stores margin in 128): SafeCast's error refuses
         // more before the product could overflow.
         _requireCollateral(
-            positionId, p, p.spotAmount, true, SafeCast.toUint128(amount) * _marginUnit, type(uint256).max
+            positionId, p, p.spotAmount, true, SafeCast.toUint128(amount) * _marginUnit, type(uint256).max, 0
         );
 
         emit MarginWithdrawn(positionId, to, amount);
@@ -555,15 +570,25 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     /* INTERNAL: VALUATION */
 
     /// @dev Collateral in USD (WAD): `spotAmount` at the BTC price plus, `withAccount`, the
-    ///      locked account's equity less `equityCutWad`, floored at zero. Reads no price (and not
-    ///      the account id) for what is not counted.
-    function _collateralUsd(Position storage p, uint256 spotAmount, bool withAccount, uint256 equityCutWad)
+    ///      locked account's value less `equityCutWad`, floored at zero; and its shock loss
+    ///      (`CollateralMath`'s rule: the spot's alone, or the port's for the account and the spot
+    ///      together), with the part of the cut the account's value cannot cover (a debt its
+    ///      gains repay first, as the rule counts a negative close value). Reads no price (and
+    ///      not the account id) for what is not counted.
+    function _collateralAndLoss(Position storage p, uint256 spotAmount, bool withAccount, uint256 equityCutWad)
         private
         view
-        returns (uint256 collateralUsdWad)
+        returns (uint256 collateralUsdWad, uint256 lossUsdWad)
     {
         if (spotAmount != 0) collateralUsdWad = _spotUsd(spotAmount, oracle.priceWad(spotAsset));
-        if (withAccount) collateralUsdWad += _equityUsd(p.accountId, equityCutWad);
+        if (withAccount) {
+            uint256 valueWad;
+            (valueWad, lossUsdWad) = futuresCollateral.valueAndShockLossUsdWad(p.accountId, spotAsset, collateralUsdWad);
+            if (valueWad >= equityCutWad) collateralUsdWad += valueWad - equityCutWad;
+            else lossUsdWad += equityCutWad - valueWad;
+        } else if (collateralUsdWad != 0) {
+            lossUsdWad = CollateralMath.shockLossUsdWad(collateralUsdWad, shockWad[spotAsset]);
+        }
     }
 
     /// @dev Spot credited at the BTC price, rounded down.
@@ -571,55 +596,57 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         return CollateralMath.spotUsd(spotAmount, _spotDecimals, btcPriceWad);
     }
 
-    /// @dev The account's value (`CollateralMath.accountValueWad`) less `cutWad`, floored at zero.
-    function _equityUsd(uint256 accountId, uint256 cutWad) private view returns (uint256) {
-        uint256 value = futuresCollateral.valueUsdWad(accountId);
-        return value > cutWad ? value - cutWad : 0;
-    }
-
-    /// @dev Reverts unless the position's debt now, if any, is covered at its minting ratio by
-    ///      its collateral counted as `_collateralUsd(p, spotAmount, withAccount, equityCutWad)`
-    ///      (read only when there is debt), or that collateral is at least `floorUsdWad` (what it
-    ///      was before a trade: a position under the ratio may act only to raise its CR; max
-    ///      for actions that take collateral away); after shutdown nothing may be taken against
-    ///      debt (settlement sets the debt's value aside first).
+    /// @dev Reverts unless the position's debt now, if any, is covered by its collateral and
+    ///      shock loss counted as `_collateralAndLoss(p, spotAmount, withAccount, equityCutWad)`
+    ///      (read only when there is debt) as `_requireMintingRatio` requires, the floors being
+    ///      what they were before a trade (a position under either rule may act only if it
+    ///      lowers neither; max and 0 for actions that take collateral away); after shutdown
+    ///      nothing may be taken against debt (settlement sets the debt's value aside first).
     function _requireCollateral(
         uint256 positionId,
         Position storage p,
         uint256 spotAmount,
         bool withAccount,
         uint256 equityCutWad,
-        uint256 floorUsdWad
+        uint256 floorUsdWad,
+        uint256 floorLossUsdWad
     ) private view {
         uint256 debtShares = p.debtShares;
         if (debtShares == 0) return;
         Synth storage s = _synths[p.synthId];
         if (s.shutDown) revert VaultShutDown();
+        (uint256 collateralUsdWad, uint256 lossUsdWad) = _collateralAndLoss(p, spotAmount, withAccount, equityCutWad);
         _requireMintingRatio(
             positionId,
             s,
             debtShares.mulWadUp(_currentIndex(s)),
-            _collateralUsd(p, spotAmount, withAccount, equityCutWad),
-            floorUsdWad
+            collateralUsdWad,
+            lossUsdWad,
+            floorUsdWad,
+            floorLossUsdWad
         );
     }
 
-    /// @dev Reverts unless `collateralUsdWad` covers `debt` of `s` at its minting ratio, at the
-    ///      synth's fresh price, or is at least `floorUsdWad`.
+    /// @dev Reverts unless, at the synth's fresh price, `collateralUsdWad` covers `debt` of `s`
+    ///      at its minting ratio and, less the shock loss `lossUsdWad`, at 100%; or the
+    ///      collateral is at least `floorUsdWad` and the loss at most `floorLossUsdWad`.
     function _requireMintingRatio(
         uint256 positionId,
         Synth storage s,
         uint256 debt,
         uint256 collateralUsdWad,
-        uint256 floorUsdWad
+        uint256 lossUsdWad,
+        uint256 floorUsdWad,
+        uint256 floorLossUsdWad
     ) private view {
-        uint256 crWad = CollateralMath.cr(
-            collateralUsdWad, CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset()))
-        );
+        // The synth's price is read first: even a trade the floors let through needs it fresh.
+        uint256 debtUsdWad = CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset()));
+        if (collateralUsdWad >= floorUsdWad && lossUsdWad <= floorLossUsdWad) return;
+        uint256 crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
         uint256 minCrWad = s.mintingRatioWad;
-        if (crWad < minCrWad && collateralUsdWad < floorUsdWad) {
-            revert VaultUndercollateralized(positionId, crWad, minCrWad);
-        }
+        if (crWad < minCrWad) revert VaultUndercollateralized(positionId, crWad, minCrWad);
+        uint256 shockedUsdWad = CollateralMath.shockedUsd(collateralUsdWad, lossUsdWad);
+        if (shockedUsdWad < debtUsdWad) revert VaultShockUndercollateralized(positionId, shockedUsdWad, debtUsdWad);
     }
 
     /* INTERNAL: BOOKKEEPING */

@@ -7,6 +7,7 @@ pragma solidity 0.8.28;
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -14,8 +15,12 @@ import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
+import {WAD} from "../libraries/Units.sol";
+import {WadMath} from "../libraries/WadMath.sol";
 
 contract VaultLens is IVaultLens {
+    using WadMath for uint256;
+
     /// @inheritdoc IVaultLens
     IVault public immutable vault;
     IOracleHub private immutable _oracle;
@@ -45,6 +50,39 @@ contract VaultLens is IVaultLens {
         if (p.hasAccount) collateralUsdWad += _futures.valueUsdWad(p.accountId);
         if (p.debt != 0) debtUsdWad = CollateralMath.debtUsd(p.debt, _oracle.priceWad(p.synth.asset()));
         crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
+    }
+
+    /// @inheritdoc IVaultLens
+    function mintRoom(uint256 positionId) external view returns (MintRoom memory room) {
+        IVault.PositionView memory p = vault.position(positionId);
+        if (p.spotAmount != 0) {
+            room.collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, _oracle.priceWad(_spotAsset));
+        }
+        // The vault's own count (`Vault._collateralAndLoss`): the port's for an account, the spot's alone without.
+        if (p.hasAccount) {
+            uint256 valueWad;
+            (valueWad, room.shockLossUsdWad) =
+                _futures.valueAndShockLossUsdWad(p.accountId, _spotAsset, room.collateralUsdWad);
+            room.collateralUsdWad += valueWad;
+        } else if (room.collateralUsdWad != 0) {
+            room.shockLossUsdWad = CollateralMath.shockLossUsdWad(room.collateralUsdWad, vault.shockWad(_spotAsset));
+        }
+        uint256 synthPriceWad = _oracle.priceWad(p.synth.asset());
+        if (p.debt != 0) room.debtUsdWad = CollateralMath.debtUsd(p.debt, synthPriceWad);
+        room.crWad = CollateralMath.cr(room.collateralUsdWad, room.debtUsdWad);
+        uint256 shockedUsdWad = CollateralMath.shockedUsd(room.collateralUsdWad, room.shockLossUsdWad);
+        room.shockedCrWad = CollateralMath.cr(shockedUsdWad, room.debtUsdWad);
+
+        // The most debt in USD both rules allow: CR = floor(C / D) >= MR iff D <= floor(C / MR).
+        uint256 limitUsdWad =
+            Math.min(room.collateralUsdWad.mulDivDown(WAD, vault.synthParams(p.synth).mintingRatioWad), shockedUsdWad);
+        // A mint of `a` leaves a debt of at most debt + a + ceil(index / WAD) (its shares round
+        // up, then the debt): the stored index's whole part + 2, one more for the fee accrued
+        // since it was stored. So the debt's value, rounded up, stays within the limit.
+        (uint256 indexWad,,,) = vault.synthDebt(p.synth);
+        uint256 mostDebt = limitUsdWad.mulDivDown(WAD, synthPriceWad);
+        uint256 slack = p.debt + indexWad / WAD + 3;
+        if (mostDebt > slack) room.maxMint = mostDebt - slack;
     }
 
     /// @inheritdoc IVaultLens

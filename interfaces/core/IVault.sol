@@ -18,8 +18,9 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 /// @dev Units.
 ///      - Prices: USD per whole unit, WAD, from `oracle()`; the spot token is priced as
 ///        `spotAsset()` (BTC) and each synth as its `ISyntheticToken.asset()`.
-///      - Collateral (USD, WAD) = spot amount × BTC price + the locked account's
-///        `IFuturesExchange.equity`, floored at zero. Spot credit rounds down.
+///      - Collateral (USD, WAD) = spot amount × BTC price + the locked account's value
+///        (`IFuturesCollateral.valueUsdWad`: what closing it would fetch), floored at zero.
+///        Spot credit rounds down.
 ///      - Debt: synth units (18 decimals) = debt shares × the synth's rate index (WAD), rounded
 ///        up; debt in USD (WAD) = debt × synth price, rounded up.
 ///      - CR (WAD) = collateral USD / debt USD, rounded down; `type(uint256).max` with no debt.
@@ -42,12 +43,25 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///
 ///      Risk. Every user action that can lower the CR (mint, remove spot, withdraw margin, unlock
 ///      the account, and every trade, reducing or not) needs fresh prices and must leave the
-///      position's CR at or above the synth's minting ratio (a position already under it may
-///      trade only if its collateral does not fall), its debt at 0 or at least the
-///      minimum debt, and the synth's total debt under its ceiling; otherwise it reverts with an
-///      error naming the numbers, and nothing changes. A position without debt has nothing at
-///      risk: removing its collateral reads no price. Burning debt and adding collateral never
-///      read a price.
+///      position's CR at or above the synth's minting ratio and its collateral, after the shock,
+///      at or above its debt (a position already under either may trade only if its collateral
+///      does not fall and its shock loss does not grow), its debt at 0 or at least the minimum
+///      debt, and the synth's total debt under its ceiling; otherwise it reverts with an error
+///      naming the numbers, and nothing changes. A position without debt has nothing at risk:
+///      removing its collateral reads no price. Burning debt and adding collateral never read a
+///      price.
+///
+///      Shock. Leverage carries a haircut in the minting check: each oracle asset has a shock
+///      (`shockWad`, owner-set, at most 50%; BTC 10% as deployed), a one-round move the
+///      position must survive at 100% CR. The shock loss is what the collateral would lose if
+///      every asset moved against it by its shock at once: per asset, |net exposure| x shock,
+///      the exposure netting the spot (spot BTC is a long exposure to BTC) with every futures
+///      position on the asset (size x mark), plus the growth of the account's closing costs,
+///      what a locked account owes below zero and the closes' rounding
+///      (`CollateralMath.accountShockLossUsdWad`, asked of the collateral port). The check:
+///      collateral - loss >= debt USD (`VaultShockUndercollateralized`). Spot alone at 150% and
+///      a delta-neutral position meet it for any shock up to 1/3; a 10x long can mint only what
+///      survives a 10% fall. Liquidation ignores it: the liquidation ratio alone decides.
 ///
 ///      Liquidation. The owner names `liquidationEngine()`, the one address allowed to call the
 ///      hooks of the LIQUIDATION section: take a position's spot and margin, close its futures,
@@ -101,6 +115,9 @@ interface IVault {
 
     /// @notice `synth`, tracking `asset`, can now be minted against positions.
     event SynthListed(ISyntheticToken indexed synth, bytes32 indexed asset);
+
+    /// @notice The owner set the minting check's shock for oracle asset `asset` to `shockWad`.
+    event ShockSet(bytes32 indexed asset, uint256 shockWad);
 
     /// @notice The owner set `synth`'s risk parameters.
     event SynthParamsSet(
@@ -207,6 +224,14 @@ interface IVault {
     /// @notice The action would leave position `positionId` at CR `crWad`, under `minCrWad`.
     error VaultUndercollateralized(uint256 positionId, uint256 crWad, uint256 minCrWad);
 
+    /// @notice The action would leave position `positionId` with `shockedCollateralUsdWad` of
+    ///         collateral after the shock (its collateral less its shock loss, floored at 0),
+    ///         under its debt's value `debtUsdWad`: it would not survive the one-round move.
+    error VaultShockUndercollateralized(uint256 positionId, uint256 shockedCollateralUsdWad, uint256 debtUsdWad);
+
+    /// @notice A shock must be at most `maxWad` (50%).
+    error VaultInvalidShock(bytes32 asset, uint256 shockWad, uint256 maxWad);
+
     /// @notice The action would leave position `positionId` owing `debt`, which is neither zero
     ///         nor at least `minDebt`.
     error VaultDebtBelowMin(uint256 positionId, uint256 debt, uint256 minDebt);
@@ -236,6 +261,13 @@ interface IVault {
     ///         new minting of the synth (repaying still works).
     function setSynthParams(ISyntheticToken synth, SynthParams calldata params) external;
 
+    /// @notice Sets the minting check's shock for oracle asset `asset`: the one-round move
+    ///         against it that a position must survive at 100% CR to mint (see Shock above), a
+    ///         WAD fraction (10% = 0.1e18). Only the owner; at most 50% (`VaultInvalidShock`);
+    ///         0 switches the haircut off for the asset. Applies to open positions from their
+    ///         next check; liquidation ignores it.
+    function setShock(bytes32 asset, uint256 shockWad) external;
+
     /// @notice Sends future stability fees to `recipient`, after minting the fees accrued so far
     ///         to the old one. Only the owner.
     function setFeeRecipient(address recipient) external;
@@ -257,7 +289,8 @@ interface IVault {
     function lock(uint256 positionId, uint256 accountId) external;
 
     /// @notice Returns the locked account token to the owner. Only the owner. With debt, needs
-    ///         fresh prices and spot BTC alone must keep the CR at the minting ratio.
+    ///         fresh prices and spot BTC alone must keep the CR at the minting ratio and survive
+    ///         the shock.
     function unlock(uint256 positionId) external;
 
     /// @notice Pulls `amount` spot BTC (spot token decimals) from the caller into position
@@ -266,12 +299,14 @@ interface IVault {
     function addSpot(uint256 positionId, uint256 amount) external;
 
     /// @notice Sends `amount` spot BTC (spot token decimals) of position `positionId` to `to`.
-    ///         Only the owner. With debt, needs fresh prices and must keep the minting ratio.
+    ///         Only the owner. With debt, needs fresh prices and must keep the minting ratio and
+    ///         survive the shock.
     function removeSpot(uint256 positionId, uint256 amount, address to) external;
 
     /// @notice Mints `amount` synth (18 decimals) to the caller against position `positionId`.
     ///         Only the owner. Accrues the fee, then needs fresh prices, the minting ratio, the
-    ///         minimum debt and the debt ceiling after the mint (an `amount` over the whole ceiling
+    ///         shock (collateral less its shock loss at least the debt), the minimum debt and the
+    ///         debt ceiling after the mint (an `amount` over the whole ceiling
     ///         is refused first, `VaultDebtCeilingExceeded` reporting it as the total debt).
     function mint(uint256 positionId, uint256 amount) external;
 
@@ -285,9 +320,11 @@ interface IVault {
     /// @notice Trades the locked account of position `positionId` on the exchange
     ///         (`IFuturesExchange.trade`). Only the owner. Every trade, reducing or not (a
     ///         reducing fill pays fee and price impact too): with debt it must leave the position
-    ///         at the minting ratio at fresh prices (checked after the fill, which only the
-    ///         exchange can price), except that a position already under it may trade if its
-    ///         collateral does not fall (its CR does not fall: the debt is unchanged).
+    ///         at the minting ratio and surviving the shock at fresh prices (checked after the
+    ///         fill, which only the exchange can price), except that a position already under
+    ///         either may trade if its collateral does not fall (its CR does not fall: the debt
+    ///         is unchanged) and its shock loss does not grow (so it may cut its leverage, not
+    ///         shed a hedge). The shock loss before the trade is read too.
     /// @return fillPriceWad The exchange's fill price.
     function trade(uint256 positionId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external
@@ -295,7 +332,8 @@ interface IVault {
 
     /// @notice Withdraws `amount` margin (margin token decimals) from the locked account of
     ///         position `positionId` to `to`. Only the owner. With debt, needs fresh prices and
-    ///         must keep the minting ratio with the equity reduced by `amount`; the exchange also
+    ///         must keep the minting ratio and survive the shock with the account's value reduced
+    ///         by `amount` (what it cannot cover counted as a loss); the exchange also
     ///         applies its own initial margin. Amounts over 128 bits are refused with
     ///         OpenZeppelin's `SafeCastOverflowedUintDowncast`.
     function withdrawMargin(uint256 positionId, uint256 amount, address to) external;
@@ -328,6 +366,9 @@ interface IVault {
 
     /// @notice The oracle asset id pricing the spot token, e.g. `bytes32("BTC")`.
     function spotAsset() external view returns (bytes32);
+
+    /// @notice The minting check's shock for oracle asset `asset`, a WAD fraction (0 when unset).
+    function shockWad(bytes32 asset) external view returns (uint256);
 
     /// @notice Where stability fees are minted.
     function feeRecipient() external view returns (address);

@@ -9,7 +9,8 @@ import {IVault} from "../core/IVault.sol";
 ///         vault's own (`CollateralMath`): collateral is the spot at the BTC price rounded down
 ///         plus the locked account's value floored at 0, debt the position's debt now (fee
 ///         accrued to this block) at the synth price rounded up, the CR their ratio rounded down
-///         (max with no debt). USD amounts and the CR are WAD.
+///         (max with no debt). USD amounts and the CR are WAD. `mintRoom` adds the minting
+///         check's shock: the loss the vault charges a position's leverage, and what it may mint.
 interface IVaultLens {
     /// @notice Whether `healthOf` could value a position.
     enum HealthStatus {
@@ -28,6 +29,25 @@ interface IVaultLens {
         HealthStatus status;
     }
 
+    /// @notice A position against the vault's minting check, at the prices now (USD and ratios
+    ///         WAD). `collateralUsdWad`, `debtUsdWad`, `crWad` as `health` gives them;
+    ///         `shockLossUsdWad`: what the collateral could lose in one oracle round of every
+    ///         asset moving against it by its shock, as the vault counts it (`IVault.shockWad`,
+    ///         `CollateralMath.accountShockLossUsdWad`); `shockedCrWad`: (collateral - loss,
+    ///         floored at 0) / debt, rounded down, max with no debt; `maxMint`: the most synth the
+    ///         position may mint now (synth units) keeping both the minting ratio and a shocked CR
+    ///         of 100%, less a few wei for the rounding of the new debt shares, so that the vault
+    ///         accepts exactly it; 0 when it may mint nothing. The minimum debt, the debt ceiling
+    ///         and a shutdown are not taken into account.
+    struct MintRoom {
+        uint256 collateralUsdWad;
+        uint256 shockLossUsdWad;
+        uint256 debtUsdWad;
+        uint256 crWad;
+        uint256 shockedCrWad;
+        uint256 maxMint;
+    }
+
     /// @notice The vault whose positions this lens reads.
     function vault() external view returns (IVault);
 
@@ -38,6 +58,11 @@ interface IVaultLens {
         external
         view
         returns (uint256 collateralUsdWad, uint256 debtUsdWad, uint256 crWad);
+
+    /// @notice Position `positionId` against the vault's minting check (see `MintRoom`): the
+    ///         shocked CR, which must stay at or above 100%, and the most it may still mint.
+    ///         Reverts as `health` does.
+    function mintRoom(uint256 positionId) external view returns (MintRoom memory room);
 
     /// @notice `health` of many positions in one call, for keepers: never reverts because one
     ///         position cannot be valued, but reports its status instead (see `Health`). Each

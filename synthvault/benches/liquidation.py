@@ -140,7 +140,9 @@ def liquidate_one(ctx: BenchContext) -> list[Measurement]:
     _working_keeper(ctx)
     markets = list_more_markets(ctx)
     one = _position(ctx, ONE_MARKET, 50_000, "10.75")
-    three = _position(ctx, THREE_MARKETS, 60_000, "13.6")
+    # 80,000 of margin: owing 21 sXAU it meets the minting check's shocks (BTC 10%, ETH 15%,
+    # IDX 20%) and still goes under its liquidation ratio in the crash.
+    three = _position(ctx, THREE_MARKETS, 80_000, "21")
     eight = _position(ctx, EIGHT_MARKETS, 90_000, "22", markets)
     _crash(ctx)
     return [

@@ -52,14 +52,14 @@ def position_life(ctx: BenchContext) -> list[Measurement]:
         Measurement("Vault.mint (first)", first_mint.gas_used, "spot only, first debt"),
         Measurement("Vault.mint (spot only)", spot_mint.gas_used, "existing debt, no account"),
         Measurement("Vault.lock", locked.gas_used, "account with 1 market"),
-        Measurement("Vault.mint", mint.gas_used, "existing debt; spot + account with 1 market"),
+        Measurement("Vault.mint", mint.gas_used, "existing debt; spot + account with 1 market; the shock loss too"),
         Measurement("Vault.burn", burn.gas_used, "partial"),
         Measurement("VaultLens.health", health, "view; spot + account with 1 market"),
         Measurement("Vault.trade (adds risk)", trade_up.gas_used,
-                    "checked at the minting ratio: collateral before and after"),
+                    "checked at the minting ratio and the shock: collateral and shock loss before and after"),
         Measurement("Vault.trade (reduces)", trade_down.gas_used,
-                    "checked like any trade: collateral before and after"),
-        Measurement("Vault.withdrawMargin", withdraw.gas_used, "checked at the minting ratio"),
+                    "checked like any trade: collateral and shock loss before and after"),
+        Measurement("Vault.withdrawMargin", withdraw.gas_used, "checked at the minting ratio and the shock"),
     ]
 
 

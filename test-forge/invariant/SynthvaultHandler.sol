@@ -7,13 +7,16 @@ pragma solidity 0.8.28;
  * trades (open, grow, reduce, flip, close), vault positions (open, lock, unlock, spot in and out,
  * mint, burn, close), price moves within the circuit breaker, crashes and spikes in several
  * rounds, jumps that freeze a feed, funding, time, exchange liquidations and settlement, vault
- * liquidations (one position or many), and the shutdown with its settlements and redemptions.
+ * liquidations (one position or many), the owner's shocks of the minting check, and the
+ * shutdown with its settlements and redemptions.
  *
  * Every protocol call is wrapped in try/catch, so the handler itself never reverts: a revert here
  * is a failed check (the suite runs with `fail_on_revert = true`), and Forge shows the sequence.
  * Checked right after each successful action (the "step" invariants):
- *   - a risk-adding vault action leaves the position at or above the minting ratio, its debt at
- *     zero or at least the minimum, and (a mint) the synth under its ceiling;
+ *   - a risk-adding vault action leaves the position at or above the minting ratio and, after
+ *     each asset moves against it by its shock (its net exposure per asset x the vault's shock,
+ *     computed here from the exchange's views), at or above 100%, its debt at zero or at least
+ *     the minimum, and (a mint) the synth under its ceiling;
  *   - an action that needs a price succeeded only if that price was trusted;
  *   - what must work on any price (deposits, adding spot, burning, closing, accruing) worked;
  *   - an exchange trade that adds risk, or a withdrawal, leaves the account over its initial margin;
@@ -35,6 +38,7 @@ import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
+import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {AggregatorV3Interface} from "../../interfaces/chainlink/AggregatorV3Interface.sol";
 import {FuturesExchange} from "../../contracts/venue/FuturesExchange.sol";
 import {GlobalSettlement} from "../../contracts/liquidation/GlobalSettlement.sol";
@@ -167,6 +171,9 @@ contract SynthvaultHandler {
         _addMarkets();
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEE_RECIPIENT_A);
+        // The minting check's shocks as deployed (config/local.yaml); `setShock` moves them.
+        vault.setShock("BTC", 0.1e18);
+        vault.setShock("ETH", 0.15e18);
         lens = new VaultLens(vault);
         _addSynth("Synthvault USD", "sUSD", "USD", 0.02e18, 5_000_000e18, 100e18);
         _addSynth("Synthvault Gold", "sXAU", "XAU", 0.05e18, 1_000e18, 0.05e18);
@@ -288,11 +295,12 @@ contract SynthvaultHandler {
         } else {
             Position memory p = _positionById(a.positionId);
             Trust memory t = _trust(p);
-            // The collateral before: a position already under the minting ratio may trade only
-            // to raise it (max when it cannot be valued: then no trade may pass under it).
-            uint256 collateralBefore = type(uint256).max;
-            try lens.health(p.id) returns (uint256 c, uint256, uint256) {
-                collateralBefore = c;
+            // The collateral and shock loss before, as the vault counts them: a position already
+            // under the minting ratio or the shock may trade only if it lowers neither (max and 0
+            // when it cannot be valued: then no trade may pass under them).
+            (uint256 collateralBefore, uint256 lossBefore) = (type(uint256).max, 0);
+            try lens.mintRoom(p.id) returns (IVaultLens.MintRoom memory room) {
+                (collateralBefore, lossBefore) = (room.collateralUsdWad, room.shockLossUsdWad);
             } catch {}
             VM.prank(p.owner);
             try vault.trade(p.id, marketId, delta, limit) {
@@ -302,8 +310,9 @@ contract SynthvaultHandler {
                 _checkLockedAccountSealed(a, p.owner);
                 return;
             }
-            // Every trade, reducing or not: the minting ratio, or a collateral that did not fall.
-            _checkRiskAction(p, t, "vault.trade", collateralBefore);
+            // Every trade, reducing or not: the minting ratio and the shock, or a collateral that
+            // did not fall and a shock loss that did not grow.
+            _checkRiskAction(p, t, "vault.trade", collateralBefore, lossBefore);
         }
         if (!marketTrusted) {
             _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
@@ -892,6 +901,25 @@ contract SynthvaultHandler {
         ghostFinalRedemptionRateWad[token] = paidUsd * WAD / amount;
     }
 
+    /// @notice The owner sets the minting check's shock of BTC or ETH: 0 to 50% (one time in
+    ///         eight past 50%, which must be refused with `VaultInvalidShock`). Open positions may
+    ///         find themselves under it, and then trade only to lower it.
+    function setShock(uint256 assetSeed, uint256 shockSeed) external {
+        bytes32 asset_ = assetSeed % 2 == 0 ? bytes32("BTC") : bytes32("ETH");
+        bool tooHigh = shockSeed % 8 == 0;
+        uint256 shock = tooHigh ? _bound(shockSeed / 8, 0.5e18 + 1, 1e18) : _bound(shockSeed / 8, 0, 50) * 0.01e18;
+        try vault.setShock(asset_, shock) {
+            if (tooHigh) _fail("a shock over 50% was set");
+            ++ok["vault.setShock"];
+        } catch (bytes memory reason) {
+            bytes memory expected =
+                abi.encodeWithSelector(IVault.VaultInvalidShock.selector, asset_, shock, uint256(0.5e18));
+            if (tooHigh && keccak256(reason) != keccak256(expected)) {
+                _fail("a shock over 50% refused otherwise", reason);
+            }
+        }
+    }
+
     /// @notice The owner sets the keeper's share of the penalty or the close factor.
     function setLiquidationParams(uint256 seed) external {
         if (seed % 2 == 0) {
@@ -1136,12 +1164,18 @@ contract SynthvaultHandler {
     ///      were trusted, and the position is at or above the minting ratio (computed here from
     ///      the oracle and the exchange, not from the vault's own CR), with at least the minimum debt.
     function _checkRiskAction(Position memory p, Trust memory t, string memory action) internal view {
-        _checkRiskAction(p, t, action, type(uint256).max);
+        _checkRiskAction(p, t, action, type(uint256).max, 0);
     }
 
-    /// @dev `_checkRiskAction`, except that a collateral of at least `floorUsd` (the collateral
-    ///      before a trade) may stay under the minting ratio.
-    function _checkRiskAction(Position memory p, Trust memory t, string memory action, uint256 floorUsd) internal view {
+    /// @dev `_checkRiskAction`, except that a collateral of at least `floorUsd` with a shock loss
+    ///      of at most `floorLoss` (the vault's, before a trade) may stay under either rule.
+    function _checkRiskAction(
+        Position memory p,
+        Trust memory t,
+        string memory action,
+        uint256 floorUsd,
+        uint256 floorLoss
+    ) internal view {
         IVault.PositionView memory v = vault.position(p.id);
         if (v.debt == 0) return;
         ISyntheticToken token = _synths[p.synth];
@@ -1159,20 +1193,50 @@ contract SynthvaultHandler {
             if (equityWad > 0) collateralUsd += uint256(equityWad);
         }
         uint256 debtUsd = Math.mulDiv(v.debt, oracle.priceWad(token.asset()), WAD, Math.Rounding.Ceil);
+        // The equity at mark counts the account at least at the vault's close value, and the
+        // loss here leaves out what the vault adds to it (closing costs' growth, rounding), so
+        // this check is the vault's loosened: any breach of it is a breach of the vault's rule.
+        uint256 loss = _shockLoss(v);
+        if (collateralUsd >= floorUsd && loss <= floorLoss) return;
         // CR = collateral / debt >= MR, without the division's rounding.
-        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd && collateralUsd < floorUsd) {
+        if (collateralUsd * WAD < params.mintingRatioWad * debtUsd) {
+            _fail(string.concat(where, " left it under the minting ratio", _usd(collateralUsd, debtUsd)));
+        }
+        if (collateralUsd < loss + debtUsd) {
             _fail(
                 string.concat(
                     where,
-                    " left it under the minting ratio: collateral ",
-                    collateralUsd.toString(),
-                    " USD, debt ",
-                    debtUsd.toString(),
-                    " USD"
+                    " left it under 100% after the shock",
+                    _usd(collateralUsd - Math.min(collateralUsd, loss), debtUsd)
                 )
             );
         }
         if (v.debt < params.minDebt) _fail(string.concat(where, " left debt under the minimum: ", v.debt.toString()));
+    }
+
+    /// @dev ": collateral C USD, debt D USD".
+    function _usd(uint256 collateralUsd, uint256 debtUsd) internal pure returns (string memory) {
+        return string.concat(": collateral ", collateralUsd.toString(), " USD, debt ", debtUsd.toString(), " USD");
+    }
+
+    /// @dev What position `v`'s collateral loses when BTC and ETH each move against it by the
+    ///      vault's shock: per asset |spot + Σ size x mark| x shock (each product floored, the
+    ///      loss rounded up), from the exchange's views; the rest of the vault's rule is left out.
+    function _shockLoss(IVault.PositionView memory v) internal view returns (uint256) {
+        int256 btc;
+        int256 eth;
+        if (v.spotAmount != 0) btc = int256(v.spotAmount * WBTC_UNIT * oracle.priceWad("BTC") / WAD);
+        if (v.hasAccount) {
+            IFuturesExchange.PositionView[] memory views = exchange.positions(v.accountId);
+            for (uint256 i; i < views.length; ++i) {
+                int256 product = views[i].sizeWad * int256(views[i].markPriceWad);
+                int256 exposure = product / int256(WAD) - (product % int256(WAD) < 0 ? int256(1) : int256(0));
+                if (_marketAsset(views[i].marketId) == "ETH") eth += exposure;
+                else btc += exposure;
+            }
+        }
+        return Math.mulDiv(_abs(btc), vault.shockWad("BTC"), WAD, Math.Rounding.Ceil)
+            + Math.mulDiv(_abs(eth), vault.shockWad("ETH"), WAD, Math.Rounding.Ceil);
     }
 
     /// @dev After a successful exchange action that adds risk or withdraws: the prices were
@@ -1229,21 +1293,18 @@ contract SynthvaultHandler {
         return modeSeed / 4 % 2 == 0 ? grow : -grow;
     }
 
-    /// @dev Synth units the position could mint: `fractionSeed` picks 1-110% of the headroom
-    ///      under the minting ratio, or (1 in 4) exactly all of it. When the health cannot be
-    ///      read (an untrusted price), twice the minimum debt, which must then be refused.
+    /// @dev Synth units the position could mint: `fractionSeed` picks 1-110% of the most the
+    ///      minting ratio and the shock allow (the lens's `maxMint`), or (1 in 4) exactly that.
+    ///      When it cannot be read (an untrusted price), twice the minimum debt, which must then
+    ///      be refused; with no room, the minimum debt.
     function _mintAmount(Position memory p, uint256 fractionSeed) internal view returns (uint256) {
-        ISyntheticToken token = _synths[p.synth];
-        IVault.SynthParams memory params = vault.synthParams(token);
-        try lens.health(p.id) returns (uint256 collateralUsd, uint256 debtUsd, uint256) {
-            uint256 limitUsd = collateralUsd * WAD / params.mintingRatioWad;
-            if (limitUsd <= debtUsd) return params.minDebt;
-            // The synth's price may be untrusted while the health (no debt yet) did not need it.
-            uint256 room = (limitUsd - debtUsd) * WAD / _lastPrice(token.asset());
-            if (fractionSeed % 4 == 0) return room;
-            return room * _bound(fractionSeed / 4, 1, 110) / 100;
+        uint256 minDebt = vault.synthParams(_synths[p.synth]).minDebt;
+        try lens.mintRoom(p.id) returns (IVaultLens.MintRoom memory room) {
+            if (room.maxMint == 0) return minDebt;
+            if (fractionSeed % 4 == 0) return room.maxMint;
+            return room.maxMint * _bound(fractionSeed / 4, 1, 110) / 100;
         } catch {
-            return 2 * params.minDebt;
+            return 2 * minDebt;
         }
     }
 

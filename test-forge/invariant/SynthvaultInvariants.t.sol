@@ -48,7 +48,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](33);
+        bytes4[] memory selectors = new bytes4[](34);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -82,6 +82,7 @@ contract SynthvaultInvariants {
         selectors[30] = SynthvaultHandler.keeperSweep.selector;
         selectors[31] = SynthvaultHandler.lpGift.selector;
         selectors[32] = SynthvaultHandler.quietFeed.selector;
+        selectors[33] = SynthvaultHandler.setShock.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

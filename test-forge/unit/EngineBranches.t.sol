@@ -108,11 +108,7 @@ contract EngineBranchesTest is SystemFixture {
     function test_liquidate__smallerRepayPaidBySpot__leavesAccount() public {
         engine.setKeeperShare(1e18);
         (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 1_000e6, 0, 0);
-        wbtc.mint(ALICE, 1e8);
-        VM.startPrank(ALICE);
-        vault.addSpot(id, 1e8);
-        vault.mint(id, 40_000e18);
-        VM.stopPrank();
+        _addSpotAndMint(ALICE, id, 1e8, 40_000e18);
         _arm(sUSD, 9_000e18);
         _setPrice(btcFeed, "BTC", 45_000e8);
         (uint256 target,) = engine.repayQuote(id);
@@ -174,6 +170,8 @@ contract EngineBranchesTest is SystemFixture {
     ///      unlocked it (no debt, no check), kept the synth, and took the margin back after a
     ///      rebound. Now every position is closed and whatever margin is left is taken.
     function test_liquidate__underWaterAccountWrittenOff__closesEverythingAndTakesTheMargin() public {
+        // A 10x long owing 64% of its margin: minted with no shock (the owner may set one later).
+        _withoutShocks();
         (uint256 id, uint256 accountId) = _futuresPosition(ALICE, sUSD, 7_000e6, 1e18, 4_500e18);
         _arm(sUSD, 4_500e18);
         _setPrice(btcFeed, "BTC", 52_800e8);

@@ -90,13 +90,12 @@ contract NoFreeLunchTest is SystemFixture {
     }
 
     /// @dev The account locked in a position owing sUSD, minted up to a fraction of what the
-    ///      vault allows (the collateral at close value over 150%).
+    ///      vault allows (the collateral at close value over 150%, and less its shock loss).
     function _borrow(Trip memory trip, uint256 mintSeed) internal {
         trip.id = vault.open(sUSD);
         exchange.approve(address(vault), trip.accountId);
         vault.lock(trip.id, trip.accountId);
-        (uint256 collateralUsd,,) = IVaultLens(address(lens)).health(trip.id);
-        uint256 minted = collateralUsd * 2 / 3 * _bound(mintSeed, 1, 1000) / 1000;
+        uint256 minted = IVaultLens(address(lens)).mintRoom(trip.id).maxMint * _bound(mintSeed, 1, 1000) / 1000;
         // Within the synth's ceiling (nobody else owes sUSD here).
         uint256 ceiling = vault.synthParams(sUSD).debtCeiling;
         if (minted > ceiling) minted = ceiling;
@@ -121,9 +120,5 @@ contract NoFreeLunchTest is SystemFixture {
     function _redeem(Trip memory trip) internal {
         uint256 redeemable = trip.shares == 0 ? 0 : pool.maxRedeem(ATTACKER);
         if (redeemable != 0) pool.redeem(redeemable, ATTACKER, ATTACKER);
-    }
-
-    function _bound(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {
-        return lo + x % (hi - lo + 1);
     }
 }

@@ -183,7 +183,8 @@ def wbtc_paid(tx, vault) -> int:
 
 def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, markets, feeds,
                                                                       owner, trader, keeper, open_account,
-                                                                      open_position, give):
+                                                                      open_position, give, no_shock):
+    # 3.7x over three assets, owing more than what survives their shocks: minted with none.
     account_id = open_account(trader, 60_000)
     exchange.trade(account_id, markets["BTC-PERP"], wad(2), MAX_UINT, sender=trader)
     exchange.trade(account_id, markets["ETH-PERP"], wad(20), MAX_UINT, sender=trader)

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from synthvault.config import DEFAULT_CONFIG, ConfigError, parse_config, read_config
+from synthvault.plan import plan_deployment
 from synthvault.system import deploy_system
 
 Edit = Callable[[dict[str, Any]], None]
@@ -165,6 +166,15 @@ CROSS_FIELD_RULES = {
     "token over 18 decimals": (
         [_set("exchange.margin_token.decimals", 19)],
         "exchange.margin_token.decimals: Input should be less than or equal to 18"),
+    "shock over 50%": (
+        [_set("vault.shock_pct.BTC", 51)], "vault: shock_pct.BTC (51) must be between 0 and 50 (VaultInvalidShock)"),
+    "shock negative": (
+        [_set("vault.shock_pct.IDX", -1)], "vault: shock_pct.IDX (-1) must be between 0 and 50 (VaultInvalidShock)"),
+    "shock on an unknown feed": (
+        [_set("vault.shock_pct.DOGE", 5)], "vault.shock_pct.DOGE: 'DOGE' is not a feed in oracle.feeds"),
+    "market asset without a shock": (
+        [_drop("vault.shock_pct.ETH")],
+        "exchange.markets.ETH-PERP.asset: 'ETH' has no shock in vault.shock_pct (its leverage would carry no haircut"),
     "expiry not in the future": (
         [_set("exchange.markets.BTC-DATED.expiry_days", 0)],
         "exchange.markets.BTC-DATED.expiry_days: Input should be greater than 0"),
@@ -208,6 +218,20 @@ def test_parse_config__existing_contract_mixed_with_new__named(raw, edits, expec
     problems = _problems(raw, *edits)
     assert len(problems) == 1, problems
     assert problems[0].startswith(expected), problems[0]
+
+
+def test_parse_config__spot_asset_without_a_shock__the_spot_and_each_of_its_markets_named(raw):
+    problems = _problems(raw, _drop("vault.shock_pct.BTC"))
+    assert [p.split(":")[0] for p in problems] == [
+        "vault.spot_asset", "exchange.markets.BTC-PERP.asset", "exchange.markets.BTC-DATED.asset"]
+
+
+def test_parse_config__shock_of_zero__kept_and_not_sent(raw):
+    raw["vault"]["shock_pct"]["IDX"] = 0
+    config = parse_config(raw)
+    assert config.to_dict()["vault"]["shock_pct"] == {"BTC": 10, "ETH": 15, "IDX": 0}
+    assert [step.what for step in plan_deployment(config).steps if "setShock" in step.what] == [
+        "Vault.setShock(BTC: 10%)", "Vault.setShock(ETH: 15%)"]
 
 
 def test_parse_config__existing_feed_and_token__addresses_listed(raw):

@@ -19,6 +19,12 @@ def test_deploy_system__every_configured_feed__registered_at_its_price(system, c
         assert oracle.priceWad(asset_id(name)) == wad(cfg["price"])
 
 
+def test_deploy_system__shocks__set_on_the_vault_as_configured(system):
+    vault = system.contracts["vault"]
+    assert {ticker: vault.shockWad(asset_id(ticker)) for ticker in ("BTC", "ETH", "IDX", "XAU")} == {
+        "BTC": wad("0.10"), "ETH": wad("0.15"), "IDX": wad("0.20"), "XAU": 0}
+
+
 def test_attach_system__manifest_addresses__same_contracts(project, system):
     attached = attach_system(project, system.addresses())
     assert attached.addresses() == system.addresses()

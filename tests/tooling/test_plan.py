@@ -38,6 +38,7 @@ def test_deploy_and_record__local_chain__sends_exactly_the_planned_transactions(
     assert sorted(step.deploys for step in plan.contracts) == sorted(n for n in deployed if n not in created_inside)
     manifest = json.loads(path.read_text())
     assert manifest["config"] == config.to_json_dict()
+    assert manifest["config"]["vault"]["shock_pct"] == {"BTC": 10, "ETH": 15, "IDX": 20}
     assert manifest["contracts"] == system.addresses()
 
 

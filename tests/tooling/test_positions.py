@@ -89,6 +89,24 @@ def test_open_deposit_mint__user_story__show_reports_cr_and_liquidation_price(sy
     assert f"liquidated at BTC ${detail.liquidation_price:,.2f}" in detail_lines(detail)[-1]
 
 
+def test_show__spot_position__the_minting_checks_shock_and_what_it_may_mint(system, spot_position):
+    """1 WBTC owing 36,000 sUSD: a 10% fall costs $6,000 and leaves 54,000 / debt; the minting
+    ratio binds first ($40,000 of debt), less the debt and the new shares' rounding (4 wei)."""
+    position_id, _ = spot_position
+    vault, lens = system.contracts["vault"], system.contracts["lens"]
+
+    detail = position_detail(system, position_id)
+
+    debt = vault.position(position_id).debt
+    index = vault.synthDebt(system.synths["sUSD"]).rateIndexWad
+    assert detail.room.shock_loss == 6_000
+    assert detail.room.shocked_cr == from_wad(wad(54_000) * 10**18 // lens.health(position_id)[1])
+    assert detail.room.max_mint == from_wad(wad(40_000) - debt - index // 10**18 - 3)
+    assert detail_lines(detail)[4:6] == [
+        f"  after the shock: CR {detail.room.shocked_cr * 100:.2f}% (at least 100% to mint; it costs $6,000.00)",
+        f"  may mint {detail.room.max_mint:,.6f} sUSD more (the minting ratio and the shock kept)"]
+
+
 def test_show_downside__spot_only__cr_is_spot_times_price_over_debt(system, spot_position):
     position_id, _ = spot_position
 
@@ -168,8 +186,9 @@ def test_console_helpers__open_deposit_withdraw_mint_show__the_position_as_typed
     detail = position_detail(system, position_id)
     assert (detail.row.spot, detail.row.debt, detail.row.cr) == (Decimal("0.4"), Decimal(10_000), Decimal("2.4"))
     assert detail.liquidation_price == Decimal(30_000)  # 120% × 10,000 / 0.4 BTC
-    assert shown[:5] == detail_lines(detail)
-    assert shown[5].startswith("If BTC falls (exact; ")
+    lines = detail_lines(detail)
+    assert shown[:len(lines)] == lines
+    assert shown[len(lines)].startswith("If BTC falls (exact; ")
 
 
 def test_console_helpers__no_trader_on_the_network__refused_before_sending(project, system, owner, trader):

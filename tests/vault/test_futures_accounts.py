@@ -13,9 +13,10 @@ from tests.utils.wadmath import cr
 
 @pytest.fixture
 def near_the_ratio(vault, exchange, trader, futures_position, no_fee):
-    """Long 1 BTC on 10,000 USDC, owing as much sUSD as keeps the CR just over 1.5 (of the
-    account's close value, what the vault lends against)."""
-    position_id, account_id = futures_position("sUSD", btc_size=1)
+    """Long 1 BTC on 20,000 USDC, owing as much sUSD as keeps the CR just over 1.5 (of the
+    account's close value, what the vault lends against). At 3x, the minting ratio binds before
+    the 10% shock does (collateral less $6,007 of shock loss still covers the debt)."""
+    position_id, account_id = futures_position("sUSD", margin=20_000, btc_size=1)
     debt = exchange.closeValue(account_id) * 2 // 3 // 10**18 * 10**18
     vault.mint(position_id, debt, sender=trader)
     return position_id, account_id, debt
@@ -150,7 +151,7 @@ def test_trade__reducing_under_the_minting_ratio__passes_and_raises_the_cr(
     exchange prices both alike, which gives the CR the trade leaves."""
     position_id, account_id, debt = near_the_ratio
     btc = markets["BTC-PERP"]
-    twin = open_account(trader2, 10_000)
+    twin = open_account(trader2, 20_000)
     exchange.trade(twin, btc, wad(1), MAX_UINT, sender=trader2)
     assert exchange.closeValue(twin) == exchange.closeValue(account_id)
     set_price(feeds["BTC"], 58_000, owner)

@@ -29,16 +29,17 @@ def close_value_after_opening(exchange, market_id: int, size: int, mark: int, pr
 def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, exchange, markets, synths, owner, feeds,
                                                                   trader, futures_position, no_fee):
     btc = markets["BTC-PERP"]
-    position_id, account_id = futures_position("sXAU", btc_size=1, mint=2)
+    # 1.5 sXAU, $3,600: a 6x long owes no more than what survives a 10% fall ($3,959 here).
+    position_id, account_id = futures_position("sXAU", btc_size=1, mint="1.5")
     assert exchange.ownerOf(account_id) == vault.futuresCollateral()
-    assert synths["sXAU"].balanceOf(trader) == wad(2)
+    assert synths["sXAU"].balanceOf(trader) == wad("1.5")
 
     for btc_usd, xau_usd in ((60_000, 2_400), (63_000, 2_400), (63_000, 2_520), (57_000, 2_520), (61_000, 2_300)):
         set_price(feeds["BTC"], btc_usd, owner)
         set_price(feeds["XAU"], xau_usd, owner)
         assert exchange.equity(account_id) == equity_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
         value = close_value_after_opening(exchange, btc, wad(1), wad(60_000), wad(btc_usd))
-        debt_usd = mul_wad_up(wad(2), wad(xau_usd))
+        debt_usd = mul_wad_up(wad("1.5"), wad(xau_usd))
         assert lens.health(position_id) == (value, debt_usd, cr(value, debt_usd))
 
     vault.close(position_id, sender=trader)
