@@ -29,7 +29,7 @@ def _position(ctx: BenchContext, legs: tuple[tuple[str, str], ...], margin: int,
         delta = wad(size)
         exchange.trade(account, ctx.system.markets[market], delta, MAX_UINT if delta > 0 else 0, sender=trader)
     position = vault.open(sxau, sender=trader).return_value
-    exchange.approve(vault, account, sender=trader)
+    c["futures_accounts"].approve(vault, account, sender=trader)
     vault.lock(position, account, sender=trader)
     vault.mint(position, wad(mint), sender=trader)
     sxau.transfer(ctx.accounts["keeper"], wad(mint), sender=trader)
