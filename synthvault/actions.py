@@ -69,7 +69,7 @@ def withdraw(system: System, sender: Any, position_id: int, amount: Decimal) -> 
 def lock(system: System, sender: Any, position_id: int, account_id: int) -> Done:
     """Approve the vault for futures account ACCOUNT_ID and lock it into the position."""
     vault = system.contracts["vault"]
-    system.contracts["exchange"].approve(vault, account_id, sender=sender)
+    system.contracts["futures_accounts"].approve(vault, account_id, sender=sender)
     vault.lock(position_id, account_id, sender=sender)
     return Done(position_id, f"locked futures account {account_id} into position {position_id}")
 

@@ -50,8 +50,10 @@ def position_helpers(system: System, trader: Any, echo: Callable[[str], Any] = p
 
 
 def console_namespace(project: Any, manifest: dict[str, Any], owner: Any, trader: Any = None) -> dict[str, Any]:
-    """Contracts from a deployment manifest (`oracle`, `feeds`, `vault`, `engine`, `settlement`
-    (the `GlobalSettlement`: shutdown, settle, redeem), ...) and helpers bound to them:
+    """Contracts from a deployment manifest (`oracle`, `feeds`, `exchange`, `futures_accounts` (the
+    exchange's account tokens, `FuturesAccounts`: `ownerOf`, `approve`, transfers), `vault`,
+    `engine`, `settlement` (the `GlobalSettlement`: shutdown, settle, redeem), ...) and helpers
+    bound to them (not named `accounts`, which stays Ape's account manager):
     `price("BTC")` reads the trusted price in USD; `set_price("BTC", 42000)` submits a round
     to the mock feed, signed by `owner` (the deployer on a local chain); `health(1)` gives a vault
     position's collateral, debt and CR (through the `lens`, `VaultLens`); `open_position("sUSD")`,

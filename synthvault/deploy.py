@@ -32,11 +32,13 @@ def deploy_oracle(project: Any, owner: Any, feeds_config: dict[str, dict[str, An
 
 @dataclass
 class ExchangeLayer:
-    """The deployed futures venue: the exchange, the pool it created, the test tokens, and the
-    market ids by the names the config gives them."""
+    """The deployed futures venue: the exchange, the pool and the account registry it created
+    (`FuturesAccounts`: the accounts' ERC-721), the test tokens, and the market ids by the names
+    the config gives them."""
 
     exchange: Any
     pool: Any
+    accounts: Any
     usdc: Any
     wbtc: Any
     markets: dict[str, int] = field(default_factory=dict)
@@ -76,7 +78,8 @@ def add_markets(exchange: Any, owner: Any, markets_config: dict[str, dict[str, A
 
 
 def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict[str, Any]) -> ExchangeLayer:
-    """Deploys the test tokens and a `FuturesExchange` (which creates its `LiquidityPool`) owned by
+    """Deploys the test tokens and a `FuturesExchange` (which creates its `LiquidityPool` and its
+    `FuturesAccounts` registry) owned by
     `owner` and priced by `oracle`, sets the minimum liquidation reward, lists the configured
     markets in order (a dated market expires `expiry_days` after now), seeds the pool with the
     configured deposit from `owner`, then sets the pool's cooldown on new LP shares."""
@@ -85,7 +88,8 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
     exchange = owner.deploy(
         project.FuturesExchange, owner, oracle, usdc, bps(exchange_config["liquidation_reward_bps"])
     )
-    layer = ExchangeLayer(exchange=exchange, pool=project.LiquidityPool.at(exchange.pool()), usdc=usdc, wbtc=wbtc)
+    layer = ExchangeLayer(exchange=exchange, pool=project.LiquidityPool.at(exchange.pool()),
+                          accounts=project.FuturesAccounts.at(exchange.accounts()), usdc=usdc, wbtc=wbtc)
     if min_reward := exchange_config.get("min_liquidation_reward_usd", 0):
         exchange.setMinLiquidationReward(wad(min_reward), sender=owner)
 

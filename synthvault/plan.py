@@ -60,7 +60,8 @@ def _exchange(plan: Plan, config: DeployConfig) -> None:
     for token in (cfg.margin_token, cfg.spot_token):
         if token.address is None:
             plan.add("exchange", f"TestToken {token.symbol} ({token.decimals} decimals)", "TestToken")
-    plan.add("exchange", f"FuturesExchange (+ its LiquidityPool), reward {cfg.liquidation_reward_bps} bps",
+    plan.add("exchange", f"FuturesExchange (+ its LiquidityPool and FuturesAccounts), "
+             f"reward {cfg.liquidation_reward_bps} bps",
              "FuturesExchange")
     if cfg.min_liquidation_reward_usd:
         plan.add("exchange", f"FuturesExchange.setMinLiquidationReward(${cfg.min_liquidation_reward_usd})")

@@ -90,7 +90,7 @@ class Story:
         self.positions_by_name: dict[str, int] = {}
 
         long_id = vault.open(self.system.synths["sXAU"], sender=trader).return_value
-        exchange.approve(vault, 1, sender=trader)
+        self.c("futures_accounts").approve(vault, 1, sender=trader)
         vault.lock(long_id, 1, sender=trader)
         self._mint_at(long_id, "sXAU", trader, target_cr="1.6")
         self.positions_by_name["long BTC -> sXAU"] = long_id
@@ -104,7 +104,7 @@ class Story:
         neutral_id = vault.open(self.system.synths["sUSD"], sender=trader2).return_value
         wbtc.approve(vault, scaled(1, wbtc.decimals()), sender=trader2)
         vault.addSpot(neutral_id, scaled(1, wbtc.decimals()), sender=trader2)
-        exchange.approve(vault, account, sender=trader2)
+        self.c("futures_accounts").approve(vault, account, sender=trader2)
         vault.lock(neutral_id, account, sender=trader2)
         self._mint_at(neutral_id, "sUSD", trader2, target_cr="1.6")
         self.positions_by_name["delta-neutral -> sUSD"] = neutral_id

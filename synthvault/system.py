@@ -39,7 +39,8 @@ def deploy_system(project: Any, deployer: Any, config: DeployConfig | dict[str, 
     venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
     vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
     liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config)
-    contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool, "usdc": venue.usdc,
+    contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool,
+                 "futures_accounts": venue.accounts, "usdc": venue.usdc,
                  "wbtc": venue.wbtc, "vault": vault.vault, "futures": vault.futures, "lens": vault.lens,
                  "engine": liquidation.engine, "fund": liquidation.fund, "settlement": liquidation.settlement}
     return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
@@ -48,6 +49,7 @@ def deploy_system(project: Any, deployer: Any, config: DeployConfig | dict[str, 
 def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     """The deployed system at the manifest's addresses."""
     kinds = {"oracle": project.OracleHub, "exchange": project.FuturesExchange, "pool": project.LiquidityPool,
+             "futures_accounts": project.FuturesAccounts,
              "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault,
              "futures": project.FuturesCollateral, "lens": project.VaultLens, "engine": project.LiquidationEngine,
              "fund": project.InsuranceFund, "settlement": project.GlobalSettlement}

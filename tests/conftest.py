@@ -113,6 +113,12 @@ def pool(exchange_layer):
 
 
 @pytest.fixture(scope="session")
+def futures_accounts(exchange_layer):
+    """The exchange's account registry (`FuturesAccounts`): the accounts' ERC-721 tokens."""
+    return exchange_layer.accounts
+
+
+@pytest.fixture(scope="session")
 def usdc(exchange_layer):
     return exchange_layer.usdc
 

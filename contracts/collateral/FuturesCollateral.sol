@@ -8,13 +8,13 @@ pragma solidity 0.8.28;
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
+import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
@@ -28,6 +28,8 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     /// @inheritdoc IFuturesCollateral
     IFuturesExchange public immutable exchange;
     /// @inheritdoc IFuturesCollateral
+    IFuturesAccounts public immutable accounts;
+    /// @inheritdoc IFuturesCollateral
     uint256 public immutable marginUnit;
     /// @dev Immutable: the vault deploys its adapter in its constructor (so this is its address).
     address private immutable _vault;
@@ -35,6 +37,7 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     /// @param exchange_ The futures exchange whose accounts the vault's positions may lock.
     constructor(IFuturesExchange exchange_) {
         exchange = exchange_;
+        accounts = exchange_.accounts();
         marginUnit = 10 ** (18 - IERC20Metadata(address(exchange_.marginToken())).decimals());
         _vault = msg.sender;
     }
@@ -104,16 +107,17 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
 
     /// @inheritdoc ICollateralVenue
     function release(uint256 accountId, address to) external onlyVault {
-        IERC721(address(exchange)).safeTransferFrom(address(this), to, accountId);
+        accounts.safeTransferFrom(address(this), to, accountId);
     }
 
-    /// @notice Accepts an account token only from the exchange, moved by the vault (`lock`).
+    /// @notice Accepts an account token only from the exchange's account registry, moved by the
+    ///         vault (`lock`).
     function onERC721Received(address operator, address, uint256 tokenId, bytes calldata)
         external
         view
         returns (bytes4)
     {
-        if (msg.sender != address(exchange) || operator != _vault) {
+        if (msg.sender != address(accounts) || operator != _vault) {
             revert FuturesCollateralUnexpectedTransfer(msg.sender, operator, tokenId);
         }
         return IERC721Receiver.onERC721Received.selector;

@@ -11,13 +11,13 @@ pragma solidity 0.8.28;
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
+import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
@@ -103,6 +103,8 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     bytes32 public immutable spotAsset;
     uint8 private immutable _spotDecimals;
+    /// @dev The exchange's account registry, whose tokens `lock` moves into the adapter.
+    IFuturesAccounts private immutable _accounts;
     /// @dev WAD per unit of the exchange's margin token (1e12 for 6 decimals).
     uint256 private immutable _marginUnit;
 
@@ -154,6 +156,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         IFuturesCollateral adapter = new FuturesCollateral(exchange_);
         futuresCollateral = adapter;
         _marginUnit = adapter.marginUnit();
+        _accounts = adapter.accounts();
         feeRecipient = feeRecipient_;
     }
 
@@ -257,10 +260,10 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         p.accountId = SafeCast.toUint80(accountId);
         emit AccountLocked(positionId, accountId);
 
-        // Pulls only from the caller into the adapter's custody: the exchange reverts unless the
-        // caller owns the account and has approved the vault. The adapter accepts only a transfer
-        // the vault makes.
-        IERC721(address(exchange)).safeTransferFrom(msg.sender, address(futuresCollateral), accountId);
+        // Pulls only from the caller into the adapter's custody: the exchange's account registry
+        // reverts unless the caller owns the account and has approved the vault. The adapter
+        // accepts only a transfer the vault makes.
+        _accounts.safeTransferFrom(msg.sender, address(futuresCollateral), accountId);
     }
 
     /// @inheritdoc IVault

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 /*
  * FuturesExchange: the futures venue whose positions the protocol takes as collateral. Margin
- * accounts are ERC-721 tokens; perpetual and dated futures trade at the oracle's mark price with
+ * accounts are ERC-721 tokens of the registry it creates (`FuturesAccounts`); perpetual and dated futures trade at the oracle's mark price with
  * a fee and a size-dependent impact; funding accrues per second; a liquidity pool it creates is
  * every trader's counterparty; and it liquidates its own accounts, whoever holds them.
  */
@@ -12,22 +12,23 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
+import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
+import {FuturesAccounts} from "./FuturesAccounts.sol";
 import {LiquidityPool} from "./LiquidityPool.sol";
 import {MarketIdList} from "../libraries/MarketIdList.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {WadMath} from "../libraries/WadMath.sol";
 import {WAD} from "../libraries/Units.sol";
 
-contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGuardTransient {
+contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -102,6 +103,8 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     ILiquidityPool public immutable pool;
     /// @inheritdoc IFuturesExchange
+    IFuturesAccounts public immutable accounts;
+    /// @inheritdoc IFuturesExchange
     uint256 public immutable liquidationRewardWad;
     /// @dev WAD per unit of the margin token: 10^(18 − decimals), 1e12 for a 6-decimal stablecoin.
     uint256 private immutable _unit;
@@ -133,7 +136,6 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @param marginToken_ The stablecoin margin is held in (at most 18 decimals).
     /// @param liquidationRewardWad_ The liquidator's share of the notional a liquidation closes.
     constructor(address owner_, IOracleHub oracle_, IERC20Metadata marginToken_, uint256 liquidationRewardWad_)
-        ERC721("Synthvault Futures Account", "svFA")
         Ownable(owner_)
     {
         if (address(oracle_) == address(0) || address(marginToken_) == address(0)) revert ExchangeZeroAddress();
@@ -145,6 +147,7 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         liquidationRewardWad = liquidationRewardWad_;
         _unit = 10 ** (18 - marginToken_.decimals());
         pool = new LiquidityPool(marginToken_);
+        accounts = new FuturesAccounts();
     }
 
     /* OWNER AND KEEPERS */
@@ -238,13 +241,14 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
     /// @inheritdoc IFuturesExchange
     function openAccount() external returns (uint256 accountId) {
         accountId = ++_lastAccountId;
-        _safeMint(msg.sender, accountId);
+        accounts.mint(msg.sender, accountId);
         emit AccountOpened(accountId, msg.sender);
     }
 
     /// @inheritdoc IFuturesExchange
     function depositMargin(uint256 accountId, uint256 amount) external nonReentrant {
-        if (_ownerOf(accountId) == address(0)) revert ExchangeUnknownAccount(accountId);
+        // Accounts are numbered from 1 up and never burned: the ids up to the last one exist.
+        if (accountId == 0 || accountId > _lastAccountId) revert ExchangeUnknownAccount(accountId);
         if (amount == 0) revert ExchangeZeroAmount();
 
         Account storage account = _accounts[accountId];
@@ -972,11 +976,11 @@ contract FuturesExchange is IFuturesExchange, ERC721, Ownable2Step, ReentrancyGu
         if (!isMarkRelay[msg.sender]) revert ExchangeNotMarkRelay(msg.sender);
     }
 
-    /// @dev Reverts unless the caller owns or is approved for the account.
+    /// @dev Reverts unless the caller owns or is approved for the account: one call to the registry.
     function _checkController(uint256 accountId) private view {
-        address owner_ = _ownerOf(accountId);
-        if (owner_ == address(0)) revert ExchangeUnknownAccount(accountId);
-        if (!_isAuthorized(owner_, msg.sender, accountId)) revert ExchangeUnauthorized(accountId, msg.sender);
+        (bool exists, bool authorized) = accounts.isController(accountId, msg.sender);
+        if (!exists) revert ExchangeUnknownAccount(accountId);
+        if (!authorized) revert ExchangeUnauthorized(accountId, msg.sender);
     }
 
     function _positivePart(int256 x) private pure returns (uint256) {

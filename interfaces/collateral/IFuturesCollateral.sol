@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IFuturesAccounts} from "../venue/IFuturesAccounts.sol";
 import {IFuturesExchange} from "../venue/IFuturesExchange.sol";
 import {ICollateralVenue} from "./ICollateralVenue.sol";
 
@@ -14,12 +15,13 @@ import {ICollateralVenue} from "./ICollateralVenue.sol";
 /// @dev The exchange trusts this adapter as a mark relay (`IFuturesExchange.setMarkRelay`): a
 ///      liquidation's closes trade at the marks of the views the vault's engine read earlier in
 ///      the same transaction. Accounts arrive only from the vault's `lock` (an ERC-721 safe
-///      transfer the vault makes as the owner's approved operator) and leave only by `release`.
+///      transfer in the exchange's account registry, `IFuturesExchange.accounts`, that the vault
+///      makes as the owner's approved operator) and leave only by `release`.
 interface IFuturesCollateral is ICollateralVenue {
     /// @notice Only the vault may move collateral or trade.
     error FuturesCollateralNotVault(address caller);
 
-    /// @notice Only an account the vault sends from the exchange is accepted.
+    /// @notice Only an account token of the exchange's registry, sent by the vault, is accepted.
     error FuturesCollateralUnexpectedTransfer(address token, address operator, uint256 tokenId);
 
     /// @notice A position the caller passed in differs from the exchange's (it would flip or grow).
@@ -27,6 +29,10 @@ interface IFuturesCollateral is ICollateralVenue {
 
     /// @notice The futures exchange whose accounts this adapter holds.
     function exchange() external view returns (IFuturesExchange);
+
+    /// @notice The exchange's account registry (`IFuturesExchange.accounts`), whose tokens this
+    ///         adapter holds for the vault.
+    function accounts() external view returns (IFuturesAccounts);
 
     /// @notice WAD per unit of the exchange's margin token (1e12 for 6 decimals).
     function marginUnit() external view returns (uint256);

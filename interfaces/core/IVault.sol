@@ -284,7 +284,8 @@ interface IVault {
     function open(ISyntheticToken synth) external returns (uint256 positionId);
 
     /// @notice Locks futures account `accountId` into position `positionId`, pulling the account
-    ///         token from the caller (who must own it and have approved the vault). Only the
+    ///         token from the caller in the exchange's account registry (`IFuturesAccounts`: the
+    ///         caller must own it and have approved the vault there). Only the
     ///         position's owner; one account per position. Adds collateral: reads no price.
     function lock(uint256 positionId, uint256 accountId) external;
 

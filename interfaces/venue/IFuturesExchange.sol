@@ -3,11 +3,12 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
+import {IFuturesAccounts} from "./IFuturesAccounts.sol";
 import {ILiquidityPool} from "./ILiquidityPool.sol";
 import {IOracleHub} from "../oracle/IOracleHub.sol";
 
 /// @title IFuturesExchange
-/// @notice A futures venue: margin accounts (ERC-721 tokens), perpetual and dated futures priced
+/// @notice A futures venue: margin accounts (ERC-721 tokens of its `accounts` registry), perpetual and dated futures priced
 ///         at the oracle's mark price, funding, fees and size-dependent price impact, with a
 ///         liquidity pool as every trader's counterparty.
 /// @dev Units. Prices: USD per whole unit of the market's asset, WAD. Sizes: units of the asset,
@@ -15,7 +16,8 @@ import {IOracleHub} from "../oracle/IOracleHub.sol";
 ///      WAD, inside; the margin token (a 6-decimal stablecoin) is converted at deposit and
 ///      withdrawal only. Margin fractions (initial, maintenance): WAD fractions of notional.
 ///      Whoever owns or is approved for an account token controls the account (trade, withdraw).
-///      The account token itself is the ERC-721 of this contract (`ownerOf`, `safeTransferFrom`).
+///      The account token is the ERC-721 of the registry this exchange deploys and alone mints
+///      into (`accounts`, `IFuturesAccounts`: `ownerOf`, `approve`, `safeTransferFrom` there).
 ///
 ///      Notional: |size| × mark price. Requirements: initial = Σ notional × initialMarginWad,
 ///      maintenance = Σ notional × maintenanceMarginWad, over the account's markets, at mark.
@@ -246,7 +248,8 @@ interface IFuturesExchange {
 
     /* ACCOUNTS AND MARGIN */
 
-    /// @notice Mints a new margin account token to the caller.
+    /// @notice Opens a new margin account: numbers it (from 1 up) and mints its token to the
+    ///         caller in the `accounts` registry (a contract caller must accept ERC-721 tokens).
     function openAccount() external returns (uint256 accountId);
 
     /// @notice Pulls `amount` of the margin token (its own decimals) from the caller into
@@ -477,6 +480,10 @@ interface IFuturesExchange {
 
     /// @notice The liquidity pool, every trader's counterparty (ERC-4626 over the margin token).
     function pool() external view returns (ILiquidityPool);
+
+    /// @notice The ERC-721 registry of this exchange's accounts, deployed by its constructor:
+    ///         owning or being approved for a token there is controlling the account here.
+    function accounts() external view returns (IFuturesAccounts);
 
     /// @notice The price source.
     function oracle() external view returns (IOracleHub);

@@ -63,7 +63,7 @@ def _position(ctx: BenchContext, legs: tuple[tuple[str, str], ...], margin: Any,
         wbtc.mint(trader, spot, sender=owner)
         wbtc.approve(vault, spot, sender=trader)
         vault.addSpot(position, spot, sender=trader)
-    exchange.approve(vault, account, sender=trader)
+    c["futures_accounts"].approve(vault, account, sender=trader)
     vault.lock(position, account, sender=trader)
     vault.mint(position, wad(mint), sender=trader)
     sxau.transfer(ctx.accounts["keeper"], wad(mint), sender=trader)

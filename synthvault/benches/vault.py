@@ -38,7 +38,7 @@ def position_life(ctx: BenchContext) -> list[Measurement]:
     account = exchange.openAccount(sender=trader).return_value
     exchange.depositMargin(account, scaled(20_000, 6), sender=trader)
     exchange.trade(account, btc, -wad(1), 0, sender=trader)
-    exchange.approve(vault, account, sender=trader)
+    contracts["futures_accounts"].approve(vault, account, sender=trader)
     locked = vault.lock(position_id, account, sender=trader)
     mint = vault.mint(position_id, wad(1_000), sender=trader)
     burn = vault.burn(position_id, wad(1_000), sender=trader)

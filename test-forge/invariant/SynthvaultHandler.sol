@@ -466,7 +466,7 @@ contract SynthvaultHandler {
         Account storage a = _accounts[slot - 1];
         bool shut = vault.isShutdown();
         VM.prank(p.owner);
-        exchange.approve(address(vault), a.id);
+        exchange.accounts().approve(address(vault), a.id);
         VM.prank(p.owner);
         try vault.lock(p.id, a.id) {
             if (shut) _fail("an account was locked after shutdown");
@@ -474,7 +474,7 @@ contract SynthvaultHandler {
         } catch (bytes memory reason) {
             if (!shut) _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
             VM.prank(p.owner);
-            exchange.approve(address(0), a.id);
+            exchange.accounts().approve(address(0), a.id);
             return;
         }
         a.positionId = p.id;
@@ -1593,7 +1593,7 @@ contract SynthvaultHandler {
         uint256 slot = _newAccount(who, 100_000e6);
         uint256 accountId = _accounts[slot - 1].id;
         VM.startPrank(who);
-        exchange.approve(address(vault), accountId);
+        exchange.accounts().approve(address(vault), accountId);
         vault.lock(id, accountId);
         VM.stopPrank();
         _accounts[slot - 1].positionId = id;

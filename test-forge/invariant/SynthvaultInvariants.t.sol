@@ -250,7 +250,7 @@ contract SynthvaultInvariants {
         for (uint256 i; i < handler.accountCount(); ++i) {
             SynthvaultHandler.Account memory a = handler.account(i);
             address expected = a.positionId == 0 ? a.owner : address(vault.futuresCollateral());
-            if (handler.exchange().ownerOf(a.id) != expected) {
+            if (handler.exchange().accounts().ownerOf(a.id) != expected) {
                 _fail(string.concat("account ", a.id.toString(), " token is not where the books say"));
             }
         }

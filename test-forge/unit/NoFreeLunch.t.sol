@@ -93,7 +93,7 @@ contract NoFreeLunchTest is SystemFixture {
     ///      vault allows (the collateral at close value over 150%, and less its shock loss).
     function _borrow(Trip memory trip, uint256 mintSeed) internal {
         trip.id = vault.open(sUSD);
-        exchange.approve(address(vault), trip.accountId);
+        exchange.accounts().approve(address(vault), trip.accountId);
         vault.lock(trip.id, trip.accountId);
         uint256 minted = IVaultLens(address(lens)).mintRoom(trip.id).maxMint * _bound(mintSeed, 1, 1000) / 1000;
         // Within the synth's ceiling (nobody else owes sUSD here).

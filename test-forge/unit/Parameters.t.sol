@@ -115,7 +115,7 @@ contract ParametersTest is Assertions {
         uint256 positionId = vault.positionsOf(address(0xA11CE))[0];
         uint256 first = exchange.openAccount();
         uint256 second = exchange.openAccount();
-        exchange.approve(address(vault), first);
+        exchange.accounts().approve(address(vault), first);
         vault.lock(positionId, first);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultAccountAlreadyLocked.selector, positionId, first));
         vault.lock(positionId, second);

@@ -146,7 +146,7 @@ abstract contract SystemFixture is Assertions {
         accountId = _account(who, margin);
         VM.startPrank(who);
         id = vault.open(synth);
-        exchange.approve(address(vault), accountId);
+        exchange.accounts().approve(address(vault), accountId);
         vault.lock(id, accountId);
         if (size != 0) vault.trade(id, BTC_PERP, size, size > 0 ? type(uint256).max : 0);
         if (debt != 0) vault.mint(id, debt);

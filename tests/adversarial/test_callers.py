@@ -43,13 +43,13 @@ def test_cover_shortfall__the_vault_owner__reverts(insurance_fund, owner):
         insurance_fund.coverShortfall(1, owner, 10**6, sender=owner)
 
 
-def test_locked_account__old_owner_cannot_take_or_hand_over_the_token(vault, exchange, trader, attacker,
+def test_locked_account__old_owner_cannot_take_or_hand_over_the_token(vault, futures_accounts, trader, attacker,
                                                                      futures_position, no_fee):
     _, account_id = futures_position("sUSD", margin=10_000, btc_size=-1, mint=3_000)
 
-    with reverts(exchange.ERC721InsufficientApproval, operator=trader, tokenId=account_id):
-        exchange.transferFrom(vault, trader, account_id, sender=trader)
-    with reverts(exchange.ERC721InsufficientApproval, operator=trader, tokenId=account_id):
-        exchange.safeTransferFrom(vault, attacker, account_id, sender=trader)
-    with reverts(exchange.ERC721InvalidApprover, approver=trader):
-        exchange.approve(attacker, account_id, sender=trader)
+    with reverts(futures_accounts.ERC721InsufficientApproval, operator=trader, tokenId=account_id):
+        futures_accounts.transferFrom(vault, trader, account_id, sender=trader)
+    with reverts(futures_accounts.ERC721InsufficientApproval, operator=trader, tokenId=account_id):
+        futures_accounts.safeTransferFrom(vault, attacker, account_id, sender=trader)
+    with reverts(futures_accounts.ERC721InvalidApprover, approver=trader):
+        futures_accounts.approve(attacker, account_id, sender=trader)

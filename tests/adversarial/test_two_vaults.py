@@ -10,7 +10,7 @@ from tests.utils.events import logs
 
 
 def test_liquidate__second_vault_on_the_shared_exchange__closes_its_futures(
-        hook_system, vault, exchange, markets, usdc, feeds, owner, trader, keeper, open_account):
+        hook_system, vault, exchange, futures_accounts, markets, usdc, feeds, owner, trader, keeper, open_account):
     hook_vault, hook_engine = hook_system.vault.vault, hook_system.liquidation.engine
     susd = hook_system.vault.synths["sUSD"]
     assert exchange.isMarkRelay(vault.futuresCollateral())
@@ -19,9 +19,9 @@ def test_liquidate__second_vault_on_the_shared_exchange__closes_its_futures(
     # A 1 BTC long on 20,000 USDC locked in the second vault, owing 12,000 sUSD.
     account_id = open_account(trader, 20_000)
     position_id = hook_vault.open(susd, sender=trader).events.filter(hook_vault.PositionOpened)[0].positionId
-    exchange.approve(hook_vault, account_id, sender=trader)
+    futures_accounts.approve(hook_vault, account_id, sender=trader)
     hook_vault.lock(position_id, account_id, sender=trader)
-    assert exchange.ownerOf(account_id) == hook_vault.futuresCollateral()
+    assert futures_accounts.ownerOf(account_id) == hook_vault.futuresCollateral()
     hook_vault.trade(position_id, markets["BTC-PERP"], wad(1), MAX_UINT, sender=trader)
     hook_vault.mint(position_id, wad(12_000), sender=trader)
     susd.transfer(keeper, wad(12_000), sender=trader)

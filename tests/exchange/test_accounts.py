@@ -5,13 +5,13 @@ from tests.utils.custom_errors import reverts
 from tests.utils.exchange import UNIT, buy, sell
 
 
-def test_open_account__mints_token_to_caller(exchange, trader):
+def test_open_account__mints_token_to_caller(exchange, futures_accounts, trader):
     tx = exchange.openAccount(sender=trader)
 
     event = tx.events.filter(exchange.AccountOpened)[0]
     assert event.owner == trader
-    assert exchange.ownerOf(event.accountId) == trader
-    assert exchange.balanceOf(trader) == 1
+    assert futures_accounts.ownerOf(event.accountId) == trader
+    assert futures_accounts.balanceOf(trader) == 1
     assert exchange.marginOf(event.accountId) == 0
 
 
@@ -96,13 +96,13 @@ def test_withdraw_margin__unrealised_profit__cannot_leave(exchange, feeds, owner
         exchange.withdrawMargin(account, margin // UNIT + 1, trader, sender=trader)
 
 
-def test_transfer_account__moves_control_with_positions(exchange, open_account, trader, trader2, btc):
+def test_transfer_account__moves_control_with_positions(exchange, futures_accounts, open_account, trader, trader2, btc):
     account = open_account(margin=5000)
     buy(exchange, account, btc, wad("0.5"), trader)
 
-    exchange.safeTransferFrom(trader, trader2, account, sender=trader)
+    futures_accounts.safeTransferFrom(trader, trader2, account, sender=trader)
 
-    assert exchange.ownerOf(account) == trader2
+    assert futures_accounts.ownerOf(account) == trader2
     assert exchange.position(account, btc)[0] == wad("0.5")
     with reverts(exchange.ExchangeUnauthorized, accountId=account, caller=trader):
         sell(exchange, account, btc, wad("0.5"), trader)
@@ -114,26 +114,48 @@ def test_transfer_account__moves_control_with_positions(exchange, open_account, 
     assert exchange.position(account, btc)[0] == 0
 
 
-def test_transfer_account__handed_back__control_returns(exchange, open_account, trader, trader2, btc):
+def test_transfer_account__handed_back__control_returns(exchange, futures_accounts, open_account, trader, trader2, btc):
     account = open_account(margin=5000)
-    exchange.transferFrom(trader, trader2, account, sender=trader)
-    exchange.transferFrom(trader2, trader, account, sender=trader2)
+    futures_accounts.transferFrom(trader, trader2, account, sender=trader)
+    futures_accounts.transferFrom(trader2, trader, account, sender=trader2)
 
     buy(exchange, account, btc, wad("0.1"), trader)
     assert exchange.position(account, btc)[0] == wad("0.1")
 
 
-def test_approved_operator__controls_account(exchange, open_account, trader, keeper, btc):
+def test_approved_operator__controls_account(exchange, futures_accounts, open_account, trader, keeper, btc):
     account = open_account(margin=5000)
-    exchange.approve(keeper, account, sender=trader)
+    futures_accounts.approve(keeper, account, sender=trader)
 
     buy(exchange, account, btc, wad("0.1"), keeper)
     exchange.withdrawMargin(account, scaled(10, 6), keeper, sender=keeper)
 
     assert exchange.position(account, btc)[0] == wad("0.1")
-    assert exchange.ownerOf(account) == trader
+    assert futures_accounts.ownerOf(account) == trader
 
 
 def test_trade__unknown_account__reverts(exchange, trader, btc):
     with reverts(exchange.ExchangeUnknownAccount, accountId=9):
         buy(exchange, 9, btc, wad(1), trader)
+
+
+def test_accounts__the_exchanges_registry__named_and_minted_by_the_exchange_only(exchange, futures_accounts,
+                                                                               attacker):
+    assert exchange.accounts() == futures_accounts.address
+    assert futures_accounts.exchange() == exchange.address
+    assert (futures_accounts.name(), futures_accounts.symbol()) == ("Synthvault Futures Account", "svFA")
+    with reverts(futures_accounts.FuturesAccountsNotExchange, caller=attacker):
+        futures_accounts.mint(attacker, 99, sender=attacker)
+
+
+def test_is_controller__owner_approved_operator_stranger_and_unknown_id(futures_accounts, open_account, trader,
+                                                                       trader2, keeper, attacker):
+    account = open_account(margin=0)
+    futures_accounts.approve(keeper, account, sender=trader)
+    futures_accounts.setApprovalForAll(trader2, True, sender=trader)
+
+    assert futures_accounts.isController(account, trader) == (True, True)
+    assert futures_accounts.isController(account, keeper) == (True, True)
+    assert futures_accounts.isController(account, trader2) == (True, True)
+    assert futures_accounts.isController(account, attacker) == (True, False)
+    assert futures_accounts.isController(account + 1, trader) == (False, False)

@@ -100,17 +100,17 @@ def test_liquidate__every_market__reward_on_total_notional(
 
 
 def test_liquidate__account_held_elsewhere__exchange_still_protects_itself(
-    exchange, feeds, owner, open_account, trader, trader2, keeper, btc
+    exchange, futures_accounts, feeds, owner, open_account, trader, trader2, keeper, btc
 ):
     """Whoever holds the account token (the vault, say), the exchange liquidates it; what margin
     is left stays on the account, for its holder."""
     account = _long_015(exchange, open_account, trader, btc)
-    exchange.transferFrom(trader, trader2, account, sender=trader)
+    futures_accounts.transferFrom(trader, trader2, account, sender=trader)
     set_price(feeds["BTC"], 56000, owner)
 
     exchange.liquidate(account, sender=keeper)
 
-    assert exchange.ownerOf(account) == trader2
+    assert futures_accounts.ownerOf(account) == trader2
     left = exchange.marginOf(account)
     assert left > 0
     exchange.withdrawMargin(account, left // UNIT, trader2, sender=trader2)
@@ -144,3 +144,4 @@ def test_liquidate__account_reusable_afterwards(exchange, feeds, owner, open_acc
     sell(exchange, account, btc, wad("0.1"), trader)
 
     assert exchange.position(account, btc)[0] == -wad("0.1")
+

@@ -107,13 +107,13 @@ def test_liquidate__big_position__impact_makes_the_proceeds_smaller(vault, lens,
     assert e_big["costs"] > 50 * e_small["costs"]
 
 
-def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, lens, engine, exchange, usdc, wbtc,
+def test_liquidate__spot_covers_the_keeper__futures_only_pay_the_fund(vault, lens, engine, futures_accounts, usdc, wbtc,
                                                                        insurance_fund, feeds, owner, trader, keeper,
                                                                        open_account, open_position, give):
     # 1 BTC of spot and an account holding 10,000 USDC of margin, owing 46,000 sUSD.
     account_id = open_account(trader, 10_000)
     position_id = open_position("sUSD", spot_btc=1)
-    exchange.approve(vault, account_id, sender=trader)
+    futures_accounts.approve(vault, account_id, sender=trader)
     vault.lock(position_id, account_id, sender=trader)
     vault.mint(position_id, wad(46_000), sender=trader)
     give(keeper, "sUSD", wad(46_000))
@@ -181,16 +181,16 @@ def wbtc_paid(tx, vault) -> int:
     return sum(log.amount for log in tx.events.filter(vault.SpotSeized))
 
 
-def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, markets, feeds,
-                                                                      owner, trader, keeper, open_account,
-                                                                      open_position, give, no_shock):
+def test_liquidate__three_markets__each_reduced_by_the_same_fraction(vault, lens, engine, exchange, futures_accounts,
+                                                                      markets, feeds, owner, trader, keeper,
+                                                                      open_account, open_position, give, no_shock):
     # 3.7x over three assets, owing more than what survives their shocks: minted with none.
     account_id = open_account(trader, 60_000)
     exchange.trade(account_id, markets["BTC-PERP"], wad(2), MAX_UINT, sender=trader)
     exchange.trade(account_id, markets["ETH-PERP"], wad(20), MAX_UINT, sender=trader)
     exchange.trade(account_id, markets["IDX-PERP"], -wad(40), 0, sender=trader)
     position_id = open_position("sXAU")
-    exchange.approve(vault, account_id, sender=trader)
+    futures_accounts.approve(vault, account_id, sender=trader)
     vault.lock(position_id, account_id, sender=trader)
     vault.mint(position_id, wad("13.6"), sender=trader)
     give(keeper, "sXAU", wad("13.6"))

@@ -28,8 +28,8 @@ USD_WAD_PER_GAS = int(GAS_PRICE_GWEI) * GWEI * int(ETH_USD)
 
 
 @pytest.fixture
-def min_debt_position(vault, exchange, oracle, synths, markets, open_account, open_position, owner, trader,
-                      keeper, give, config):
+def min_debt_position(vault, exchange, futures_accounts, oracle, synths, markets, open_account, open_position,
+                      owner, trader, keeper, give, config):
     """A position owing exactly sXAU's minimum debt, in the bench's shape (`min_debt_shape`):
     spot BTC (or none) beside an account that the fall of BTC to $52,000 takes to about 115%,
     with `others` legs in as many more markets. The keeper holds the debt in sXAU."""
@@ -46,7 +46,7 @@ def min_debt_position(vault, exchange, oracle, synths, markets, open_account, op
         for market, size in legs:
             exchange.trade(account_id, all_markets[market], wad(size), MAX_UINT if size > 0 else 0, sender=trader)
         position_id = open_position("sXAU", spot_btc=spot_btc, owner=trader)
-        exchange.approve(vault, account_id, sender=trader)
+        futures_accounts.approve(vault, account_id, sender=trader)
         vault.lock(position_id, account_id, sender=trader)
         vault.mint(position_id, min_debt, sender=trader)
         give(keeper, "sXAU", min_debt)

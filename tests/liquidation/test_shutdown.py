@@ -137,7 +137,7 @@ def test_shutdown__an_asset_without_a_feed__reverts(settlement, oracle, owner):
 
 
 def test_settle__positions__debt_value_set_aside_rest_left_to_the_owners(
-    settlement, vault, exchange, markets, synths, usdc, wbtc, trader, trader2, keeper, owner, book
+    settlement, vault, exchange, futures_accounts, markets, synths, usdc, wbtc, trader, trader2, keeper, owner, book
 ):
     p1, p2, p3, account, entry, margin = book
     settlement.shutdown(sender=owner)
@@ -171,7 +171,7 @@ def test_settle__positions__debt_value_set_aside_rest_left_to_the_owners(
     vault.close(p3, sender=trader)
     assert wbtc.balanceOf(trader) == BTC - 66_666_667 + BTC - 40_000_000
     vault.close(p2, sender=trader)
-    assert exchange.ownerOf(account) == trader.address
+    assert futures_accounts.ownerOf(account) == trader.address
 
 
 def test_settle__refusals(settlement, vault, owner, keeper, book, open_position):

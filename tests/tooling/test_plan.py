@@ -33,8 +33,9 @@ def test_deploy_and_record__local_chain__sends_exactly_the_planned_transactions(
     assert owner.nonce - nonce == plan.transactions
     deployed = [c.contract_type.name
                 for c in (*system.contracts.values(), *system.feeds.values(), *system.synths.values())]
-    # The pool and the adapter are created by the exchange and the vault, not by a transaction.
-    created_inside = {"LiquidityPool", "FuturesCollateral"}
+    # The pool and the account registry are created by the exchange, the adapter by the vault, not
+    # by a transaction.
+    created_inside = {"LiquidityPool", "FuturesAccounts", "FuturesCollateral"}
     assert sorted(step.deploys for step in plan.contracts) == sorted(n for n in deployed if n not in created_inside)
     manifest = json.loads(path.read_text())
     assert manifest["config"] == config.to_json_dict()

@@ -22,7 +22,7 @@ def test_story__venue_and_trade__pool_funded_and_trader_long(story, trader):
     assert pool.totalAssets() == seeded + scaled(250_000, 6)
     story.trade()
     assert exchange.position(1, story.system.markets["BTC-PERP"])[0] == wad(1)
-    assert exchange.ownerOf(1) == trader.address
+    assert story.c("futures_accounts").ownerOf(1) == trader.address
     assert any("buys 1 BTC-PERP" in line for line in story.log)
 
 

@@ -7,6 +7,7 @@ positions it passes over as they were); a reverted call changes nothing, so none
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ape import project
 from ape.exceptions import ContractLogicError
 
 
@@ -30,7 +31,8 @@ def books_of(vault: Any, synths: Iterable[Any], tokens: Iterable[Any], holders: 
             account = ()
             if p.hasAccount and exchange is not None:
                 markets = range(1, exchange.marketCount() + 1)
-                account = (exchange.ownerOf(p.accountId), exchange.signedMarginOf(p.accountId),
+                registry = project.FuturesAccounts.at(exchange.accounts())
+                account = (registry.ownerOf(p.accountId), exchange.signedMarginOf(p.accountId),
                            tuple(tuple(exchange.position(p.accountId, m)) for m in markets))
             positions.append((tuple(p)[:-1], account))
         debt_books = tuple((tuple(vault.synthDebt(s))[:3], s.totalSupply(), vault.badDebt(s)) for s in synths)

@@ -72,7 +72,8 @@ def no_shock(vault, owner, config):
 
 
 @pytest.fixture(scope="session")
-def futures_position(vault, exchange, markets, open_account, open_position, trader) -> Callable[..., tuple[int, int]]:
+def futures_position(vault, exchange, futures_accounts, markets, open_account, open_position,
+                     trader) -> Callable[..., tuple[int, int]]:
     """Opens a margin account of `owner` with `margin` whole USDC, trades `btc_size` BTC
     perpetual on it (negative: short) at any price, locks it into a new position owing `synth`
     with `spot_btc` spot BTC beside it, and mints `mint` whole synth units; returns the
@@ -86,7 +87,7 @@ def futures_position(vault, exchange, markets, open_account, open_position, trad
             size = wad(btc_size)
             exchange.trade(account_id, markets["BTC-PERP"], size, MAX_UINT if size > 0 else 0, sender=owner)
         position_id = open_position(synth, spot_btc=spot_btc, owner=owner)
-        exchange.approve(vault, account_id, sender=owner)
+        futures_accounts.approve(vault, account_id, sender=owner)
         vault.lock(position_id, account_id, sender=owner)
         if mint:
             vault.mint(position_id, wad(mint), sender=owner)

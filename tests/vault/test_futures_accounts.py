@@ -22,16 +22,16 @@ def near_the_ratio(vault, exchange, trader, futures_position, no_fee):
     return position_id, account_id, debt
 
 
-def test_lock__approved_account__held_by_the_vault_and_counted(vault, exchange, trader, open_account, open_position,
-                                                              chain):
+def test_lock__approved_account__held_by_the_vault_and_counted(vault, futures_accounts, trader, open_account,
+                                                              open_position, chain):
     account_id = open_account(trader, 10_000)
     position_id = open_position("sXAU")
-    exchange.approve(vault, account_id, sender=trader)
+    futures_accounts.approve(vault, account_id, sender=trader)
     advance(chain, 2 * 86_400)  # locking adds collateral: no price needed
 
     tx = vault.lock(position_id, account_id, sender=trader)
 
-    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
+    assert futures_accounts.ownerOf(account_id) == vault.futuresCollateral()
     position = vault.position(position_id)
     assert (position.hasAccount, position.accountId) == (True, account_id)
     assert logs(tx, vault.AccountLocked) == [{"positionId": position_id, "accountId": account_id}]
@@ -47,66 +47,67 @@ def test_lock__locked_account__its_old_owner_cannot_trade_or_withdraw_it(exchang
         exchange.withdrawMargin(account_id, 1, trader, sender=trader)
 
 
-def test_lock__not_approved__reverts(vault, exchange, trader, open_account, open_position):
+def test_lock__not_approved__reverts(vault, futures_accounts, trader, open_account, open_position):
     account_id = open_account(trader, 10_000)
     position_id = open_position("sXAU")
 
-    with reverts(exchange.ERC721InsufficientApproval, operator=vault.address, tokenId=account_id):
+    with reverts(futures_accounts.ERC721InsufficientApproval, operator=vault.address, tokenId=account_id):
         vault.lock(position_id, account_id, sender=trader)
 
 
-def test_lock__someone_elses_approved_account__reverts(vault, exchange, trader2, attacker, open_account,
+def test_lock__someone_elses_approved_account__reverts(vault, futures_accounts, trader2, attacker, open_account,
                                                       open_position):
     victim_account = open_account(trader2, 10_000)
-    exchange.approve(vault, victim_account, sender=trader2)  # approved, e.g. about to lock it
+    futures_accounts.approve(vault, victim_account, sender=trader2)  # approved, e.g. about to lock it
     position_id = open_position("sXAU", owner=attacker)
 
-    with reverts(exchange.ERC721IncorrectOwner, sender=attacker.address, tokenId=victim_account,
+    with reverts(futures_accounts.ERC721IncorrectOwner, sender=attacker.address, tokenId=victim_account,
                  owner=trader2.address):
         vault.lock(position_id, victim_account, sender=attacker)
 
 
-def test_lock__second_account__reverts(vault, exchange, trader, open_account, futures_position):
+def test_lock__second_account__reverts(vault, futures_accounts, trader, open_account, futures_position):
     position_id, account_id = futures_position("sXAU")
     other = open_account(trader, 1_000)
-    exchange.approve(vault, other, sender=trader)
+    futures_accounts.approve(vault, other, sender=trader)
 
     with reverts(vault.VaultAccountAlreadyLocked, positionId=position_id, accountId=account_id):
         vault.lock(position_id, other, sender=trader)
 
 
-def test_safe_transfer__account_sent_to_the_vault_or_its_adapter__refused(vault, futures_adapter, exchange, trader,
-                                                                        open_account):
+def test_safe_transfer__account_sent_to_the_vault_or_its_adapter__refused(vault, futures_adapter, futures_accounts,
+                                                                        trader, open_account):
     account_id = open_account(trader, 1_000)
 
     # The vault holds no account (it is no ERC-721 receiver); its adapter takes only what `lock` sends.
-    with reverts(exchange.ERC721InvalidReceiver, receiver=vault.address):
-        exchange.safeTransferFrom(trader, vault, account_id, sender=trader)
-    with reverts(futures_adapter.FuturesCollateralUnexpectedTransfer, token=exchange.address, operator=trader.address,
-                 tokenId=account_id):
-        exchange.safeTransferFrom(trader, futures_adapter, account_id, sender=trader)
+    with reverts(futures_accounts.ERC721InvalidReceiver, receiver=vault.address):
+        futures_accounts.safeTransferFrom(trader, vault, account_id, sender=trader)
+    with reverts(futures_adapter.FuturesCollateralUnexpectedTransfer, token=futures_accounts.address,
+                 operator=trader.address, tokenId=account_id):
+        futures_accounts.safeTransferFrom(trader, futures_adapter, account_id, sender=trader)
 
 
-def test_unlock__no_debt__returns_the_account_even_with_stale_prices(vault, exchange, chain, trader,
+def test_unlock__no_debt__returns_the_account_even_with_stale_prices(vault, futures_accounts, chain, trader,
                                                                     futures_position):
     position_id, account_id = futures_position("sXAU", btc_size=1)
     advance(chain, 2 * 86_400)
 
     tx = vault.unlock(position_id, sender=trader)
 
-    assert exchange.ownerOf(account_id) == trader.address
+    assert futures_accounts.ownerOf(account_id) == trader.address
     assert vault.position(position_id).hasAccount is False
     assert logs(tx, vault.AccountUnlocked) == [
         {"positionId": position_id, "accountId": account_id, "to": trader.address}
     ]
 
 
-def test_unlock__debt_the_spot_covers__returns_the_account(vault, lens, exchange, trader, futures_position, no_fee):
+def test_unlock__debt_the_spot_covers__returns_the_account(vault, lens, futures_accounts, trader, futures_position,
+                                                           no_fee):
     position_id, account_id = futures_position("sXAU", btc_size=1, spot_btc=1, mint=10)  # spot: CR 2.5
 
     vault.unlock(position_id, sender=trader)
 
-    assert exchange.ownerOf(account_id) == trader.address
+    assert futures_accounts.ownerOf(account_id) == trader.address
     assert lens.health(position_id) == (wad(60_000), wad(24_000), wad("2.5"))
 
 
@@ -224,13 +225,13 @@ def test_health__account_under_water__counts_as_zero(vault, lens, exchange, owne
     assert lens.health(position_id) == (wad(45_000), wad(24_000), wad("1.875"))
 
 
-def test_close__with_account_spot_and_debt__everything_back_to_the_owner(vault, exchange, synths, wbtc, trader,
+def test_close__with_account_spot_and_debt__everything_back_to_the_owner(vault, futures_accounts, synths, wbtc, trader,
                                                                         futures_position, no_fee):
     position_id, account_id = futures_position("sXAU", btc_size=1, spot_btc=1, mint=10)
 
     tx = vault.close(position_id, sender=trader)
 
-    assert exchange.ownerOf(account_id) == trader.address
+    assert futures_accounts.ownerOf(account_id) == trader.address
     assert wbtc.balanceOf(trader) == scaled(1, 8)
     assert synths["sXAU"].balanceOf(trader) == 0
     assert logs(tx, vault.AccountUnlocked) == [

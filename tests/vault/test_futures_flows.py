@@ -26,12 +26,13 @@ def close_value_after_opening(exchange, market_id: int, size: int, mark: int, pr
                                                                     params.takerFeeWad)
 
 
-def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, exchange, markets, synths, owner, feeds,
-                                                                  trader, futures_position, no_fee):
+def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, exchange, futures_accounts, markets,
+                                                                  synths, owner, feeds, trader, futures_position,
+                                                                  no_fee):
     btc = markets["BTC-PERP"]
     # 1.5 sXAU, $3,600: a 6x long owes no more than what survives a 10% fall ($3,959 here).
     position_id, account_id = futures_position("sXAU", btc_size=1, mint="1.5")
-    assert exchange.ownerOf(account_id) == vault.futuresCollateral()
+    assert futures_accounts.ownerOf(account_id) == vault.futuresCollateral()
     assert synths["sXAU"].balanceOf(trader) == wad("1.5")
 
     for btc_usd, xau_usd in ((60_000, 2_400), (63_000, 2_400), (63_000, 2_520), (57_000, 2_520), (61_000, 2_300)):
@@ -43,7 +44,7 @@ def test_flow__long_btc_minting_sxau__cr_moves_with_btc_and_gold(vault, lens, ex
         assert lens.health(position_id) == (value, debt_usd, cr(value, debt_usd))
 
     vault.close(position_id, sender=trader)
-    assert exchange.ownerOf(account_id) == trader.address
+    assert futures_accounts.ownerOf(account_id) == trader.address
     assert synths["sXAU"].totalSupply() == 0
 
 
