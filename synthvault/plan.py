@@ -8,9 +8,9 @@ step added to a layer without its line here fails there, not in front of a user.
 from dataclasses import dataclass, field
 
 from synthvault.config import DeployConfig
+from synthvault.deploy import shocks
 from synthvault.economics import ETH_USD, GAS_PRICE_GWEI, LIQUIDATIONS, MAX_MARKETS, shortfalls
 from synthvault.gas import load_baseline
-from synthvault.deploy import shocks
 
 
 @dataclass(frozen=True)
