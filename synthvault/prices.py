@@ -68,6 +68,12 @@ def _in_window(times: list[int], start: int | None, end: int | None, path: Path)
     return keep
 
 
+def series_span(path: Path) -> tuple[int, int]:
+    """The first and last time of a file's rows."""
+    _, times = _read(path)
+    return min(times), max(times)
+
+
 def read_series(path: Path, start: int | None = None, end: int | None = None) -> list[PricePoint]:
     """One point per row: (time, price), sorted by time, within [start, end] if given."""
     rows, times = _read(path)
@@ -76,22 +82,41 @@ def read_series(path: Path, start: int | None = None, end: int | None = None) ->
     return sorted(points, key=lambda p: p.timestamp)
 
 
-def walk_ohlc(path: Path, start: int | None = None, end: int | None = None) -> list[PricePoint]:
-    """Each bar within [start, end] as a path through its four prices, spread evenly over the
-    bar. A bar is labelled with its close time and opens at the previous row's label (the file's
-    first bar is given the length of the second). A falling bar (close < open) walks open -> high
-    -> low -> close, a rising one open -> low -> high -> close: the usual assumption when only
-    OHLC is known, and the one that shows a crash bar's full depth before its recovery."""
+def bar_path(o: Decimal, h: Decimal, low: Decimal, c: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """The order a bar's four prices are walked in. A falling bar (close < open) walks open ->
+    high -> low -> close, a rising (or flat) one open -> low -> high -> close: the usual
+    assumption when only OHLC is known (the far extreme is reached last, on the way to the
+    close), and the one that shows a crash bar's full depth before its recovery."""
+    return (o, h, low, c) if c < o else (o, low, h, c)
+
+
+def walk_ohlc(path: Path, start: int | None = None, end: int | None = None, label: str = "close") -> list[PricePoint]:
+    """Each bar within [start, end] (by its label) as a path through its four prices in the order
+    `bar_path` gives, spread evenly over the bar. A bar is labelled with its close time (`label`
+    "close", as the built-in monthly file is: it opens at the previous row's label) or its open
+    time (`label` "open", as most exchange exports are: it closes at the next row's label); a bar
+    without a neighbour is given the length of the one beside it."""
+    if label not in ("open", "close"):
+        raise ValueError(f"a bar's label is its 'open' or 'close' time, not {label!r}")
     rows, labels = _read(path)
     cols = {k: _column(rows[0].keys() if rows else [], (k,), k) for k in ("Open", "High", "Low", "Close")}
     points: list[PricePoint] = []
     for i in _in_window(labels, start, end, path):
-        length = labels[i] - labels[i - 1] if i > 0 else (labels[1] - labels[0] if len(labels) > 1 else 86_400)
+        length = _bar_length(labels, i, label)
         o, h, low, c = (Decimal(rows[i][cols[k]]) for k in ("Open", "High", "Low", "Close"))
-        path_prices = (o, h, low, c) if c < o else (o, low, h, c)
-        bar_open = labels[i] - length
-        points.extend(PricePoint(bar_open + length * k // 3, p) for k, p in enumerate(path_prices))
+        bar_open = labels[i] - length if label == "close" else labels[i]
+        points.extend(PricePoint(bar_open + length * k // 3, p) for k, p in enumerate(bar_path(o, h, low, c)))
     return points
+
+
+def _bar_length(labels: list[int], i: int, label: str) -> int:
+    """Bar i's length: to the previous label (close-labelled) or the next one (open-labelled), else
+    the neighbouring bar's, else a day."""
+    if len(labels) < 2:
+        return 86_400
+    if label == "close":
+        return labels[i] - labels[i - 1] if i > 0 else labels[1] - labels[0]
+    return labels[i + 1] - labels[i] if i + 1 < len(labels) else labels[i] - labels[i - 1]
 
 
 def cap_steps(points: list[PricePoint], max_step_bps: int) -> list[PricePoint]:
