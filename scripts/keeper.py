@@ -5,7 +5,8 @@
 
 Finds positions from the vault's PositionOpened/PositionClosed events, checks their health in
 batches through VaultLens.healthOf, and liquidates those under their synth's liquidation ratio when
-the keeper's share of the penalty pays for the gas (at the oracle's ETH price). The keeper
+what the liquidation pays the keeper (its share of the penalty, less when the collateral cannot
+pay it, nothing under 100% CR) pays for the gas (at the oracle's ETH price). The keeper
 repays with the synth it holds. A liquidation that reverts is logged, decoded, and the pass goes on;
 RPC errors and node restarts are logged and retried with backoff. When it stops (after --once or
 --passes, or on Ctrl-C, which exits 0) it prints a summary of what it did (`KeeperStats`).

@@ -1,6 +1,7 @@
 """A liquidation keeper: finds positions from the vault's events, checks their health in batches
 through `VaultLens.healthOf` (skipping, with a log line, those it cannot price), and liquidates
-those under their synth's liquidation ratio when the reward pays for the gas. A liquidation the
+those under their synth's liquidation ratio when what the liquidation pays (its bonus, less or
+nothing when the collateral cannot pay it) pays for the gas. A liquidation the
 chain refuses (a revert) is recorded for that position and the pass goes on; the chain's own failures
 (RPC errors, a node restarting) fail the pass, which is retried with backoff. `KeeperStats` counts
 what it did, for the line it says when it stops."""
@@ -34,6 +35,22 @@ def scan_positions(vault: Any, start: int, head: int, known: set[int]) -> set[in
         known.update(int(event.positionId) for event in vault.PositionOpened.range(start, head + 1))
         known.difference_update(int(event.positionId) for event in vault.PositionClosed.range(start, head + 1))
     return known
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def liquidation_pay_usd_wad(collateral_usd_wad: int, repaid_usd_wad: int, penalty_wad: int,
+                            keeper_share_wad: int) -> int:
+    """What a liquidation repaying `repaid_usd_wad` pays its keeper beyond the value repaid, as the
+    engine pays it (`ILiquidationEngine`): the keeper is due the repaid value plus its share of the
+    penalty on it, taken from the collateral before the fund's cut; a position whose collateral
+    cannot pay that gives the keeper all of it (less than the bonus), and one under 100% CR gives it
+    the collateral topped up by the fund to the repaid value, and no more: nothing beyond. The
+    closing costs of a futures account (impact, fee) are not counted: they lower the pay a little."""
+    due = repaid_usd_wad + repaid_usd_wad * penalty_wad // WAD * keeper_share_wad // WAD
+    return max(0, min(collateral_usd_wad, due) - repaid_usd_wad)
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,7 @@ class Keeper:
     stats: KeeperStats = field(default_factory=KeeperStats)
     _synth_of: dict[int, Any] = field(default_factory=dict)
     _symbols: dict[str, str] = field(default_factory=dict)  # synth address -> symbol
+    _collateral: dict[int, int] = field(default_factory=dict)  # position -> collateral (USD WAD) at the last check
     _next_block: int = 0
 
     # Discovery: from events, never by guessing ids.
@@ -143,17 +161,25 @@ class Keeper:
                     ratios[synth] = self.vault.synthParams(synth).liquidationRatioWad
                 if health.debtUsdWad and health.crWad < ratios[synth]:
                     under_water.append((position_id, health.crWad))
+                    self._collateral[position_id] = health.collateralUsdWad
         return under_water, unpriceable
 
     # Does it pay?
-    def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int) -> int:
-        """The keeper's share of the penalty on `repay`, less the gas at the oracle's ETH price."""
+    def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
+                                collateral_usd_wad: int | None = None) -> int:
+        """What liquidating the position (repaying `repay`) pays the keeper over the value it
+        repays (`liquidation_pay_usd_wad`: nothing from under 100% CR, less than the full bonus
+        from under 100% + the keeper's bonus), less the gas at the oracle's ETH price. The
+        collateral is the lens's (read now unless given)."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
-        repaid_usd = repay * self.oracle.priceWad(synth.asset()) // WAD
-        reward = repaid_usd * params.liquidationPenaltyWad // WAD * self.engine.keeperShareWad() // WAD
+        if collateral_usd_wad is None:
+            collateral_usd_wad = self.lens.health(position_id)[0]
+        repaid_usd = _ceil_div(repay * self.oracle.priceWad(synth.asset()), WAD)  # the engine's rounding
+        pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
+                                      self.engine.keeperShareWad())
         gas_usd = gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
-        return reward - gas_usd
+        return pay - gas_usd
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """Liquidates the position if the keeper holds its synth and it pays; a revert (of the
@@ -170,7 +196,7 @@ class Keeper:
         # whole one, which an offer of the quoted amount would fail (`RepayTooSmall`).
         offer = balance
         gas = self.engine.liquidate.estimate_gas_cost(position_id, offer, 0, sender=self.sender)
-        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price)
+        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id))
         if profit < self.min_profit_usd_wad:
             return Action(position_id, "unprofitable", cr_wad, repay, f"expected profit {profit / WAD:.2f} USD",
                           symbol)

@@ -270,3 +270,46 @@ def test_run_until_stopped__ctrl_c__stops_and_sums_up(chain, seeded):
     assert KeeperStats().summary_line() == ("keeper stopped after 0 passes (0 errors survived): 0 positions "
                                             "watched, 0 liquidated; skipped: 0 no-synth, 0 unprofitable, 0 failed, "
                                             "0 unpriceable")
+
+
+def _pay_mirror(system: Any, position_id: int) -> int:
+    """What liquidating the position now pays its keeper over the value it repays, from the
+    engine's rules (ILiquidationEngine): the keeper is due R x (1 + penalty x share) out of the
+    collateral C, and from under 100% the fund tops it up to R only: min(C, due) - R, at least 0."""
+    engine, lens, oracle, vault = (system.contracts[n] for n in ("engine", "lens", "oracle", "vault"))
+    synth = system.synths["sXAU"]
+    collateral = lens.health(position_id)[0]
+    repay, _ = engine.repayQuote(position_id)
+    repay_usd = -(-repay * oracle.priceWad(asset_id("XAU")) // WAD)
+    due = repay_usd + repay_usd * vault.synthParams(synth).liquidationPenaltyWad // WAD * engine.keeperShareWad() // WAD
+    return max(0, min(collateral, due) - repay_usd)
+
+
+@pytest.mark.parametrize("btc", [35_000, 40_000, 45_000])  # CR 90.6% (under water), 103.5%, 116.5%
+def test_expected_profit__collateral_short_of_the_bonus__what_the_liquidation_pays(chain, seeded, system, owner, btc):
+    bot, risky, _ = seeded
+    set_price(system.feeds["BTC"], btc, owner)
+
+    estimate = bot.expected_profit_usd_wad(risky[0], system.contracts["engine"].repayQuote(risky[0])[0], 0, 0)
+
+    assert estimate == _pay_mirror(system, risky[0])
+    if btc == 35_000:
+        assert estimate == 0  # under water: the fund pays the keeper the repaid value, nothing more
+    # And what the liquidation then pays (a block later: the fee has grown the debt by a few wei).
+    tx = system.contracts["engine"].liquidate(risky[0], 2**256 - 1, 0, sender=bot.sender)
+    event = next(iter(system.contracts["engine"].Liquidated.from_receipt(tx)))
+    paid = tx.return_value[1] - event.repaidUsdWad
+    assert abs(paid - estimate) <= wad("0.001")
+
+
+def test_run_once__under_water_with_a_profit_floor__skipped_as_paying_nothing(chain, seeded, system, owner, caplog):
+    bot, risky, safe = seeded
+    bot.min_profit_usd_wad = 1
+    set_price(system.feeds["BTC"], 35_000, owner)  # risky at 90.6% (under water), safe at 116.7%
+
+    with caplog.at_level(logging.INFO, logger="synthvault.keeper"):
+        actions = bot.run_once(chain.blocks.height)
+
+    assert [(a.position_id, a.kind) for a in actions] == [(risky[0], "unprofitable"), (risky[1], "unprofitable"),
+                                                          (safe, "liquidated")]
+    assert [line.endswith("unprofitable (expected profit 0.00 USD)") for line in _said(caplog)] == [True, True, False]
