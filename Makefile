@@ -34,7 +34,7 @@ ACCOUNT ?=
 LOCAL_NODE := APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT)
 SCRIPT_OPTIONS = --network $(NETWORK) $(if $(ACCOUNT),--account $(ACCOUNT)) $(ARGS)
 
-.PHONY: help bootstrap compile test check lint sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay gas clean
+.PHONY: help bootstrap compile test check lint sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay stress gas clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':[^#]*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -122,6 +122,13 @@ position: bootstrap ## The vault's positions on `make node` (or NETWORK=..), and
 
 replay: bootstrap ## Replay BTC's March 2020 onto the BTC feed of `make node`: `make replay [ARGS='--speedup 7200']`
 	$(LOCAL_NODE) ape run replay $(SCRIPT_OPTIONS)
+
+# The price history `make stress` replays (the shared data folder beside the worktrees), and its book.
+STRESS_CSV ?= ../shared/data/btc-usd-2020-03-hourly-ohlc.csv
+STRESS_POSITIONS ?= 200
+
+stress: bootstrap ## Stress test on a fresh local chain: a seeded book through March 2020 with the keeper; report in out/stress/: `make stress [ARGS='--latency 0 --latency 3 --size-fund']`
+	ape run stress --csv $(STRESS_CSV) --positions $(STRESS_POSITIONS) $(ARGS)
 
 clean: ## Remove build outputs (keeps the installed toolchain)
 	rm -rf .build .forge contracts/.cache

@@ -218,6 +218,60 @@ class Keeper:
                 action.detail)
         return action
 
+    def liquidate_batch(self, candidates: list[tuple[int, int]], gas_price: int = 0) -> tuple[list[Action], Any]:
+        """The positions of `candidates` ((position, CR) under water, from `check`) liquidated in one
+        `LiquidationEngine.liquidateMany`, each as far as the engine allows, after the same choice
+        `liquidate` makes for each: skipped when the keeper holds none of its synth (`no-synth`),
+        the quote reverts (`failed`) or what it pays is under `min_profit_usd_wad` (`unprofitable`;
+        the gas of the batch shared evenly). One the engine then passes over or refuses is a
+        `failed` action. Returns the actions, counted in `stats`, and the batch's receipt (None when
+        nothing was sent)."""
+        actions: dict[int, Action] = {}
+        chosen: list[tuple[int, int, int]] = []  # position, CR, quoted repayment
+        balances: dict[str, int] = {}
+        for position_id, cr_wad in candidates:
+            symbol = self.symbol_of(position_id)
+            if symbol not in balances:
+                balances[symbol] = self.synth_of(position_id).balanceOf(self.sender)
+            try:
+                repay, _ = self.engine.repayQuote(position_id)
+            except ContractLogicError as err:
+                actions[position_id] = Action(position_id, "failed", cr_wad, detail=describe_error(err), synth=symbol)
+                continue
+            if balances[symbol] == 0:
+                actions[position_id] = Action(position_id, "no-synth", cr_wad,
+                                              detail=f"the keeper holds no {symbol}", synth=symbol)
+                continue
+            chosen.append((position_id, cr_wad, min(repay, balances[symbol])))
+        gas = 0
+        if chosen and gas_price:
+            ids = [position_id for position_id, _, _ in chosen]
+            gas = self.engine.liquidateMany.estimate_gas_cost(ids, 0, sender=self.sender) // len(ids)
+        batch = []
+        for position_id, cr_wad, repay in chosen:
+            profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id))
+            if profit < self.min_profit_usd_wad:
+                actions[position_id] = Action(position_id, "unprofitable", cr_wad, repay,
+                                              f"expected profit {profit / WAD:.2f} USD", self.symbol_of(position_id))
+            else:
+                batch.append((position_id, cr_wad))
+        receipt = None
+        if batch:
+            receipt = self.engine.liquidateMany([position_id for position_id, _ in batch], 0, sender=self.sender)
+            repaid = {int(e.positionId): int(e.repaid) for e in self.engine.Liquidated.from_receipt(receipt)}
+            for position_id, cr_wad in batch:
+                symbol = self.symbol_of(position_id)
+                if position_id in repaid:
+                    actions[position_id] = Action(position_id, "liquidated", cr_wad, repaid[position_id],
+                                                  f"tx {receipt.txn_hash}", symbol)
+                else:
+                    actions[position_id] = Action(position_id, "failed", cr_wad,
+                                                  detail="passed over or refused by liquidateMany", synth=symbol)
+        ordered = [actions[position_id] for position_id, _ in candidates]
+        for action in ordered:
+            self.stats.record(action)
+        return ordered, receipt
+
     def start_line(self, uri: str, chain_id: int) -> str:
         """What the keeper says once, before its first pass: where it runs and as whom."""
         return (f"keeper on {uri} (chain {chain_id}): vault {self.vault.address}, signer {self.sender.address}, "

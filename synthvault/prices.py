@@ -119,6 +119,19 @@ def _bar_length(labels: list[int], i: int, label: str) -> int:
     return labels[i + 1] - labels[i] if i + 1 < len(labels) else labels[i] - labels[i - 1]
 
 
+def has_ohlc(path: Path) -> bool:
+    """Whether the file has Open, High, Low and Close columns (any case)."""
+    with open(path, newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return {"open", "high", "low", "close"} <= {name.strip().lower() for name in header}
+
+
+def merge_repeats(points: list[PricePoint]) -> list[PricePoint]:
+    """The points without those repeating the previous price (a bar's close and the next bar's
+    open, walked as two points at the same price): one round each, not two."""
+    return points[:1] + [p for prev, p in itertools.pairwise(points) if p.price != prev.price]
+
+
 def cap_steps(points: list[PricePoint], max_step_bps: int) -> list[PricePoint]:
     """Inserts geometric in-between points so that no two consecutive prices differ by more than
     `max_step_bps` of the earlier one, as a real Chainlink feed publishes a round at every

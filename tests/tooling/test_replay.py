@@ -8,7 +8,17 @@ import click
 import pytest
 
 from synthvault.cli import friendly_errors
-from synthvault.prices import PricePoint, btc_monthly_csv, cap_steps, parse_time, read_series, rebase, walk_ohlc
+from synthvault.prices import (
+    PricePoint,
+    btc_monthly_csv,
+    cap_steps,
+    has_ohlc,
+    merge_repeats,
+    parse_time,
+    read_series,
+    rebase,
+    walk_ohlc,
+)
 from synthvault.replay import SeriesWindowError, load_series, replay
 from synthvault.units import asset_id, wad
 
@@ -149,3 +159,17 @@ def test_walk_ohlc__open_labelled_bars__a_down_bar_high_first_an_up_bar_low_firs
                       PricePoint(t0 + 2400, Decimal(7000)), PricePoint(t0 + 3600, Decimal(7100)),
                       PricePoint(t0 + 3600, Decimal(7100)), PricePoint(t0 + 4800, Decimal(6900)),
                       PricePoint(t0 + 6000, Decimal(7600)), PricePoint(t0 + 7200, Decimal(7500))]
+
+
+def test_merge_repeats__close_then_the_same_open__one_round():
+    one, two, repeat, back = (PricePoint(t, Decimal(p)) for t, p in ((0, 1), (1, 2), (2, 2), (3, 1)))
+
+    assert merge_repeats([one, two, repeat, back]) == [one, two, back]
+
+
+def test_has_ohlc__ohlc_and_closes_files(tmp_path):
+    ohlc, closes = tmp_path / "a.csv", tmp_path / "b.csv"
+    ohlc.write_text("time,Open,HIGH,low,close\n")
+    closes.write_text("time,price\n")
+
+    assert (has_ohlc(ohlc), has_ohlc(closes)) == (True, False)
