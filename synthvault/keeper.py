@@ -17,7 +17,7 @@ from typing import Any
 
 from ape.exceptions import ContractLogicError
 
-from synthvault.errors import describe_error
+from synthvault.errors import describe_error, project_decoder
 from synthvault.units import WAD, asset_id, from_wad
 
 log = logging.getLogger("synthvault.keeper")
@@ -35,6 +35,12 @@ def scan_positions(vault: Any, start: int, head: int, known: set[int]) -> set[in
         known.update(int(event.positionId) for event in vault.PositionOpened.range(start, head + 1))
         known.difference_update(int(event.positionId) for event in vault.PositionClosed.range(start, head + 1))
     return known
+
+
+def _reason(data: bytes) -> str:
+    """A `LiquidationFailed` reason as its custom error (`OracleStalePrice(asset='BTC', ...)`), else hex."""
+    decoded = project_decoder().decode_data(data)
+    return str(decoded) if decoded else "0x" + data.hex()
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -259,14 +265,16 @@ class Keeper:
         if batch:
             receipt = self.engine.liquidateMany([position_id for position_id, _ in batch], 0, sender=self.sender)
             repaid = {int(e.positionId): int(e.repaid) for e in self.engine.Liquidated.from_receipt(receipt)}
+            refused = {int(e.positionId): _reason(bytes(e.reason))
+                       for e in self.engine.LiquidationFailed.from_receipt(receipt)}
             for position_id, cr_wad in batch:
                 symbol = self.symbol_of(position_id)
                 if position_id in repaid:
                     actions[position_id] = Action(position_id, "liquidated", cr_wad, repaid[position_id],
                                                   f"tx {receipt.txn_hash}", symbol)
                 else:
-                    actions[position_id] = Action(position_id, "failed", cr_wad,
-                                                  detail="passed over or refused by liquidateMany", synth=symbol)
+                    why = refused.get(position_id, "passed over by liquidateMany: no longer under its ratio")
+                    actions[position_id] = Action(position_id, "failed", cr_wad, detail=why, synth=symbol)
         ordered = [actions[position_id] for position_id, _ in candidates]
         for action in ordered:
             self.stats.record(action)

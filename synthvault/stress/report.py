@@ -211,9 +211,20 @@ def per_round_csv(result: RunResult) -> str:
     return "\n".join([head, *rows]) + "\n"
 
 
+def liquidations_csv(result: RunResult) -> str:
+    """One row per liquidation: its round, the position, what the keeper saw and what it cost."""
+    head = ("round,position,kind,synth,cr_seen,cr_before,repaid_usd,penalty_to_fund_usd,shortfall_usd,"
+            "fund_paid_usd,written_off")
+    rows = [",".join(str(v) for v in (x.round, x.position_id, x.kind, x.synth, f"{x.cr_seen:.4f}", f"{x.cr_before:.4f}",
+                                       x.repaid_usd, x.penalty_to_fund_usd, x.shortfall_usd, x.fund_paid_usd,
+                                       x.written_off)) for x in result.liquidations]
+    return "\n".join([head, *rows]) + "\n"
+
+
 def write(folder: Path, facts: SessionFacts, specs: dict[int, PositionSpec], results: list[RunResult],
           fund_sizing: list[tuple[int, Decimal, RunResult]]) -> list[Path]:
-    """Writes the charts, `report.md` and one CSV of rounds per run under `folder`; returns the paths."""
+    """Writes the charts, `report.md`, and per run a CSV of its rounds and one of its liquidations
+    under `folder`; returns the paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = charts(results, folder, facts.ratios)
     report = folder / "report.md"
@@ -222,6 +233,8 @@ def write(folder: Path, facts: SessionFacts, specs: dict[int, PositionSpec], res
     for r in results:
         csvs.append(folder / f"rounds-latency-{r.latency}.csv")
         csvs[-1].write_text(per_round_csv(r))
+        csvs.append(folder / f"liquidations-latency-{r.latency}.csv")
+        csvs[-1].write_text(liquidations_csv(r))
     return [report, *paths, *csvs]
 
 

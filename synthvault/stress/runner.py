@@ -47,7 +47,7 @@ class RoundRecord:
     """The books after a round (USD)."""
 
     round: int
-    timestamp: int
+    timestamp: int  # the series' time of the round's price (the chain's is later by a fixed offset)
     btc: Decimal
     liquidated: int
     shortfall_usd: Decimal
@@ -215,7 +215,7 @@ class Runner:
             crs = [float(from_wad(h.crWad)) for _, h in open_book]
             under_ratio = sum(1 for pid, h in open_book if from_wad(h.crWad) < ratios[self.book[pid].synth])
             record = RoundRecord(
-                i, when, point.price, len(liquidated), shortfall_round, self._usd(fund, usdc_decimals),
+                i, point.timestamp, point.price, len(liquidated), shortfall_round, self._usd(fund, usdc_decimals),
                 sum((from_wad(units * self._price(s) // WAD) for s, units in bad.items() if units), Decimal(0)),
                 redistributed_usd, self._usd(pool - pool0, usdc_decimals), keeper_pnl,
                 under_ratio, sum(1 for cr in crs if cr < 1), _percentiles(crs))

@@ -313,3 +313,36 @@ def test_run_once__under_water_with_a_profit_floor__skipped_as_paying_nothing(ch
     assert [(a.position_id, a.kind) for a in actions] == [(risky[0], "unprofitable"), (risky[1], "unprofitable"),
                                                           (safe, "liquidated")]
     assert [line.endswith("unprofitable (expected profit 0.00 USD)") for line in _said(caplog)] == [True, True, False]
+
+
+def test_liquidate_batch__crash__one_liquidate_many_and_each_skip_said(chain, seeded, system, owner, trader2):
+    bot, risky, safe = seeded
+    in_usd = _position(system, owner, trader2, WBTC, "38000", "sUSD")  # 118.4% at $45,000; the keeper has no sUSD
+    set_price(system.feeds["BTC"], 45_000, owner)
+    under_water, _ = bot.check(bot.discover(chain.blocks.height))
+
+    actions, receipt = bot.liquidate_batch(under_water)
+
+    assert [(a.position_id, a.kind) for a in actions] == [
+        (risky[0], "liquidated"), (risky[1], "liquidated"), (in_usd, "no-synth")]
+    events = list(system.contracts["engine"].Liquidated.from_receipt(receipt))
+    assert [int(e.positionId) for e in events] == risky
+    assert [a.repaid for a in actions[:2]] == [e.repaid for e in events]
+    assert (bot.stats.liquidated, bot.stats.skipped["no-synth"]) == (2, 1)
+    assert system.contracts["lens"].health(safe)[2] >= wad("1.2")
+
+
+def test_liquidate_batch__keeper_short_of_a_whole_debt__failed_with_the_decoded_error(
+        chain, seeded, system, owner, keeper):
+    bot, risky, _ = seeded
+    sxau = system.synths["sXAU"]
+    sxau.transfer(owner, sxau.balanceOf(keeper) - wad(10), sender=keeper)  # 10 sXAU left, each debt 16.1
+    set_price(system.feeds["BTC"], 35_000, owner)  # under 100%: each must be liquidated whole
+    under_water, _ = bot.check(bot.discover(chain.blocks.height))
+
+    actions, _ = bot.liquidate_batch([(pid, cr) for pid, cr in under_water if pid in risky])
+
+    assert [a.kind for a in actions] == ["failed", "failed"]
+    # Each refusal said as its custom error (from `LiquidationFailed.reason`), not as hex.
+    assert all(a.detail.startswith(f"ERC20InsufficientBalance(sender='{keeper.address}', balance={wad(10)},")
+               for a in actions), [a.detail for a in actions]

@@ -110,10 +110,12 @@ def test_report_write__a_run__markdown_charts_and_rounds_with_the_runs_figures(s
     written = report.write(tmp_path, facts, session.book.positions, [result], [])
 
     assert [p.name for p in written] == ["report.md", "stress-btc.png", "stress-cr.png", "stress-fund.png",
-                                         "rounds-latency-0.csv"]
+                                         "rounds-latency-0.csv", "liquidations-latency-0.csv"]
     text = written[0].read_text()
     assert "| " + " | ".join(str(cell) for cell in report.run_row(result)) + " |" in text
     assert f"| 0 rounds | {len(result.liquidations)} |" in text
-    rounds = written[-1].read_text().splitlines()
+    rounds = written[-2].read_text().splitlines()
     assert len(rounds) == len(CRASH) + 1
     assert rounds[-1].split(",")[5] == str(result.fund_end_usd)
+    liquidations = written[-1].read_text().splitlines()
+    assert [int(row.split(",")[1]) for row in liquidations[1:]] == [x.position_id for x in result.liquidations]
