@@ -93,8 +93,13 @@ KIND_COLUMNS = ["kind", "liquidations", "lowest CR seen", "shortfalls"]
 
 
 def tables(specs: dict[int, PositionSpec], results: list[RunResult]) -> list[Table]:
+    # Two tables, so that each fits a 132-column log: the losses, then who gained and the fund.
+    split = RUN_COLUMNS.index("LP pool PnL")
+    rows = [run_row(r) for r in results]
     out = [table("The book", BOOK_COLUMNS, book_rows(specs)),
-           table("Each run", RUN_COLUMNS, [run_row(r) for r in results])]
+           table("Each run: liquidations and losses", RUN_COLUMNS[:split], [row[:split] for row in rows]),
+           table("Each run: PnL and the fund needed", [RUN_COLUMNS[0], *RUN_COLUMNS[split:]],
+                 [(row[0], *row[split:]) for row in rows])]
     for r in results:
         out.append(table(f"Latency {r.latency}: by synth", SYNTH_COLUMNS, synth_rows(r)))
         out.append(table(f"Latency {r.latency}: by kind", KIND_COLUMNS, kind_rows(r)))
