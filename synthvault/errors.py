@@ -57,11 +57,16 @@ def revert_data(err: ContractLogicError) -> bytes | None:
     if (data := _call_again(err)) is not None:
         return data
     if match := _ANVIL_CUSTOM_ERROR.fullmatch(message):
-        payload = match[2]
-        # Anvil prints the arguments as text when the bytes are valid UTF-8, else as hex.
-        body = bytes.fromhex(payload) if _HEX.fullmatch(payload) else payload.encode("utf-8")
-        return bytes.fromhex(match[1]) + body
+        return _anvil_data(match)
     return None
+
+
+def _anvil_data(match: re.Match) -> bytes:
+    """The revert data of Anvil's text `custom error 0x<selector>: <arguments>`."""
+    payload = match[2]
+    # Anvil prints the arguments as text when the bytes are valid UTF-8, else as hex.
+    body = bytes.fromhex(payload) if _HEX.fullmatch(payload) else payload.encode("utf-8")
+    return bytes.fromhex(match[1]) + body
 
 
 def _call_again(err: ContractLogicError) -> bytes | None:
@@ -124,6 +129,10 @@ class ErrorDecoder:
             if data := revert_data(err):
                 return f"unknown custom error 0x{data[:4].hex()} (data 0x{data.hex()})"
             return f"reverted: {err.revert_message or 'no reason'}"
+        # A revert that reached us as another error's text (a node's "execution reverted: custom
+        # error 0x...: ..." in a ProviderError): its custom error all the same.
+        if (match := _ANVIL_CUSTOM_ERROR.search(str(err))) and (decoded := self.decode_data(_anvil_data(match))):
+            return f"reverted: {decoded}"
         return f"{type(err).__name__}: {err}"
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ape.exceptions import ContractLogicError
 from eth_abi import decode
 
 GAS = 3_000_000  # each transaction's gas limit: no estimate (a stress run's calls stay far under it)
@@ -57,10 +58,16 @@ class FastChain:
         return receipt
 
     def call(self, handler: Any, *args: Any, types: Iterable[str] = ("uint256",)) -> tuple:
-        """`handler(*args)` as an `eth_call` at the latest block, decoded as `types`."""
-        data = self.provider.make_request("eth_call", [
-            {"to": str(handler.contract.address), "data": _hex(handler.encode_input(*args))}, "latest"])
-        return decode(list(types), bytes.fromhex(data.removeprefix("0x")))
+        """`handler(*args)` as an `eth_call` at the latest block, decoded as `types`. A revert is
+        raised as Ape's `ContractLogicError` with the revert data in hex, as the keeper expects
+        of a view (and `describe_error` decodes: `OracleStalePrice(asset='BTC', ...)`)."""
+        call = {"to": str(handler.contract.address), "data": _hex(handler.encode_input(*args))}
+        # The web3 provider's own answer: Ape's would turn the revert data into lossy text.
+        response = self.provider.web3.provider.make_request("eth_call", [call, "latest"])
+        if "error" in response:
+            data = response["error"].get("data")
+            raise ContractLogicError(revert_message=data if isinstance(data, str) else response["error"]["message"])
+        return decode(list(types), bytes.fromhex(response["result"].removeprefix("0x")))
 
     def uint(self, handler: Any, *args: Any) -> int:
         return int(self.call(handler, *args)[0])

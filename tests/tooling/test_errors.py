@@ -5,13 +5,14 @@ import logging
 
 import click
 import pytest
-from ape.exceptions import ContractLogicError
+from ape.exceptions import ContractLogicError, ProviderError
 
 from synthvault.actions import ActionError
 from synthvault.cli import friendly_errors
 from synthvault.console import load_ipython_extension
 from synthvault.errors import describe_error
 from synthvault.keeper import run_forever
+from synthvault.stress.chain import FastChain
 from synthvault.units import asset_id
 from tests.utils.chain import advance
 
@@ -93,3 +94,22 @@ def test_friendly_errors__revert_in_a_script__one_decoded_line(system):
     with pytest.raises(click.ClickException) as caught:
         script()
     assert caught.value.format_message() == "reverted: OracleUnknownAsset(asset='DOGE')"
+
+
+def test_describe_error__revert_inside_a_provider_error__custom_error_with_inputs(chain, system):
+    # How Anvil answers a reverted `eth_call` sent as plain JSON-RPC through Ape's provider: the
+    # revert data as lossy text in a ProviderError, not a ContractLogicError (a keeper once logged
+    # such a transient oracle error as undecoded hex).
+    data = system.contracts["oracle"].priceWad.encode_input(asset_id("DOGE"))
+    call = {"to": str(system.contracts["oracle"].address), "data": "0x" + bytes(data).hex()}
+    with pytest.raises(ProviderError) as caught:
+        chain.provider.make_request("eth_call", [call, "latest"])
+
+    assert describe_error(caught.value) == "reverted: OracleUnknownAsset(asset='DOGE')"
+
+
+def test_fast_chain_call__view_reverts__contract_logic_error_decoded(chain, system):
+    with pytest.raises(ContractLogicError) as caught:
+        FastChain(chain.provider).call(system.contracts["oracle"].priceWad, asset_id("DOGE"))
+
+    assert describe_error(caught.value) == "OracleUnknownAsset(asset='DOGE')"
