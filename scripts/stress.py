@@ -57,6 +57,9 @@ from synthvault.stress.setup import INVENTORIES
               help="WBTC the keeper locks with --inventory self.")
 @click.option("--fund-usd", default=None, help="Insurance fund at the start (default: config/local.yaml's).")
 @click.option("--pool-usd", default="20000000", show_default=True, help="Stablecoin in the LP pool at the start.")
+@click.option("--exchange-keeper", is_flag=True,
+              help="Also run the exchange's own liquidations (FuturesExchange.liquidate at the maintenance margin) "
+              "each round, before the vault's keeper.")
 @click.option("--size-fund", is_flag=True, help="Also find the smallest fund with no bad debt nor redistribution.")
 @click.option("--max-step-bps", default=0, show_default=True,
               help="Split moves larger than this into rounds; 0: no split.")
@@ -65,7 +68,7 @@ from synthvault.stress.setup import INVENTORIES
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=ROOT / "out" / "stress", show_default=True)
 @friendly_errors
 def cli(network, csv_path, closes, bar_label, start, end, positions, seed, latencies, inventory, keeper_capital_usd,
-        fund_usd, pool_usd, size_fund, max_step_bps, config_path, out_dir):
+        fund_usd, pool_usd, exchange_keeper, size_fund, max_step_bps, config_path, out_dir):
     """Replay a price history on a seeded book with the keeper, and report."""
     if not is_local(network):
         raise click.UsageError("a stress run mints test tokens and moves mock prices: run it on a local chain")
@@ -77,7 +80,7 @@ def cli(network, csv_path, closes, bar_label, start, end, positions, seed, laten
     config = load_config(config_path) if config_path else load_config()
     configured = config["liquidation"]["insurance_fund_deposit_usd"]
     fund = Decimal(fund_usd) if fund_usd is not None else Decimal(str(configured))
-    roles = dict(zip(("owner", "trader", "keeper"), accounts.test_accounts, strict=False))
+    roles = dict(zip(("owner", "trader", "keeper", "exchange_keeper"), accounts.test_accounts, strict=False))
     with console.status(f"deploying and opening {positions} positions"), without_call_traces():
         session = start_session(project, chain, roles, config, points[0].price, positions, seed, inventory,
                         Decimal(keeper_capital_usd), Decimal(pool_usd))
@@ -94,10 +97,11 @@ def cli(network, csv_path, closes, bar_label, start, end, positions, seed, laten
                 f"BTC ${r.btc:,.0f}  liquidated {r.liquidated}  fund ${r.fund_reserves_usd:,.0f}  "
                 f"redistributed ${r.redistributed_usd:,.0f}"))
         for latency in latencies:
-            session.run(points, latency, fund, track(f"latency {latency}"))
+            session.run(points, latency, fund, track(f"latency {latency}"), exchange_keeper)
         if size_fund:
             for latency in latencies:
-                needed, check = session.size_fund(points, latency, track(f"fund sizing, latency {latency}"))
+                needed, check = session.size_fund(points, latency, track(f"fund sizing, latency {latency}"),
+                                                  exchange_keeper)
                 session.results.pop()  # the sizing runs are not the report's runs
                 session.results.pop()
                 sizing.append((latency, needed, check))
@@ -111,6 +115,7 @@ def cli(network, csv_path, closes, bar_label, start, end, positions, seed, laten
     facts = report.SessionFacts(str(path), len(points), datetime.fromtimestamp(points[0].timestamp, UTC),
                                 datetime.fromtimestamp(points[-1].timestamp, UTC), len(session.book.positions),
                                 len(session.book.unminted), seed, inventory, fund, time.monotonic() - began,
-                                (config["vault"]["minting_ratio_pct"], config["vault"]["liquidation_ratio_pct"]))
+                                (config["vault"]["minting_ratio_pct"], config["vault"]["liquidation_ratio_pct"]),
+                                exchange_keeper)
     written = report.write(out_dir, facts, session.book.positions, results, sizing)
     console.print(f"wrote {', '.join(str(p) for p in written)} in {time.monotonic() - began:.0f} s")

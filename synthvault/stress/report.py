@@ -30,6 +30,7 @@ class SessionFacts:
     fund_usd: Decimal
     elapsed_s: float
     ratios: tuple[float, float] = (150, 120)  # the minting and liquidation ratios, percent
+    exchange_keeper: bool = False
 
 
 def _usd(value: Decimal | float) -> str:
@@ -56,15 +57,17 @@ def book_rows(specs: dict[int, PositionSpec]) -> list[tuple]:
 
 
 BOOK_COLUMNS = ["kind", "positions", "collateral", "debt", "leverage", "CR at opening", "synths"]
-RUN_COLUMNS = ["latency", "liquidations", "median CR seen", "lowest CR seen", "shortfalls", "fund paid",
-               "fund end", "redistributed", "bad debt", "LP pool PnL", "keeper PnL net of gas", "fund needed"]
+RUN_COLUMNS = ["latency", "liquidations", "exchange liquidations", "median CR seen", "lowest CR seen",
+               "shortfalls", "fund paid", "fund end", "redistributed", "bad debt", "LP pool PnL",
+               "keeper PnL net of gas", "fund needed"]
 
 
 def run_row(r: RunResult) -> tuple:
     seen = sorted(x.cr_before for x in r.liquidations)
     shortfalls = sum((x.shortfall_usd for x in r.liquidations), Decimal(0))
     redistributed = r.rounds[-1].redistributed_usd if r.rounds else Decimal(0)
-    return (f"{r.latency} rounds", len(r.liquidations), _cr(seen[len(seen) // 2]) if seen else "-",
+    return (f"{r.latency} rounds", len(r.liquidations), r.exchange_liquidations,
+            _cr(seen[len(seen) // 2]) if seen else "-",
             _cr(seen[0]) if seen else "-", _usd(shortfalls), _usd(r.fund_paid_usd), _usd(r.fund_end_usd),
             _usd(redistributed), _usd(sum(r.bad_debt_usd.values(), Decimal(0))), _usd(r.pool_pnl_usd),
             _usd(r.keeper_pnl_usd), _usd(r.fund_needed_usd))
@@ -179,7 +182,8 @@ def markdown(facts: SessionFacts, specs: dict[int, PositionSpec], results: list[
         "",
         f"{facts.positions} positions (seed {facts.seed}; {facts.unminted} more drawn could not mint the minimum "
         f"debt) replayed through {facts.points} rounds of `{facts.source}` ({when}). Keeper inventory: "
-        f"{facts.inventory}. Insurance fund at the start: {_usd(facts.fund_usd)}. Ran in {facts.elapsed_s:.0f} s.",
+        f"{facts.inventory}. Exchange keeper: {'yes' if facts.exchange_keeper else 'no'}. Insurance fund at the "
+        f"start: {_usd(facts.fund_usd)}. Ran in {facts.elapsed_s:.0f} s.",
         "",
         "## The book",
         "",

@@ -83,9 +83,11 @@ class RunResult:
     # The least starting reserves that would have paid every shortfall of this run in full (exact
     # for a run whose fund never ran short: the same run with those reserves is the same run).
     fund_needed_usd: Decimal = Decimal(0)
+    exchange_liquidations: int = 0  # accounts the exchange keeper liquidated (0 without one)
 
 
 PERCENTILES = (5, 25, 50, 75, 95)
+_POSITION = "(address,address,bool,uint256,uint256,uint256,uint256)"  # `IVault.PositionView`
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -117,6 +119,33 @@ class Runner:
     feeder: Any  # who submits the mock feeds' rounds
     latency: int = 0
     inventory: str = "unlimited"
+    # With an exchange keeper: each round, right after the prices, it calls the exchange's own
+    # `liquidate` on every locked account that may be under its maintenance margin.
+    exchange_keeper: Any = None
+    accounts: dict[int, tuple[int, int]] = field(default_factory=dict)  # position -> (account, size WAD)
+
+    def _exchange_liquidations(self, btc_wad: int, closed: set[int], spot: dict[int, int]) -> int:
+        """The exchange keeper's pass: `FuturesExchange.liquidate` sent for each account whose value
+        (the lens's collateral less the position's spot, `spot` in WBTC units) is under 6% of its
+        notional at the book's size (the exchange's 5% maintenance, and room for the closing
+        costs); the exchange refuses a healthy one, which is watched again next round. Returns how
+        many it liquidated; `closed` gathers their accounts."""
+        c, fast = self.system.contracts, self.fast
+        sent = []
+        for position_id, (account, size) in self.accounts.items():
+            health = self.lens.last.get(position_id)
+            if account in closed or health is None or health.status != 0:
+                continue
+            value = health.collateralUsdWad - spot.get(position_id, 0) * btc_wad // 10**self._wbtc_decimals
+            if value < abs(size) * btc_wad // WAD * 6 // 100:
+                sent.append((fast.send(c["exchange"].liquidate, account, sender=self.exchange_keeper), account))
+        fast.sent = []  # checked here: a refusal is an answer, not a failure
+        done = 0
+        for tx_hash, account in sent:
+            if int(fast._receipt(tx_hash)["status"], 16) == 1:
+                done += 1
+                closed.add(account)
+        return done
 
     def _usd(self, units: int, decimals: int) -> Decimal:
         return Decimal(units) / Decimal(10) ** decimals
@@ -152,12 +181,17 @@ class Runner:
         first_seen: dict[int, int] = {}  # position -> CR when first found
         start_chain, start_series = fast.head_timestamp() + 1, points[0].timestamp
         keeper_pnl, redistributed_usd = Decimal(0), Decimal(0)
+        closed: set[int] = set()  # accounts the exchange keeper liquidated
+        spot = {pid: fast.call(c["vault"].position, pid, types=(_POSITION,))[0][4]
+                for pid in self.accounts} if self.exchange_keeper is not None else {}
         paid_so_far, income_so_far, need = Decimal(0), Decimal(0), Decimal(0)
         for i, point in enumerate(points):
             when = max(fast.head_timestamp() + 1, start_chain + point.timestamp - start_series)
             fast.block_at(when, [(btc_feed.submit, (scaled(point.price, FEED_DECIMALS),), self.feeder),
                                  *((f.submit, (answer,), self.feeder) for f, answer in others)])
             under, _ = self.keeper.check(ids)
+            if self.exchange_keeper is not None:
+                result.exchange_liquidations += self._exchange_liquidations(self._price_of(b"BTC"), closed, spot)
             found.append(under)
             for position_id, cr in under:
                 first_seen.setdefault(position_id, cr)

@@ -24,7 +24,7 @@ SIZING_FUND_USD = Decimal(1_000_000_000)
 class Session:
     project: Any
     chain: Any
-    roles: dict[str, Any]  # owner, trader, keeper
+    roles: dict[str, Any]  # owner, trader, keeper, exchange_keeper
     system: System
     fast: FastChain
     book: Book
@@ -44,7 +44,7 @@ class Session:
             self.fast.check()
 
     def run(self, points: list[PricePoint], latency: int, fund_usd: Decimal,
-            on_round: Callable[[RoundRecord], None] | None = None) -> RunResult:
+            on_round: Callable[[RoundRecord], None] | None = None, exchange_keeper: bool = False) -> RunResult:
         """One replay of `points` from the snapshot, the fund holding `fund_usd`, the keeper `latency` rounds late."""
         self.chain.restore(self.snapshot)
         self.snapshot = self.chain.snapshot()  # a restored snapshot is spent: take it again
@@ -56,21 +56,22 @@ class Session:
                         synth_at=lambda address: FastViews(self.project.SyntheticToken.at(address), self.fast))
         keeper.known = {*self.book.positions, *self.keeper_positions}  # what `discover` would find
         runner = Runner(self.system, self.fast, keeper, lens, self.book.positions, self.roles["owner"],
-                        latency, self.inventory)
+                        latency, self.inventory, self.roles["exchange_keeper"] if exchange_keeper else None,
+                        self.book.accounts)
         result = runner.run(points, on_round)
         self.results.append(result)
         return result
 
-    def size_fund(self, points: list[PricePoint], latency: int,
-                  on_round: Callable[[RoundRecord], None] | None = None) -> tuple[Decimal, RunResult]:
+    def size_fund(self, points: list[PricePoint], latency: int, on_round: Callable[[RoundRecord], None] | None = None,
+                  exchange_keeper: bool = False) -> tuple[Decimal, RunResult]:
         """The smallest insurance fund with which this book ends with no bad debt and no
         redistribution at `latency`: one run with a fund that never runs short gives every
         shortfall and every penalty in order, so the least starting reserves that pay each one
         when due (`RunResult.fund_needed_usd`); a run with that fund is then the same run. Returns
         it (rounded up to a dollar) and the run that checks it."""
-        sizing = self.run(points, latency, SIZING_FUND_USD, on_round)
+        sizing = self.run(points, latency, SIZING_FUND_USD, on_round, exchange_keeper)
         needed = sizing.fund_needed_usd.quantize(Decimal(1), ROUND_UP)
-        check = self.run(points, latency, needed, on_round)
+        check = self.run(points, latency, needed, on_round, exchange_keeper)
         return needed, check
 
 

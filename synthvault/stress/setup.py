@@ -2,12 +2,13 @@
 (`open_book`) and the keeper given its inventory (`arm_keeper`), all through `FastChain`."""
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from synthvault.stress.book import PositionSpec
 from synthvault.stress.chain import FastChain
+from synthvault.stress.runner import _POSITION
 from synthvault.system import System, deploy_system
 from synthvault.units import WAD, scaled, wad
 
@@ -39,6 +40,7 @@ class Book:
 
     positions: dict[int, PositionSpec]
     unminted: tuple[PositionSpec, ...] = ()
+    accounts: dict[int, tuple[int, int]] = field(default_factory=dict)  # position -> (futures account, size WAD)
 
 
 def deploy(project: Any, owner: Any, config: dict[str, Any]) -> System:
@@ -70,6 +72,7 @@ def open_book(system: System, fast: FastChain, owner: Any, trader: Any, specs: l
     spare_account: int | None = next_account
     next_position = vault.nextPositionId()
     positions: dict[int, PositionSpec] = {}
+    accounts: dict[int, tuple[int, int]] = {}
     for spec in specs:
         position_id, next_position = next_position, next_position + 1
         fast.send(vault.open, system.synths[spec.synth], sender=trader)
@@ -84,6 +87,7 @@ def open_book(system: System, fast: FastChain, owner: Any, trader: Any, specs: l
             size = int(spec.btc_size_usd * WAD) * WAD // btc
             fast.send(exchange.trade, account, market, size, MAX_UINT if size > 0 else 0, sender=trader)
             fast.send(vault.lock, position_id, account, sender=trader)
+            accounts[position_id] = (account, size)
         if spot_units[spec.index]:
             fast.send(vault.addSpot, position_id, int(spot_units[spec.index]), sender=trader)
         positions[position_id] = spec
@@ -101,7 +105,7 @@ def open_book(system: System, fast: FastChain, owner: Any, trader: Any, specs: l
             continue
         fast.send(vault.mint, position_id, amount, sender=trader)
     fast.check()
-    return Book(positions, tuple(unminted))
+    return Book(positions, tuple(unminted), {pid: a for pid, a in accounts.items() if pid in positions})
 
 
 def arm_keeper(system: System, fast: FastChain, owner: Any, keeper: Any, book: Book, inventory: str,
@@ -119,8 +123,7 @@ def arm_keeper(system: System, fast: FastChain, owner: Any, keeper: Any, book: B
     btc = _price_wad(fast, system, b"BTC".ljust(32, b"\0"))
     debts: dict[str, int] = dict.fromkeys(system.synths, 0)
     for position_id, spec in book.positions.items():
-        debts[spec.synth] += fast.call(vault.position, position_id,
-                                       types=("(address,address,bool,uint256,uint256,uint256,uint256)",))[0][6]
+        debts[spec.synth] += fast.call(vault.position, position_id, types=(_POSITION,))[0][6]
     fast.send(wbtc.approve, vault, MAX_UINT, sender=keeper)
     ids = []
     next_position = vault.nextPositionId()

@@ -47,8 +47,8 @@ def test_generate_book__200_positions__every_kind_and_synth_within_the_bounds(co
 
 
 @pytest.fixture(scope="module")
-def session(project, chain, owner, trader, keeper, config):
-    roles = {"owner": owner, "trader": trader, "keeper": keeper}
+def session(project, chain, owner, trader, keeper, accounts, config):
+    roles = {"owner": owner, "trader": trader, "keeper": keeper, "exchange_keeper": accounts[5]}
     return start(project, chain, roles, config, BTC0, positions=16, seed=3, inventory="unlimited",
                  capital_usd=Decimal(0), pool_usd=Decimal(5_000_000))
 
@@ -119,3 +119,17 @@ def test_report_write__a_run__markdown_charts_and_rounds_with_the_runs_figures(s
     assert rounds[-1].split(",")[5] == str(result.fund_end_usd)
     liquidations = written[-1].read_text().splitlines()
     assert [int(row.split(",")[1]) for row in liquidations[1:]] == [x.position_id for x in result.liquidations]
+
+
+def test_run__exchange_keeper__closes_accounts_under_maintenance_that_the_exchange_accepts(session):
+    c = session.system.contracts
+
+    # A squeeze: the book's 9.1x short (position 5) is under its maintenance margin at +11%.
+    squeeze = [PricePoint(3600 * i, Decimal(p)) for i, p in enumerate((8000, 8400, 8900, 8600))]
+
+    result = session.run(squeeze, latency=0, fund_usd=Decimal(1_000), exchange_keeper=True)
+
+    closed = _events(c["exchange"], "Liquidated", result)
+    assert result.exchange_liquidations == len(closed) > 0
+    assert {int(e.accountId) for e in closed} <= {account for account, _ in session.book.accounts.values()}
+    assert all(e.equityWad < e.maintenanceWad for e in closed)  # the exchange's own reading
