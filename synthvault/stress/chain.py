@@ -57,11 +57,13 @@ class FastChain:
             time.sleep(0.005)
         return receipt
 
-    def call(self, handler: Any, *args: Any, types: Iterable[str] = ("uint256",)) -> tuple:
-        """`handler(*args)` as an `eth_call` at the latest block, decoded as `types`. A revert is
-        raised as Ape's `ContractLogicError` with the revert data in hex, as the keeper expects
-        of a view (and `describe_error` decodes: `OracleStalePrice(asset='BTC', ...)`)."""
+    def call(self, handler: Any, *args: Any, types: Iterable[str] = ("uint256",), sender: Any = None) -> tuple:
+        """`handler(*args)` as an `eth_call` at the latest block (from `sender` if given), decoded as
+        `types`. A revert is raised as Ape's `ContractLogicError` with the revert data in hex, as
+        the keeper expects of a view (and `describe_error` decodes: `OracleStalePrice(...)`)."""
         call = {"to": str(handler.contract.address), "data": _hex(handler.encode_input(*args))}
+        if sender is not None:
+            call["from"] = str(sender.address)
         # The web3 provider's own answer: Ape's would turn the revert data into lossy text.
         response = self.provider.web3.provider.make_request("eth_call", [call, "latest"])
         if "error" in response:

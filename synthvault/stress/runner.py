@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ape.exceptions import ContractLogicError
+
 from synthvault.economics import gas_cost_usd
 from synthvault.keeper import Keeper
 from synthvault.prices import PricePoint
@@ -137,8 +139,13 @@ class Runner:
             if account in closed or health is None or health.status != 0:
                 continue
             value = health.collateralUsdWad - spot.get(position_id, 0) * btc_wad // 10**self._wbtc_decimals
-            if value < abs(size) * btc_wad // WAD * 6 // 100:
-                sent.append((fast.send(c["exchange"].liquidate, account, sender=self.exchange_keeper), account))
+            if value >= abs(size) * btc_wad // WAD * 6 // 100:
+                continue
+            try:  # asked first (an eth_call): a refusal then costs no block
+                fast.call(c["exchange"].liquidate, account, sender=self.exchange_keeper)
+            except ContractLogicError:
+                continue
+            sent.append((fast.send(c["exchange"].liquidate, account, sender=self.exchange_keeper), account))
         fast.sent = []  # checked here: a refusal is an answer, not a failure
         done = 0
         for tx_hash, account in sent:
