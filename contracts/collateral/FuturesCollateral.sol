@@ -55,12 +55,21 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
 
     /// @inheritdoc ICollateralVenue
     function valueUsdWad(uint256 accountId) external view returns (uint256) {
-        return CollateralMath.accountValueWad(exchange, accountId);
+        return CollateralMath.accountValueWad(exchange, accountId, false);
     }
 
     /// @inheritdoc ICollateralVenue
     function tryValueUsdWad(uint256 accountId) external view returns (bool ok, uint256 valueWad, bytes memory reason) {
-        return CollateralMath.tryAccountValueWad(exchange, accountId);
+        return CollateralMath.tryAccountValueWad(exchange, accountId, false);
+    }
+
+    /// @inheritdoc IFuturesCollateral
+    function tryLiquidationValueUsdWad(uint256 accountId)
+        external
+        view
+        returns (bool ok, uint256 valueWad, bytes memory reason)
+    {
+        return CollateralMath.tryAccountValueWad(exchange, accountId, true);
     }
 
     /// @inheritdoc ICollateralVenue
@@ -105,9 +114,10 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         view
         returns (IFuturesExchange.PositionView[] memory futures, int256 equityWad, uint256 valueWad)
     {
-        futures = exchange.positions(accountId);
+        int256 closeValueWad;
+        (futures, closeValueWad) = exchange.liquidationPositions(accountId);
         equityWad = _equityOf(accountId, futures);
-        valueWad = CollateralMath.accountValueWad(exchange, accountId);
+        valueWad = CollateralMath.accountValueOf(closeValueWad);
     }
 
     /// @inheritdoc IFuturesCollateral

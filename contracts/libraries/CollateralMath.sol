@@ -43,26 +43,45 @@ library CollateralMath {
     ///      closing all of it now would fetch (`IFuturesExchange.closeValue`: equity less each
     ///      market's one-fill exit impact and fee, a profit counted only as far as the pool's cash
     ///      could pay it), never its mark; a losing account is worth nothing, never less. The ONE
-    ///      place the account is valued: the exchange view it reads is named on the line below. `ok` is false when the exchange
+    ///      place the account is valued: the exchange views it reads are named below. For a
+    ///      liquidation (`forLiquidation`: the snapshot's collateral, the keepers' health views),
+    ///      the same value at the exchange's liquidation price (`liquidationCloseValue`, the value
+    ///      `liquidationPositions` reports: a market without a trusted price marked by the rule,
+    ///      not refused); for every other check
+    ///      (minting, withdrawals) only trusted prices count. `ok` is false when the exchange
     ///      reverts (a price it needs cannot be trusted), its revert data then in `reason`.
-    function tryAccountValueWad(IFuturesExchange exchange, uint256 accountId)
+    function tryAccountValueWad(IFuturesExchange exchange, uint256 accountId, bool forLiquidation)
         internal
         view
         returns (bool ok, uint256 valueWad, bytes memory reason)
     {
-        (ok, reason) = address(exchange).staticcall(abi.encodeCall(IFuturesExchange.closeValue, (accountId)));
+        (ok, reason) = address(exchange)
+            .staticcall(
+                forLiquidation
+                    ? abi.encodeCall(IFuturesExchange.liquidationCloseValue, (accountId))
+                    : abi.encodeCall(IFuturesExchange.closeValue, (accountId))
+            );
         if (!ok) return (false, 0, reason);
-        int256 closeValueWad = abi.decode(reason, (int256));
+        valueWad = accountValueOf(abi.decode(reason, (int256)));
+    }
+
+    /// @dev An account's close value (`IFuturesExchange.closeValue` or `liquidationPositions`) as
+    ///      collateral: floored at 0.
+    function accountValueOf(int256 closeValueWad) internal pure returns (uint256) {
         // casting to 'uint256' is safe because it runs only when closeValueWad > 0
         // forge-lint: disable-next-line(unsafe-typecast)
-        if (closeValueWad > 0) valueWad = uint256(closeValueWad);
+        return closeValueWad > 0 ? uint256(closeValueWad) : 0;
     }
 
     /// @dev `tryAccountValueWad`, reverting with the exchange's own error when it cannot value.
-    function accountValueWad(IFuturesExchange exchange, uint256 accountId) internal view returns (uint256 valueWad) {
+    function accountValueWad(IFuturesExchange exchange, uint256 accountId, bool forLiquidation)
+        internal
+        view
+        returns (uint256 valueWad)
+    {
         bool ok;
         bytes memory reason;
-        (ok, valueWad, reason) = tryAccountValueWad(exchange, accountId);
+        (ok, valueWad, reason) = tryAccountValueWad(exchange, accountId, forLiquidation);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(reason, 0x20), mload(reason))
