@@ -22,6 +22,19 @@ import {IOracleHub} from "../oracle/IOracleHub.sol";
 ///      Notional: |size| × mark price. Requirements: initial = Σ notional × initialMarginWad,
 ///      maintenance = Σ notional × maintenanceMarginWad, over the account's markets, at mark.
 ///
+///      Liquidation price. Every price the exchange uses must be trusted by the oracle hub (a
+///      stale, frozen or otherwise untrusted price reverts a trade, a withdrawal, a view), except
+///      in a liquidation (`liquidate`, and the vault's through its adapter: `liquidationPositions`,
+///      `tradeAtMark` at those marks, `settle` by a mark relay), where a market whose live price
+///      the hub does not trust is marked at the hub's last trusted price
+///      (`IOracleHub.lastTrustedPriceWad`) moved against the holder by the market's maintenance
+///      margin fraction: a long's mark × (1 − maintenanceMarginWad) rounded down, a short's
+///      × (1 + maintenanceMarginWad) rounded up. The position is valued and closed there like any
+///      market (one-fill impact and taker fee on that mark), so an account is liquidatable
+///      whatever its smallest market's feed does. Only when the hub trusted none of its latest 32
+///      rounds does a liquidation revert (with the hub's reason). The price is the rule's, not
+///      the liquidator's; `docs/security.md` weighs what a holder can gain from it.
+///
 ///      Price impact: a trade of notional N USD (at mark) fills at
 ///      mark × (1 + impactWad × N / 1e6 USD) for a buy and mark × (1 − impactWad × N / 1e6 USD)
 ///      for a sell: `impactWad` is the fraction the price moves per million USD traded, and the
@@ -312,7 +325,9 @@ interface IFuturesExchange {
     ) external returns (uint256 fillPriceWad, int256 marginAfterWad);
 
     /// @notice Closes every position of an account under its maintenance margin, at the mark
-    ///         price with impact; pays the caller a reward. Anyone may call.
+    ///         price with impact; pays the caller a reward. Anyone may call. Equity, requirement
+    ///         and closes use the liquidation price (see above): a market without a trusted price
+    ///         does not stop it.
     /// @dev Positions are closed as trades (impact and taker fee to the pool); positions of
     ///      expired dated markets are settled instead. The reward is `liquidationRewardWad` of
     ///      the notional closed (at mark), and at least `minLiquidationRewardWad`, both rounded
@@ -333,6 +348,8 @@ interface IFuturesExchange {
     ///         latest price) and nothing is fixed, and only the account's owner or approved
     ///         (`ExchangeUnauthorized` for others) may settle: an expired position need not wait
     ///         for a round, nor can its liquidation (`liquidate`, the vault's) be held up by it.
+    ///         For a mark relay (the vault's adapter, which settles only within a liquidation) an
+    ///         untrusted live mark gives way to the liquidation price.
     /// @return realizedPnlWad The PnL realised (positive a profit), as moved.
     function settle(uint256 accountId, uint256 marketId) external returns (int256 realizedPnlWad);
 
@@ -391,6 +408,21 @@ interface IFuturesExchange {
     ///      markets, past any debt the margin owes the pool (which profit repays first, out of
     ///      no one's cash), as `liquidate` settles it. Can be negative (a debt).
     function closeValue(uint256 accountId) external view returns (int256 valueWad);
+
+    /// @notice `positions` and `closeValue` in one pass (one oracle read per market), at the
+    ///         liquidation price (see above): a market whose live price the hub does not trust is
+    ///         marked, valued and reported (`markPriceWad`) at the rule's price instead of
+    ///         reverting. Identical to the two views while every price is trusted. For
+    ///         liquidations only (the vault's adapter, keepers' health views): a minting check
+    ///         must use `closeValue`. Reverts only when the hub trusted no recent round of a market.
+    function liquidationPositions(uint256 accountId)
+        external
+        view
+        returns (PositionView[] memory views, int256 closeValueWad);
+
+    /// @notice `liquidationPositions`' close value alone (no views to build or decode): what the
+    ///         account is worth to a liquidation. For health views; never for a minting check.
+    function liquidationCloseValue(uint256 accountId) external view returns (int256 closeValueWad);
 
     /// @notice The traders' net unrealised PnL less the funding they owe, over every open
     ///         position of every market: what the pool, their counterparty, owes them (negative:

@@ -33,6 +33,7 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -88,6 +89,7 @@ contract SynthvaultHandler {
     TestToken public immutable wbtc;
     FuturesExchange public immutable exchange;
     ILiquidityPool public immutable pool;
+    IFuturesAccounts public immutable accounts;
     Vault public immutable vault;
     VaultLens public immutable lens;
     InsuranceFund public immutable fund;
@@ -168,6 +170,7 @@ contract SynthvaultHandler {
         wbtc = new TestToken("Wrapped BTC (test)", "WBTC", 8, address(this));
         exchange = new FuturesExchange(address(this), oracle, usdc, 0.005e18);
         pool = exchange.pool();
+        accounts = exchange.accounts();
         _addMarkets();
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEE_RECIPIENT_A);
@@ -324,20 +327,25 @@ contract SynthvaultHandler {
 
     /// @notice The keeper tries to liquidate an exchange account: the seeded one (mostly healthy,
     ///         so the call must fail), the first it finds under maintenance, or the one nearest
-    ///         to it (equity / maintenance lowest), healthy or not.
+    ///         to it (equity / maintenance lowest), healthy or not, at the liquidation prices (a
+    ///         market whose feed went quiet at the rule's price: such accounts are reached too).
     function liquidateAccount(uint256 accountSeed) external {
         if (_accounts.length == 0) return;
         Account memory a = _accounts[accountSeed / 3 % _accounts.length];
         uint256 mode = accountSeed % 3;
         if (mode != 0) a = _accounts[_riskiestAccount(mode == 1, a)];
         (bool readable, int256 equityWad, uint256 maintenanceWad) = _equityAndMaintenance(a.id);
+        bool ruled = !_accountPricesTrusted(a.id);
         VM.prank(KEEPER);
         try exchange.liquidate(a.id) {
             ++ok["exchange.liquidate"];
+            if (ruled) ++ok["exchange.liquidate, rule price"];
         } catch {
             return;
         }
-        if (!readable) _fail(string.concat("account ", a.id.toString(), " was liquidated on an untrusted price"));
+        if (!readable) {
+            _fail(string.concat("account ", a.id.toString(), " was liquidated though not even the rule could price it"));
+        }
         if (equityWad >= int256(maintenanceWad)) {
             _fail(
                 string.concat(
@@ -466,7 +474,7 @@ contract SynthvaultHandler {
         Account storage a = _accounts[slot - 1];
         bool shut = vault.isShutdown();
         VM.prank(p.owner);
-        exchange.accounts().approve(address(vault), a.id);
+        accounts.approve(address(vault), a.id);
         VM.prank(p.owner);
         try vault.lock(p.id, a.id) {
             if (shut) _fail("an account was locked after shutdown");
@@ -474,7 +482,7 @@ contract SynthvaultHandler {
         } catch (bytes memory reason) {
             if (!shut) _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
             VM.prank(p.owner);
-            exchange.accounts().approve(address(0), a.id);
+            accounts.approve(address(0), a.id);
             return;
         }
         a.positionId = p.id;
@@ -676,7 +684,12 @@ contract SynthvaultHandler {
     /// @notice A crash (to 10-90% of the price) or a spike (up to 4x) in several rounds, each
     ///         within the circuit-breaker bound, in one block, as a fast market gives them.
     function crash(uint256 assetSeed, uint256 depthSeed, bool spike) external {
-        uint256 i = assetSeed % _assets.length;
+        _crash(assetSeed % _assets.length, depthSeed, spike);
+        ++ok[spike ? bytes32("spike") : bytes32("crash")];
+    }
+
+    /// @dev `crash` of asset `i`.
+    function _crash(uint256 i, uint256 depthSeed, bool spike) internal {
         (int256 answer, uint256 bound) = _feedBound(i);
         uint256 start = uint256(answer);
         uint256 target = spike ? start * _bound(depthSeed, 120, 400) / 100 : start * _bound(depthSeed, 10, 90) / 100;
@@ -689,7 +702,6 @@ contract SynthvaultHandler {
             if (moveBps == 0) break;
             _submit(i, moveBps, target > current);
         }
-        ++ok[spike ? bytes32("spike") : bytes32("crash")];
     }
 
     /// @notice A round past the bound: the asset freezes until confirmed or accepted.
@@ -729,16 +741,23 @@ contract SynthvaultHandler {
     /// @notice One feed goes quiet while every other keeps reporting: time passes beyond that
     ///         asset's heartbeat (up to a weekend, as equity, gold and real-estate feeds go quiet),
     ///         so its price turns stale alone. Positions holding a market on it, or owing its synth,
-    ///         meet every action and liquidation with one price untrusted and the rest fresh.
+    ///         meet every action and liquidation with one price untrusted and the rest fresh. One
+    ///         time in two another asset crashes or spikes meanwhile (`crash`; the review's attack:
+    ///         ETH quiet, BTC down 20%), so that positions holding the quiet market fall under
+    ///         their liquidation ratio and are liquidated at the rule's price.
     function quietFeed(uint256 assetSeed, uint256 secondsSeed) external {
         uint256 i = assetSeed % _assets.length;
         (, uint32 heartbeat,,,) = oracle.feeds(_assets[i]);
         VM.warp(block.timestamp + _bound(secondsSeed, uint256(heartbeat) + 1, uint256(heartbeat) + 65 hours));
+        uint256 moved = type(uint256).max;
+        uint256 moveSeed = assetSeed >> 8;
+        if (moveSeed % 2 == 1) moved = (i + 1 + moveSeed / 2 % (_assets.length - 1)) % _assets.length;
         for (uint256 j; j < _feeds.length; ++j) {
             if (j == i) continue;
             _feeds[j].submit(_feeds[j].latestAnswer());
             _recordTrusted(j);
         }
+        if (moved != type(uint256).max) _crash(moved, moveSeed >> 16, moveSeed >> 15 & 1 == 1);
         ++ok["quietFeed"];
     }
 
@@ -769,6 +788,8 @@ contract SynthvaultHandler {
         if (positionSeed % 3 == 1) p = _positions[_weakestPosition(p)];
         SyntheticToken token = _synths[p.synth];
         (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
+        if (readable) _checkLiquidationMarks(snap.futures);
+        bool ruled = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
         // The CR as the liquidation will see it (same block, same prices).
         uint256 crWad = readable ? _cr(p.id) : 0;
         _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
@@ -781,6 +802,7 @@ contract SynthvaultHandler {
         try engine.liquidate(p.id, repay, 0) {
             ++ok["engine.liquidate"];
             ++ok["positions liquidated"];
+            if (ruled) ++ok["engine.liquidate, rule price"];
         } catch {
             return;
         }
@@ -940,6 +962,7 @@ contract SynthvaultHandler {
         uint256[] memory ids = new uint256[](n);
         uint256[] memory debtBefore = new uint256[](n);
         bool[] memory liquidatable = new bool[](n);
+        bool[] memory ruled = new bool[](n);
         for (uint256 k; k < n; ++k) {
             Position memory p = _positions[k];
             ids[k] = p.id;
@@ -947,7 +970,9 @@ contract SynthvaultHandler {
             (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
             if (!readable) return; // a price it needs is untrusted: the batch must revert, skip it
             debtBefore[k] = snap.debt;
+            _checkLiquidationMarks(snap.futures);
             liquidatable[k] = snap.debt != 0 && _cr(p.id) < snap.liquidationRatioWad;
+            ruled[k] = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
             if (liquidatable[k]) _keeperHolds(p.synth, snap.debt + _synths[p.synth].balanceOf(KEEPER));
         }
         bool shut = vault.isShutdown();
@@ -982,6 +1007,7 @@ contract SynthvaultHandler {
                     _fail(string.concat("liquidateMany liquidated healthy position ", ids[k].toString()));
                 }
                 ++ok["positions liquidated"];
+                if (ruled[k]) ++ok["liquidateMany, rule price"];
             }
         }
     }
@@ -1389,12 +1415,54 @@ contract SynthvaultHandler {
         }
     }
 
+    /// @dev The account's equity and maintenance requirement as `liquidate` counts them, at the
+    ///      liquidation prices (`liquidationPositions`, each mark checked against this handler's
+    ///      own rule); the equity from the views, at most a wei a position under the exchange's own
+    ///      while funding is owed: a lower bound. False when not even the rule can price it.
     function _equityAndMaintenance(uint256 accountId) internal view returns (bool, int256, uint256) {
-        try exchange.equity(accountId) returns (int256 equityWad) {
-            (, uint256 maintenanceWad) = exchange.requirements(accountId);
+        try exchange.liquidationPositions(accountId) returns (IFuturesExchange.PositionView[] memory views, int256) {
+            _checkLiquidationMarks(views);
+            int256 equityWad = exchange.signedMarginOf(accountId);
+            uint256 maintenanceWad;
+            for (uint256 i; i < views.length; ++i) {
+                IFuturesExchange.PositionView memory v = views[i];
+                equityWad += v.unrealizedPnlWad - v.fundingOwedWad;
+                uint256 notionalWad = Math.mulDiv(_abs(v.sizeWad), v.markPriceWad, WAD, Math.Rounding.Ceil);
+                uint256 fractionWad = exchange.market(v.marketId).params.maintenanceMarginWad;
+                maintenanceWad += Math.mulDiv(notionalWad, fractionWad, WAD, Math.Rounding.Ceil);
+            }
             return (true, equityWad, maintenanceWad);
         } catch {
             return (false, 0, 0);
+        }
+    }
+
+    /// @dev Each position of a market whose price the hub does not trust (a dated market whose
+    ///      settlement price is known aside) is marked at the rule's price: the hub's last trusted
+    ///      price moved against the holder by the maintenance fraction, a long's rounded down, a
+    ///      short's up.
+    function _checkLiquidationMarks(IFuturesExchange.PositionView[] memory views) internal view {
+        for (uint256 i; i < views.length; ++i) {
+            IFuturesExchange.PositionView memory v = views[i];
+            bytes32 asset_ = _marketAsset(v.marketId);
+            if (_trusted(asset_) || (v.marketId == BTC_DATED && _datedSettlementPriceKnown())) continue;
+            (uint256 lastWad,,) = oracle.lastTrustedPriceWad(asset_);
+            uint256 fractionWad = exchange.market(v.marketId).params.maintenanceMarginWad;
+            uint256 ruleWad = v.sizeWad > 0
+                ? Math.mulDiv(lastWad, WAD - fractionWad, WAD)
+                : Math.mulDiv(lastWad, WAD + fractionWad, WAD, Math.Rounding.Ceil);
+            if (v.markPriceWad != ruleWad) {
+                _fail(
+                    string.concat(
+                        "market ",
+                        v.marketId.toString(),
+                        " marked at ",
+                        v.markPriceWad.toString(),
+                        " for liquidation, not the rule's ",
+                        ruleWad.toString()
+                    )
+                );
+            }
         }
     }
 
@@ -1583,7 +1651,8 @@ contract SynthvaultHandler {
     }
 
     /// @dev Each actor also starts with a position backed by a locked futures account (100,000
-    ///      of margin), as the design's flows have them: actor 0 long 2 BTC, actor 1 short 2 BTC,
+    ///      of margin), as the design's flows have them: actor 0 long 2 BTC (and a dust ETH long,
+    ///      so that a quiet ETH feed meets its liquidation), actor 1 short 2 BTC,
     ///      actor 2 delta-neutral (short 1 BTC beside 1 BTC of spot); each mints half of what the
     ///      minting ratio allows, of the next synth along.
     function _setUpFuturesPosition(address who, uint256 i) internal {
@@ -1593,7 +1662,7 @@ contract SynthvaultHandler {
         uint256 slot = _newAccount(who, 100_000e6);
         uint256 accountId = _accounts[slot - 1].id;
         VM.startPrank(who);
-        exchange.accounts().approve(address(vault), accountId);
+        accounts.approve(address(vault), accountId);
         vault.lock(id, accountId);
         VM.stopPrank();
         _accounts[slot - 1].positionId = id;
@@ -1602,6 +1671,11 @@ contract SynthvaultHandler {
         int256 size = i == 0 ? int256(2e18) : i == 1 ? -2e18 : -1e18;
         VM.prank(who);
         vault.trade(id, BTC_PERP, size, size > 0 ? type(uint256).max : 0);
+        if (i == 0) {
+            // The second review's shield: $0.30 of ETH-PERP beside the BTC long.
+            VM.prank(who);
+            vault.trade(id, ETH_PERP, 0.0001e18, type(uint256).max);
+        }
         if (i == 2) {
             _mintWbtc(who, 1e8);
             VM.prank(who);

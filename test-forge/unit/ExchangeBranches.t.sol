@@ -230,6 +230,58 @@ contract ExchangeBranchesTest is SystemFixture {
         assertTrue(left <= equityBefore && equityBefore - left < 1e12, "settled without impact or fee");
     }
 
+    /* THE LIQUIDATION PRICE (issue 12, second review, point 3) */
+
+    /// @dev A jump the breaker refused is no price to liquidate at: the rule marks from the round
+    ///      before it (60,000), moved against the long by the 5% maintenance fraction. At 57,000
+    ///      the account is healthy; at the refused 24,000 it would have been wiped out.
+    function test_liquidate__frozenMarket__markedAtTheRoundBeforeTheJump() public {
+        uint256 accountId = _account(ALICE, 6_500e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
+        (, uint256 entryWad) = exchange.position(accountId, BTC_PERP);
+        int256 marginWad = exchange.signedMarginOf(accountId);
+        btcFeed.submit(24_000e8); // -60%: frozen
+        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad("BTC");
+        assertTrue(status == IOracleHub.PriceStatus.Frozen, "frozen");
+
+        // Mirror: margin + 1 × (57,000 − entry), floored; maintenance 57,000 × 5%.
+        int256 equityWad = marginWad + (57_000e18 - int256(entryWad));
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangeAccountHealthy.selector, accountId, equityWad, 2_850e18)
+        );
+        exchange.liquidate(accountId);
+        // Every other path still refuses the price.
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IOracleHub.OracleFrozen.selector, bytes32("BTC"), uint80(btcFeed.latestRound()), 6_000, 5_000
+            )
+        );
+        exchange.equity(accountId);
+    }
+
+    /// @dev An expired dated short whose feed went quiet before expiry (no round since, so no
+    ///      settlement price, and a stale live one): settled in the liquidation at the rule's
+    ///      60,000 × 105% = 63,000, without impact or fee, fixing nothing.
+    function test_liquidate__expiredDatedShortStaleBeforeItsRound__settledAtTheRulePrice() public {
+        uint256 accountId = _account(ALICE, 6_100e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_DATED, -1e18, 0);
+        (, uint256 entryWad) = exchange.position(accountId, BTC_DATED);
+        int256 marginWad = exchange.signedMarginOf(accountId);
+        VM.warp(DATED_EXPIRY + 1);
+
+        VM.prank(KEEPER);
+        uint256 reward = exchange.liquidate(accountId);
+        // Realised −1 × (63,000 − entry), floored to a whole unit; 0.5% of 63,000 to the keeper.
+        int256 realizedWad = -(63_000e18 - int256(entryWad));
+        realizedWad -= (realizedWad % 1e12 + 1e12) % 1e12;
+        assertEq(reward, 315e18, "reward");
+        assertEq(exchange.signedMarginOf(accountId), marginWad + realizedWad - 315e18, "settled at 63,000");
+        assertEq(exchange.market(BTC_DATED).settlementPriceWad, 0, "nothing fixed");
+        assertEq(exchange.positions(accountId).length, 0, "closed");
+    }
+
     /* MINIMUM LIQUIDATION REWARD */
 
     function test_setMinLiquidationReward__ownerOnlyUpToAThousand() public {
