@@ -31,6 +31,7 @@ MAX_SYNTHS = 255
 MAX_TAKER_FEE_WAD = WAD // 100
 MAX_LIQUIDATION_REWARD_WAD = WAD // 20
 MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000 * WAD
+MAX_MIN_POSITION_NOTIONAL_WAD = 1_000_000 * WAD
 MAX_COOLDOWN_S = 7 * 86_400
 MAX_HEARTBEAT_S = 2**32 - 1
 MAX_DECIMALS = 18
@@ -130,6 +131,7 @@ class MarketConfig(Section):
     maintenance_margin_bps: Amount
     taker_fee_bps: Amount = Field(ge=0)
     impact_bps_per_million_usd: Amount = Field(ge=0)
+    min_position_usd: Amount = Field(default=0, ge=0)  # ExchangeInvalidMinPositionNotional: at most 1,000,000
 
     @model_validator(mode="after")
     def _market_params(self) -> "MarketConfig":
@@ -149,6 +151,9 @@ class MarketConfig(Section):
             problems.append(f"impact_bps_per_million_usd ({self.impact_bps_per_million_usd}) must be at most {BPS}")
         if problems:
             raise ValueError("; ".join(problems) + " (the exchange reverts ExchangeInvalidMarketParams)")
+        if scaled(self.min_position_usd, 18) > MAX_MIN_POSITION_NOTIONAL_WAD:
+            raise ValueError(f"min_position_usd ({self.min_position_usd}) must be at most 1000000 "
+                             "(ExchangeInvalidMinPositionNotional)")
         return self
 
 
@@ -170,6 +175,14 @@ class ExchangeConfig(Section):
         if scaled(self.min_liquidation_reward_usd, 18) > MAX_MIN_LIQUIDATION_REWARD_WAD:
             problems.append(f"min_liquidation_reward_usd ({self.min_liquidation_reward_usd}) must be at most 1000 "
                             "(ExchangeInvalidMinLiquidationReward)")
+        for name, market in self.markets.items():
+            # The smallest position's maintenance margin must pay the minimum reward, or the pool
+            # pays it for an owner liquidating its own dust (`setMinPositionNotional`).
+            covered = scaled(market.min_position_usd, 18) * bps(market.maintenance_margin_bps) // WAD
+            if covered < scaled(self.min_liquidation_reward_usd, 18):
+                problems.append(f"markets.{name}.min_position_usd ({market.min_position_usd}) x maintenance_margin_bps "
+                                f"({market.maintenance_margin_bps}) must cover min_liquidation_reward_usd "
+                                f"({self.min_liquidation_reward_usd}), or the pool pays the minimum reward for dust")
         if self.margin_token.address is not None and self.pool_deposit_usd:
             problems.append("pool_deposit_usd must be 0 with an existing margin_token (the deployment mints only "
                             "test tokens; deposit from the owner's balance once deployed)")
@@ -223,6 +236,8 @@ class LiquidationConfig(Section):
     keeper_share_pct: Amount = Field(ge=0, le=100)  # LiquidationEngineInvalidKeeperShare
     close_factor_pct: Amount = Field(gt=0, le=100)  # LiquidationEngineInvalidCloseFactor
     insurance_fund_deposit_usd: Amount = Field(ge=0)
+    # LiquidationEngineInvalidMinKeeperBonus: at most 1,000
+    min_keeper_bonus_usd: Amount = Field(default=0, ge=0, le=1000)
 
 
 def _risk_problems(params: dict[str, Any], synth: SynthConfig) -> list[str]:

@@ -65,7 +65,7 @@ def market_params(market_config: dict[str, Any]) -> tuple[int, int, int, int]:
 
 def add_markets(exchange: Any, owner: Any, markets_config: dict[str, dict[str, Any]]) -> dict[str, int]:
     """Lists the configured markets on `exchange` in order (a dated market expires `expiry_days`
-    after now); their ids by name."""
+    after now), each with its minimum position (`min_position_usd`) if any; their ids by name."""
     from ape import chain
 
     ids = {}
@@ -74,6 +74,8 @@ def add_markets(exchange: Any, owner: Any, markets_config: dict[str, dict[str, A
         expiry = chain.pending_timestamp + days * 86_400 if days else 0
         exchange.addMarket(asset_id(cfg["asset"]), expiry, market_params(cfg), sender=owner)
         ids[name] = exchange.marketCount()
+        if min_position := cfg.get("min_position_usd", 0):
+            exchange.setMinPositionNotional(ids[name], wad(min_position), sender=owner)
     return ids
 
 
@@ -180,13 +182,16 @@ def deploy_liquidation(
     `GlobalSettlement`, all owned by `owner`, and wires them: the vault and the fund name the
     engine, the vault names the settlement, the settlement may burn every synth (for
     redemptions after a shutdown), the owner renounces its admin role over every synth (so that
-    nobody can grant minting or burning any more), and the owner seeds the fund as configured."""
+    nobody can grant minting or burning any more), sets the keeper's least bonus, and the owner
+    seeds the fund as configured."""
     cfg = config["liquidation"]
     fund = owner.deploy(project.InsuranceFund, usdc, owner)
     engine = owner.deploy(
         project.LiquidationEngine, owner, vault.vault, fund, scaled(cfg["keeper_share_pct"], 16),
         scaled(cfg["close_factor_pct"], 16),
     )
+    if min_bonus := cfg.get("min_keeper_bonus_usd", 0):
+        engine.setMinKeeperBonus(wad(min_bonus), sender=owner)
     settlement = owner.deploy(project.GlobalSettlement, owner, vault.vault)
     fund.setEngine(engine, sender=owner)
     vault.vault.setLiquidationEngine(engine, sender=owner)

@@ -69,6 +69,8 @@ def _exchange(plan: Plan, config: DeployConfig) -> None:
         expiry = f", expires after {market.expiry_days} days" if market.expiry_days else ""
         plan.add("exchange", f"FuturesExchange.addMarket({name}: {market.asset}, IM {market.initial_margin_bps} bps, "
                              f"MM {market.maintenance_margin_bps} bps{expiry})")
+        if market.min_position_usd:
+            plan.add("exchange", f"FuturesExchange.setMinPositionNotional({name}: ${market.min_position_usd})")
     if cfg.pool_deposit_usd:
         _deposit(plan, "exchange", "LiquidityPool")
     if cfg.pool_cooldown_hours:
@@ -94,6 +96,8 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
     plan.add("liquidation",
              f"LiquidationEngine, keeper share {cfg.keeper_share_pct}%, close factor {cfg.close_factor_pct}%",
              "LiquidationEngine")
+    if cfg.min_keeper_bonus_usd:
+        plan.add("liquidation", f"LiquidationEngine.setMinKeeperBonus(${cfg.min_keeper_bonus_usd})")
     plan.add("liquidation", "GlobalSettlement", "GlobalSettlement")
     plan.add("liquidation", "InsuranceFund.setEngine")
     plan.add("liquidation", "Vault.setLiquidationEngine")

@@ -47,6 +47,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     uint256 public constant MAX_LIQUIDATION_REWARD_WAD = 0.05e18;
     /// @notice The highest minimum liquidation reward: 1,000 USD.
     uint256 public constant MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000e18;
+    /// @notice The highest minimum position a market may ask: 1,000,000 USD of notional.
+    uint256 public constant MAX_MIN_POSITION_NOTIONAL_WAD = 1_000_000e18;
 
     /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
     uint256 private constant MAX_MARKET_ID = type(uint16).max;
@@ -130,6 +132,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     mapping(uint256 => OpenInterest) private _openInterest;
     /// @inheritdoc IFuturesExchange
     uint256 public minLiquidationRewardWad;
+    /// @inheritdoc IFuturesExchange
+    mapping(uint256 marketId => uint256) public minPositionNotionalWad;
 
     /// @param owner_ Lists markets, sets parameters and funding keepers.
     /// @param oracle_ The price source of every market.
@@ -194,6 +198,18 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
 
         minLiquidationRewardWad = rewardWad;
         emit MinLiquidationRewardSet(rewardWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function setMinPositionNotional(uint256 marketId, uint256 notionalWad) external onlyOwner {
+        _market(marketId);
+        if (notionalWad > MAX_MIN_POSITION_NOTIONAL_WAD) {
+            revert ExchangeInvalidMinPositionNotional(marketId, notionalWad, MAX_MIN_POSITION_NOTIONAL_WAD);
+        }
+        if (notionalWad == minPositionNotionalWad[marketId]) revert ExchangeAlreadySet();
+
+        minPositionNotionalWad[marketId] = notionalWad;
+        emit MinPositionNotionalSet(marketId, notionalWad);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -581,8 +597,21 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         if (_addsRisk(fill.oldSizeWad, fill.newSizeWad)) {
             _checkInitialMargin(accountId, marketId, markWad, false);
         }
+        // A relay's trades at its marks are a liquidation's closes, which no size stops.
+        if (knownMarkWad == 0) _checkPositionSize(marketId, fill.newSizeWad, markWad);
 
         _movePoolFlow(poolFlowWad);
+    }
+
+    /// @dev Refuses a trade that leaves a position (`newSizeWad`, not 0) worth less than the
+    ///      market's minimum notional at `markWad` (rounded up, as the requirements are): its
+    ///      maintenance margin would not cover the minimum liquidation reward, which the pool
+    ///      would then pay for it. Closing the whole position is always allowed.
+    function _checkPositionSize(uint256 marketId, int256 newSizeWad, uint256 markWad) private view {
+        if (newSizeWad == 0) return;
+        uint256 minNotionalWad = minPositionNotionalWad[marketId];
+        uint256 notionalWad = SignedMath.abs(newSizeWad).mulWadUp(markWad);
+        if (notionalWad < minNotionalWad) revert ExchangePositionTooSmall(marketId, notionalWad, minNotionalWad);
     }
 
     /// @dev `withdrawMargin` and `withdrawMarginAtMarks`: positions valued at the relay's marks

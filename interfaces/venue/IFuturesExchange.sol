@@ -178,6 +178,10 @@ interface IFuturesExchange {
     ///         account's margin left cannot.
     event MinLiquidationRewardSet(uint256 rewardWad);
 
+    /// @notice A trade in market `marketId` must now leave a position of at least `notionalWad`
+    ///         (USD, WAD, at mark) or none.
+    event MinPositionNotionalSet(uint256 indexed marketId, uint256 notionalWad);
+
     /// @notice Account `accountId` was owed `owedWad` by the pool, which could pay only `paidWad`.
     event PoolShortfall(uint256 indexed accountId, uint256 owedWad, uint256 paidWad);
 
@@ -220,6 +224,14 @@ interface IFuturesExchange {
 
     /// @notice The minimum liquidation reward `rewardWad` is above `maxRewardWad`.
     error ExchangeInvalidMinLiquidationReward(uint256 rewardWad, uint256 maxRewardWad);
+
+    /// @notice The minimum position of market `marketId` would be `notionalWad`, over `maxNotionalWad`.
+    error ExchangeInvalidMinPositionNotional(uint256 marketId, uint256 notionalWad, uint256 maxNotionalWad);
+
+    /// @notice The trade would leave a position in market `marketId` of `notionalWad` (USD, WAD,
+    ///         at mark, rounded up), under the market's minimum `minNotionalWad`: trade more, or
+    ///         close all of it.
+    error ExchangePositionTooSmall(uint256 marketId, uint256 notionalWad, uint256 minNotionalWad);
 
     /// @notice A dated market must expire in the future.
     error ExchangeInvalidExpiry(uint256 expiry, uint256 nowTimestamp);
@@ -291,8 +303,9 @@ interface IFuturesExchange {
     ///         `marketId` by `sizeDeltaWad`, at the mark price moved against the taker by the
     ///         market's price impact, paying the taker fee to the pool. Only the account's owner
     ///         or approved. Reverts if the fill is worse than `priceLimitWad` (above it for a buy,
-    ///         below it for a sell) or if the account would end under its initial margin while
-    ///         the trade adds risk.
+    ///         below it for a sell), if the account would end under its initial margin while
+    ///         the trade adds risk, or if it would leave a position (not none) under the market's
+    ///         minimum notional (`ExchangePositionTooSmall`, `setMinPositionNotional`).
     /// @dev A trade adds risk when it increases |size| or flips the side. A reduce-only trade
     ///      (same side, |size| not above the old one) is never checked against any margin
     ///      requirement, so it goes through for an account under water; like every trade it
@@ -309,7 +322,8 @@ interface IFuturesExchange {
     /// @notice `trade` at `markWad` for the market's mark rather than a fresh oracle read (a
     ///         trade that adds risk still reads the account's other markets). Only a mark relay
     ///         (`isMarkRelay`), which must also control the account; the marks it passes are
-    ///         kept for it alone.
+    ///         kept for it alone. No minimum position size applies: a liquidation's partial
+    ///         close may leave any size.
     /// @dev For the vault's liquidations: `markWad` is the `markPriceWad` of this exchange's
     ///      own `positions` view of the account, read earlier in the same transaction (so a
     ///      trusted, fresh price). The relay is trusted to pass it unchanged. The mark is kept
@@ -375,6 +389,15 @@ interface IFuturesExchange {
     ///         at most `MAX_MIN_LIQUIDATION_REWARD_WAD`. Keep it under what opening and losing a
     ///         smallest position costs, or liquidating one's own dust accounts drains the pool.
     function setMinLiquidationReward(uint256 rewardWad) external;
+
+    /// @notice Sets the least notional (USD, WAD, at mark) a position in market `marketId` may
+    ///         be left with by a trade (`trade`; a liquidation's closes are never refused):
+    ///         closing it all is always allowed. Only the owner; at most
+    ///         `MAX_MIN_POSITION_NOTIONAL_WAD`. Set it so that the position's maintenance margin
+    ///         (notional × `maintenanceMarginWad`) covers `minLiquidationRewardWad`: otherwise
+    ///         an owner who liquidates its own dust account is paid the minimum reward by the
+    ///         pool for less margin than that, as often as it opens one.
+    function setMinPositionNotional(uint256 marketId, uint256 notionalWad) external;
 
     /// @notice Allows or disallows `keeper` to set funding rates. Only the owner.
     function setFundingKeeper(address keeper, bool allowed) external;
@@ -500,6 +523,10 @@ interface IFuturesExchange {
 
     /// @notice The least reward a liquidation pays (USD, WAD), the pool topping up the margin left.
     function minLiquidationRewardWad() external view returns (uint256);
+
+    /// @notice The least notional (USD, WAD, at mark) a trade may leave a position of market
+    ///         `marketId` with, but for none (`setMinPositionNotional`).
+    function minPositionNotionalWad(uint256 marketId) external view returns (uint256);
 
     /// @notice Whether `relay` may pass mark prices in (`setMarkRelay`).
     function isMarkRelay(address relay) external view returns (bool);

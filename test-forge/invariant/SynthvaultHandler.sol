@@ -78,6 +78,8 @@ contract SynthvaultHandler {
     uint256 public constant ETH_PERP = 2;
     uint256 public constant BTC_DATED = 3;
     uint256 public constant MARKET_COUNT = 3;
+    /// @dev Every market's minimum position (USD, WAD), as deployed.
+    uint256 internal constant MIN_POSITION_NOTIONAL = 200e18;
     /// @dev The dated market expires this long after set-up: soon enough that some runs trade
     ///      it, see it expire and settle it.
     uint256 internal constant DATED_EXPIRY = 1 days;
@@ -213,6 +215,16 @@ contract SynthvaultHandler {
         }
         VM.label(KEEPER, "keeper");
         _setUpKeeper();
+        // As deployed (config/local.yaml), once the dust shield above is in place (a position
+        // left from before a minimum was raised): a 5 USD minimum reward, and no trade may leave
+        // a position under 200 USD (5% of it pays that reward).
+        exchange.setMinLiquidationReward(5e18);
+        // The fund tops a keeper's profit on a gapped position up to 5 USD (the bonus at sUSD's
+        // minimum debt here); `setLiquidationParams` moves it.
+        engine.setMinKeeperBonus(5e18);
+        for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
+            exchange.setMinPositionNotional(m, MIN_POSITION_NOTIONAL);
+        }
     }
 
     /* ACTIONS: MARGIN AND TRADING */
@@ -320,6 +332,7 @@ contract SynthvaultHandler {
         if (!marketTrusted) {
             _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
         }
+        _checkPositionSize(a.id, marketId);
         if (_addsRisk(sizeBefore, sizeBefore + delta)) {
             _checkExchangeRisk(a.id, accountTrusted, true, "a trade adding risk");
         }
@@ -811,7 +824,9 @@ contract SynthvaultHandler {
         if (shut) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
         _checkLiquidated(where, crWad, snap.liquidationRatioWad);
-        _checkPayout(where, snap, before, _keeperBalances(token));
+        Balances memory after_ = _keeperBalances(token);
+        _checkPayout(where, snap, before, after_);
+        _checkLeastBonus(where, p.id, snap, before, after_);
     }
 
     /// @notice A second keeper sweeps every open position with `liquidateMany` (so that vault
@@ -942,15 +957,21 @@ contract SynthvaultHandler {
         }
     }
 
-    /// @notice The owner sets the keeper's share of the penalty or the close factor.
+    /// @notice The owner sets the keeper's share of the penalty, the close factor or the least
+    ///         keeper bonus.
     function setLiquidationParams(uint256 seed) external {
-        if (seed % 2 == 0) {
-            try engine.setKeeperShare(_bound(seed / 2, 0, 1e18)) {
+        if (seed % 3 == 0) {
+            try engine.setKeeperShare(_bound(seed / 3, 0, 1e18)) {
                 ++ok["engine.setKeeperShare"];
             } catch {}
-        } else {
-            try engine.setCloseFactor(_bound(seed / 2, 0.1e18, 1e18)) {
+        } else if (seed % 3 == 1) {
+            try engine.setCloseFactor(_bound(seed / 3, 0.1e18, 1e18)) {
                 ++ok["engine.setCloseFactor"];
+            } catch {}
+        } else {
+            // The least bonus the fund tops a keeper up to, from none to more than any bonus due here.
+            try engine.setMinKeeperBonus(_bound(seed / 3, 0, 1_000e18)) {
+                ++ok["engine.setMinKeeperBonus"];
             } catch {}
         }
     }
@@ -1140,6 +1161,45 @@ contract SynthvaultHandler {
         if (keeperUsd + toFundUsd > burnedUsd + penaltyUsd + USDC_UNIT) {
             _fail(string.concat(where, " paid keeper and fund more than the repaid value and the penalty"));
         }
+    }
+
+    /// @dev A liquidation that took every bit of collateral for the whole debt, leaving the fund
+    ///      reserves (so it paid all it was asked), paid the keeper at least the value of the synth
+    ///      it burned plus its least bonus, min(`minKeeperBonusUsdWad`, its bonus due), less a
+    ///      stablecoin unit (the top-up is rounded down to one).
+    function _checkLeastBonus(
+        string memory where,
+        uint256 positionId,
+        IVault.LiquidationSnapshot memory snap,
+        Balances memory b0,
+        Balances memory b1
+    ) internal {
+        IVault.PositionView memory left = vault.position(positionId);
+        if (left.debt != 0 || left.spotAmount != 0 || b1.fund == 0) return;
+        if (
+            left.hasAccount
+                && (exchange.positions(left.accountId).length != 0 || exchange.signedMarginOf(left.accountId) != 0)
+        ) return;
+        uint256 burnedUsd =
+            Math.mulDiv(b0.synth - b1.synth, oracle.priceWad(snap.synth.asset()), WAD, Math.Rounding.Ceil);
+        uint256 keeperUsd =
+            (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
+        uint256 bonusDue = burnedUsd * snap.liquidationPenaltyWad / WAD * engine.keeperShareWad() / WAD;
+        uint256 leastUsd = Math.min(engine.minKeeperBonusUsdWad(), bonusDue);
+        if (keeperUsd + USDC_UNIT < burnedUsd + leastUsd) {
+            _fail(
+                string.concat(
+                    where,
+                    " took everything but paid the keeper ",
+                    keeperUsd.toString(),
+                    " USD for ",
+                    burnedUsd.toString(),
+                    " USD of synth, under its least bonus ",
+                    leastUsd.toString()
+                )
+            );
+        }
+        ++ok["least keeper bonus checked"];
     }
 
     /* VIEWS FOR THE INVARIANTS */
@@ -1371,6 +1431,20 @@ contract SynthvaultHandler {
         t.btc = _trusted("BTC");
         t.account = p.accountSlot == 0 || _accountPricesTrusted(_accounts[p.accountSlot - 1].id);
         t.shut = vault.isShutdown();
+    }
+
+    /// @dev A trade (not a liquidation's close) left the position none or at least the minimum
+    ///      notional at the price it traded at.
+    function _checkPositionSize(uint256 accountId, uint256 marketId) internal {
+        (int256 sizeWad,) = exchange.position(accountId, marketId);
+        if (sizeWad == 0) return;
+        uint256 absSize = uint256(sizeWad > 0 ? sizeWad : -sizeWad);
+        uint256 notionalWad = Math.mulDiv(absSize, oracle.priceWad(_marketAsset(marketId)), WAD, Math.Rounding.Ceil);
+        if (notionalWad < MIN_POSITION_NOTIONAL) {
+            _fail(
+                string.concat("a trade left a position of ", notionalWad.toString(), " in market ", marketId.toString())
+            );
+        }
     }
 
     function _trusted(bytes32 asset_) internal view returns (bool) {

@@ -7,7 +7,8 @@ pragma solidity 0.8.28;
  * (before its price is ready, then fixed), a liquidation that settles an expired dated position,
  * the eight-market limit of an account, a profit the pool cannot pay in full, the funding and
  * mark views, `closeValue` against an independent mirror, the pool's mark of open PnL and its
- * cooldown (the just-in-time LP attack), and the minimum liquidation reward the pool tops up.
+ * cooldown (the just-in-time LP attack), the minimum liquidation reward the pool tops up, and
+ * the minimum position that keeps an owner from farming it.
  */
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -298,6 +299,78 @@ contract ExchangeBranchesTest is SystemFixture {
         exchange.setMinLiquidationReward(0);
         exchange.setMinLiquidationReward(5e18);
         assertEq(exchange.minLiquidationRewardWad(), 5e18, "set");
+    }
+
+    /* MINIMUM POSITION */
+
+    function test_setMinPositionNotional__ownerOnlyKnownMarketUpToAMillion() public {
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        exchange.setMinPositionNotional(BTC_PERP, 200e18);
+        VM.expectRevert(abi.encodeWithSelector(IFuturesExchange.ExchangeUnknownMarket.selector, 9));
+        exchange.setMinPositionNotional(9, 200e18);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IFuturesExchange.ExchangeInvalidMinPositionNotional.selector, BTC_PERP, 1_000_000e18 + 1, 1_000_000e18
+            )
+        );
+        exchange.setMinPositionNotional(BTC_PERP, 1_000_000e18 + 1);
+        VM.expectRevert(IFuturesExchange.ExchangeAlreadySet.selector);
+        exchange.setMinPositionNotional(BTC_PERP, 0);
+
+        exchange.setMinPositionNotional(BTC_PERP, 1_000_000e18);
+        assertEq(exchange.minPositionNotionalWad(BTC_PERP), 1_000_000e18, "set, at the most");
+        assertEq(exchange.minPositionNotionalWad(ETH_PERP), 0, "for that market only");
+    }
+
+    /// @dev Opening, reducing or flipping to under the minimum is refused; above it, or to none, passes.
+    function test_trade__leavesLessThanTheMinimum__reverts() public {
+        exchange.setMinPositionNotional(BTC_PERP, 200e18);
+        uint256 accountId = _account(ALICE, 1_000e6);
+        VM.startPrank(ALICE);
+        // 0.003 BTC at 60,000: 180 USD.
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 200e18)
+        );
+        exchange.trade(accountId, BTC_PERP, 0.003e18, type(uint256).max);
+        exchange.trade(accountId, BTC_PERP, 0.004e18, type(uint256).max);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 200e18)
+        );
+        exchange.trade(accountId, BTC_PERP, -0.001e18, 0);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 200e18)
+        );
+        exchange.trade(accountId, BTC_PERP, -0.007e18, 0);
+        VM.stopPrank();
+        // Exactly the minimum passes (a wei more does not); so does closing all of it.
+        exchange.setMinPositionNotional(BTC_PERP, 180e18 + 1);
+        VM.prank(ALICE);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 180e18 + 1)
+        );
+        exchange.trade(accountId, BTC_PERP, -0.001e18, 0);
+        exchange.setMinPositionNotional(BTC_PERP, 180e18);
+        VM.startPrank(ALICE);
+        exchange.trade(accountId, BTC_PERP, -0.001e18, 0);
+        (int256 sizeWad,) = exchange.position(accountId, BTC_PERP);
+        assertEq(sizeWad, 0.003e18, "180 USD: the least allowed");
+        exchange.trade(accountId, BTC_PERP, -sizeWad, 0);
+        VM.stopPrank();
+        assertEq(exchange.positions(accountId).length, 0, "closed");
+    }
+
+    /// @dev A relay's trade at its mark (a liquidation's partial close) leaves any size.
+    function test_tradeAtMark__underTheMinimum__passes() public {
+        uint256 accountId = _account(ALICE, 1_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 0.004e18, type(uint256).max);
+        exchange.setMinPositionNotional(BTC_PERP, 200e18);
+        exchange.setMarkRelay(ALICE, true);
+        VM.prank(ALICE);
+        exchange.tradeAtMark(accountId, BTC_PERP, -0.003e18, 0, 60_000e18);
+        (int256 sizeWad,) = exchange.position(accountId, BTC_PERP);
+        assertEq(sizeWad, 0.001e18, "60 USD left");
     }
 
     /// @dev An account under water paid no reward, so no one closed it: now the pool pays the minimum.

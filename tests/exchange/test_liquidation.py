@@ -1,6 +1,8 @@
 """Exchange-level liquidation: anyone may close every position of an account under its
 maintenance margin, at mark with impact, for a reward out of what margin is left."""
 
+import pytest
+
 from synthvault.units import WAD, asset_id, scaled, wad
 from tests.utils.chain import advance, set_price
 from tests.utils.custom_errors import reverts
@@ -159,6 +161,7 @@ def test_liquidate__account_reusable_afterwards(exchange, feeds, owner, open_acc
     assert exchange.position(account, btc)[0] == -wad("0.1")
 
 
+@pytest.mark.usefixtures("no_min_position")  # the review's dust, from before a minimum was set
 def test_liquidate__a_market_without_a_trusted_price__closed_at_the_rule_price(
     exchange, usdc, pool, oracle, feeds, owner, open_account, trader, keeper, btc, eth, chain
 ):
@@ -205,3 +208,22 @@ def test_liquidate__a_market_without_a_trusted_price__closed_at_the_rule_price(
     assert exchange.signedMarginOf(account) == margin - losses - reward
     assert exchange.positions(account) == []
     assert (usdc.balanceOf(pool) - pool_before) * UNIT == losses
+
+
+def test_liquidate__own_dust_account__pays_no_more_than_its_margin(
+    exchange, usdc, pool, feeds, owner, open_account, trader, btc
+):
+    """Farming the minimum reward (issue 12, point 4): an account of 1 USDC and a 0.0001 BTC long
+    ($6) goes under water on a 1/6 fall, and its owner liquidates it itself. Without a minimum
+    position size the pool paid the 5 USD minimum reward for a dollar of margin: 4 USD a dust
+    account, as often as the farmer opens one. The opening trade is now refused for its size
+    (`ExchangePositionTooSmall`, config/local.yaml's `min_position_usd`)."""
+    account = open_account(margin=1)
+    notional = mul_wad_up(wad("0.0001"), wad(60000))
+    with reverts(
+        exchange.ExchangePositionTooSmall,
+        marketId=btc,
+        notionalWad=notional,
+        minNotionalWad=exchange.minPositionNotionalWad(btc),
+    ):
+        buy(exchange, account, btc, wad("0.0001"), trader)

@@ -154,6 +154,13 @@ CROSS_FIELD_RULES = {
     "min liquidation reward over $1,000": (
         [_set("exchange.min_liquidation_reward_usd", 1001)],
         "exchange: min_liquidation_reward_usd (1001) must be at most 1000"),
+    "min position over $1,000,000": (
+        [_set("exchange.markets.BTC-PERP.min_position_usd", 1_000_001)],
+        "exchange.markets.BTC-PERP: min_position_usd (1000001) must be at most 1000000"),
+    "min position's maintenance under the min reward": (
+        [_set("exchange.markets.ETH-PERP.min_position_usd", "99.99")],
+        "exchange: markets.ETH-PERP.min_position_usd (99.99) x maintenance_margin_bps (500) must cover "
+        "min_liquidation_reward_usd (5), or the pool pays the minimum reward for dust"),
     "cooldown over 7 days": (
         [_set("exchange.pool_cooldown_hours", 169)],
         "exchange: pool_cooldown_hours (169) must be at most 168"),
