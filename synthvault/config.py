@@ -240,6 +240,19 @@ class LiquidationConfig(Section):
     min_keeper_bonus_usd: Amount = Field(default=0, ge=0, le=1000)
 
 
+class GovernanceConfig(Section):
+    """Who owns the protocol once deployed (`synthvault/governance.py`): a `ProtocolTimelock`
+    (OpenZeppelin's `TimelockController`) whose `proposers` schedule owner calls that wait
+    `timelock_delay_hours` (anyone may then run them, or only `executors`), behind a
+    `ProtocolOwner` that also lets a `guardian` tighten at once. Left out (local chains), the
+    deployer keeps every owner role."""
+
+    timelock_delay_hours: Amount = Field(gt=0)
+    proposers: list[Address] = Field(min_length=1)
+    executors: list[Address] = Field(default_factory=list)  # empty: anyone runs a ready call
+    guardian: Address | None = None
+
+
 def _risk_problems(params: dict[str, Any], synth: SynthConfig) -> list[str]:
     """`Vault._validate` on one synth's parameters as `deploy.synth_params` sends them."""
     minting, liquidation, penalty, fee = (scaled(params[key], 16) for key in RISK_KEYS)
@@ -275,6 +288,7 @@ class DeployConfig(Section):
     synths: dict[str, SynthConfig] = Field(min_length=1, max_length=MAX_SYNTHS)
     vault: VaultConfig
     liquidation: LiquidationConfig
+    governance: GovernanceConfig | None = None
 
     def risk_params(self, symbol: str) -> dict[str, Any]:
         """A synth's risk parameters: its own entry over the vault's defaults."""

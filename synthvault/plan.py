@@ -11,6 +11,7 @@ from synthvault.config import DeployConfig
 from synthvault.deploy import shocks
 from synthvault.economics import ETH_USD, GAS_PRICE_GWEI, LIQUIDATIONS, MAX_MARKETS, shortfalls
 from synthvault.gas import load_baseline
+from synthvault.governance import OWNED
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,20 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
         _deposit(plan, "liquidation", "InsuranceFund")
 
 
+def _governance(plan: Plan, config: DeployConfig) -> None:
+    """`synthvault/governance.py`: the timelock and the protocol owner, then each owned contract
+    handed over (one `transferOwnership` each, one `acceptOwnerships` for all)."""
+    cfg = config.governance
+    if cfg is None:
+        return
+    plan.add("governance", f"ProtocolTimelock, delay {cfg.timelock_delay_hours} h, "
+                           f"{len(cfg.proposers)} proposer(s)", "ProtocolTimelock")
+    plan.add("governance", f"ProtocolOwner, guardian {cfg.guardian or 'none'}", "ProtocolOwner")
+    for name in OWNED:
+        plan.add("governance", f"{name}.transferOwnership(ProtocolOwner)")
+    plan.add("governance", "ProtocolOwner.acceptOwnerships")
+
+
 def keeper_floor_warnings(config: DeployConfig, gas: dict[str, int] | None = None) -> list[str]:
     """One line per synth whose minimum debt, at its configured price, would not pay a keeper the
     gas of liquidating an 8-market account at the reference gas and ETH prices
@@ -126,7 +141,7 @@ def plan_deployment(config: DeployConfig, local_funding: dict[str, dict[str, int
     """What `deploy_system(config)` sends, in order, then (on a local chain) the test-token mints
     of `fund_local_accounts(local_funding)`; with the key parameters of each synth."""
     plan = Plan()
-    for layer in (_oracle, _exchange, _vault, _liquidation):
+    for layer in (_oracle, _exchange, _vault, _liquidation, _governance):
         layer(plan, config)
     for role, amounts in (local_funding or {}).items():
         for token in amounts:

@@ -8,6 +8,7 @@ from typing import Any
 from synthvault.config import DeployConfig, parse_config
 from synthvault.deploy import deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
 from synthvault.errors import describe_error
+from synthvault.governance import install_governance
 from synthvault.manifest import DEPLOYMENTS, check_writable, failed_path, write_manifest
 
 
@@ -43,6 +44,9 @@ def deploy_system(project: Any, deployer: Any, config: DeployConfig | dict[str, 
                  "futures_accounts": venue.accounts, "usdc": venue.usdc,
                  "wbtc": venue.wbtc, "vault": vault.vault, "futures": vault.futures, "lens": vault.lens,
                  "engine": liquidation.engine, "fund": liquidation.fund, "settlement": liquidation.settlement}
+    if governance := config.get("governance"):
+        layer = install_governance(project, deployer, contracts, governance)
+        contracts |= {"timelock": layer.timelock, "protocol_owner": layer.owner}
     return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
 
 
@@ -52,7 +56,8 @@ def attach_system(project: Any, addresses: dict[str, Any]) -> System:
              "futures_accounts": project.FuturesAccounts,
              "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault,
              "futures": project.FuturesCollateral, "lens": project.VaultLens, "engine": project.LiquidationEngine,
-             "fund": project.InsuranceFund, "settlement": project.GlobalSettlement}
+             "fund": project.InsuranceFund, "settlement": project.GlobalSettlement,
+             "timelock": project.ProtocolTimelock, "protocol_owner": project.ProtocolOwner}
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
     synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}
