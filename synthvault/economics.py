@@ -147,17 +147,26 @@ def min_keeper_bonus_usd(config: dict[str, Any]) -> Decimal:
     return Decimal(str(config["liquidation"].get("min_keeper_bonus_usd", 0)))
 
 
-def shortfalls(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
-    """The synths whose minimum debt does not pay the keeper for an 8-market account, and the least
-    keeper bonus if it does not, one line each."""
+def min_debt_shortfalls(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
+    """The synths whose minimum debt does not pay the keeper for an 8-market account, one line each."""
     cost = gas_cost_usd(liquidation_gas(gas, MAX_MARKETS))
-    lines = [f"{c.symbol}: min debt ${c.min_debt_usd:,.2f} pays the keeper ${c.keeper_profit_usd:,.2f}, under the "
-             f"${cost:,.2f} of gas of an {MAX_MARKETS}-market liquidation (floor ${c.floor_usd:,.0f})"
-             for c in check_min_debts(liquidation_gas(gas, MAX_MARKETS), config) if c.pays is False]
-    if (bonus := min_keeper_bonus_usd(config)) < cost:
-        lines.append(f"liquidation.min_keeper_bonus_usd (${bonus:,.2f}) is under the ${cost:,.2f} of gas of an "
-                     f"{MAX_MARKETS}-market liquidation: a gapped position would not pay its keeper")
-    return lines
+    return [f"synths.{c.symbol}: min debt ${c.min_debt_usd:,.2f} pays the keeper ${c.keeper_profit_usd:,.2f}, under "
+            f"the ${cost:,.2f} of gas of an {MAX_MARKETS}-market liquidation (floor ${c.floor_usd:,.0f})"
+            for c in check_min_debts(liquidation_gas(gas, MAX_MARKETS), config) if c.pays is False]
+
+
+def bonus_shortfall(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
+    """The least keeper bonus, in one line, if it does not pay the costliest 8-market liquidation."""
+    cost = gas_cost_usd(liquidation_gas(gas, MAX_MARKETS))
+    if (bonus := min_keeper_bonus_usd(config)) >= cost:
+        return []
+    return [f"liquidation.min_keeper_bonus_usd (${bonus:,.2f}) is under the ${cost:,.2f} of gas of an {MAX_MARKETS}-"
+            "market liquidation: a gapped position would not pay its keeper"]
+
+
+def shortfalls(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
+    """Every way a liquidation would not pay its keeper the gas: `min_debt_shortfalls`, `bonus_shortfall`."""
+    return min_debt_shortfalls(gas, config) + bonus_shortfall(gas, config)
 
 
 def _verdict(check: MinDebtCheck) -> str:

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from synthvault.config import DeployConfig
 from synthvault.deploy import shocks
-from synthvault.economics import ETH_USD, GAS_PRICE_GWEI, LIQUIDATIONS, MAX_MARKETS, shortfalls
+from synthvault.economics import (
+    ETH_USD,
+    GAS_PRICE_GWEI,
+    LIQUIDATIONS,
+    MAX_MARKETS,
+    bonus_shortfall,
+    min_debt_shortfalls,
+)
 from synthvault.gas import load_baseline
 from synthvault.governance import OWNED
 
@@ -133,8 +140,9 @@ def keeper_floor_warnings(config: DeployConfig, gas: dict[str, int] | None = Non
     gas = load_baseline() if gas is None else gas
     if not all(operation in gas for operation in LIQUIDATIONS[MAX_MARKETS]):
         return []
-    return [f"synths.{line}; at {GAS_PRICE_GWEI} gwei and ETH ${ETH_USD:,} (docs/gas.md), no keeper is paid to "
-            "liquidate a position that small" for line in shortfalls(gas, config.to_dict())]
+    raw = config.to_dict()
+    return [f"{line}; at {GAS_PRICE_GWEI} gwei and ETH ${ETH_USD:,} (docs/gas.md), no keeper is paid to liquidate a "
+            "position that small" for line in min_debt_shortfalls(gas, raw)] + bonus_shortfall(gas, raw)
 
 
 def plan_deployment(config: DeployConfig, local_funding: dict[str, dict[str, int]] | None = None) -> Plan:

@@ -82,7 +82,7 @@ def test_shortfalls__min_debt_under_the_floor__names_the_synth():
     config = load_config()
     config["synths"]["sXAU"]["min_debt"] = Decimal("0.05")  # $120
     assert shortfalls(GAS, config) == [
-        "sXAU: min debt $120.00 pays the keeper $6.00, under the $129.00 of gas of an 8-market liquidation "
+        "synths.sXAU: min debt $120.00 pays the keeper $6.00, under the $129.00 of gas of an 8-market liquidation "
         "(floor $2,580)"]
 
 
@@ -102,7 +102,7 @@ def test_check_min_debts__live_feed__not_checked():
     config["oracle"]["feeds"]["XAU"] = {"address": "0x" + "11" * 20, "heartbeat_s": 3600, "max_deviation_bps": 500}
     (xau,) = [c for c in check_min_debts(860_000, config) if c.symbol == "sXAU"]
     assert (xau.min_debt_usd, xau.pays) == (None, None)
-    assert not [line for line in shortfalls(GAS, config) if line.startswith("sXAU")]
+    assert not [line for line in shortfalls(GAS, config) if line.startswith("synths.sXAU")]
 
 
 def test_render_markdown__config__break_even_and_a_verdict_per_synth():
