@@ -95,7 +95,7 @@ def deploy_exchange(project: Any, owner: Any, oracle: Any, exchange_config: dict
 
     layer.markets = add_markets(exchange, owner, exchange_config["markets"])
 
-    deposit = scaled(exchange_config["pool_deposit_usd"], usdc.decimals())
+    deposit = scaled(exchange_config.get("pool_deposit_usd", 0), usdc.decimals())
     if deposit:
         usdc.mint(owner, deposit, sender=owner)
         usdc.approve(layer.pool, deposit, sender=owner)
@@ -196,7 +196,7 @@ def deploy_liquidation(
         # The protocol is wired: no role outside it may ever mint or burn a synth.
         synth.renounceRole(synth.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
 
-    deposit = scaled(cfg["insurance_fund_deposit_usd"], usdc.decimals())
+    deposit = scaled(cfg.get("insurance_fund_deposit_usd", 0), usdc.decimals())
     if deposit:
         usdc.mint(owner, deposit, sender=owner)
         usdc.approve(fund, deposit, sender=owner)

@@ -1,11 +1,13 @@
 """`ape run deploy` as a user runs it, against the test chain itself: the dry run prints the plan
 and sends nothing; a bad config is one error naming the key, and nothing is sent."""
 
+import json
 import os
 import shutil
 import subprocess
 
 import pytest
+import yaml
 
 from synthvault.config import DEFAULT_CONFIG, ROOT, read_config
 from synthvault.plan import plan_deployment
@@ -58,3 +60,44 @@ def test_deploy_script__typo_in_config__one_error_naming_the_key_and_nothing_sen
     assert f"Error: {bad_config}: 2 problems, nothing was sent:\n" in result.stderr
     assert "  vault.minting_ratio: unknown key (did you mean minting_ratio_pct?)\n" in result.stderr
     assert (owner.nonce, chain.blocks.height) == (nonce, height)
+
+
+def test_deploy_script__live_config_with_an_existing_margin_token__plans_no_seed(chain, owner, system, tmp_path):
+    # A live network's config, as a user writes it: existing feeds and tokens, no seed deposits.
+    raw = read_config().to_dict()
+    raw["oracle"]["feeds"] = {name: {"address": str(feed.address), "heartbeat_s": 3600, "max_deviation_bps": 5000}
+                              for name, feed in system.feeds.items()}
+    raw["exchange"]["margin_token"] = {"address": str(system.contracts["usdc"].address)}
+    raw["exchange"]["spot_token"] = {"address": str(system.contracts["wbtc"].address)}
+    del raw["exchange"]["pool_deposit_usd"], raw["liquidation"]["insurance_fund_deposit_usd"]
+    path = tmp_path / "live.yaml"
+    path.write_text(yaml.safe_dump(json.loads(json.dumps(raw, default=str))))
+    nonce = owner.nonce
+
+    result = _deploy(chain, "--dry-run", "--config", str(path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    config = read_config(path)
+    seeds = [s.what for s in plan_deployment(config).steps if s.what.startswith("USDC") or ".deposit" in s.what]
+    assert seeds == []
+    assert f"{plan_deployment(config, LOCAL_FUNDING).transactions} transactions to ethereum:local" in result.stdout
+    assert "exchange.margin_token.address" in result.stdout
+    assert owner.nonce == nonce
+
+
+def test_deploy_script__seed_deposit_with_an_existing_margin_token__refused_naming_the_key(chain, owner, system,
+                                                                                           tmp_path):
+    path = tmp_path / "live.yaml"
+    usdc = system.contracts["usdc"].address
+    path.write_text(DEFAULT_CONFIG.read_text().replace(
+        'margin_token: {name: "USD Coin (test)", symbol: "USDC", decimals: 6}', f"margin_token: {{address: '{usdc}'}}"))
+    nonce = owner.nonce
+
+    result = _deploy(chain, "--config", str(path))
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"Error: {path}: 2 problems, nothing was sent:\n" in result.stderr
+    assert "  exchange.pool_deposit_usd: a seed deposit needs a test margin token" in result.stderr
+    assert "  liquidation.insurance_fund_deposit_usd: a seed deposit needs a test margin token" in result.stderr
+    assert owner.nonce == nonce
