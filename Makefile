@@ -117,7 +117,7 @@ node: bootstrap ## A long-running local Anvil (port NODE_PORT, default 8545) wit
 console: bootstrap ## ape console attached to the chain started by `make node`
 	$(LOCAL_NODE) ape console --network ethereum:local:foundry
 
-deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [ARGS='--dry-run --config ..']`
+deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [ARGS='--dry-run --config ..']`; `ARGS=--resume` goes on from a failed one
 	$(LOCAL_NODE) ape run deploy $(SCRIPT_OPTIONS)
 
 keeper: bootstrap ## The liquidation keeper on `make node` (or NETWORK=.. ACCOUNT=..): `make keeper ARGS=--once`
