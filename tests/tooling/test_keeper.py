@@ -84,6 +84,16 @@ def test_pass_line__crash__says_what_was_watched_and_done(chain, seeded, system,
     assert bot.pass_line(head, []) == f"block {head}: 4 positions watched, 0 under water: none"
 
 
+def test_pass_line__one_position__said_in_the_singular(project, chain, system, owner, trader, keeper):
+    # `make keeper ARGS=--once` after the README's position walk-through said "1 positions watched".
+    start = chain.blocks.height + 1
+    _position(system, owner, trader, WBTC, "12.5")
+    bot = _keeper(project, system, keeper, start)
+    head = chain.blocks.height
+
+    assert bot.pass_line(head, bot.run_once(head)) == f"block {head}: 1 position watched, 0 under water: none"
+
+
 def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, seeded, keeper, system, caplog):
     bot, _, _ = seeded
     balance = system.synths["sXAU"].balanceOf(keeper)
