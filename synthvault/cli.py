@@ -14,11 +14,13 @@ from synthvault.config import ConfigError
 from synthvault.errors import describe_error
 from synthvault.manifest import LOCAL_NETWORKS, ManifestExistsError
 from synthvault.preflight import PreflightError
+from synthvault.resume import ResumeError
 from synthvault.system import DeployFailedError
 
 # What a user can fix from the message alone (an unknown synth or market included): said as
 # `Error: <message>`, exit status 1, no traceback.
-EXPECTED_ERRORS = (ActionError, ConfigError, DeployFailedError, ManifestExistsError, PreflightError, FileNotFoundError)
+EXPECTED_ERRORS = (ActionError, ConfigError, DeployFailedError, ManifestExistsError, PreflightError, ResumeError,
+                   FileNotFoundError)
 
 
 def is_local(network: Any) -> bool:

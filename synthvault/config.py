@@ -162,7 +162,8 @@ class ExchangeConfig(Section):
     spot_token: TokenConfig
     liquidation_reward_bps: Amount = Field(ge=0)
     min_liquidation_reward_usd: Amount = Field(default=0, ge=0)
-    pool_deposit_usd: Amount = Field(ge=0)
+    # Seeded only with a test margin token (the deployment mints it); left out with an existing one.
+    pool_deposit_usd: Amount | None = Field(default=None, ge=0)
     pool_cooldown_hours: Amount = Field(default=0, ge=0)
     markets: dict[str, MarketConfig]
 
@@ -183,9 +184,6 @@ class ExchangeConfig(Section):
                 problems.append(f"markets.{name}.min_position_usd ({market.min_position_usd}) x maintenance_margin_bps "
                                 f"({market.maintenance_margin_bps}) must cover min_liquidation_reward_usd "
                                 f"({self.min_liquidation_reward_usd}), or the pool pays the minimum reward for dust")
-        if self.margin_token.address is not None and self.pool_deposit_usd:
-            problems.append("pool_deposit_usd must be 0 with an existing margin_token (the deployment mints only "
-                            "test tokens; deposit from the owner's balance once deployed)")
         if int(self.pool_cooldown_hours * 3600) > MAX_COOLDOWN_S:
             problems.append(f"pool_cooldown_hours ({self.pool_cooldown_hours}) must be at most 168, 7 days "
                             "(LiquidityPoolInvalidCooldown)")
@@ -235,7 +233,7 @@ class VaultConfig(RiskParams):
 class LiquidationConfig(Section):
     keeper_share_pct: Amount = Field(ge=0, le=100)  # LiquidationEngineInvalidKeeperShare
     close_factor_pct: Amount = Field(gt=0, le=100)  # LiquidationEngineInvalidCloseFactor
-    insurance_fund_deposit_usd: Amount = Field(ge=0)
+    insurance_fund_deposit_usd: Amount | None = Field(default=None, ge=0)  # as exchange.pool_deposit_usd
     # LiquidationEngineInvalidMinKeeperBonus: at most 1,000
     min_keeper_bonus_usd: Amount = Field(default=0, ge=0, le=1000)
 
@@ -301,9 +299,7 @@ class DeployConfig(Section):
         feeds = self.oracle.feeds
         problems = []
         unknown = "is not a feed in oracle.feeds"
-        if self.exchange.margin_token.address is not None and self.liquidation.insurance_fund_deposit_usd:
-            problems.append("liquidation.insurance_fund_deposit_usd must be 0 with an existing exchange.margin_token "
-                            "(the deployment mints only test tokens)")
+        problems += self._seed_problems()
         if self.vault.spot_asset not in feeds:
             problems.append(f"vault.spot_asset: {self.vault.spot_asset!r} {unknown}")
         problems += [f"vault.shock_pct.{asset}: {asset!r} {unknown}" for asset in self.vault.shock_pct
@@ -323,6 +319,18 @@ class DeployConfig(Section):
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
+
+    def _seed_problems(self) -> list[str]:
+        """The seed deposits mint the margin token: each is required with a test token (0 for none)
+        and refused with an existing one, which the deployment cannot mint."""
+        seeds = {"exchange.pool_deposit_usd": self.exchange.pool_deposit_usd,
+                 "liquidation.insurance_fund_deposit_usd": self.liquidation.insurance_fund_deposit_usd}
+        if self.exchange.margin_token.address is None:
+            return [f"{key}: missing (the deployment's seed deposit of its test margin token; 0 for none)"
+                    for key, amount in seeds.items() if amount is None]
+        return [f"{key}: a seed deposit needs a test margin token, and exchange.margin_token is an existing one "
+                "(leave the key out, or 0; deposit from the owner's balance once deployed)"
+                for key, amount in seeds.items() if amount]
 
     def existing_addresses(self) -> dict[str, str]:
         """The contracts the config names as already deployed, by key path."""

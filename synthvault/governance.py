@@ -7,6 +7,8 @@ owner call waits out the timelock's delay, in public, while the guardian may onl
 from dataclasses import dataclass
 from typing import Any
 
+from synthvault.deploy import Reuse
+
 # The contracts `Ownable2Step` makes ownable, by their name in `System.contracts`. (The pool takes
 # its orders from the exchange's owner; the tokens and feeds of a test deployment stay the
 # deployer's: a live network names existing ones.)
@@ -20,17 +22,23 @@ class GovernanceLayer:
     owner: Any
 
 
-def install_governance(project: Any, deployer: Any, contracts: dict[str, Any], cfg: dict[str, Any]) -> GovernanceLayer:
+def install_governance(project: Any, deployer: Any, contracts: dict[str, Any], cfg: dict[str, Any],
+                       reuse: Reuse | None = None) -> GovernanceLayer:
     """Deploys the timelock (`cfg["timelock_delay_hours"]`, its proposers, its executors or anyone)
     and the `ProtocolOwner` (the timelock, the guardian or none), then moves the ownership of
     every contract of `OWNED` from `deployer` to it, in two steps (`transferOwnership`, then
-    `acceptOwnerships`). The deployer keeps no role."""
+    `acceptOwnerships`). The deployer keeps no role. Resumable (`reuse`): a step whose effect is
+    on the chain is skipped."""
+    reuse = reuse or Reuse()
     delay = int(cfg["timelock_delay_hours"] * 3600)
     executors = cfg.get("executors") or [ZERO_ADDRESS]
-    timelock = deployer.deploy(project.ProtocolTimelock, delay, cfg["proposers"], executors)
-    owner = deployer.deploy(project.ProtocolOwner, timelock, cfg.get("guardian") or ZERO_ADDRESS,
-                            contracts["vault"], contracts["settlement"])
-    for name in OWNED:
-        contracts[name].transferOwnership(owner, sender=deployer)
-    owner.acceptOwnerships([contracts[name] for name in OWNED], sender=deployer)
+    timelock = reuse.deploy(deployer, project.ProtocolTimelock, delay, cfg["proposers"], executors)
+    owner = reuse.deploy(deployer, project.ProtocolOwner, timelock, cfg.get("guardian") or ZERO_ADDRESS,
+                         contracts["vault"], contracts["settlement"])
+    owned = [contracts[name] for name in OWNED]
+    for contract in owned:
+        if contract.owner() == deployer.address and contract.pendingOwner() != owner.address:
+            contract.transferOwnership(owner, sender=deployer)
+    if any(contract.pendingOwner() == owner.address for contract in owned):
+        owner.acceptOwnerships(owned, sender=deployer)
     return GovernanceLayer(timelock=timelock, owner=owner)

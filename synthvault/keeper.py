@@ -200,7 +200,7 @@ class Keeper:
     def pass_line(self, head: int, actions: list[Action]) -> str:
         """What the keeper says after each pass (a heartbeat while it runs, the result of --once)."""
         done = ", ".join(f"#{a.position_id} {a.kind}" for a in actions) or "none"
-        return f"block {head}: {len(self.known)} positions watched, {len(actions)} under water: {done}"
+        return f"block {head}: {_count(len(self.known), 'position')} watched, {len(actions)} under water: {done}"
 
     def run_once(self, head: int, gas_price: int = 0) -> list[Action]:
         """One pass: discover, check, liquidate what is under water and pays, each position on its

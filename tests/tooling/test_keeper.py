@@ -3,16 +3,21 @@
 RPC failures, and sums up what it did when it stops."""
 
 import logging
+import os
 import signal
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from requests.exceptions import ConnectionError as RpcDown
 
+from synthvault.config import ROOT
 from synthvault.keeper import Keeper, KeeperStats, run_forever, run_until_stopped
+from synthvault.manifest import write_manifest
 from synthvault.units import WAD, asset_id, from_wad, wad
 from tests.utils.chain import advance, set_price
+from tests.utils.terminal import terminal
 
 WBTC = 10**8
 
@@ -77,6 +82,16 @@ def test_pass_line__crash__says_what_was_watched_and_done(chain, seeded, system,
     assert bot.pass_line(head, actions) == (
         f"block {head}: 4 positions watched, 2 under water: #{risky[0]} liquidated, #{risky[1]} liquidated")
     assert bot.pass_line(head, []) == f"block {head}: 4 positions watched, 0 under water: none"
+
+
+def test_pass_line__one_position__said_in_the_singular(project, chain, system, owner, trader, keeper):
+    # `make keeper ARGS=--once` after the README's position walk-through said "1 positions watched".
+    start = chain.blocks.height + 1
+    _position(system, owner, trader, WBTC, "12.5")
+    bot = _keeper(project, system, keeper, start)
+    head = chain.blocks.height
+
+    assert bot.pass_line(head, bot.run_once(head)) == f"block {head}: 1 position watched, 0 under water: none"
 
 
 def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, seeded, keeper, system, caplog):
@@ -270,3 +285,23 @@ def test_run_until_stopped__ctrl_c__stops_and_sums_up(chain, seeded):
     assert KeeperStats().summary_line() == ("keeper stopped after 0 passes (0 errors survived): 0 positions "
                                             "watched, 0 liquidated; skipped: 0 no-synth, 0 unprofitable, 0 failed, "
                                             "0 unpriceable")
+
+
+def test_make_keeper__ctrl_c_at_the_terminal__exits_0_with_the_summary(chain, seeded, system, tmp_path):
+    # `make keeper` as a user runs it: at a terminal, against a node (the test chain), Ctrl-C typed
+    # once it is running. make dies of any SIGINT it receives (after reaping its child, it re-raises
+    # the signal on itself), so a clean stop needs the keeper alone in the terminal's foreground.
+    write_manifest("local", {"chain_id": chain.chain_id, "start_block": 0, "contracts": system.addresses()},
+                   folder=tmp_path)
+    port = urlparse(chain.provider.uri).port
+    env = {**os.environ, "SYNTHVAULT_DEPLOYMENTS": str(tmp_path)}
+
+    with terminal(["make", "--no-print-directory", "keeper", f"NODE_PORT={port}", "ARGS=--interval 1"], ROOT,
+                  env) as term:
+        term.read_until("4 positions watched, 0 under water", timeout_s=240)
+        term.ctrl_c()
+        status = term.wait(timeout_s=60)
+
+    assert status == 0, term.text
+    assert "keeper interrupted (Ctrl-C) after " in term.text
+    assert "make: ***" not in term.text and "Traceback" not in term.text
