@@ -28,7 +28,7 @@ from synthvault.cli import account_option, autosign_option, friendly_errors, sig
 from synthvault.keeper import scan_positions
 from synthvault.positions import COLUMNS, position_rows, print_position
 from synthvault.preflight import attach_checked
-from synthvault.report import console, table
+from synthvault.report import console, count, table
 from synthvault.system import System
 
 TRADER = 1  # the test account that signs on a local chain (funded with WBTC and USDC by the deploy)
@@ -78,7 +78,7 @@ def show(network, ids, owner):
     elif not ids:
         ids = scan_positions(vault, manifest.get("start_block", 0), head, set())
     rows = position_rows(system, ids)
-    console.print(table(f"{len(rows)} positions at block {head}", COLUMNS, [row.cells() for row in rows]))
+    console.print(table(f"{count(len(rows), 'position')} at block {head}", COLUMNS, [row.cells() for row in rows]))
 
 
 def register(name: str, do: Callable[..., Any], *arguments: Callable[[Any], Any]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from ape.exceptions import ContractLogicError
 
 from synthvault.errors import describe_error
+from synthvault.report import count
 from synthvault.units import WAD, asset_id, from_wad
 
 log = logging.getLogger("synthvault.keeper")
@@ -48,10 +49,6 @@ class Action:
     synth: str = ""  # the symbol of the synth the position owes
 
 
-def _count(n: int, noun: str, plural: str = "") -> str:
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
 @dataclass
 class KeeperStats:
     """What a keeper did since it started: `run_once` and `run_forever` count, `summary_line` says it."""
@@ -77,8 +74,8 @@ class KeeperStats:
         how = "interrupted (Ctrl-C)" if self.interrupted else "stopped"
         repaid = ", ".join(f"{from_wad(units):,.4f} {synth}" for synth, units in sorted(self.repaid.items()))
         skipped = ", ".join(f"{n} {kind}" for kind, n in self.skipped.items())
-        return (f"keeper {how} after {_count(self.passes, 'pass', 'passes')} "
-                f"({_count(self.errors, 'error')} survived): {_count(self.watched, 'position')} watched, "
+        return (f"keeper {how} after {count(self.passes, 'pass', 'passes')} "
+                f"({count(self.errors, 'error')} survived): {count(self.watched, 'position')} watched, "
                 f"{self.liquidated} liquidated{f' (repaid {repaid})' if repaid else ''}; skipped: {skipped}")
 
 
@@ -200,7 +197,7 @@ class Keeper:
     def pass_line(self, head: int, actions: list[Action]) -> str:
         """What the keeper says after each pass (a heartbeat while it runs, the result of --once)."""
         done = ", ".join(f"#{a.position_id} {a.kind}" for a in actions) or "none"
-        return f"block {head}: {_count(len(self.known), 'position')} watched, {len(actions)} under water: {done}"
+        return f"block {head}: {count(len(self.known), 'position')} watched, {len(actions)} under water: {done}"
 
     def run_once(self, head: int, gas_price: int = 0) -> list[Action]:
         """One pass: discover, check, liquidate what is under water and pays, each position on its
