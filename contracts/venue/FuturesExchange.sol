@@ -257,8 +257,9 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     /// @inheritdoc IFuturesExchange
     function openAccount() external returns (uint256 accountId) {
         accountId = ++_lastAccountId;
-        accounts.mint(msg.sender, accountId);
+        // Before the mint, whose receiver hook may open another account: the events keep the ids' order.
         emit AccountOpened(accountId, msg.sender);
+        accounts.mint(msg.sender, accountId);
     }
 
     /// @inheritdoc IFuturesExchange
