@@ -15,7 +15,10 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 ///      fees and exit impact a close pays are income, and do move it); an LP cannot jump in
 ///      before a loss is realised nor run before a profit is paid. What the pool can pay is
 ///      its cash. While a market with a net open size cannot be priced, `totalAssets` reverts
-///      with the oracle's error, and so do deposits and withdrawals.
+///      with the oracle's error, and so do deposits and withdrawals. `totalAssets` rounds the
+///      value down to a whole unit; the conversions round it against the caller: deposits and
+///      mints (and their previews, `convertToShares`) price the pool at its value rounded up,
+///      withdrawals and redemptions (`convertToAssets`) rounded down.
 ///      Shares minted (deposit, mint) are locked for `cooldown` seconds: they cannot be
 ///      withdrawn, redeemed or transferred until then (`LiquidityPoolCooldown`); while they are,
 ///      nobody but their holder may deposit for it (`LiquidityPoolLockRunning`). Shares have 18
