@@ -117,6 +117,16 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
         return super.redeem(shares, receiver, owner);
     }
 
+    /// @dev Nothing while the pool sells itself for dust (`_underWater`), else no limit.
+    function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
+        return _underWater() ? 0 : type(uint256).max;
+    }
+
+    /// @dev Nothing while the pool sells itself for dust (`_underWater`), else no limit.
+    function maxMint(address) public view override(ERC4626, IERC4626) returns (uint256) {
+        return _underWater() ? 0 : type(uint256).max;
+    }
+
     /// @dev The owner's unlocked shares, worth at most the pool's cash.
     function maxWithdraw(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
         return Math.min(_convertToAssets(_unlockedShares(owner), Math.Rounding.Floor), cash());
@@ -164,6 +174,15 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
         uint256 balance = balanceOf(owner);
         if (block.timestamp >= lock.unlocksAt) return balance;
         return balance > lock.shares ? balance - lock.shares : 0;
+    }
+
+    /// @dev Whether the pool has shares outstanding and is worth less than a whole unit (0 as
+    ///      `totalAssets` rounds it: the traders' open profit past its cash, or within a unit of
+    ///      it). Its shares would then sell at a price of ERC-4626's virtual unit or less (a
+    ///      deposit prices the value rounded up, 1 unit at most): 1 unit would buy the supply
+    ///      many times over, and with it the LPs' claim on a recovery.
+    function _underWater() private view returns (bool) {
+        return totalSupply() != 0 && _value(Math.Rounding.Floor) == 0;
     }
 
     /// @dev Shares for `assets`, the pool's value rounded against the caller: a deposit (shares

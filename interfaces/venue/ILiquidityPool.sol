@@ -18,7 +18,11 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 ///      with the oracle's error, and so do deposits and withdrawals. `totalAssets` rounds the
 ///      value down to a whole unit; the conversions round it against the caller: deposits and
 ///      mints (and their previews, `convertToShares`) price the pool at its value rounded up,
-///      withdrawals and redemptions (`convertToAssets`) rounded down.
+///      withdrawals and redemptions (`convertToAssets`) rounded down. A pool under water (shares
+///      outstanding and a value under one unit: `totalAssets` 0) takes no deposit or mint
+///      (`maxDeposit` and `maxMint` 0, so ERC-4626's `ERC4626ExceededMaxDeposit` /
+///      `ERC4626ExceededMaxMint` refuse them): its shares would sell for dust, and the buyer
+///      would take the LPs' claim on a recovery. A pool without shares takes a first deposit.
 ///      Shares minted (deposit, mint) are locked for `cooldown` seconds: they cannot be
 ///      withdrawn, redeemed or transferred until then (`LiquidityPoolCooldown`); while they are,
 ///      nobody but their holder may deposit for it (`LiquidityPoolLockRunning`). Shares have 18

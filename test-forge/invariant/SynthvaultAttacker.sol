@@ -140,19 +140,23 @@ contract SynthvaultAttacker is SynthvaultHandler {
 
     /* THE ATTACKER'S ACTIONS */
 
-    /// @notice As LP: deposits up to 99 times the pool's value, or redeems up to all the shares
-    ///         it may (one time in four first waiting out its lock).
+    /// @notice As LP: deposits up to 99 times the pool's value (at least 1 unit; into a pool
+    ///         under water, up to 1,000,000, which must be refused), or redeems up to all the
+    ///         shares it may (one time in four first waiting out its lock).
     function attackerLp(uint256 modeSeed, uint256 amountSeed) external {
-        if (!_poolWorthSomething()) return;
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         if (modeSeed % 2 == 0) {
-            uint256 amount = _bound(amountSeed, 1e6, 99 * pool.totalAssets());
+            uint256 amount = _bound(amountSeed, 1e6, Math.max(99 * pool.totalAssets(), 1_000_000e6));
             _mintUsdc(ATTACKER, amount);
             Worth memory w0 = _worth();
             VM.prank(ATTACKER);
             try pool.deposit(amount, ATTACKER) {
+                if (underWater) _fail("a pool under water took the attacker's deposit");
                 _count("pool.deposit", ATTACKER);
             } catch (bytes memory reason) {
-                _fail("the attacker could not deposit", reason);
+                if (!underWater) _fail("the attacker could not deposit", reason);
+                _checkDepositRefused(ATTACKER, amount, reason);
             }
             return _judgeLp("pool.deposit", w0);
         }
@@ -431,7 +435,13 @@ contract SynthvaultAttacker is SynthvaultHandler {
     function _largestOpen(uint256 accountId, uint256 marketId, bool long) internal view returns (int256) {
         (bool known, int256 equityWad,) = _equityAndMaintenance(accountId);
         if (!known) return 0;
-        (uint256 initialWad,) = exchange.requirements(accountId);
+        // The requirement reads trusted prices only (the equity above may be the rule's).
+        uint256 initialWad;
+        try exchange.requirements(accountId) returns (uint256 initial, uint256) {
+            initialWad = initial;
+        } catch {
+            return 0;
+        }
         if (equityWad <= int256(initialWad)) return 0;
         uint256 roomUsd = (uint256(equityWad) - initialWad) / WAD;
         IFuturesExchange.MarketParams memory params = exchange.market(marketId).params;

@@ -30,6 +30,7 @@ pragma solidity 0.8.28;
  * The state invariants (solvency, supply against debt, custody) are in `SynthvaultInvariants`.
  */
 
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
@@ -426,7 +427,8 @@ contract SynthvaultHandler {
 
     /// @notice The LP adds to or takes from the pool (up to all it may withdraw).
     function lpMove(uint256 amountSeed, bool withdraw) external {
-        if (!_poolWorthSomething()) return;
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         if (withdraw) {
             uint256 amount = pool.maxWithdraw(address(this)) * _bound(amountSeed, 1, 100) / 100;
             if (amount == 0) return;
@@ -439,9 +441,11 @@ contract SynthvaultHandler {
             uint256 amount = _bound(amountSeed, 1e6, 500_000e6);
             _mintUsdc(address(this), amount);
             try pool.deposit(amount, address(this)) {
+                if (underWater) _fail("a pool under water took a deposit");
                 ++ok["pool.deposit"];
             } catch (bytes memory reason) {
-                _fail("the LP could not deposit", reason);
+                if (!underWater) _fail("the LP could not deposit", reason);
+                _checkDepositRefused(address(this), amount, reason);
             }
         }
     }
@@ -450,7 +454,8 @@ contract SynthvaultHandler {
     ///         while the LP's lock runs (a deposit would restart it); otherwise the gift mints
     ///         shares locked for the cooldown, and nothing else of the LP's.
     function lpGift(uint256 actorSeed, uint256 amountSeed) external {
-        if (!_poolWorthSomething()) return;
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         address giver = _actor(actorSeed);
         uint256 amount = _bound(amountSeed, 1, 10_000e6);
         (uint256 lockedBefore, uint256 unlocksAt) = pool.lockOf(address(this));
@@ -458,11 +463,16 @@ contract SynthvaultHandler {
         VM.startPrank(giver);
         usdc.approve(address(pool), amount);
         try pool.deposit(amount, address(this)) returns (uint256 shares) {
+            if (underWater) _fail("a pool under water took a gift");
             if (lockedBefore != 0) _fail("a deposit for the LP went into its running lock");
             (uint256 locked, uint256 until) = pool.lockOf(address(this));
             if (locked != shares || until != block.timestamp + LP_COOLDOWN) _fail("a gift locked other than itself");
             ++ok["pool.gift"];
         } catch (bytes memory reason) {
+            if (underWater) {
+                VM.stopPrank();
+                return _checkDepositRefused(address(this), amount, reason);
+            }
             bytes memory expected =
                 abi.encodeWithSelector(ILiquidityPool.LiquidityPoolLockRunning.selector, address(this), unlocksAt);
             if (lockedBefore == 0 || keccak256(reason) != keccak256(expected)) {
@@ -474,17 +484,27 @@ contract SynthvaultHandler {
         VM.stopPrank();
     }
 
-    /// @dev Whether the pool can say what a share is worth, and it is worth something. It has no
-    ///      value while a market with open size has no trusted price: it refuses. Worth nothing
-    ///      (the traders' open profit past its cash), it sells shares for nothing: each deposit
-    ///      multiplies the supply, and the lock's 192-bit count overflows within a few (an open
-    ///      issue, docs/security.md: an under-water pool sells itself for dust).
-    function _poolWorthSomething() internal view returns (bool) {
+    /// @dev Whether the pool can say what a share is worth (it cannot while a market with open
+    ///      size has no trusted price: then it refuses) and, if so, whether it is under water:
+    ///      shares outstanding and a value under one unit (`totalAssets` 0), when it must refuse
+    ///      every deposit (docs/security.md: an under-water pool sells itself for dust).
+    function _poolState() internal view returns (bool priced, bool underWater) {
         try pool.totalAssets() returns (uint256 value) {
-            return value != 0;
+            return (true, value == 0 && pool.totalSupply() != 0);
         } catch {
-            return false;
+            return (false, false);
         }
+    }
+
+    /// @dev A deposit of `amount` for `receiver` into a pool under water: refused by ERC-4626's
+    ///      own error, its max 0, and nothing else.
+    function _checkDepositRefused(address receiver, uint256 amount, bytes memory reason) internal {
+        bytes memory expected =
+            abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxDeposit.selector, receiver, amount, uint256(0));
+        if (keccak256(reason) != keccak256(expected)) {
+            _fail("a deposit into a pool under water was refused other than as over its max 0", reason);
+        }
+        ++ok["pool.refused, under water"];
     }
 
     /* ACTIONS: VAULT POSITIONS */

@@ -8,17 +8,11 @@ pragma solidity 0.8.28;
  * round; no cooldown (the SystemFixture's pool), so that the attacker redeems in the same block
  * (with the deployed 24 hours it redeems a day later, the gain already its).
  *
- * 1. A pool under water sells itself for dust. The pool is worth its cash less the traders'
- *    open PnL, floored at 0. When open profits pass its cash, a deposit is priced at a value of
- *    0 (and ERC-4626's virtual unit): 1 USDC buys a million times the supply. If prices come
- *    back, the depositor owns the pool; the LPs who carried the risk own nothing. (The campaign
- *    met it as a revert: a few deposits into a pool worth nothing overflow the lock's 192-bit
- *    share count, `SafeCastOverflowedUintDowncast(192, ...)`.)
- * 2. The pool does not count what accounts owe it. A negative margin (a loss realised past the
+ * 1. The pool does not count what accounts owe it. A negative margin (a loss realised past the
  *    margin by an account that still holds positions) is a debt the pool collects when the
  *    account's other positions close; until then the pool's value leaves it out. Anyone
  *    depositing in that window buys at the lower value, and shares the debt when it is paid.
- * 3. The exchange pays its liquidation reward to whoever liquidates an account, the owner of the
+ * 2. The exchange pays its liquidation reward to whoever liquidates an account, the owner of the
  *    vault position that has it locked included: the margin it comes out of is that position's
  *    collateral, which, the position under water, is its creditors'.
  */
@@ -35,30 +29,6 @@ contract AttackerOpenFindingsTest is SystemFixture {
         usdc.mint(BOB, 9_000_000e6);
         VM.prank(BOB);
         usdc.approve(address(pool), type(uint256).max);
-    }
-
-    /// @dev Alice long 15 BTC from 60,000 on 200,000 of margin; BTC at 130,000: her open profit
-    ///      (1,050,000) passes the pool's 1,000,000, which is worth 0. Bob's 1 USDC buys
-    ///      1e6 x (1e24 + 1e12) / (0 + 1) shares. BTC back at 60,000, the pool holds 1,000,001
-    ///      and owes nothing: Bob's shares redeem (1e30 + 1e18) x (1,000,001e6 + 1) /
-    ///      (1e30 + 1e24 + 1e18 + 1e12) = 1,000,000 of it, the original LP's about a unit.
-    function test_deposit__poolWorthNothing__dustTakesThePool() public {
-        _roundMarkets();
-        uint256 accountId = _account(ALICE, 200_000e6);
-        VM.prank(ALICE);
-        exchange.trade(accountId, BTC_PERP, 15e18, type(uint256).max);
-        _setPrice(btcFeed, "BTC", 90_000e8);
-        _setPrice(btcFeed, "BTC", 130_000e8);
-        assertEq(pool.totalAssets(), 0, "open profit past the cash");
-
-        VM.prank(BOB);
-        uint256 shares = pool.deposit(1e6, BOB);
-        assertEq(shares, 1e6 * (1_000_000e18 + 1e12), "a million times the supply for 1 USDC");
-
-        _setPrice(btcFeed, "BTC", 90_000e8);
-        _setPrice(btcFeed, "BTC", 60_000e8);
-        VM.prank(BOB);
-        assertEq(pool.redeem(shares, BOB, BOB), 1_000_000e6, "the pool, for 1 USDC");
     }
 
     /// @dev Alice hedged, long 8 BTC-PERP and short 8 BTC-DATED on 100,000; BTC falls to 40,000
