@@ -88,8 +88,9 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
     }
 
     /// @inheritdoc ERC4626
-    /// @dev Cash less the traders' open PnL (`IFuturesExchange.tradersOpenPnl`), floored at 0
-    ///      and rounded down to a whole unit. Reverts, with the oracle's error, while a market
+    /// @dev Cash and what accounts owe the pool (`IFuturesExchange.totalOwedWad`), less the
+    ///      traders' open PnL (`IFuturesExchange.tradersOpenPnl`), floored at 0 and rounded down
+    ///      to a whole unit. Reverts, with the oracle's error, while a market
     ///      with a net open size cannot be priced: so then do deposits, mints, withdrawals and
     ///      redemptions (and their previews and `max` views), since no one can say what a
     ///      share is worth.
@@ -207,9 +208,11 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
         return assets.mulDiv(totalSupply() + 10 ** _offset, _value(valueRounding) + 1, rounding);
     }
 
-    /// @dev Cash less the traders' open PnL, floored at 0, in whole units rounded by `rounding`.
+    /// @dev Cash and what accounts owe the pool, less the traders' open PnL, floored at 0, in
+    ///      whole units rounded by `rounding`.
     function _value(Math.Rounding rounding) private view returns (uint256) {
-        int256 valueWad = (cash() * _unit).toInt256() - IFuturesExchange(exchange).tradersOpenPnl();
+        IFuturesExchange exchange_ = IFuturesExchange(exchange);
+        int256 valueWad = (cash() * _unit + exchange_.totalOwedWad()).toInt256() - exchange_.tradersOpenPnl();
         if (valueWad <= 0) return 0;
         // casting to 'uint256' is safe because valueWad > 0 here
         // forge-lint: disable-next-line(unsafe-typecast)

@@ -8,8 +8,9 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 ///         over the margin stablecoin. LPs deposit the stablecoin for shares; the pool receives
 ///         traders' losses, fees and funding, and pays their profits and funding, so the share
 ///         price moves with the traders' results.
-/// @dev `totalAssets` is the stablecoin the pool holds (`cash`) less what it owes traders on
-///      their open positions (`IFuturesExchange.tradersOpenPnl`: their net unrealised PnL less
+/// @dev `totalAssets` is the stablecoin the pool holds (`cash`) and what accounts owe it (their
+///      negative margins, `IFuturesExchange.totalOwedWad`), less what it owes traders on their
+///      open positions (`IFuturesExchange.tradersOpenPnl`: their net unrealised PnL less
 ///      funding, at mark), floored at 0. A loss or profit that a trader realises moves cash and
 ///      that liability by the same amount, so it moves the share price by rounding only (the
 ///      fees and exit impact a close pays are income, and do move it); an LP cannot jump in

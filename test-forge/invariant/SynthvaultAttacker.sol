@@ -27,8 +27,8 @@ pragma solidity 0.8.28;
  *     positions will pay are the pool's, and its share of them is the attacker's. Valued at
  *     equity at mark instead, an account under water would hide what its closing pays the pool;
  *     at `closeValue` beside a pool at mark, each close would show its own fee coming back.
- * The pool's value is its cash less every account's open PnL, each as `equity` rounds it (not
- * the pool's own aggregate, which rounds up by up to 2 wei a position). Everything is in USD ×
+ * The pool's value is its cash and what accounts owe it less every account's open PnL, each as
+ * `equity` rounds it (not the pool's own aggregate, which rounds up by up to 2 wei a position). Everything is in USD ×
  * 1e36 (WAD × WAD), so the measure has no rounding of its own but the share's division.
  * After shutdown spot and synths are valued at the settlement's frozen prices (the prices the
  * vault's debt and the reserves are settled and redeemed at).
@@ -37,9 +37,9 @@ pragma solidity 0.8.28;
  * bonus) and the attacker's share of what the closes paid the pool; liquidating itself, only
  * what the insurance fund paid it (a shortfall, the least keeper bonus) or, on the exchange, what
  * the pool added to its reward up to the least one: the position or account liquidated must
- * lose at least the rest of the bonus. An LP deposit or redemption is judged at the pool's value as it stands: the
- * share it buys of the exit fees its own positions have yet to pay is fee income others would
- * have had, not value anyone holds.
+ * lose at least the rest of the bonus. An LP deposit or redemption is judged at the pool's value
+ * as it prices its shares: the share it buys of the exit fees its own positions have yet to pay
+ * is fee income others would have had, not value anyone holds.
  *
  * A rise is recorded (action and amounts) and `SynthvaultInvariants` asserts none occurred.
  * Price moves, time, and the other actors' actions (a keeper liquidating the attacker, a gift)
@@ -447,10 +447,9 @@ contract SynthvaultAttacker is SynthvaultHandler {
         IFuturesExchange.MarketParams memory params = exchange.market(marketId).params;
         uint256 linearWad = uint256(params.initialMarginWad) + params.takerFeeWad;
         // impactWad x N^2 + linearWad x 1e6 x N = room x 1e24 (N in USD).
-        uint256 notionalUsd = (
-            Math.sqrt(linearWad * linearWad * 1e12 + 4 * uint256(params.impactWad) * roomUsd * 1e24)
-                - linearWad * 1e6
-        ) / (2 * uint256(params.impactWad));
+        uint256 notionalUsd =
+            (Math.sqrt(linearWad * linearWad * 1e12 + 4 * uint256(params.impactWad) * roomUsd * 1e24) - linearWad * 1e6)
+                / (2 * uint256(params.impactWad));
         // Past the impact's cap the cost is linear: room / (10% + fraction + fee).
         uint256 cappedUsd = exchange.MAX_IMPACT_WAD() * 1e6 / params.impactWad;
         if (notionalUsd > cappedUsd) notionalUsd = roomUsd * WAD / (exchange.MAX_IMPACT_WAD() + linearWad);
@@ -468,22 +467,26 @@ contract SynthvaultAttacker is SynthvaultHandler {
         for (uint256 s; s < _synths.length; ++s) {
             w.wallet += int256(_synths[s].balanceOf(ATTACKER) * _valuePrice(_synths[s].asset()));
         }
-        // The pool's book value: its cash less every account's open PnL (less funding), as each
-        // account's equity rounds it; and as the pool prices its shares, less the traders' open
-        // PnL as it sums it (rounded up by up to 2 wei a position and 1 a market).
+        // The pool's book value: its cash and what the other accounts owe it, less every
+        // account's open PnL (less funding), as each account's equity rounds it (its own
+        // accounts' debts come with their ways out, below); and as the pool prices its shares,
+        // its cash and every debt (`totalOwedWad`) less the traders' open PnL as it sums it
+        // (rounded up by up to 2 wei a position and 1 a market).
         int256 poolWad = int256(usdc.balanceOf(address(pool)) * USDC_UNIT);
-        int256 pricedWad = poolWad;
+        int256 pricedWad = poolWad + int256(exchange.totalOwedWad());
         try exchange.tradersOpenPnl() returns (int256 pnlWad) {
             pricedWad -= pnlWad;
         } catch {
             return w;
         }
         for (uint256 k; k < _accounts.length; ++k) {
+            int256 marginWad = exchange.signedMarginOf(_accounts[k].id);
             try exchange.equity(_accounts[k].id) returns (int256 equityWad) {
-                poolWad -= equityWad - exchange.signedMarginOf(_accounts[k].id);
+                poolWad -= equityWad - marginWad;
             } catch {
                 return w;
             }
+            if (_accounts[k].owner != ATTACKER && marginWad < 0) poolWad -= marginWad;
         }
         Share memory share = Share(pool.balanceOf(ATTACKER), pool.totalSupply() + VIRTUAL_SHARES);
         // Each account and position its better way out; what it leaves the pool adds to the pool.

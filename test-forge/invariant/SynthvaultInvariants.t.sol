@@ -163,13 +163,15 @@ contract SynthvaultInvariants {
     }
 
     /// @notice The exchange holds exactly the sum of all positive margins, in whole token units,
-    ///         and that sum is what it books as `totalMarginWad`.
+    ///         and that sum is what it books as `totalMarginWad`; what accounts owe the pool, the
+    ///         sum of the negative margins, is what it books as `totalOwedWad`.
     function _exchangeIsSolvent() internal view {
         uint256 totalMarginWad = handler.exchange().totalMarginWad();
         uint256 held = handler.usdc().balanceOf(address(handler.exchange()));
         _eq(held * USDC_UNIT, totalMarginWad, "stablecoin held by the exchange vs totalMarginWad");
 
         uint256 sum;
+        uint256 owed;
         for (uint256 i; i < handler.accountCount(); ++i) {
             uint256 accountId = handler.account(i).id;
             int256 marginWad = handler.exchange().signedMarginOf(accountId);
@@ -177,23 +179,27 @@ contract SynthvaultInvariants {
                 _fail(string.concat("margin of account ", accountId.toString(), " is not whole units"));
             }
             if (marginWad > 0) sum += uint256(marginWad);
+            else owed += uint256(-marginWad);
         }
         _eq(sum, totalMarginWad, "sum of positive margins vs totalMarginWad");
+        _eq(owed, handler.exchange().totalOwedWad(), "sum of negative margins vs totalOwedWad");
     }
 
-    /// @notice The pool's assets are the stablecoin it holds less the traders' open PnL, and every stablecoin and spot BTC
-    ///         unit minted is held by someone the handler knows: nothing leaks, nothing is created.
+    /// @notice The pool's assets are the stablecoin it holds and what accounts owe it less the traders' open PnL, and
+    ///         every stablecoin and spot BTC unit minted is held by someone the handler knows: nothing leaks, nothing
+    ///         is created.
     function _poolHoldsItsOwn() internal view {
         address pool = address(handler.pool());
         _eq(handler.pool().cash(), handler.usdc().balanceOf(pool), "pool cash vs its balance");
-        // Its value is its cash less the traders' open PnL; neither can be read while a market
-        // with a net open size has no trusted price.
+        // Its value is its cash and what accounts owe it less the traders' open PnL; neither can
+        // be read while a market with a net open size has no trusted price.
         try handler.exchange().tradersOpenPnl() returns (int256 pnlWad) {
-            int256 valueWad = int256(handler.usdc().balanceOf(pool) * USDC_UNIT) - pnlWad;
+            int256 valueWad =
+                int256(handler.usdc().balanceOf(pool) * USDC_UNIT + handler.exchange().totalOwedWad()) - pnlWad;
             _eq(
                 handler.pool().totalAssets(),
                 valueWad > 0 ? uint256(valueWad) / USDC_UNIT : 0,
-                "pool totalAssets vs cash less open PnL"
+                "pool totalAssets vs cash and debts less open PnL"
             );
         } catch {}
 
