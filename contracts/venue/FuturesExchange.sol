@@ -120,6 +120,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     uint160 private _lastAccountId;
     uint96 private _totalMarginWad;
     /// @inheritdoc IFuturesExchange
+    uint256 public totalOwedWad;
+    /// @inheritdoc IFuturesExchange
     uint256 public marketCount;
     /// @inheritdoc IFuturesExchange
     mapping(address => bool) public isFundingKeeper;
@@ -277,6 +279,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         uint256 toPoolWad = marginBefore < 0 ? Math.min(amountWad, uint256(-marginBefore)) : 0;
         account.marginWad = (marginBefore + amountWad.toInt256()).toInt128();
         _addTotalMargin(amountWad - toPoolWad);
+        // The debt paid is no longer owed: what it paid is the pool's cash now.
+        if (toPoolWad != 0) totalOwedWad -= toPoolWad;
         emit MarginDeposited(accountId, msg.sender, amountWad);
 
         if (toPoolWad != 0) marginToken.safeTransferFrom(msg.sender, address(pool), toPoolWad / _unit);
@@ -865,6 +869,10 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         }
         bool writeOff = marginAfterWad < 0 && account.marketIds == 0;
         account.marginWad = writeOff ? int128(0) : marginAfterWad.toInt128();
+        // The debts to the pool follow the margin below zero (a write-off leaves none).
+        uint256 owedBeforeWad = _negativePart(marginBeforeWad);
+        uint256 owedAfterWad = writeOff ? 0 : _negativePart(marginAfterWad);
+        if (owedAfterWad != owedBeforeWad) totalOwedWad = totalOwedWad + owedAfterWad - owedBeforeWad;
 
         if (paidWad < owedWad) emit PoolShortfall(accountId, owedWad, paidWad);
         // casting to 'uint256' is safe because writeOff implies marginAfterWad < 0, and the negation is checked
@@ -1092,5 +1100,12 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         // casting to 'uint256' is safe because the branch runs only when x > 0
         // forge-lint: disable-next-line(unsafe-typecast)
         return x > 0 ? uint256(x) : 0;
+    }
+
+    /// @dev A margin's debt: −x when x < 0 (margins are int128s, so the negation fits), else 0.
+    function _negativePart(int256 x) private pure returns (uint256) {
+        // casting to 'uint256' is safe because the branch runs only when x < 0, an int128 whose negation fits
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return x < 0 ? uint256(-x) : 0;
     }
 }

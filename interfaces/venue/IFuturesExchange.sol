@@ -54,6 +54,7 @@ import {IOracleHub} from "../oracle/IOracleHub.sol";
 ///      A loss larger than the margin leaves the margin negative (a debt to the pool, recovered
 ///      from the account's later profits or deposits); when an account has no positions left, a
 ///      remaining debt is written off (`BadDebtWrittenOff`), the pool having never received it.
+///      Until then the pool counts it as its own (`totalOwedWad`).
 ///      A profit the pool cannot pay is cut to what the pool holds (`PoolShortfall`): nothing is
 ///      created, and a reduction is never blocked by an empty pool.
 interface IFuturesExchange {
@@ -517,6 +518,13 @@ interface IFuturesExchange {
     ///         Stored in 96 bits: a deposit or profit that would take it past 2^96 − 1 WAD
     ///         (79 billion USD) reverts.
     function totalMarginWad() external view returns (uint256);
+
+    /// @notice What accounts owe the pool: the sum of every negative margin (a loss realised
+    ///         past the margin by an account that still holds positions), collected from their
+    ///         later profits or deposits. USD, WAD. The pool counts it into `totalAssets`.
+    /// @dev Moved wherever a margin moves below zero (a settlement with the pool, a deposit
+    ///      paying the debt); a debt written off (`BadDebtWrittenOff`) leaves it.
+    function totalOwedWad() external view returns (uint256);
 
     /// @notice The liquidator's reward, as a WAD fraction of the notional a liquidation closes.
     function liquidationRewardWad() external view returns (uint256);

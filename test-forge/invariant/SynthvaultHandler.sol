@@ -30,6 +30,7 @@ pragma solidity 0.8.28;
  * The state invariants (solvency, supply against debt, custody) are in `SynthvaultInvariants`.
  */
 
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
@@ -70,6 +71,10 @@ contract SynthvaultHandler {
     uint256 internal constant MAX_ACCOUNTS = 10;
 
     address public constant KEEPER = address(0x4EE9E5);
+    /// @notice The attacker (`SynthvaultAttacker`): its accounts and positions sit with everyone
+    ///         else's, for the state invariants and the keepers, but only its own judged actions
+    ///         act for it (the other actors' actions pass them over).
+    address public constant ATTACKER = address(0xA77AC4);
     address public constant FEE_RECIPIENT_A = address(0xFEE0A);
     address public constant FEE_RECIPIENT_B = address(0xFEE0B);
 
@@ -125,6 +130,10 @@ contract SynthvaultHandler {
     Account[] internal _accounts;
     Position[] internal _positions;
     uint256 internal immutable _startedAt = block.timestamp;
+    /// @dev How many of the accounts and positions are the attacker's: the caps above are the
+    ///      other actors'.
+    uint256 internal _attackerAccounts;
+    uint256 internal _attackerPositions;
     /// @dev The keeper's own position in each synth (by synth index), to mint what it repays.
     uint256[] internal _keeperPositions;
 
@@ -152,6 +161,8 @@ contract SynthvaultHandler {
     /// @notice Successful actions by name: what a campaign really exercised (read them from an
     ///         `afterInvariant()` when tuning the handler).
     mapping(bytes32 => uint256) public ok;
+    /// @notice The same, of the attacker's actions alone.
+    mapping(bytes32 => uint256) public attackerOk;
 
     /// @dev Which prices an action may read, judged just before it.
     struct Trust {
@@ -258,13 +269,19 @@ contract SynthvaultHandler {
     function withdrawMargin(uint256 accountSeed, uint256 fractionSeed) external {
         if (_accounts.length == 0) return;
         Account memory a = _accounts[accountSeed % _accounts.length];
+        if (a.owner == ATTACKER) return; // the attacker acts in its own actions, judged
+        _withdrawMargin(a, fractionSeed);
+    }
+
+    /// @dev `withdrawMargin` of account `a` by its controller.
+    function _withdrawMargin(Account memory a, uint256 fractionSeed) internal {
         uint256 amount = exchange.marginOf(a.id) / USDC_UNIT * _bound(fractionSeed, 1, 110) / 100;
         if (amount == 0) return;
         if (a.positionId == 0) {
             bool trusted = _accountPricesTrusted(a.id);
             VM.prank(a.owner);
             try exchange.withdrawMargin(a.id, amount, a.owner) {
-                ++ok["withdrawMargin"];
+                _count("withdrawMargin", a.owner);
                 _checkExchangeRisk(a.id, trusted, true, "withdrawMargin");
             } catch {}
         } else {
@@ -272,7 +289,7 @@ contract SynthvaultHandler {
             Trust memory t = _trust(p);
             VM.prank(p.owner);
             try vault.withdrawMargin(p.id, amount, p.owner) {
-                ++ok["vault.withdrawMargin"];
+                _count("vault.withdrawMargin", p.owner);
                 _checkExchangeRisk(a.id, t.account, true, "vault.withdrawMargin");
                 _checkRiskAction(p, t, "vault.withdrawMargin");
             } catch {}
@@ -292,8 +309,13 @@ contract SynthvaultHandler {
                 a = _accounts[(slot + k) % _accounts.length];
             }
         }
+        if (a.owner == ATTACKER) return;
         uint256 marketId = 1 + marketSeed % MARKET_COUNT;
-        int256 delta = _sizeDelta(a.id, marketId, sizeSeed, modeSeed);
+        _trade(a, marketId, _sizeDelta(a.id, marketId, sizeSeed, modeSeed));
+    }
+
+    /// @dev A trade of `delta` in `marketId` by account `a`'s controller, checked after.
+    function _trade(Account memory a, uint256 marketId, int256 delta) internal {
         if (delta == 0) return;
         uint256 limit = delta > 0 ? type(uint256).max : 0;
         (int256 sizeBefore,) = exchange.position(a.id, marketId);
@@ -303,7 +325,7 @@ contract SynthvaultHandler {
         if (a.positionId == 0) {
             VM.prank(a.owner);
             try exchange.trade(a.id, marketId, delta, limit) {
-                ++ok["trade"];
+                _count("trade", a.owner);
             } catch {
                 return;
             }
@@ -319,7 +341,7 @@ contract SynthvaultHandler {
             } catch {}
             VM.prank(p.owner);
             try vault.trade(p.id, marketId, delta, limit) {
-                ++ok["vault.trade"];
+                _count("vault.trade", p.owner);
                 if (t.shut) _fail("a locked account traded after shutdown");
             } catch {
                 _checkLockedAccountSealed(a, p.owner);
@@ -347,11 +369,16 @@ contract SynthvaultHandler {
         Account memory a = _accounts[accountSeed / 3 % _accounts.length];
         uint256 mode = accountSeed % 3;
         if (mode != 0) a = _accounts[_riskiestAccount(mode == 1, a)];
+        _liquidateAccount(KEEPER, a);
+    }
+
+    /// @dev `keeper` liquidates account `a` on the exchange; checked after.
+    function _liquidateAccount(address keeper, Account memory a) internal {
         (bool readable, int256 equityWad, uint256 maintenanceWad) = _equityAndMaintenance(a.id);
         bool ruled = !_accountPricesTrusted(a.id);
-        VM.prank(KEEPER);
+        VM.prank(keeper);
         try exchange.liquidate(a.id) {
-            ++ok["exchange.liquidate"];
+            _count("exchange.liquidate", keeper);
             if (ruled) ++ok["exchange.liquidate, rule price"];
         } catch {
             return;
@@ -400,11 +427,8 @@ contract SynthvaultHandler {
 
     /// @notice The LP adds to or takes from the pool (up to all it may withdraw).
     function lpMove(uint256 amountSeed, bool withdraw) external {
-        // The pool has no value while a market with open size has no trusted price: it refuses.
-        try pool.totalAssets() {}
-        catch {
-            return;
-        }
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         if (withdraw) {
             uint256 amount = pool.maxWithdraw(address(this)) * _bound(amountSeed, 1, 100) / 100;
             if (amount == 0) return;
@@ -417,9 +441,11 @@ contract SynthvaultHandler {
             uint256 amount = _bound(amountSeed, 1e6, 500_000e6);
             _mintUsdc(address(this), amount);
             try pool.deposit(amount, address(this)) {
+                if (underWater) _fail("a pool under water took a deposit");
                 ++ok["pool.deposit"];
             } catch (bytes memory reason) {
-                _fail("the LP could not deposit", reason);
+                if (!underWater) _fail("the LP could not deposit", reason);
+                _checkDepositRefused(address(this), amount, reason);
             }
         }
     }
@@ -428,10 +454,8 @@ contract SynthvaultHandler {
     ///         while the LP's lock runs (a deposit would restart it); otherwise the gift mints
     ///         shares locked for the cooldown, and nothing else of the LP's.
     function lpGift(uint256 actorSeed, uint256 amountSeed) external {
-        try pool.totalAssets() {}
-        catch {
-            return;
-        }
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         address giver = _actor(actorSeed);
         uint256 amount = _bound(amountSeed, 1, 10_000e6);
         (uint256 lockedBefore, uint256 unlocksAt) = pool.lockOf(address(this));
@@ -439,11 +463,16 @@ contract SynthvaultHandler {
         VM.startPrank(giver);
         usdc.approve(address(pool), amount);
         try pool.deposit(amount, address(this)) returns (uint256 shares) {
+            if (underWater) _fail("a pool under water took a gift");
             if (lockedBefore != 0) _fail("a deposit for the LP went into its running lock");
             (uint256 locked, uint256 until) = pool.lockOf(address(this));
             if (locked != shares || until != block.timestamp + LP_COOLDOWN) _fail("a gift locked other than itself");
             ++ok["pool.gift"];
         } catch (bytes memory reason) {
+            if (underWater) {
+                VM.stopPrank();
+                return _checkDepositRefused(address(this), amount, reason);
+            }
             bytes memory expected =
                 abi.encodeWithSelector(ILiquidityPool.LiquidityPoolLockRunning.selector, address(this), unlocksAt);
             if (lockedBefore == 0 || keccak256(reason) != keccak256(expected)) {
@@ -455,11 +484,34 @@ contract SynthvaultHandler {
         VM.stopPrank();
     }
 
+    /// @dev Whether the pool can say what a share is worth (it cannot while a market with open
+    ///      size has no trusted price: then it refuses) and, if so, whether it is under water:
+    ///      shares outstanding and a value under one unit (`totalAssets` 0), when it must refuse
+    ///      every deposit (docs/security.md: an under-water pool sells itself for dust).
+    function _poolState() internal view returns (bool priced, bool underWater) {
+        try pool.totalAssets() returns (uint256 value) {
+            return (true, value == 0 && pool.totalSupply() != 0);
+        } catch {
+            return (false, false);
+        }
+    }
+
+    /// @dev A deposit of `amount` for `receiver` into a pool under water: refused by ERC-4626's
+    ///      own error, its max 0, and nothing else.
+    function _checkDepositRefused(address receiver, uint256 amount, bytes memory reason) internal {
+        bytes memory expected =
+            abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxDeposit.selector, receiver, amount, uint256(0));
+        if (keccak256(reason) != keccak256(expected)) {
+            _fail("a deposit into a pool under water was refused other than as over its max 0", reason);
+        }
+        ++ok["pool.refused, under water"];
+    }
+
     /* ACTIONS: VAULT POSITIONS */
 
     /// @notice An actor opens an empty position owing one of the synths. Must work, until shutdown.
     function openPosition(uint256 actorSeed, uint256 synthSeed) external {
-        if (_positions.length >= MAX_POSITIONS) return;
+        if (_positions.length - _attackerPositions >= MAX_POSITIONS) return;
         address owner = _actor(actorSeed);
         uint8 synthIndex = uint8(synthSeed % _synths.length);
         bool shut = vault.isShutdown();
@@ -478,12 +530,18 @@ contract SynthvaultHandler {
     ///         work, until shutdown.
     function lockAccount(uint256 positionSeed, uint256 accountSeed, uint256 marginSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found || p.accountSlot != 0) return;
+        if (!found || p.accountSlot != 0 || p.owner == ATTACKER) return;
         uint256 slot = _freeAccountOf(p.owner, accountSeed);
         if (slot == 0) {
-            if (_accounts.length >= MAX_ACCOUNTS) return;
+            if (_accounts.length - _attackerAccounts >= MAX_ACCOUNTS) return;
             slot = _newAccount(p.owner, _bound(marginSeed, 1_000e6, 200_000e6));
         }
+        _lock(p, slot);
+    }
+
+    /// @dev The owner of `p` locks the free account in `slot` (+1) into it. Reads no price: must
+    ///      work, until shutdown.
+    function _lock(Position memory p, uint256 slot) internal {
         Account storage a = _accounts[slot - 1];
         bool shut = vault.isShutdown();
         VM.prank(p.owner);
@@ -491,7 +549,7 @@ contract SynthvaultHandler {
         VM.prank(p.owner);
         try vault.lock(p.id, a.id) {
             if (shut) _fail("an account was locked after shutdown");
-            ++ok["vault.lock"];
+            _count("vault.lock", p.owner);
         } catch (bytes memory reason) {
             if (!shut) _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
             VM.prank(p.owner);
@@ -505,11 +563,17 @@ contract SynthvaultHandler {
     /// @notice The owner takes the account back; with debt, spot alone must keep the ratio.
     function unlock(uint256 positionSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found || p.accountSlot == 0) return;
+        if (!found || p.owner == ATTACKER) return;
+        _unlock(p);
+    }
+
+    /// @dev The owner of `p` unlocks its account, if it has one; checked after.
+    function _unlock(Position memory p) internal {
+        if (p.accountSlot == 0) return;
         Trust memory t = _trust(p);
         VM.prank(p.owner);
         try vault.unlock(p.id) {
-            ++ok["vault.unlock"];
+            _count("vault.unlock", p.owner);
         } catch {
             return;
         }
@@ -537,13 +601,18 @@ contract SynthvaultHandler {
     /// @notice The owner removes up to 110% of the position's spot.
     function removeSpot(uint256 positionSeed, uint256 fractionSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found) return;
+        if (!found || p.owner == ATTACKER) return;
+        _removeSpot(p, fractionSeed);
+    }
+
+    /// @dev The owner of `p` removes 1-110% of its spot; checked after.
+    function _removeSpot(Position memory p, uint256 fractionSeed) internal {
         uint256 amount = vault.position(p.id).spotAmount * _bound(fractionSeed, 1, 110) / 100;
         if (amount == 0) return;
         Trust memory t = _trust(p);
         VM.prank(p.owner);
         try vault.removeSpot(p.id, amount, p.owner) {
-            ++ok["vault.removeSpot"];
+            _count("vault.removeSpot", p.owner);
         } catch {
             return;
         }
@@ -554,14 +623,19 @@ contract SynthvaultHandler {
     ///         exactly that much; when the health cannot be read, a small amount that must then fail.
     function mint(uint256 positionSeed, uint256 fractionSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found) return;
+        if (!found || p.owner == ATTACKER) return;
+        _mint(p, fractionSeed);
+    }
+
+    /// @dev The owner of `p` mints (see `mint`); checked after.
+    function _mint(Position memory p, uint256 fractionSeed) internal {
         uint256 amount = _mintAmount(p, fractionSeed);
         if (amount == 0) return;
         Trust memory t = _trust(p);
         ISyntheticToken token = _synths[p.synth];
         VM.prank(p.owner);
         try vault.mint(p.id, amount) {
-            ++ok["vault.mint"];
+            _count("vault.mint", p.owner);
         } catch {
             return;
         }
@@ -584,12 +658,19 @@ contract SynthvaultHandler {
     function burn(uint256 actorSeed, uint256 positionSeed, uint256 amountSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
         if (!found) return;
+        address from = actorSeed % 3 == 0 ? _actor(actorSeed / 3) : p.owner;
+        if (from == ATTACKER) return;
+        _burn(from, p, amountSeed, true);
+    }
+
+    /// @dev `from` repays all of `p`'s debt (when it holds it or, `gather`ing, the other holders
+    ///      make it up) or part of it, leaving the minimum. Must work.
+    function _burn(address from, Position memory p, uint256 amountSeed, bool gather) internal {
         uint256 debt = vault.position(p.id).debt;
         if (debt == 0) return;
-        address from = actorSeed % 3 == 0 ? _actor(actorSeed / 3) : p.owner;
         SyntheticToken token = _synths[p.synth];
         uint256 amount;
-        if (amountSeed % 3 == 0 && _gather(token, from, debt)) {
+        if (amountSeed % 3 == 0 && (gather ? _gather(token, from, debt) : token.balanceOf(from) >= debt)) {
             amount = type(uint256).max;
         } else {
             uint256 room = debt - Math.min(debt, vault.synthParams(token).minDebt);
@@ -598,7 +679,7 @@ contract SynthvaultHandler {
         }
         VM.prank(from);
         try vault.burn(p.id, amount) {
-            ++ok["vault.burn"];
+            _count("vault.burn", from);
         } catch (bytes memory reason) {
             _fail(string.concat("burn reverted on position ", p.id.toString()), reason);
         }
@@ -612,11 +693,18 @@ contract SynthvaultHandler {
         // against, hit by a move and liquidated.
         if (positionSeed % 4 != 0) return;
         (bool found, Position memory p) = _openPosition(positionSeed / 4);
-        if (!found) return;
-        if (!_gather(_synths[p.synth], p.owner, vault.position(p.id).debt)) return;
+        if (!found || p.owner == ATTACKER) return;
+        _close(p, true);
+    }
+
+    /// @dev The owner of `p` repays everything and closes it, if it holds the debt (or,
+    ///      `gather`ing, the other holders make it up). Must work then.
+    function _close(Position memory p, bool gather) internal {
+        uint256 debt = vault.position(p.id).debt;
+        if (gather ? !_gather(_synths[p.synth], p.owner, debt) : _synths[p.synth].balanceOf(p.owner) < debt) return;
         VM.prank(p.owner);
         try vault.close(p.id) {
-            ++ok["vault.close"];
+            _count("vault.close", p.owner);
         } catch (bytes memory reason) {
             _fail(string.concat("close reverted on position ", p.id.toString()), reason);
         }
@@ -799,21 +887,29 @@ contract SynthvaultHandler {
         (bool found, Position memory p) = _openPosition(positionSeed / 3);
         if (!found) return;
         if (positionSeed % 3 == 1) p = _positions[_weakestPosition(p)];
+        (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
+        _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
+        _liquidatePosition(
+            KEEPER, p, repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max
+        );
+    }
+
+    /// @dev `keeper` liquidates `p` through the engine, repaying up to `repay`; checked after
+    ///      (the CR it was liquidated at, what it was paid), the fund's flows and a write-off's
+    ///      rounding booked.
+    function _liquidatePosition(address keeper, Position memory p, uint256 repay) internal {
         SyntheticToken token = _synths[p.synth];
         (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
         if (readable) _checkLiquidationMarks(snap.futures);
         bool ruled = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
         // The CR as the liquidation will see it (same block, same prices).
         uint256 crWad = readable ? _cr(p.id) : 0;
-        _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
-        uint256 repay = repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max;
-        bool shut = vault.isShutdown();
-        Balances memory before = _keeperBalances(token);
+        Balances memory before = _balancesOf(keeper, token);
         (uint256 slack, uint256 badBefore) = (_writeOffSlack(token), vault.badDebt(token));
 
-        VM.prank(KEEPER);
+        VM.prank(keeper);
         try engine.liquidate(p.id, repay, 0) {
-            ++ok["engine.liquidate"];
+            _count("engine.liquidate", keeper);
             ++ok["positions liquidated"];
             if (ruled) ++ok["engine.liquidate, rule price"];
         } catch {
@@ -821,10 +917,11 @@ contract SynthvaultHandler {
         }
         if (vault.badDebt(token) > badBefore) ghostBadDebtRounding[token] += slack + _indexRounding(token);
         string memory where = string.concat("liquidation of position ", p.id.toString());
-        if (shut) _fail(string.concat(where, " after shutdown"));
+        // (A liquidation cannot shut the vault down: read after it, as before.)
+        if (vault.isShutdown()) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
         _checkLiquidated(where, crWad, snap.liquidationRatioWad);
-        Balances memory after_ = _keeperBalances(token);
+        Balances memory after_ = _balancesOf(keeper, token);
         _checkPayout(where, snap, before, after_);
         _checkLeastBonus(where, p.id, snap, before, after_);
     }
@@ -888,18 +985,24 @@ contract SynthvaultHandler {
         SyntheticToken token = _synths[synthSeed % _synths.length];
         uint256 amount = token.balanceOf(who) * _bound(fractionSeed / 2, 1, 100) / 100;
         if (amount == 0) return;
-        bool shut = vault.isShutdown();
         uint256 opensAt = settlement.shutdownAt() + settlement.SETTLEMENT_PERIOD();
-        if (shut && fractionSeed % 2 == 1 && block.timestamp < opensAt) {
+        if (vault.isShutdown() && fractionSeed % 2 == 1 && block.timestamp < opensAt) {
             VM.warp(opensAt);
             _heartbeat();
         }
+        _redeem(who, token, amount);
+    }
+
+    /// @dev `who` redeems `amount` of `token`; checked after (paid no more than its frozen value,
+    ///      and, the reserve final, no less per unit than the claim before).
+    function _redeem(address who, SyntheticToken token, uint256 amount) internal {
+        bool shut = vault.isShutdown();
         uint256 stableBefore = usdc.balanceOf(who);
         uint256 spotBefore = wbtc.balanceOf(who);
         (,, uint256 unsettledShares,) = vault.synthDebt(token);
         VM.prank(who);
         try settlement.redeem(token, amount) {
-            ++ok["settlement.redeem"];
+            _count("settlement.redeem", who);
         } catch {
             return;
         }
@@ -1105,10 +1208,10 @@ contract SynthvaultHandler {
         }
     }
 
-    function _keeperBalances(SyntheticToken token) internal view returns (Balances memory b) {
-        b.spot = wbtc.balanceOf(KEEPER);
-        b.stable = usdc.balanceOf(KEEPER);
-        b.synth = token.balanceOf(KEEPER);
+    function _balancesOf(address keeper, SyntheticToken token) internal view returns (Balances memory b) {
+        b.spot = wbtc.balanceOf(keeper);
+        b.stable = usdc.balanceOf(keeper);
+        b.synth = token.balanceOf(keeper);
         b.fund = fund.reserves();
     }
 
@@ -1638,6 +1741,12 @@ contract SynthvaultHandler {
 
     function _actor(uint256 seed) internal view returns (address) {
         return _actors[seed % ACTOR_COUNT];
+    }
+
+    /// @dev Counts a successful action `key` of `who`.
+    function _count(bytes32 key, address who) internal {
+        ++ok[key];
+        if (who == ATTACKER) ++attackerOk[key];
     }
 
     function _mintUsdc(address to, uint256 amount) internal {

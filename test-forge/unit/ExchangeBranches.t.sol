@@ -71,13 +71,18 @@ contract ExchangeBranchesTest is SystemFixture {
         assertEq(exchange.marginOf(accountId), 0, "no positive margin");
         uint256 debtUnits = uint256(-owed) / 1e12;
 
+        assertEq(exchange.totalOwedWad(), uint256(-owed), "the pool counts the debt");
         uint256 poolBefore = pool.totalAssets();
+        uint256 cashBefore = pool.cash();
         uint256 heldBefore = usdc.balanceOf(address(exchange));
         usdc.mint(BOB, 10_000e6);
         VM.prank(BOB);
         exchange.depositMargin(accountId, 10_000e6);
         assertEq(exchange.signedMarginOf(accountId), owed + 10_000e18, "margin");
-        assertEq(pool.totalAssets(), poolBefore + debtUnits, "the pool took what was owed");
+        assertEq(pool.cash(), cashBefore + debtUnits, "the pool took what was owed");
+        // (Before the pool counted the debt, its value rose by it here.)
+        assertEq(pool.totalAssets(), poolBefore, "the debt was the pool's already: its value unchanged");
+        assertEq(exchange.totalOwedWad(), 0, "no longer owed");
         assertEq(usdc.balanceOf(address(exchange)), heldBefore + 10_000e6 - debtUnits, "the exchange holds the rest");
         assertEq(exchange.totalMarginWad(), usdc.balanceOf(address(exchange)) * 1e12, "solvent");
     }
