@@ -246,16 +246,22 @@ contract EngineBranchesTest is SystemFixture {
         assertEq(engine.closeFactorWad(), 1e18, "the slot's other settings kept");
     }
 
+    /// @dev A least bonus of 150, and 1 BTC of spot owing 40,000 sUSD gapped to 38,000 (95%), the
+    ///      keeper holding the debt: the gapped position of the two tests below.
+    function _gappedUnder100() internal returns (uint256 id) {
+        engine.setMinKeeperBonus(150e18);
+        id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
+        _arm(sUSD, 40_000e18);
+        _setPrice(btcFeed, "BTC", 38_000e8);
+    }
+
     /// @dev 1 BTC owing 40,000 sUSD gaps to 38,000 (95%): the fund pays the 2,000 short of the
     ///      repaid value, then the keeper's least bonus, min(150, 40,000 x 10% x 50% = 2,000).
     function test_liquidate__gappedUnder100__fundTopsTheKeeperUpToItsLeastBonus() public {
-        engine.setMinKeeperBonus(150e18);
         usdc.mint(address(this), 10_000e6);
         usdc.approve(address(fund), 10_000e6);
         fund.deposit(10_000e6);
-        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
-        _arm(sUSD, 40_000e18);
-        _setPrice(btcFeed, "BTC", 38_000e8);
+        uint256 id = _gappedUnder100();
 
         VM.prank(KEEPER);
         (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, type(uint256).max, 0);
@@ -268,10 +274,7 @@ contract EngineBranchesTest is SystemFixture {
     /// @dev The same gap with an empty fund: the keeper burns only what the spot covers, and no
     ///      bonus is topped up (nothing to pay it with, and the repaid value comes first).
     function test_liquidate__gappedUnder100EmptyFund__noBonus() public {
-        engine.setMinKeeperBonus(150e18);
-        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
-        _arm(sUSD, 40_000e18);
-        _setPrice(btcFeed, "BTC", 38_000e8);
+        uint256 id = _gappedUnder100();
 
         VM.prank(KEEPER);
         (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, type(uint256).max, 0);
