@@ -33,6 +33,12 @@ NETWORK ?= ethereum:local:foundry
 ACCOUNT ?=
 LOCAL_NODE := APE_FOUNDRY_HOST=http://127.0.0.1:$(NODE_PORT)
 SCRIPT_OPTIONS = --network $(NETWORK) $(if $(ACCOUNT),--account $(ACCOUNT)) $(ARGS)
+# A long-running script stopped with Ctrl-C: make dies of any SIGINT it receives (after its child,
+# it re-raises the signal on itself: status 130 whatever the child did), so at a terminal the script
+# runs as a job of its own (bash job control) in the terminal's foreground, where Ctrl-C reaches it
+# alone; it says what it did, exits 0, and so does make. The trailing `exit` keeps bash from
+# exec'ing the script in its own place (which would leave it in make's process group).
+FOREGROUND = if [ -t 0 ]; then set -m; fi;
 
 .PHONY: help bootstrap compile test check lint sizes bench bench-update slither invariants coverage demo node console deploy keeper position replay stress gas clean
 
@@ -111,11 +117,11 @@ node: bootstrap ## A long-running local Anvil (port NODE_PORT, default 8545) wit
 console: bootstrap ## ape console attached to the chain started by `make node`
 	$(LOCAL_NODE) ape console --network ethereum:local:foundry
 
-deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [ARGS='--dry-run --config ..']`
+deploy: bootstrap ## Deploy the system: `make deploy [NETWORK=.. ACCOUNT=..] [ARGS='--dry-run --config ..']`; `ARGS=--resume` goes on from a failed one
 	$(LOCAL_NODE) ape run deploy $(SCRIPT_OPTIONS)
 
 keeper: bootstrap ## The liquidation keeper on `make node` (or NETWORK=.. ACCOUNT=..): `make keeper ARGS=--once`
-	$(LOCAL_NODE) ape run keeper $(SCRIPT_OPTIONS)
+	@$(FOREGROUND) $(LOCAL_NODE) ape run keeper $(SCRIPT_OPTIONS); exit $$?
 
 position: bootstrap ## The vault's positions on `make node` (or NETWORK=..), and acting on one: `make position [ARGS='3 7' | 'show 3' | 'open sUSD' | 'mint 3 5000' ..]`
 	$(LOCAL_NODE) ape run position $(SCRIPT_OPTIONS)

@@ -8,12 +8,21 @@ signed by the test trader (test account 1, funded with 2 WBTC by the deploy):
 `lock`, `trade(p, "BTC-PERP", 0.1)`, `close` (synthvault/console.py).
 """
 
+import contextlib
+
 from synthvault.units import asset_id, from_wad, wad  # noqa: F401  (at hand in the console)
+
+# Held for the console's lifetime: a revert is said in one decoded line (synthvault/console.py's
+# handler), not after ape-foundry's call tree ("reverted without message" and the calls).
+_QUIET = contextlib.ExitStack()
 
 
 def ape_init_extras(project, networks, accounts):
     from synthvault.console import console_namespace
+    from synthvault.errors import without_call_traces
     from synthvault.preflight import PreflightError, attach_checked
+
+    _QUIET.enter_context(without_call_traces())
 
     network = networks.provider.network
     local = network.name == "local"

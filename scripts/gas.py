@@ -66,7 +66,8 @@ def cli(check, update_baseline):
     # Checked whenever the bench runs, `bench-update` included: a new baseline cannot hide it.
     unpaid = shortfalls(gas, config)
     if unpaid:
-        console.print("[red]A minimum debt does not pay a keeper's gas (config/local.yaml, synths.*.min_debt):")
+        console.print("[red]A liquidation would not pay its keeper's gas (config/local.yaml: synths.*.min_debt, "
+                      "liquidation.min_keeper_bonus_usd):")
         for line in unpaid:
             console.print(f"  {line}")
     if unpaid or (check and problems):

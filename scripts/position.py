@@ -6,6 +6,7 @@ in one line, decoded (`VaultUndercollateralized(positionId=3, ...)`).
     make position ARGS='3 7'                   # positions 3 and 7
     make position ARGS='--owner 0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
     make position ARGS='show 3'                # one position: basket, CR, liquidation price, BTC downside
+    make position ARGS='account 20000'         # a futures account with 20,000 USDC margin, for lock
     make position ARGS='open sUSD'             # then: deposit ID 0.5, mint ID 10000, lock ID ACCOUNT,
                                                # trade ID BTC-PERP 0.1 (sell: -- -0.1), burn ID 500,
                                                # withdraw ID 0.1, close ID
@@ -27,7 +28,7 @@ from synthvault.cli import account_option, autosign_option, friendly_errors, sig
 from synthvault.keeper import scan_positions
 from synthvault.positions import COLUMNS, position_rows, print_position
 from synthvault.preflight import attach_checked
-from synthvault.report import console, table
+from synthvault.report import console, count, table
 from synthvault.system import System
 
 TRADER = 1  # the test account that signs on a local chain (funded with WBTC and USDC by the deploy)
@@ -52,7 +53,8 @@ class DefaultToShow(click.Group):
 
 @click.group(cls=DefaultToShow)
 def cli():
-    """The vault's positions: show them, or act on one (open, deposit, withdraw, lock, trade, mint, burn, close)."""
+    """The vault's positions: show them, or act on one (open, deposit, withdraw, lock, trade, mint, burn, close);
+    account opens a futures account to lock."""
 
 
 def _attach(network: Any) -> tuple[dict[str, Any], System]:
@@ -76,10 +78,10 @@ def show(network, ids, owner):
     elif not ids:
         ids = scan_positions(vault, manifest.get("start_block", 0), head, set())
     rows = position_rows(system, ids)
-    console.print(table(f"{len(rows)} positions at block {head}", COLUMNS, [row.cells() for row in rows]))
+    console.print(table(f"{count(len(rows), 'position')} at block {head}", COLUMNS, [row.cells() for row in rows]))
 
 
-def register(name: str, do: Callable[..., actions.Done], *arguments: Callable[[Any], Any]) -> None:
+def register(name: str, do: Callable[..., Any], *arguments: Callable[[Any], Any]) -> None:
     """A subcommand that signs (`--account`, `--yes`), runs `do(system, sender, *ARGS)` and prints
     its line and the position after; its help is `do`'s docstring."""
 
@@ -91,7 +93,7 @@ def register(name: str, do: Callable[..., actions.Done], *arguments: Callable[[A
         sender = signer(network, account_alias, index=TRADER, autosign=autosign)
         done = actions.perform(do, system, sender, **args)
         console.print(done.line, highlight=False)
-        if name != "close":
+        if isinstance(done, actions.Done) and name != "close":
             print_position(system, done.position_id)
 
     for argument in reversed(arguments):
@@ -102,6 +104,7 @@ def register(name: str, do: Callable[..., actions.Done], *arguments: Callable[[A
 position_id = click.argument("position_id", type=int)
 amount = click.argument("amount", type=Decimal)
 register("open", actions.open_position, click.argument("synth"))
+register("account", actions.open_account, click.argument("margin", type=Decimal))
 register("deposit", actions.deposit, position_id, amount)
 register("withdraw", actions.withdraw, position_id, amount)
 register("lock", actions.lock, position_id, click.argument("account_id", type=int))

@@ -21,6 +21,13 @@ class Done(NamedTuple):
     line: str
 
 
+class AccountOpened(NamedTuple):
+    """A futures account opened on the exchange for the sender (no position yet: `lock` puts it in one)."""
+
+    account_id: int
+    line: str
+
+
 class ActionError(ValueError):
     """An argument no contract could take (an unknown synth or market): said before sending anything."""
 
@@ -64,6 +71,20 @@ def withdraw(system: System, sender: Any, position_id: int, amount: Decimal) -> 
     """Take AMOUNT spot WBTC out of the position, to its owner."""
     system.contracts["vault"].removeSpot(position_id, _spot_units(system, amount), sender, sender=sender)
     return Done(position_id, f"withdrew {amount} WBTC from position {position_id} to {sender.address}")
+
+
+def open_account(system: System, sender: Any, margin: Decimal) -> AccountOpened:
+    """Open a futures account on the exchange with MARGIN USDC, approving the exchange first when its
+    allowance is short; `lock` puts it into a position."""
+    exchange, usdc = system.contracts["exchange"], system.contracts["usdc"]
+    units = scaled(_positive(margin), usdc.decimals())
+    approved = ""
+    if usdc.allowance(sender, exchange) < units:
+        usdc.approve(exchange, units, sender=sender)
+        approved = f" (approved the exchange for {margin} USDC first)"
+    account_id = exchange.openAccount(sender=sender).return_value
+    exchange.depositMargin(account_id, units, sender=sender)
+    return AccountOpened(account_id, f"opened futures account {account_id} with {margin} USDC margin{approved}")
 
 
 def lock(system: System, sender: Any, position_id: int, account_id: int) -> Done:
@@ -120,11 +141,12 @@ def _symbol(system: System, position_id: int) -> str:
     return next((symbol for symbol, token in system.synths.items() if str(token.address) == synth), synth)
 
 
-# Every action, by the name the console gives it (`make position` names them open, deposit, ...).
-ACTIONS: tuple[Callable[..., Done], ...] = (open_position, deposit, withdraw, lock, trade, mint, burn, close)
+# Every action, by the name the console gives it (`make position` names them open, account, deposit, ...).
+ACTIONS: tuple[Callable[..., Done | AccountOpened], ...] = (
+    open_position, open_account, deposit, withdraw, lock, trade, mint, burn, close)
 
 
-def perform(do: Callable[..., Done], system: System, sender: Any, *args: Any, **kwargs: Any) -> Done:
+def perform(do: Callable[..., Any], system: System, sender: Any, *args: Any, **kwargs: Any) -> Any:
     """`do(system, sender, *args, **kwargs)` as `make position` and the console run it: a revert is raised
     (for the caller to say decoded, in one line) without ape-foundry printing its call tree first."""
     with without_call_traces():

@@ -15,12 +15,13 @@ from synthvault.errors import describe_error
 from synthvault.manifest import LOCAL_NETWORKS, ManifestExistsError
 from synthvault.preflight import PreflightError
 from synthvault.replay import SeriesWindowError
+from synthvault.resume import ResumeError
 from synthvault.system import DeployFailedError
 
 # What a user can fix from the message alone (an unknown synth or market, a replay window with no
 # rows included): said as `Error: <message>`, exit status 1, no traceback.
-EXPECTED_ERRORS = (ActionError, ConfigError, DeployFailedError, ManifestExistsError, PreflightError, FileNotFoundError,
-                   SeriesWindowError)
+EXPECTED_ERRORS = (ActionError, ConfigError, DeployFailedError, ManifestExistsError, PreflightError, ResumeError,
+                   FileNotFoundError, SeriesWindowError)
 
 
 def is_local(network: Any) -> bool:

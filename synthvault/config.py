@@ -31,6 +31,7 @@ MAX_SYNTHS = 255
 MAX_TAKER_FEE_WAD = WAD // 100
 MAX_LIQUIDATION_REWARD_WAD = WAD // 20
 MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000 * WAD
+MAX_MIN_POSITION_NOTIONAL_WAD = 1_000_000 * WAD
 MAX_COOLDOWN_S = 7 * 86_400
 MAX_HEARTBEAT_S = 2**32 - 1
 MAX_DECIMALS = 18
@@ -130,6 +131,7 @@ class MarketConfig(Section):
     maintenance_margin_bps: Amount
     taker_fee_bps: Amount = Field(ge=0)
     impact_bps_per_million_usd: Amount = Field(ge=0)
+    min_position_usd: Amount = Field(default=0, ge=0)  # ExchangeInvalidMinPositionNotional: at most 1,000,000
 
     @model_validator(mode="after")
     def _market_params(self) -> "MarketConfig":
@@ -149,6 +151,9 @@ class MarketConfig(Section):
             problems.append(f"impact_bps_per_million_usd ({self.impact_bps_per_million_usd}) must be at most {BPS}")
         if problems:
             raise ValueError("; ".join(problems) + " (the exchange reverts ExchangeInvalidMarketParams)")
+        if scaled(self.min_position_usd, 18) > MAX_MIN_POSITION_NOTIONAL_WAD:
+            raise ValueError(f"min_position_usd ({self.min_position_usd}) must be at most 1000000 "
+                             "(ExchangeInvalidMinPositionNotional)")
         return self
 
 
@@ -157,7 +162,8 @@ class ExchangeConfig(Section):
     spot_token: TokenConfig
     liquidation_reward_bps: Amount = Field(ge=0)
     min_liquidation_reward_usd: Amount = Field(default=0, ge=0)
-    pool_deposit_usd: Amount = Field(ge=0)
+    # Seeded only with a test margin token (the deployment mints it); left out with an existing one.
+    pool_deposit_usd: Amount | None = Field(default=None, ge=0)
     pool_cooldown_hours: Amount = Field(default=0, ge=0)
     markets: dict[str, MarketConfig]
 
@@ -170,9 +176,14 @@ class ExchangeConfig(Section):
         if scaled(self.min_liquidation_reward_usd, 18) > MAX_MIN_LIQUIDATION_REWARD_WAD:
             problems.append(f"min_liquidation_reward_usd ({self.min_liquidation_reward_usd}) must be at most 1000 "
                             "(ExchangeInvalidMinLiquidationReward)")
-        if self.margin_token.address is not None and self.pool_deposit_usd:
-            problems.append("pool_deposit_usd must be 0 with an existing margin_token (the deployment mints only "
-                            "test tokens; deposit from the owner's balance once deployed)")
+        for name, market in self.markets.items():
+            # The smallest position's maintenance margin must pay the minimum reward, or the pool
+            # pays it for an owner liquidating its own dust (`setMinPositionNotional`).
+            covered = scaled(market.min_position_usd, 18) * bps(market.maintenance_margin_bps) // WAD
+            if covered < scaled(self.min_liquidation_reward_usd, 18):
+                problems.append(f"markets.{name}.min_position_usd ({market.min_position_usd}) x maintenance_margin_bps "
+                                f"({market.maintenance_margin_bps}) must cover min_liquidation_reward_usd "
+                                f"({self.min_liquidation_reward_usd}), or the pool pays the minimum reward for dust")
         if int(self.pool_cooldown_hours * 3600) > MAX_COOLDOWN_S:
             problems.append(f"pool_cooldown_hours ({self.pool_cooldown_hours}) must be at most 168, 7 days "
                             "(LiquidityPoolInvalidCooldown)")
@@ -222,7 +233,22 @@ class VaultConfig(RiskParams):
 class LiquidationConfig(Section):
     keeper_share_pct: Amount = Field(ge=0, le=100)  # LiquidationEngineInvalidKeeperShare
     close_factor_pct: Amount = Field(gt=0, le=100)  # LiquidationEngineInvalidCloseFactor
-    insurance_fund_deposit_usd: Amount = Field(ge=0)
+    insurance_fund_deposit_usd: Amount | None = Field(default=None, ge=0)  # as exchange.pool_deposit_usd
+    # LiquidationEngineInvalidMinKeeperBonus: at most 1,000
+    min_keeper_bonus_usd: Amount = Field(default=0, ge=0, le=1000)
+
+
+class GovernanceConfig(Section):
+    """Who owns the protocol once deployed (`synthvault/governance.py`): a `ProtocolTimelock`
+    (OpenZeppelin's `TimelockController`) whose `proposers` schedule owner calls that wait
+    `timelock_delay_hours` (anyone may then run them, or only `executors`), behind a
+    `ProtocolOwner` that also lets a `guardian` tighten at once. Left out (local chains), the
+    deployer keeps every owner role."""
+
+    timelock_delay_hours: Amount = Field(gt=0)
+    proposers: list[Address] = Field(min_length=1)
+    executors: list[Address] = Field(default_factory=list)  # empty: anyone runs a ready call
+    guardian: Address | None = None
 
 
 def _risk_problems(params: dict[str, Any], synth: SynthConfig) -> list[str]:
@@ -260,6 +286,7 @@ class DeployConfig(Section):
     synths: dict[str, SynthConfig] = Field(min_length=1, max_length=MAX_SYNTHS)
     vault: VaultConfig
     liquidation: LiquidationConfig
+    governance: GovernanceConfig | None = None
 
     def risk_params(self, symbol: str) -> dict[str, Any]:
         """A synth's risk parameters: its own entry over the vault's defaults."""
@@ -272,9 +299,7 @@ class DeployConfig(Section):
         feeds = self.oracle.feeds
         problems = []
         unknown = "is not a feed in oracle.feeds"
-        if self.exchange.margin_token.address is not None and self.liquidation.insurance_fund_deposit_usd:
-            problems.append("liquidation.insurance_fund_deposit_usd must be 0 with an existing exchange.margin_token "
-                            "(the deployment mints only test tokens)")
+        problems += self._seed_problems()
         if self.vault.spot_asset not in feeds:
             problems.append(f"vault.spot_asset: {self.vault.spot_asset!r} {unknown}")
         problems += [f"vault.shock_pct.{asset}: {asset!r} {unknown}" for asset in self.vault.shock_pct
@@ -294,6 +319,18 @@ class DeployConfig(Section):
         if problems:
             raise ValueError("\n  ".join(problems))
         return self
+
+    def _seed_problems(self) -> list[str]:
+        """The seed deposits mint the margin token: each is required with a test token (0 for none)
+        and refused with an existing one, which the deployment cannot mint."""
+        seeds = {"exchange.pool_deposit_usd": self.exchange.pool_deposit_usd,
+                 "liquidation.insurance_fund_deposit_usd": self.liquidation.insurance_fund_deposit_usd}
+        if self.exchange.margin_token.address is None:
+            return [f"{key}: missing (the deployment's seed deposit of its test margin token; 0 for none)"
+                    for key, amount in seeds.items() if amount is None]
+        return [f"{key}: a seed deposit needs a test margin token, and exchange.margin_token is an existing one "
+                "(leave the key out, or 0; deposit from the owner's balance once deployed)"
+                for key, amount in seeds.items() if amount]
 
     def existing_addresses(self) -> dict[str, str]:
         """The contracts the config names as already deployed, by key path."""

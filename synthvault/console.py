@@ -25,10 +25,11 @@ def _whole(value: Any) -> Any:
 def position_helpers(system: System, trader: Any, echo: Callable[[str], Any] = print) -> dict[str, Callable[..., Any]]:
     """`make position`'s actions (synthvault/actions.py), signed by `trader` (the test trader on a
     local chain) or by `sender=` (e.g. `deposit(1, 0.5, sender=accounts.load("me"))`): each prints
-    its line; `open_position("sUSD")` returns the new position's id. Amounts are whole units, a
+    its line; `open_position("sUSD")` returns the new position's id, `open_account(20000)` the new
+    futures account's (with 20,000 USDC margin, for `lock`). Amounts are whole units, a
     float taken as written (0.1 is 0.1). `show(ID)` prints the position in detail."""
 
-    def bind(do: Callable[..., actions.Done]) -> Callable[..., Any]:
+    def bind(do: Callable[..., Any]) -> Callable[..., Any]:
         def helper(*args: Any, sender: Any = None) -> int | None:
             signer = trader if sender is None else sender
             if signer is None:
@@ -36,7 +37,7 @@ def position_helpers(system: System, trader: Any, echo: Callable[[str], Any] = p
                                   "pass sender=accounts.load('<alias>')")
             done = actions.perform(do, system, signer, *map(_whole, args))
             echo(done.line)
-            return done.position_id if do is actions.open_position else None
+            return done[0] if do in (actions.open_position, actions.open_account) else None
 
         helper.__name__ = helper.__qualname__ = do.__name__
         helper.__doc__ = do.__doc__

@@ -13,9 +13,10 @@ debt: a liquidation that would leave less than the minimum repays the whole debt
 min(close factor, (MR − LR) / (MR − 1 − penalty)), while leaving at least the minimum, so
 R ≥ min debt × φ / (1 − φ), which is the minimum debt or more while φ ≥ 1/2 (it is 3/4 at 150% /
 120% / 10% and a 100% close factor). A keeper that asks for less than the engine's R takes less by
-its own choice. The profit is paid only while the collateral covers the repayment and the penalty
-(a position liquidated from under about 100% + penalty pays the keeper less, and from under 100%
-the fund pays the keeper the repaid value only)."""
+its own choice. The profit is paid in full only while the collateral covers the repayment and the penalty: on
+a position liquidated from under about 100% + penalty, or from under 100% (the fund then pays the
+repaid value), the fund tops the keeper's profit up to the engine's least bonus
+(`min_keeper_bonus_usd`), which must itself pay the costliest liquidation's gas."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +33,8 @@ MAX_MARKETS = 8
 LIQUIDATIONS: dict[int, tuple[str, ...]] = {
     1: ("LiquidationEngine.liquidate (1 market)", "LiquidationEngine.liquidate (min debt, 1 market)"),
     3: ("LiquidationEngine.liquidate (3 markets)",),
-    MAX_MARKETS: ("LiquidationEngine.liquidate (8 markets)", "LiquidationEngine.liquidate (min debt, 8 markets)"),
+    MAX_MARKETS: ("LiquidationEngine.liquidate (8 markets)", "LiquidationEngine.liquidate (min debt, 8 markets)",
+                  "LiquidationEngine.liquidate (gapped min debt, 8 markets)"),
 }
 RISK_KEYS = ("minting_ratio_pct", "liquidation_ratio_pct", "liquidation_penalty_pct")
 
@@ -140,12 +142,31 @@ def check_min_debts(gas_max_markets: int, config: dict[str, Any]) -> list[MinDeb
     return checks
 
 
-def shortfalls(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
+def min_keeper_bonus_usd(config: dict[str, Any]) -> Decimal:
+    """The engine's least keeper bonus (USD), 0 when the config sets none."""
+    return Decimal(str(config["liquidation"].get("min_keeper_bonus_usd", 0)))
+
+
+def min_debt_shortfalls(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
     """The synths whose minimum debt does not pay the keeper for an 8-market account, one line each."""
     cost = gas_cost_usd(liquidation_gas(gas, MAX_MARKETS))
-    return [f"{c.symbol}: min debt ${c.min_debt_usd:,.2f} pays the keeper ${c.keeper_profit_usd:,.2f}, under the "
-            f"${cost:,.2f} of gas of an {MAX_MARKETS}-market liquidation (floor ${c.floor_usd:,.0f})"
+    return [f"synths.{c.symbol}: min debt ${c.min_debt_usd:,.2f} pays the keeper ${c.keeper_profit_usd:,.2f}, under "
+            f"the ${cost:,.2f} of gas of an {MAX_MARKETS}-market liquidation (floor ${c.floor_usd:,.0f})"
             for c in check_min_debts(liquidation_gas(gas, MAX_MARKETS), config) if c.pays is False]
+
+
+def bonus_shortfall(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
+    """The least keeper bonus, in one line, if it does not pay the costliest 8-market liquidation."""
+    cost = gas_cost_usd(liquidation_gas(gas, MAX_MARKETS))
+    if (bonus := min_keeper_bonus_usd(config)) >= cost:
+        return []
+    return [f"liquidation.min_keeper_bonus_usd (${bonus:,.2f}) is under the ${cost:,.2f} of gas of an {MAX_MARKETS}-"
+            "market liquidation: a gapped position would not pay its keeper"]
+
+
+def shortfalls(gas: dict[str, int], config: dict[str, Any]) -> list[str]:
+    """Every way a liquidation would not pay its keeper the gas: `min_debt_shortfalls`, `bonus_shortfall`."""
+    return min_debt_shortfalls(gas, config) + bonus_shortfall(gas, config)
 
 
 def _verdict(check: MinDebtCheck) -> str:
@@ -188,4 +209,12 @@ def render_markdown(gas: dict[str, int], config: dict[str, Any]) -> str:
         usd = "-" if c.min_debt_usd is None else f"{c.min_debt_usd:,.2f}"
         profit = "-" if c.keeper_profit_usd is None else f"{c.keeper_profit_usd:,.2f}"
         lines.append(f"| {c.symbol} | {usd} | {profit} | {c.floor_usd:,.0f} | {_verdict(c)} |")
+    bonus, cost = min_keeper_bonus_usd(config), rows[-1].cost_usd
+    lines += [
+        "",
+        "A position that gaps under 100% + penalty leaves the keeper less; the fund tops its profit up to the least",
+        f"bonus, ${bonus:,.2f} (`min_keeper_bonus_usd`), or the bonus it was due if less: "
+        f"{'pays' if bonus >= cost else '**FAILS**: under'} the ${cost:,.2f} of gas of the costliest "
+        f"{MAX_MARKETS}-market liquidation (`make bench` fails under it).",
+    ]
     return "\n".join(lines) + "\n"

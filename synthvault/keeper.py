@@ -18,6 +18,7 @@ from typing import Any
 from ape.exceptions import ContractLogicError
 
 from synthvault.errors import describe_error, project_decoder
+from synthvault.report import count
 from synthvault.units import WAD, asset_id, from_wad
 
 log = logging.getLogger("synthvault.keeper")
@@ -48,15 +49,22 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def liquidation_pay_usd_wad(collateral_usd_wad: int, repaid_usd_wad: int, penalty_wad: int,
-                            keeper_share_wad: int) -> int:
+                            keeper_share_wad: int, min_bonus_usd_wad: int = 0, whole: bool = True) -> int:
     """What a liquidation repaying `repaid_usd_wad` pays its keeper beyond the value repaid, as the
     engine pays it (`ILiquidationEngine`): the keeper is due the repaid value plus its share of the
     penalty on it, taken from the collateral before the fund's cut; a position whose collateral
     cannot pay that gives the keeper all of it (less than the bonus), and one under 100% CR gives it
-    the collateral topped up by the fund to the repaid value, and no more: nothing beyond. The
-    closing costs of a futures account (impact, fee) are not counted: they lower the pay a little."""
-    due = repaid_usd_wad + repaid_usd_wad * penalty_wad // WAD * keeper_share_wad // WAD
-    return max(0, min(collateral_usd_wad, due) - repaid_usd_wad)
+    the collateral topped up by the fund to the repaid value. When such a liquidation repays the
+    whole debt (`whole`) and so takes every bit of collateral, the fund then tops the keeper's
+    profit up to its least bonus, min(`min_bonus_usd_wad`, the bonus it was due). Not counted: the
+    closing costs of a futures account (impact, fee: they lower the pay a little), the top-up's
+    rounding down to a whole stablecoin unit, and a fund too dry to pay (it then pays less)."""
+    bonus = repaid_usd_wad * penalty_wad // WAD * keeper_share_wad // WAD
+    due = repaid_usd_wad + bonus
+    pay = max(0, min(collateral_usd_wad, due) - repaid_usd_wad)
+    if whole and collateral_usd_wad < due:
+        pay = max(pay, min(min_bonus_usd_wad, bonus))
+    return pay
 
 
 @dataclass(frozen=True)
@@ -69,10 +77,6 @@ class Action:
     repaid: int = 0  # synth units (18 decimals)
     detail: str = ""  # the transaction, or why not: the expected profit, the decoded revert
     synth: str = ""  # the symbol of the synth the position owes
-
-
-def _count(n: int, noun: str, plural: str = "") -> str:
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 @dataclass
@@ -100,8 +104,8 @@ class KeeperStats:
         how = "interrupted (Ctrl-C)" if self.interrupted else "stopped"
         repaid = ", ".join(f"{from_wad(units):,.4f} {synth}" for synth, units in sorted(self.repaid.items()))
         skipped = ", ".join(f"{n} {kind}" for kind, n in self.skipped.items())
-        return (f"keeper {how} after {_count(self.passes, 'pass', 'passes')} "
-                f"({_count(self.errors, 'error')} survived): {_count(self.watched, 'position')} watched, "
+        return (f"keeper {how} after {count(self.passes, 'pass', 'passes')} "
+                f"({count(self.errors, 'error')} survived): {count(self.watched, 'position')} watched, "
                 f"{self.liquidated} liquidated{f' (repaid {repaid})' if repaid else ''}; skipped: {skipped}")
 
 
@@ -172,18 +176,19 @@ class Keeper:
 
     # Does it pay?
     def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
-                                collateral_usd_wad: int | None = None) -> int:
-        """What liquidating the position (repaying `repay`) pays the keeper over the value it
-        repays (`liquidation_pay_usd_wad`: nothing from under 100% CR, less than the full bonus
-        from under 100% + the keeper's bonus), less the gas at the oracle's ETH price. The
-        collateral is the lens's (read now unless given)."""
+                                collateral_usd_wad: int | None = None, whole: bool = True) -> int:
+        """What liquidating the position (repaying `repay`, the `whole` debt or not) pays the keeper
+        over the value it repays (`liquidation_pay_usd_wad`: less than the full bonus from under
+        100% + the keeper's bonus, where a whole-debt liquidation has the fund top it up to the
+        least bonus), less the gas at the oracle's ETH price. The collateral is the lens's (read
+        now unless given)."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
         if collateral_usd_wad is None:
             collateral_usd_wad = self.lens.health(position_id)[0]
         repaid_usd = _ceil_div(repay * self.oracle.priceWad(synth.asset()), WAD)  # the engine's rounding
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
-                                      self.engine.keeperShareWad())
+                                      self.engine.keeperShareWad(), self.engine.minKeeperBonusUsdWad(), whole)
         gas_usd = gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
         return pay - gas_usd
 
@@ -191,8 +196,9 @@ class Keeper:
         """Liquidates the position if the keeper holds its synth and it pays; a revert (of the
         quote, the gas estimate or the transaction) is raised."""
         symbol = self.symbol_of(position_id)
-        repay, _ = self.engine.repayQuote(position_id)
+        repay, whole = self.engine.repayQuote(position_id)
         balance = self.synth_of(position_id).balanceOf(self.sender)
+        whole = whole and balance >= repay
         repay = min(repay, balance)
         if repay == 0:
             return Action(position_id, "no-synth", cr_wad, detail=f"the keeper holds no {symbol}", synth=symbol)
@@ -202,7 +208,8 @@ class Keeper:
         # whole one, which an offer of the quoted amount would fail (`RepayTooSmall`).
         offer = balance
         gas = self.engine.liquidate.estimate_gas_cost(position_id, offer, 0, sender=self.sender)
-        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id))
+        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id),
+                                              whole)
         if profit < self.min_profit_usd_wad:
             return Action(position_id, "unprofitable", cr_wad, repay, f"expected profit {profit / WAD:.2f} USD",
                           symbol)
@@ -233,14 +240,14 @@ class Keeper:
         `failed` action. Returns the actions, counted in `stats`, and the batch's receipt (None when
         nothing was sent)."""
         actions: dict[int, Action] = {}
-        chosen: list[tuple[int, int, int]] = []  # position, CR, quoted repayment
+        chosen: list[tuple[int, int, int, bool]] = []  # position, CR, quoted repayment, whole debt
         balances: dict[str, int] = {}
         for position_id, cr_wad in candidates:
             symbol = self.symbol_of(position_id)
             if symbol not in balances:
                 balances[symbol] = self.synth_of(position_id).balanceOf(self.sender)
             try:
-                repay, _ = self.engine.repayQuote(position_id)
+                repay, whole = self.engine.repayQuote(position_id)
             except ContractLogicError as err:
                 actions[position_id] = Action(position_id, "failed", cr_wad, detail=describe_error(err), synth=symbol)
                 continue
@@ -248,14 +255,15 @@ class Keeper:
                 actions[position_id] = Action(position_id, "no-synth", cr_wad,
                                               detail=f"the keeper holds no {symbol}", synth=symbol)
                 continue
-            chosen.append((position_id, cr_wad, min(repay, balances[symbol])))
+            chosen.append((position_id, cr_wad, min(repay, balances[symbol]), whole and balances[symbol] >= repay))
         gas = 0
         if chosen and gas_price:
-            ids = [position_id for position_id, _, _ in chosen]
+            ids = [position_id for position_id, _, _, _ in chosen]
             gas = self.engine.liquidateMany.estimate_gas_cost(ids, 0, sender=self.sender) // len(ids)
         batch = []
-        for position_id, cr_wad, repay in chosen:
-            profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id))
+        for position_id, cr_wad, repay, whole in chosen:
+            profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id),
+                                                  whole)
             if profit < self.min_profit_usd_wad:
                 actions[position_id] = Action(position_id, "unprofitable", cr_wad, repay,
                                               f"expected profit {profit / WAD:.2f} USD", self.symbol_of(position_id))
@@ -288,7 +296,7 @@ class Keeper:
     def pass_line(self, head: int, actions: list[Action]) -> str:
         """What the keeper says after each pass (a heartbeat while it runs, the result of --once)."""
         done = ", ".join(f"#{a.position_id} {a.kind}" for a in actions) or "none"
-        return f"block {head}: {len(self.known)} positions watched, {len(actions)} under water: {done}"
+        return f"block {head}: {count(len(self.known), 'position')} watched, {len(actions)} under water: {done}"
 
     def run_once(self, head: int, gas_price: int = 0) -> list[Action]:
         """One pass: discover, check, liquidate what is under water and pays, each position on its

@@ -1,12 +1,15 @@
 """The deployment manifest: `deployments/<network>.json`, what was deployed where and with what config."""
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from synthvault.config import ROOT
 
-DEPLOYMENTS = ROOT / "deployments"
+# `deployments/`, or the folder SYNTHVAULT_DEPLOYMENTS names (a test's own, so that a script run by
+# a test never touches the manifest of the user's `make node`).
+DEPLOYMENTS = Path(os.environ.get("SYNTHVAULT_DEPLOYMENTS") or ROOT / "deployments")
 LOCAL_NETWORKS = {"local"}
 
 

@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 
 from synthvault.config import DeployConfig
 from synthvault.deploy import shocks
-from synthvault.economics import ETH_USD, GAS_PRICE_GWEI, LIQUIDATIONS, MAX_MARKETS, shortfalls
+from synthvault.economics import (
+    ETH_USD,
+    GAS_PRICE_GWEI,
+    LIQUIDATIONS,
+    MAX_MARKETS,
+    bonus_shortfall,
+    min_debt_shortfalls,
+)
 from synthvault.gas import load_baseline
+from synthvault.governance import OWNED
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ def _exchange(plan: Plan, config: DeployConfig) -> None:
         expiry = f", expires after {market.expiry_days} days" if market.expiry_days else ""
         plan.add("exchange", f"FuturesExchange.addMarket({name}: {market.asset}, IM {market.initial_margin_bps} bps, "
                              f"MM {market.maintenance_margin_bps} bps{expiry})")
+        if market.min_position_usd:
+            plan.add("exchange", f"FuturesExchange.setMinPositionNotional({name}: ${market.min_position_usd})")
     if cfg.pool_deposit_usd:
         _deposit(plan, "exchange", "LiquidityPool")
     if cfg.pool_cooldown_hours:
@@ -94,6 +104,8 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
     plan.add("liquidation",
              f"LiquidationEngine, keeper share {cfg.keeper_share_pct}%, close factor {cfg.close_factor_pct}%",
              "LiquidationEngine")
+    if cfg.min_keeper_bonus_usd:
+        plan.add("liquidation", f"LiquidationEngine.setMinKeeperBonus(${cfg.min_keeper_bonus_usd})")
     plan.add("liquidation", "GlobalSettlement", "GlobalSettlement")
     plan.add("liquidation", "InsuranceFund.setEngine")
     plan.add("liquidation", "Vault.setLiquidationEngine")
@@ -105,6 +117,20 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
         _deposit(plan, "liquidation", "InsuranceFund")
 
 
+def _governance(plan: Plan, config: DeployConfig) -> None:
+    """`synthvault/governance.py`: the timelock and the protocol owner, then each owned contract
+    handed over (one `transferOwnership` each, one `acceptOwnerships` for all)."""
+    cfg = config.governance
+    if cfg is None:
+        return
+    plan.add("governance", f"ProtocolTimelock, delay {cfg.timelock_delay_hours} h, "
+                           f"{len(cfg.proposers)} proposer(s)", "ProtocolTimelock")
+    plan.add("governance", f"ProtocolOwner, guardian {cfg.guardian or 'none'}", "ProtocolOwner")
+    for name in OWNED:
+        plan.add("governance", f"{name}.transferOwnership(ProtocolOwner)")
+    plan.add("governance", "ProtocolOwner.acceptOwnerships")
+
+
 def keeper_floor_warnings(config: DeployConfig, gas: dict[str, int] | None = None) -> list[str]:
     """One line per synth whose minimum debt, at its configured price, would not pay a keeper the
     gas of liquidating an 8-market account at the reference gas and ETH prices
@@ -114,15 +140,16 @@ def keeper_floor_warnings(config: DeployConfig, gas: dict[str, int] | None = Non
     gas = load_baseline() if gas is None else gas
     if not all(operation in gas for operation in LIQUIDATIONS[MAX_MARKETS]):
         return []
-    return [f"synths.{line}; at {GAS_PRICE_GWEI} gwei and ETH ${ETH_USD:,} (docs/gas.md), no keeper is paid to "
-            "liquidate a position that small" for line in shortfalls(gas, config.to_dict())]
+    raw = config.to_dict()
+    return [f"{line}; at {GAS_PRICE_GWEI} gwei and ETH ${ETH_USD:,} (docs/gas.md), no keeper is paid to liquidate a "
+            "position that small" for line in min_debt_shortfalls(gas, raw)] + bonus_shortfall(gas, raw)
 
 
 def plan_deployment(config: DeployConfig, local_funding: dict[str, dict[str, int]] | None = None) -> Plan:
     """What `deploy_system(config)` sends, in order, then (on a local chain) the test-token mints
     of `fund_local_accounts(local_funding)`; with the key parameters of each synth."""
     plan = Plan()
-    for layer in (_oracle, _exchange, _vault, _liquidation):
+    for layer in (_oracle, _exchange, _vault, _liquidation, _governance):
         layer(plan, config)
     for role, amounts in (local_funding or {}).items():
         for token in amounts:

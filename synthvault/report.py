@@ -20,5 +20,10 @@ def table(title: str, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> 
     return out
 
 
+def count(n: int, noun: str, plural: str = "") -> str:
+    """`1 position`, `4 positions` (`plural` when adding an s will not do: `pass`, `passes`)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def usd(value: Any, places: int = 2) -> str:
     return f"${value:,.{places}f}"

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from synthvault.config import DeployConfig, parse_config
-from synthvault.deploy import deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
+from synthvault.deploy import Reuse, deploy_exchange, deploy_liquidation, deploy_oracle, deploy_vault
 from synthvault.errors import describe_error
+from synthvault.governance import install_governance
 from synthvault.manifest import DEPLOYMENTS, check_writable, failed_path, write_manifest
 
 
@@ -30,19 +31,26 @@ class System:
         return out
 
 
-def deploy_system(project: Any, deployer: Any, config: DeployConfig | dict[str, Any]) -> System:
+def deploy_system(
+    project: Any, deployer: Any, config: DeployConfig | dict[str, Any], reuse: Reuse | None = None
+) -> System:
     """Deploys and wires every layer in dependency order, owned by `deployer`. A config given as
-    plain dicts is checked first (`parse_config`): nothing is sent for one the contracts refuse."""
+    plain dicts is checked first (`parse_config`): nothing is sent for one the contracts refuse.
+    With `reuse` (a stopped deployment's contracts), goes on from where that one stopped."""
     model = config if isinstance(config, DeployConfig) else parse_config(config)
     config = model.to_dict()
-    oracle = deploy_oracle(project, deployer, config["oracle"]["feeds"])
-    venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"])
-    vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config)
-    liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config)
+    reuse = reuse or Reuse()
+    oracle = deploy_oracle(project, deployer, config["oracle"]["feeds"], reuse)
+    venue = deploy_exchange(project, deployer, oracle.hub, config["exchange"], reuse)
+    vault = deploy_vault(project, deployer, oracle.hub, venue.exchange, venue.wbtc, config, reuse=reuse)
+    liquidation = deploy_liquidation(project, deployer, vault, venue.usdc, config, reuse)
     contracts = {"oracle": oracle.hub, "exchange": venue.exchange, "pool": venue.pool,
                  "futures_accounts": venue.accounts, "usdc": venue.usdc,
                  "wbtc": venue.wbtc, "vault": vault.vault, "futures": vault.futures, "lens": vault.lens,
                  "engine": liquidation.engine, "fund": liquidation.fund, "settlement": liquidation.settlement}
+    if governance := config.get("governance"):
+        layer = install_governance(project, deployer, contracts, governance, reuse)
+        contracts |= {"timelock": layer.timelock, "protocol_owner": layer.owner}
     return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
 
 
@@ -52,7 +60,8 @@ def attach_system(project: Any, addresses: dict[str, Any]) -> System:
              "futures_accounts": project.FuturesAccounts,
              "usdc": project.TestToken, "wbtc": project.TestToken, "vault": project.Vault,
              "futures": project.FuturesCollateral, "lens": project.VaultLens, "engine": project.LiquidationEngine,
-             "fund": project.InsuranceFund, "settlement": project.GlobalSettlement}
+             "fund": project.InsuranceFund, "settlement": project.GlobalSettlement,
+             "timelock": project.ProtocolTimelock, "protocol_owner": project.ProtocolOwner}
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
     synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}
@@ -63,12 +72,15 @@ LOCAL_FUNDING = {"lp": {"usdc": 1_000_000}, "trader": {"usdc": 100_000, "wbtc": 
 
 
 def fund_local_accounts(system: System, owner: Any, accounts: dict[str, Any]) -> None:
-    """On a local chain: mints test tokens to the LP and the trader (`LOCAL_FUNDING`, whole
-    units), so that they can deposit, trade and lock collateral from the console at once."""
+    """On a local chain: mints test tokens to the LP and the trader up to `LOCAL_FUNDING` (whole
+    units), so that they can deposit, trade and lock collateral from the console at once; an
+    account holding that much already is left alone (a resumed deployment mints nothing twice)."""
     for role, amounts in LOCAL_FUNDING.items():
         for token_name, units in amounts.items():
             token = system.contracts[token_name]
-            token.mint(accounts[role], units * 10 ** token.decimals(), sender=owner)
+            missing = units * 10 ** token.decimals() - token.balanceOf(accounts[role])
+            if missing > 0:
+                token.mint(accounts[role], missing, sender=owner)
 
 
 class DeployFailedError(RuntimeError):
@@ -95,8 +107,12 @@ def deployed_since(chain: Any, deployer: Any, start_block: int) -> list[dict[str
     return out
 
 
-def _record_failure(chain: Any, network: Any, deployer: Any, start_block: int, reason: str, folder: Path) -> Path:
-    """Writes what a failed deployment had deployed, and why it stopped (`reason`), beside the manifest."""
+def _record_failure(
+    chain: Any, network: Any, deployer: Any, config: DeployConfig, start_block: int, deployed: list[dict[str, Any]],
+    reason: str, folder: Path,
+) -> Path:
+    """Writes what a failed deployment had deployed (`deployed`, in order), with the config it
+    deployed and why it stopped (`reason`), beside the manifest: what `--resume` goes on from."""
     record = {
         "network": network.choice,
         "chain_id": chain.chain_id,
@@ -104,7 +120,8 @@ def _record_failure(chain: Any, network: Any, deployer: Any, start_block: int, r
         "start_block": start_block,
         "block": chain.blocks.height,
         "error": reason,
-        "deployed": deployed_since(chain, deployer, start_block),
+        "config": config.to_json_dict(),
+        "deployed": deployed,
     }
     path = failed_path(network.name, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,22 +131,27 @@ def _record_failure(chain: Any, network: Any, deployer: Any, start_block: int, r
 
 def deploy_and_record(
     project: Any, chain: Any, network: Any, deployer: Any, config: DeployConfig, force: bool = False,
-    local_accounts: dict[str, Any] | None = None, folder: Path = DEPLOYMENTS,
+    local_accounts: dict[str, Any] | None = None, folder: Path = DEPLOYMENTS, resume: dict[str, Any] | None = None,
 ) -> tuple[System, Path]:
     """Deploys the whole system from a checked `config` and writes `deployments/<network>.json`.
     A live network's existing manifest is refused (unless `force`) before the first transaction.
     With `local_accounts` (roles to test accounts, on a local chain), funds the LP and the trader too.
     A deployment that stops part-way (a revert, a node gone, a signer refusing) writes what it had
-    deployed to `deployments/<network>.failed.json` and raises `DeployFailedError` naming it."""
+    deployed to `deployments/<network>.failed.json` and raises `DeployFailedError` naming it.
+    With `resume` (that record, checked by `synthvault.resume.check_resumable`), re-uses its
+    contracts and sends only the missing steps; on success the record is removed."""
     check_writable(network.name, force, folder)
-    start_block = chain.blocks.height + 1
+    earlier = list(resume["deployed"]) if resume else []
+    since = chain.blocks.height + 1
+    start_block = resume["start_block"] if resume else since
     try:
-        system = deploy_system(project, deployer, config)
+        system = deploy_system(project, deployer, config, Reuse(earlier))
         if local_accounts:
             fund_local_accounts(system, deployer, local_accounts)
     except Exception as err:  # noqa: BLE001 - whatever stopped it, what was deployed is recorded
         reason = describe_error(err)  # once: decoding a revert may ask the node again
-        path = _record_failure(chain, network, deployer, start_block, reason, folder)
+        deployed = earlier + deployed_since(chain, deployer, since)
+        path = _record_failure(chain, network, deployer, config, start_block, deployed, reason, folder)
         raise DeployFailedError(f"the deployment stopped ({reason}); the contracts it had deployed "
                                 f"are listed in {path}") from err
     manifest = {
@@ -142,4 +164,7 @@ def deploy_and_record(
         # What was applied: the checked config, defaults filled in.
         "config": config.to_json_dict(),
     }
-    return system, write_manifest(network.name, manifest, force=force, folder=folder)
+    path = write_manifest(network.name, manifest, force=force, folder=folder)
+    if resume:
+        failed_path(network.name, folder).unlink(missing_ok=True)  # the system is whole: nothing left to resume
+    return system, path

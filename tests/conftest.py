@@ -134,6 +134,16 @@ def markets(exchange_layer) -> dict[str, int]:
     return exchange_layer.markets
 
 
+@pytest.fixture
+def no_min_position(exchange, owner, markets):
+    """Every market's minimum position off, for the tests that replay an attack with dust as the
+    review found it (a $0.30 position): as opened before the owner set a minimum, which it may
+    raise at any time, or as a liquidation's partial close may leave it."""
+    for market_id in markets.values():
+        if exchange.minPositionNotionalWad(market_id):
+            exchange.setMinPositionNotional(market_id, 0, sender=owner)
+
+
 # Funded margin accounts, for the exchange's tests and the vault's.
 @pytest.fixture(scope="session")
 def fund(usdc, exchange) -> Callable[..., int]:

@@ -61,7 +61,16 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
 
     /// @inheritdoc ICollateralVenue
     function tryValueUsdWad(uint256 accountId) external view returns (bool ok, uint256 valueWad, bytes memory reason) {
-        return CollateralMath.tryAccountValueWad(exchange, accountId);
+        return CollateralMath.tryAccountValueWad(exchange, accountId, false);
+    }
+
+    /// @inheritdoc IFuturesCollateral
+    function tryLiquidationValueUsdWad(uint256 accountId)
+        external
+        view
+        returns (bool ok, uint256 valueWad, bytes memory reason)
+    {
+        return CollateralMath.tryAccountValueWad(exchange, accountId, true);
     }
 
     /// @inheritdoc ICollateralVenue
@@ -86,9 +95,7 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
             spotUsdWad,
             spotUsdWad == 0 ? 0 : IVault(_vault).shockWad(spotAsset)
         );
-        // casting to 'uint256' is safe because the branch runs only when closeValueWad > 0
-        // forge-lint: disable-next-line(unsafe-typecast)
-        valueWad = closeValueWad > 0 ? uint256(closeValueWad) : 0;
+        valueWad = CollateralMath.accountValueOf(closeValueWad);
     }
 
     /// @dev Each position's market asset and the vault's shock for it (a market's asset never changes).
@@ -147,9 +154,10 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         view
         returns (IFuturesExchange.PositionView[] memory futures, int256 equityWad, uint256 valueWad)
     {
-        futures = exchange.positions(accountId);
+        int256 closeValueWad;
+        (futures, closeValueWad) = exchange.liquidationPositions(accountId);
         equityWad = _equityOf(accountId, futures);
-        valueWad = CollateralMath.accountValueWad(exchange, accountId);
+        valueWad = CollateralMath.accountValueOf(closeValueWad);
     }
 
     /// @inheritdoc IFuturesCollateral

@@ -57,25 +57,39 @@ library CollateralMath {
     ///      closing all of it now would fetch (`IFuturesExchange.closeValue`: equity less each
     ///      market's one-fill exit impact and fee, a profit counted only as far as the pool's cash
     ///      could pay it), never its mark; a losing account is worth nothing, never less. The
-    ///      account is read in ONE place, `_tryCloseValueWad`. `ok` is false when the exchange
-    ///      reverts (a price it needs cannot be trusted), its revert data then in `reason`.
-    function tryAccountValueWad(IFuturesExchange exchange, uint256 accountId)
+    ///      account is read in ONE place, `_tryCloseValueWad`. For a liquidation
+    ///      (`forLiquidation`: the keepers' health views) the same value at the exchange's
+    ///      liquidation price (`IFuturesExchange.liquidationCloseValue`: a market without a
+    ///      trusted price marked by the rule, not refused); for every other check (minting,
+    ///      withdrawals) only trusted prices count. `ok` is false when the exchange reverts (a
+    ///      price it needs cannot be trusted), its revert data then in `reason`.
+    function tryAccountValueWad(IFuturesExchange exchange, uint256 accountId, bool forLiquidation)
         internal
         view
         returns (bool ok, uint256 valueWad, bytes memory reason)
     {
         int256 closeValueWad;
-        (ok, closeValueWad, reason) = _tryCloseValueWad(exchange, accountId);
-        valueWad = _positivePart(closeValueWad);
+        (ok, closeValueWad, reason) = _tryCloseValueWad(exchange, accountId, forLiquidation);
+        valueWad = accountValueOf(closeValueWad);
     }
 
-    /// @dev `tryAccountValueWad`, reverting with the exchange's own error when it cannot value.
+    /// @dev `tryAccountValueWad` at trusted prices only, reverting with the exchange's own error
+    ///      when it cannot value.
     function accountValueWad(IFuturesExchange exchange, uint256 accountId) internal view returns (uint256) {
-        return _positivePart(accountCloseValueWad(exchange, accountId));
+        return accountValueOf(accountCloseValueWad(exchange, accountId));
     }
 
-    /// @dev What closing account `accountId` now would fetch, signed (negative: what it would
-    ///      still owe the pool), as `tryAccountValueWad` reads it; reverts with the exchange's error.
+    /// @dev An account's close value (`IFuturesExchange.closeValue`, or the liquidation views')
+    ///      as collateral: floored at 0.
+    function accountValueOf(int256 closeValueWad) internal pure returns (uint256) {
+        // casting to 'uint256' is safe because it runs only when closeValueWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return closeValueWad > 0 ? uint256(closeValueWad) : 0;
+    }
+
+    /// @dev What closing account `accountId` now would fetch at trusted prices, signed (negative:
+    ///      what it would still owe the pool), as `tryAccountValueWad` reads it; reverts with the
+    ///      exchange's error.
     function accountCloseValueWad(IFuturesExchange exchange, uint256 accountId)
         internal
         view
@@ -83,7 +97,7 @@ library CollateralMath {
     {
         bool ok;
         bytes memory reason;
-        (ok, closeValueWad, reason) = _tryCloseValueWad(exchange, accountId);
+        (ok, closeValueWad, reason) = _tryCloseValueWad(exchange, accountId, false);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(reason, 0x20), mload(reason))
@@ -172,15 +186,21 @@ library CollateralMath {
 
     /* INTERNAL */
 
-    /// @dev The ONE read of an account's value: the exchange view is named on the line below.
-    ///      `ok` is false when the exchange reverts (a price it needs cannot be trusted), its
-    ///      revert data then in `reason`.
-    function _tryCloseValueWad(IFuturesExchange exchange, uint256 accountId)
+    /// @dev The ONE read of an account's value: the exchange views are named below
+    ///      (`liquidationCloseValue` when `forLiquidation`, else `closeValue`). `ok` is false when
+    ///      the exchange reverts (a price it needs cannot be trusted), its revert data then in
+    ///      `reason`.
+    function _tryCloseValueWad(IFuturesExchange exchange, uint256 accountId, bool forLiquidation)
         private
         view
         returns (bool ok, int256 closeValueWad, bytes memory reason)
     {
-        (ok, reason) = address(exchange).staticcall(abi.encodeCall(IFuturesExchange.closeValue, (accountId)));
+        (ok, reason) = address(exchange)
+            .staticcall(
+                forLiquidation
+                    ? abi.encodeCall(IFuturesExchange.liquidationCloseValue, (accountId))
+                    : abi.encodeCall(IFuturesExchange.closeValue, (accountId))
+            );
         if (ok) closeValueWad = abi.decode(reason, (int256));
     }
 
@@ -201,11 +221,5 @@ library CollateralMath {
             IFuturesExchange.PositionView memory view_ = account.futures[k];
             netWad += PositionMath.mulWadFloor(view_.sizeWad, view_.markPriceWad.toInt256());
         }
-    }
-
-    function _positivePart(int256 x) private pure returns (uint256) {
-        // casting to 'uint256' is safe because it runs only when x > 0
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return x > 0 ? uint256(x) : 0;
     }
 }

@@ -63,11 +63,15 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev The owner's settings, in one slot that every liquidation reads once. WAD fractions
-    ///      are at most 1 WAD < 2^64.
+    ///      are at most 1 WAD < 2^64, the least bonus at most `MAX_MIN_KEEPER_BONUS_USD_WAD` < 2^128.
     struct Settings {
         uint64 keeperShareWad;
         uint64 closeFactorWad;
+        uint128 minKeeperBonusUsdWad;
     }
+
+    /// @notice The highest least keeper bonus: 1,000 USD.
+    uint256 public constant MAX_MIN_KEEPER_BONUS_USD_WAD = 1_000e18;
 
     /* STORAGE */
 
@@ -108,7 +112,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
         // casting to 'uint64' is safe because _checkKeeperShare and _checkCloseFactor cap both at 1 WAD < 2^64
         // forge-lint: disable-next-line(unsafe-typecast)
-        _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_));
+        _settings = Settings(uint64(keeperShareWad_), uint64(closeFactorWad_), 0);
         emit KeeperShareSet(keeperShareWad_);
         emit CloseFactorSet(closeFactorWad_);
     }
@@ -133,6 +137,18 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // forge-lint: disable-next-line(unsafe-typecast)
         _settings.closeFactorWad = uint64(closeFactorWad_);
         emit CloseFactorSet(closeFactorWad_);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function setMinKeeperBonus(uint256 bonusUsdWad) external onlyOwner {
+        if (bonusUsdWad > MAX_MIN_KEEPER_BONUS_USD_WAD) {
+            revert LiquidationEngineInvalidMinKeeperBonus(bonusUsdWad, MAX_MIN_KEEPER_BONUS_USD_WAD);
+        }
+        if (bonusUsdWad == _settings.minKeeperBonusUsdWad) revert LiquidationEngineAlreadySet();
+        // casting to 'uint128' is safe because it was just capped at MAX_MIN_KEEPER_BONUS_USD_WAD < 2^128
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _settings.minKeeperBonusUsdWad = uint128(bonusUsdWad);
+        emit MinKeeperBonusSet(bonusUsdWad);
     }
 
     /* LIQUIDATION */
@@ -222,6 +238,11 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     function closeFactorWad() external view returns (uint256) {
         return _settings.closeFactorWad;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function minKeeperBonusUsdWad() external view returns (uint256) {
+        return _settings.minKeeperBonusUsdWad;
     }
 
     /* INTERNAL: LIQUIDATION */
@@ -403,6 +424,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             uint256 writtenOff = z.repaid == snap.debt ? 0 : vault.writeOff(positionId);
             emit ShortfallCovered(positionId, z.shortfallUsdWad, z.shortfallPaid, writtenOff);
         }
+        if (takesAll) _topUpBonus(positionId, z);
         _addPayout(out, positionId, keeperStable, z.keeperUsdWad, toFund);
         return z.repaid;
     }
@@ -434,6 +456,22 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         z.shortfallPaid = fund.coverShortfall(positionId, z.keeper, Math.ceilDiv(z.shortfallUsdWad, unit));
         z.keeperUsdWad += z.shortfallPaid * unit;
         if (z.keeperUsdWad < z.repaidUsdWad) z.repaid = Math.min(z.repaid, z.keeperUsdWad.divWadUp(z.synthPriceWad));
+    }
+
+    /// @dev The fund tops the keeper's profit over the repaid value up to its least bonus,
+    ///      min(`minKeeperBonusUsdWad`, the bonus it was due), rounded down to a whole unit, as
+    ///      far as its reserves go; not while the repaid value itself is short (the fund is dry).
+    function _topUpBonus(uint256 positionId, Seizure memory z) private {
+        uint256 floorUsdWad = Math.min(_settings.minKeeperBonusUsdWad, z.keeperDueUsdWad - z.repaidUsdWad);
+        if (z.keeperUsdWad < z.repaidUsdWad) return;
+        uint256 earnedUsdWad = z.keeperUsdWad - z.repaidUsdWad;
+        if (earnedUsdWad >= floorUsdWad) return;
+        uint256 unit = _marginUnit;
+        uint256 requested = (floorUsdWad - earnedUsdWad) / unit;
+        if (requested == 0) return;
+        uint256 paid = fund.coverShortfall(positionId, z.keeper, requested);
+        z.keeperUsdWad += paid * unit;
+        emit KeeperBonusTopped(positionId, earnedUsdWad, requested, paid);
     }
 
     /// @dev An empty payout for up to `positions` liquidations.

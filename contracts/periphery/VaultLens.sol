@@ -3,7 +3,8 @@ pragma solidity 0.8.28;
 
 /*
  * VaultLens: the vault's read-only health views, outside the vault. It reads the vault's public
- * views and values them with the vault's own rule (`CollateralMath`).
+ * views and values them as a liquidation would (`CollateralMath`, at the exchange's liquidation
+ * price), so that a keeper sees what the engine would liquidate.
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
@@ -47,7 +48,15 @@ contract VaultLens is IVaultLens {
         if (p.spotAmount != 0) {
             collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, _oracle.priceWad(_spotAsset));
         }
-        if (p.hasAccount) collateralUsdWad += _futures.valueUsdWad(p.accountId);
+        if (p.hasAccount) {
+            (bool ok, uint256 valueWad, bytes memory reason) = _futures.tryLiquidationValueUsdWad(p.accountId);
+            if (!ok) {
+                assembly ("memory-safe") {
+                    revert(add(reason, 0x20), mload(reason))
+                }
+            }
+            collateralUsdWad += valueWad;
+        }
         if (p.debt != 0) debtUsdWad = CollateralMath.debtUsd(p.debt, _oracle.priceWad(p.synth.asset()));
         crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
     }
@@ -116,7 +125,7 @@ contract VaultLens is IVaultLens {
                 }
             }
             if (priced && p.hasAccount) {
-                (bool ok, uint256 valueWad,) = _futures.tryValueUsdWad(p.accountId);
+                (bool ok, uint256 valueWad,) = _futures.tryLiquidationValueUsdWad(p.accountId);
                 if (ok) h.collateralUsdWad += valueWad;
                 else priced = false;
             }

@@ -47,6 +47,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     uint256 public constant MAX_LIQUIDATION_REWARD_WAD = 0.05e18;
     /// @notice The highest minimum liquidation reward: 1,000 USD.
     uint256 public constant MAX_MIN_LIQUIDATION_REWARD_WAD = 1_000e18;
+    /// @notice The highest minimum position a market may ask: 1,000,000 USD of notional.
+    uint256 public constant MAX_MIN_POSITION_NOTIONAL_WAD = 1_000_000e18;
 
     /// @dev Market ids are packed as 16-bit numbers in `MarketIdList`.
     uint256 private constant MAX_MARKET_ID = type(uint16).max;
@@ -118,6 +120,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     uint160 private _lastAccountId;
     uint96 private _totalMarginWad;
     /// @inheritdoc IFuturesExchange
+    uint256 public totalOwedWad;
+    /// @inheritdoc IFuturesExchange
     uint256 public marketCount;
     /// @inheritdoc IFuturesExchange
     mapping(address => bool) public isFundingKeeper;
@@ -130,6 +134,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     mapping(uint256 => OpenInterest) private _openInterest;
     /// @inheritdoc IFuturesExchange
     uint256 public minLiquidationRewardWad;
+    /// @inheritdoc IFuturesExchange
+    mapping(uint256 marketId => uint256) public minPositionNotionalWad;
 
     /// @param owner_ Lists markets, sets parameters and funding keepers.
     /// @param oracle_ The price source of every market.
@@ -197,6 +203,18 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     }
 
     /// @inheritdoc IFuturesExchange
+    function setMinPositionNotional(uint256 marketId, uint256 notionalWad) external onlyOwner {
+        _market(marketId);
+        if (notionalWad > MAX_MIN_POSITION_NOTIONAL_WAD) {
+            revert ExchangeInvalidMinPositionNotional(marketId, notionalWad, MAX_MIN_POSITION_NOTIONAL_WAD);
+        }
+        if (notionalWad == minPositionNotionalWad[marketId]) revert ExchangeAlreadySet();
+
+        minPositionNotionalWad[marketId] = notionalWad;
+        emit MinPositionNotionalSet(marketId, notionalWad);
+    }
+
+    /// @inheritdoc IFuturesExchange
     function setFundingKeeper(address keeper, bool allowed) external onlyOwner {
         if (keeper == address(0)) revert ExchangeZeroAddress();
         if (isFundingKeeper[keeper] == allowed) revert ExchangeAlreadySet();
@@ -241,8 +259,9 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     /// @inheritdoc IFuturesExchange
     function openAccount() external returns (uint256 accountId) {
         accountId = ++_lastAccountId;
-        accounts.mint(msg.sender, accountId);
+        // Before the mint, whose receiver hook may open another account: the events keep the ids' order.
         emit AccountOpened(accountId, msg.sender);
+        accounts.mint(msg.sender, accountId);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -260,6 +279,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         uint256 toPoolWad = marginBefore < 0 ? Math.min(amountWad, uint256(-marginBefore)) : 0;
         account.marginWad = (marginBefore + amountWad.toInt256()).toInt128();
         _addTotalMargin(amountWad - toPoolWad);
+        // The debt paid is no longer owed: what it paid is the pool's cash now.
+        if (toPoolWad != 0) totalOwedWad -= toPoolWad;
         emit MarginDeposited(accountId, msg.sender, amountWad);
 
         if (toPoolWad != 0) marginToken.safeTransferFrom(msg.sender, address(pool), toPoolWad / _unit);
@@ -309,7 +330,7 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     function liquidate(uint256 accountId) external nonReentrant returns (uint256 rewardWad) {
         Account storage account = _accounts[accountId];
         uint128 marketIds = account.marketIds;
-        (int256 equityWad,, uint256 maintenanceWad) = _risk(accountId, 0, 0, false, true);
+        (int256 equityWad,, uint256 maintenanceWad) = _risk(accountId, 0, 0, false, true, true);
         if (equityWad >= maintenanceWad.toInt256()) {
             revert ExchangeAccountHealthy(accountId, equityWad, maintenanceWad);
         }
@@ -322,11 +343,12 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
             Market storage m = _markets[marketId];
             int256 sizeWad = _positions[accountId][marketId].sizeWad;
             if (_isExpired(m)) {
-                (int256 settledWad,, uint256 settledAtWad) = _settlePosition(accountId, marketId, m, sizeWad);
+                (int256 settledWad,, uint256 settledAtWad) = _settlePosition(accountId, marketId, m, sizeWad, true);
                 creditWad += settledWad;
                 closedNotionalWad += SignedMath.abs(sizeWad).mulWadUp(settledAtWad);
             } else {
-                uint256 markWad = oracle.priceWad(m.asset);
+                // A market without a trusted price closes at the liquidation rule's price.
+                uint256 markWad = _mark(m, sizeWad);
                 // Closing at any price: a sell's limit is 0, a buy's the largest price there is.
                 (Fill memory fill,) =
                     _trade(accountId, marketId, m, -sizeWad, markWad, sizeWad > 0 ? 0 : type(uint256).max);
@@ -354,7 +376,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         if (sizeWad == 0) revert ExchangeNoPosition(accountId, marketId);
 
         int256 creditWad;
-        (creditWad, realizedPnlWad,) = _settlePosition(accountId, marketId, m, sizeWad);
+        // The vault's adapter (a mark relay) settles only within a liquidation's closes.
+        (creditWad, realizedPnlWad,) = _settlePosition(accountId, marketId, m, sizeWad, isMarkRelay[msg.sender]);
         // No settlement price yet: the position closed at the live mark, which only its
         // controller may choose (the vault, for a locked account); no one else can force it on
         // the holder. A view of what `_settlePosition` found; a revert undoes it all.
@@ -366,37 +389,26 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IFuturesExchange
     function equity(uint256 accountId) external view returns (int256 equityWad) {
-        (equityWad,,) = _risk(accountId, 0, 0, false, false);
+        (equityWad,,) = _risk(accountId, 0, 0, false, false, false);
     }
 
     /// @inheritdoc IFuturesExchange
     function closeValue(uint256 accountId) external view returns (int256 valueWad) {
-        Account storage account = _accounts[accountId];
-        uint128 marketIds = account.marketIds;
-        int256 pnlWad;
-        for (uint256 i; i < MAX_POSITIONS; ++i) {
-            uint256 marketId = marketIds.at(i);
-            if (marketId == 0) break;
-            Market storage m = _markets[marketId];
-            Position storage p = _positions[accountId][marketId];
-            int256 sizeWad = p.sizeWad;
-            uint256 markWad = _mark(m);
-            // An expired position settles at the mark without impact or fee; any other closes
-            // in one fill, as `liquidate` would close it.
-            (uint256 fillPriceWad, uint256 feeWad) = _isExpired(m) ? (markWad, 0) : _fillAndFee(m, markWad, -sizeWad);
-            // PnL at the fill less funding owed, floored to a whole unit; the fee ceiled to one.
-            pnlWad += PositionMath.floorToUnit(
-                PositionMath.mulWadFloor(sizeWad, fillPriceWad.toInt256() - _pendingIndex(m, markWad) - p.basisWad),
-                _unit
-            ) - PositionMath.ceilToUnit(feeWad, _unit).toInt256();
-        }
-        int256 marginWad = account.marginWad;
-        valueWad = marginWad + pnlWad;
-        // What the pool would have to pay (the profit past any debt) counts only up to its cash,
-        // as `_settleWithPool` cuts it.
-        uint256 owedWad = _positivePart(valueWad) - Math.min(_positivePart(valueWad), _positivePart(marginWad));
-        uint256 cashWad = _poolCash() * _unit;
-        if (owedWad > cashWad) valueWad -= (owedWad - cashWad).toInt256();
+        (, valueWad) = _positionsAndValue(accountId, false, false, true);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function liquidationPositions(uint256 accountId)
+        external
+        view
+        returns (PositionView[] memory views, int256 closeValueWad)
+    {
+        return _positionsAndValue(accountId, true, true, true);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function liquidationCloseValue(uint256 accountId) external view returns (int256 valueWad) {
+        (, valueWad) = _positionsAndValue(accountId, true, false, true);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -407,7 +419,7 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
             // A market with no net size needs no price: its longs' and shorts' marks cancel.
             if (oi.netSizeWad != 0) {
                 Market storage m = _markets[marketId];
-                uint256 markWad = _mark(m);
+                uint256 markWad = _mark(m, 0);
                 // Ceiled: the pool's liability rounds up.
                 pnlWad -= PositionMath.mulWadFloor(
                     -int256(oi.netSizeWad), markWad.toInt256() - _pendingIndex(m, markWad)
@@ -425,27 +437,12 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc IFuturesExchange
     function requirements(uint256 accountId) external view returns (uint256 initialWad, uint256 maintenanceWad) {
-        (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, false, true);
+        (, initialWad, maintenanceWad) = _risk(accountId, 0, 0, false, true, false);
     }
 
     /// @inheritdoc IFuturesExchange
     function positions(uint256 accountId) external view returns (PositionView[] memory views) {
-        uint128 marketIds = _accounts[accountId].marketIds;
-        views = new PositionView[](marketIds.length());
-        for (uint256 i; i < views.length; ++i) {
-            uint256 marketId = marketIds.at(i);
-            Market storage m = _markets[marketId];
-            Position storage p = _positions[accountId][marketId];
-            uint256 markWad = _mark(m);
-            PositionView memory view_ = views[i];
-            view_.marketId = marketId;
-            int256 sizeWad = p.sizeWad;
-            view_.sizeWad = sizeWad;
-            view_.entryPriceWad = _entryPrice(p);
-            view_.markPriceWad = markWad;
-            view_.unrealizedPnlWad = PositionMath.pnl(sizeWad, view_.entryPriceWad, markWad);
-            view_.fundingOwedWad = PositionMath.fundingOwed(sizeWad, _pendingIndex(m, markWad), p.fundingIndexWad);
-        }
+        (views,) = _positionsAndValue(accountId, false, true, false);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -474,12 +471,12 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         int256 sizeWad = p.sizeWad;
         if (sizeWad == 0) return 0;
         Market storage m = _markets[marketId];
-        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m)), p.fundingIndexWad);
+        return PositionMath.fundingOwed(sizeWad, _pendingIndex(m, _mark(m, 0)), p.fundingIndexWad);
     }
 
     /// @inheritdoc IFuturesExchange
     function markPrice(uint256 marketId) external view returns (uint256) {
-        return _mark(_market(marketId));
+        return _mark(_market(marketId), 0);
     }
 
     /// @inheritdoc IFuturesExchange
@@ -489,7 +486,7 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         returns (uint256 fillPriceWad, uint256 markPriceWad)
     {
         Market storage m = _market(marketId);
-        markPriceWad = _mark(m);
+        markPriceWad = _mark(m, 0);
         (fillPriceWad,) = _fillAndFee(m, markPriceWad, sizeDeltaWad);
     }
 
@@ -511,6 +508,73 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     {
         Market storage m = _markets[marketId];
         return (_positions[accountId][marketId].sizeWad, m.params.initialMarginWad, m.expiry);
+    }
+
+    /* INTERNAL: VIEWS */
+
+    /// @dev The account's positions as `positions` reports them (when `withViews`) and its close
+    ///      value (`closeValue`, when `withValue`); `forLiquidation`, each market at its
+    ///      liquidation price (`_livePrice`): one oracle read per market for both.
+    function _positionsAndValue(uint256 accountId, bool forLiquidation, bool withViews, bool withValue)
+        private
+        view
+        returns (PositionView[] memory views, int256 valueWad)
+    {
+        Account storage account = _accounts[accountId];
+        uint128 marketIds = account.marketIds;
+        if (withViews) views = new PositionView[](marketIds.length());
+        for (uint256 i; i < MAX_POSITIONS; ++i) {
+            uint256 marketId = marketIds.at(i);
+            if (marketId == 0) break;
+            Market storage m = _markets[marketId];
+            Position storage p = _positions[accountId][marketId];
+            int256 sizeWad = p.sizeWad;
+            uint256 markWad = _mark(m, forLiquidation ? sizeWad : int256(0));
+            int256 indexWad = _pendingIndex(m, markWad);
+            if (withViews) _fillView(views[i], marketId, p, markWad, indexWad);
+            if (withValue) valueWad += _closePnl(m, sizeWad, markWad, indexWad + p.basisWad);
+        }
+        if (!withValue) return (views, 0);
+        int256 marginWad = account.marginWad;
+        valueWad += marginWad;
+        // What the pool would have to pay (the profit past any debt) counts only up to its cash,
+        // as `_settleWithPool` cuts it.
+        uint256 owedWad = _positivePart(valueWad) - Math.min(_positivePart(valueWad), _positivePart(marginWad));
+        uint256 cashWad = _poolCash() * _unit;
+        if (owedWad > cashWad) valueWad -= (owedWad - cashWad).toInt256();
+    }
+
+    /// @dev Writes position `p` of market `marketId` at `markWad` (the funding index now
+    ///      `indexWad`) into `view_`.
+    function _fillView(
+        PositionView memory view_,
+        uint256 marketId,
+        Position storage p,
+        uint256 markWad,
+        int256 indexWad
+    ) private view {
+        int256 sizeWad = p.sizeWad;
+        view_.marketId = marketId;
+        view_.sizeWad = sizeWad;
+        view_.entryPriceWad = _entryPrice(p);
+        view_.markPriceWad = markWad;
+        view_.unrealizedPnlWad = PositionMath.pnl(sizeWad, view_.entryPriceWad, markWad);
+        view_.fundingOwedWad = PositionMath.fundingOwed(sizeWad, indexWad, p.fundingIndexWad);
+    }
+
+    /// @dev What closing a position of `sizeWad` at `markWad` adds to its margin, as a close
+    ///      settles it: PnL at the fill less funding owed (`offsetWad` is the funding index now
+    ///      plus the position's basis), floored to a whole unit, less the fee, ceiled to one. An
+    ///      expired position settles at the mark without impact or fee; any other closes in one
+    ///      fill, as `liquidate` would close it.
+    function _closePnl(Market storage m, int256 sizeWad, uint256 markWad, int256 offsetWad)
+        private
+        view
+        returns (int256)
+    {
+        (uint256 fillPriceWad, uint256 feeWad) = _isExpired(m) ? (markWad, 0) : _fillAndFee(m, markWad, -sizeWad);
+        return PositionMath.floorToUnit(PositionMath.mulWadFloor(sizeWad, fillPriceWad.toInt256() - offsetWad), _unit)
+            - PositionMath.ceilToUnit(feeWad, _unit).toInt256();
     }
 
     /* INTERNAL: ENTRY POINTS */
@@ -538,8 +602,21 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         if (_addsRisk(fill.oldSizeWad, fill.newSizeWad)) {
             _checkInitialMargin(accountId, marketId, markWad, false);
         }
+        // A relay's trades at its marks are a liquidation's closes, which no size stops.
+        if (knownMarkWad == 0) _checkPositionSize(marketId, fill.newSizeWad, markWad);
 
         _movePoolFlow(poolFlowWad);
+    }
+
+    /// @dev Refuses a trade that leaves a position (`newSizeWad`, not 0) worth less than the
+    ///      market's minimum notional at `markWad` (rounded up, as the requirements are): its
+    ///      maintenance margin would not cover the minimum liquidation reward, which the pool
+    ///      would then pay for it. Closing the whole position is always allowed.
+    function _checkPositionSize(uint256 marketId, int256 newSizeWad, uint256 markWad) private view {
+        if (newSizeWad == 0) return;
+        uint256 minNotionalWad = minPositionNotionalWad[marketId];
+        uint256 notionalWad = SignedMath.abs(newSizeWad).mulWadUp(markWad);
+        if (notionalWad < minNotionalWad) revert ExchangePositionTooSmall(marketId, notionalWad, minNotionalWad);
     }
 
     /// @dev `withdrawMargin` and `withdrawMarginAtMarks`: positions valued at the relay's marks
@@ -688,16 +765,17 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
 
     /// @dev Closes the position of `sizeWad` in the expired dated market `marketId` at its
     ///      settlement price (fixing it first if the rule can), without impact or fee; before
-    ///      the settlement price can be fixed, at the live mark (`_fixSettlementPrice`).
+    ///      the settlement price can be fixed, at the live mark (`_fixSettlementPrice`), or, for
+    ///      a liquidation (`forLiquidation`), at the liquidation price (`_livePrice`).
     /// @return creditWad What the account is owed (negative: owes), for `_settleWithPool`.
     /// @return realizedPnlWad The PnL realised, as moved.
     /// @return priceWad The price the position closed at.
-    function _settlePosition(uint256 accountId, uint256 marketId, Market storage m, int256 sizeWad)
+    function _settlePosition(uint256 accountId, uint256 marketId, Market storage m, int256 sizeWad, bool forLiquidation)
         private
         returns (int256 creditWad, int256 realizedPnlWad, uint256 priceWad)
     {
         priceWad = m.settlementPriceWad;
-        if (priceWad == 0) priceWad = _fixSettlementPrice(marketId, m);
+        if (priceWad == 0) priceWad = _fixSettlementPrice(marketId, m, forLiquidation ? sizeWad : int256(0));
         Fill memory fill = _execute(accountId, marketId, m, -sizeWad, priceWad, priceWad, 0);
         creditWad = _credit(fill);
         realizedPnlWad = fill.realizedPnlWad;
@@ -708,11 +786,15 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     ///      whenever: the hub's first round at or after expiry that it would have trusted as the
     ///      latest (a round the breaker refused passed over for the next trusted one), and
     ///      returns it. Until that round exists, fixes nothing and returns the live mark (the
-    ///      hub's trusted latest price, reverting when it is not trusted): the caller settles
-    ///      that one position there, so nothing holding the market waits to be liquidated.
-    function _fixSettlementPrice(uint256 marketId, Market storage m) private returns (uint256 priceWad) {
+    ///      hub's trusted latest price, reverting when it is not trusted; the liquidation price
+    ///      for a liquidation's `ruleSizeWad`, see `_livePrice`): the caller settles that one
+    ///      position there, so nothing holding the market waits to be liquidated.
+    function _fixSettlementPrice(uint256 marketId, Market storage m, int256 ruleSizeWad)
+        private
+        returns (uint256 priceWad)
+    {
         (priceWad,,) = oracle.firstTrustedPriceWadSince(m.asset, m.expiry);
-        if (priceWad == 0) return oracle.priceWad(m.asset);
+        if (priceWad == 0) return _livePrice(m, ruleSizeWad);
 
         // Funding stops at expiry: accrue the last stretch before the price is fixed.
         _accrue(m, priceWad);
@@ -787,6 +869,10 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         }
         bool writeOff = marginAfterWad < 0 && account.marketIds == 0;
         account.marginWad = writeOff ? int128(0) : marginAfterWad.toInt128();
+        // The debts to the pool follow the margin below zero (a write-off leaves none).
+        uint256 owedBeforeWad = _negativePart(marginBeforeWad);
+        uint256 owedAfterWad = writeOff ? 0 : _negativePart(marginAfterWad);
+        if (owedAfterWad != owedBeforeWad) totalOwedWad = totalOwedWad + owedAfterWad - owedBeforeWad;
 
         if (paidWad < owedWad) emit PoolShortfall(accountId, owedWad, paidWad);
         // casting to 'uint256' is safe because writeOff implies marginAfterWad < 0, and the negation is checked
@@ -830,30 +916,34 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         view
     {
         if (_accounts[accountId].marketIds == 0) return;
-        (int256 equityWad, uint256 initialWad,) = _risk(accountId, knownMarketId, knownPriceWad, atRelayMarks, true);
+        (int256 equityWad, uint256 initialWad,) =
+            _risk(accountId, knownMarketId, knownPriceWad, atRelayMarks, true, false);
         if (equityWad < initialWad.toInt256()) revert ExchangeInsufficientMargin(accountId, equityWad, initialWad);
     }
 
     /// @dev Equity, and when `withRequirements` the initial and maintenance requirements, of an
     ///      account: one oracle read per market it holds (none for `knownMarketId`, nor, when
-    ///      `atRelayMarks`, for a market the mark relay passed a mark for).
+    ///      `atRelayMarks`, for a market the mark relay passed a mark for); `forLiquidation`, each
+    ///      market at its liquidation price (`_livePrice`).
     function _risk(
         uint256 accountId,
         uint256 knownMarketId,
         uint256 knownPriceWad,
         bool atRelayMarks,
-        bool withRequirements
+        bool withRequirements,
+        bool forLiquidation
     ) private view returns (int256 equityWad, uint256 initialWad, uint256 maintenanceWad) {
-        Account storage account = _accounts[accountId];
-        uint128 marketIds = account.marketIds;
-        equityWad = account.marginWad;
+        uint128 marketIds = _accounts[accountId].marketIds;
+        equityWad = _accounts[accountId].marginWad;
         for (uint256 i; i < MAX_POSITIONS; ++i) {
             uint256 marketId = marketIds.at(i);
             if (marketId == 0) break;
             Market storage m = _markets[marketId];
             Position storage p = _positions[accountId][marketId];
             int256 sizeWad = p.sizeWad;
-            uint256 priceWad = marketId == knownMarketId ? knownPriceWad : _priceOf(marketId, m, atRelayMarks);
+            uint256 priceWad = marketId == knownMarketId
+                ? knownPriceWad
+                : _priceOf(marketId, m, atRelayMarks, forLiquidation ? sizeWad : int256(0));
 
             // PnL less funding owed, in one rounding (floored): size × (mark − index − basis).
             equityWad += PositionMath.mulWadFloor(
@@ -902,8 +992,9 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
     }
 
     /// @dev The mark price: an expired dated market's settlement price once the rule can fix it
-    ///      (stored or not yet: the price it will settle at), else the oracle's.
-    function _mark(Market storage m) private view returns (uint256) {
+    ///      (stored or not yet: the price it will settle at), else the live price (`_livePrice`:
+    ///      the oracle's, or for a liquidation's `ruleSizeWad` the liquidation price).
+    function _mark(Market storage m, int256 ruleSizeWad) private view returns (uint256) {
         if (m.expiry != 0) {
             uint256 settlementPriceWad = m.settlementPriceWad;
             if (settlementPriceWad != 0) return settlementPriceWad;
@@ -912,17 +1003,39 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
                 if (settlementPriceWad != 0) return settlementPriceWad;
             }
         }
-        return oracle.priceWad(m.asset);
+        return _livePrice(m, ruleSizeWad);
+    }
+
+    /// @dev The hub's trusted price of the market's asset, reverting with the hub's reason when
+    ///      it does not trust it. For a liquidation, `ruleSizeWad` is the size of the position to
+    ///      value or close (0 otherwise), and an untrusted price gives way to the liquidation
+    ///      rule's: the hub's last trusted price (`lastTrustedPriceWad`) moved against the holder
+    ///      by the market's maintenance margin fraction, a long's rounded down, a short's up. Only
+    ///      when the hub trusted no round at all does it revert (with the hub's reason).
+    function _livePrice(Market storage m, int256 ruleSizeWad) private view returns (uint256 priceWad) {
+        bytes32 asset = m.asset;
+        if (ruleSizeWad == 0) return oracle.priceWad(asset);
+        IOracleHub.PriceStatus status;
+        (priceWad,, status) = oracle.peekPriceWad(asset);
+        if (status == IOracleHub.PriceStatus.Ok) return priceWad;
+        (priceWad,,) = oracle.lastTrustedPriceWad(asset);
+        if (priceWad == 0) return oracle.priceWad(asset);
+        uint256 maintenanceWad = m.params.maintenanceMarginWad;
+        return ruleSizeWad > 0 ? priceWad.mulWadDown(WAD - maintenanceWad) : priceWad.mulWadUp(WAD + maintenanceWad);
     }
 
     /// @dev The mark of `marketId`: when `atRelayMarks`, the one the mark relay passed in this
-    ///      transaction if any (see `withdrawMarginAtMarks`), else `_mark`.
-    function _priceOf(uint256 marketId, Market storage m, bool atRelayMarks) private view returns (uint256 priceWad) {
+    ///      transaction if any (see `withdrawMarginAtMarks`), else `_mark` (with `ruleSizeWad`).
+    function _priceOf(uint256 marketId, Market storage m, bool atRelayMarks, int256 ruleSizeWad)
+        private
+        view
+        returns (uint256 priceWad)
+    {
         if (atRelayMarks) {
             priceWad = _relayMark(marketId);
             if (priceWad != 0) return priceWad;
         }
-        return _mark(m);
+        return _mark(m, ruleSizeWad);
     }
 
     /// @dev Keeps the mark the relay passed for `marketId` until the end of the transaction.
@@ -987,5 +1100,12 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         // casting to 'uint256' is safe because the branch runs only when x > 0
         // forge-lint: disable-next-line(unsafe-typecast)
         return x > 0 ? uint256(x) : 0;
+    }
+
+    /// @dev A margin's debt: −x when x < 0 (margins are int128s, so the negation fits), else 0.
+    function _negativePart(int256 x) private pure returns (uint256) {
+        // casting to 'uint256' is safe because the branch runs only when x < 0, an int128 whose negation fits
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return x < 0 ? uint256(-x) : 0;
     }
 }

@@ -22,6 +22,7 @@ import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 
 contract LiquidityPool is ILiquidityPool, ERC4626 {
+    using Math for uint256;
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
@@ -87,16 +88,14 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
     }
 
     /// @inheritdoc ERC4626
-    /// @dev Cash less the traders' open PnL (`IFuturesExchange.tradersOpenPnl`), floored at 0
-    ///      and rounded down to a whole unit. Reverts, with the oracle's error, while a market
+    /// @dev Cash and what accounts owe the pool (`IFuturesExchange.totalOwedWad`), less the
+    ///      traders' open PnL (`IFuturesExchange.tradersOpenPnl`), floored at 0 and rounded down
+    ///      to a whole unit. Reverts, with the oracle's error, while a market
     ///      with a net open size cannot be priced: so then do deposits, mints, withdrawals and
     ///      redemptions (and their previews and `max` views), since no one can say what a
     ///      share is worth.
     function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
-        int256 valueWad = (cash() * _unit).toInt256() - IFuturesExchange(exchange).tradersOpenPnl();
-        // casting to 'uint256' is safe because the branch runs only when valueWad > 0
-        // forge-lint: disable-next-line(unsafe-typecast)
-        return valueWad > 0 ? uint256(valueWad) / _unit : 0;
+        return _value(Math.Rounding.Floor);
     }
 
     /// @dev Locked shares refused with the cooldown's own error, before ERC-4626's max check.
@@ -119,14 +118,25 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
         return super.redeem(shares, receiver, owner);
     }
 
+    /// @dev Nothing while the pool sells itself for dust (`_underWater`), else no limit.
+    function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
+        return _underWater() ? 0 : type(uint256).max;
+    }
+
+    /// @dev Nothing while the pool sells itself for dust (`_underWater`), else no limit.
+    function maxMint(address) public view override(ERC4626, IERC4626) returns (uint256) {
+        return _underWater() ? 0 : type(uint256).max;
+    }
+
     /// @dev The owner's unlocked shares, worth at most the pool's cash.
     function maxWithdraw(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
         return Math.min(_convertToAssets(_unlockedShares(owner), Math.Rounding.Floor), cash());
     }
 
-    /// @dev The owner's unlocked shares, as many as the pool's cash pays.
+    /// @dev The owner's unlocked shares, as many as the pool's cash pays (at the value a
+    ///      redemption counts, rounded down).
     function maxRedeem(address owner) public view override(ERC4626, IERC4626) returns (uint256) {
-        return Math.min(_unlockedShares(owner), _convertToShares(cash(), Math.Rounding.Floor));
+        return Math.min(_unlockedShares(owner), _sharesFor(cash(), Math.Rounding.Floor, Math.Rounding.Floor));
     }
 
     /// @dev Minted shares are locked for `cooldown`, added to those of the receiver's lock still
@@ -165,6 +175,49 @@ contract LiquidityPool is ILiquidityPool, ERC4626 {
         uint256 balance = balanceOf(owner);
         if (block.timestamp >= lock.unlocksAt) return balance;
         return balance > lock.shares ? balance - lock.shares : 0;
+    }
+
+    /// @dev Whether the pool has shares outstanding and is worth less than a whole unit (0 as
+    ///      `totalAssets` rounds it: the traders' open profit past its cash, or within a unit of
+    ///      it). Its shares would then sell at a price of ERC-4626's virtual unit or less (a
+    ///      deposit prices the value rounded up, 1 unit at most): 1 unit would buy the supply
+    ///      many times over, and with it the LPs' claim on a recovery.
+    function _underWater() private view returns (bool) {
+        return totalSupply() != 0 && _value(Math.Rounding.Floor) == 0;
+    }
+
+    /// @dev Shares for `assets`, the pool's value rounded against the caller: a deposit (shares
+    ///      rounded down) prices it rounded up, a withdrawal (shares rounded up) rounded down.
+    function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
+        return _sharesFor(assets, Math.unsignedRoundsUp(rounding) ? Math.Rounding.Floor : Math.Rounding.Ceil, rounding);
+    }
+
+    /// @dev Assets for `shares`, the pool's value rounded against the caller: a mint (assets
+    ///      rounded up) prices it rounded up, a redemption (assets rounded down) rounded down.
+    function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
+        return shares.mulDiv(_value(rounding) + 1, totalSupply() + 10 ** _offset, rounding);
+    }
+
+    /// @dev ERC-4626's conversion of `assets` to shares (`rounding`), with the pool's value
+    ///      rounded to a whole unit by `valueRounding` (a virtual unit and virtual shares).
+    function _sharesFor(uint256 assets, Math.Rounding valueRounding, Math.Rounding rounding)
+        private
+        view
+        returns (uint256)
+    {
+        return assets.mulDiv(totalSupply() + 10 ** _offset, _value(valueRounding) + 1, rounding);
+    }
+
+    /// @dev Cash and what accounts owe the pool, less the traders' open PnL, floored at 0, in
+    ///      whole units rounded by `rounding`.
+    function _value(Math.Rounding rounding) private view returns (uint256) {
+        IFuturesExchange exchange_ = IFuturesExchange(exchange);
+        int256 valueWad = (cash() * _unit + exchange_.totalOwedWad()).toInt256() - exchange_.tradersOpenPnl();
+        if (valueWad <= 0) return 0;
+        // casting to 'uint256' is safe because valueWad > 0 here
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint256 value = uint256(valueWad);
+        return Math.unsignedRoundsUp(rounding) ? Math.ceilDiv(value, _unit) : value / _unit;
     }
 
     function _decimalsOffset() internal view override returns (uint8) {

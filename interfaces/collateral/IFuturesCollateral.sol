@@ -37,6 +37,15 @@ interface IFuturesCollateral is ICollateralVenue {
     /// @notice WAD per unit of the exchange's margin token (1e12 for 6 decimals).
     function marginUnit() external view returns (uint256);
 
+    /// @notice `tryValueUsdWad` for a liquidation: the account's value at the exchange's
+    ///         liquidation price (`IFuturesExchange.liquidationCloseValue`), so a market without a
+    ///         trusted price is counted by the rule rather than failing. For health views that
+    ///         tell keepers what the engine would liquidate (`VaultLens`); never for minting.
+    function tryLiquidationValueUsdWad(uint256 accountId)
+        external
+        view
+        returns (bool ok, uint256 valueWad, bytes memory reason);
+
     /// @notice Trades account `accountId` on the exchange (`IFuturesExchange.trade`). Only the vault.
     function trade(uint256 accountId, uint256 marketId, int256 sizeDeltaWad, uint256 priceLimitWad)
         external
@@ -46,11 +55,14 @@ interface IFuturesCollateral is ICollateralVenue {
     ///         under the exchange's own margin check. Only the vault.
     function withdrawMargin(uint256 accountId, uint256 amount, address to) external;
 
-    /// @notice What a liquidation of account `accountId` needs, read once: its positions (each
-    ///         at a fresh trusted mark), its equity at those marks (settled margin plus each
-    ///         position's PnL rounded down less its funding rounded up, so under
-    ///         `IFuturesExchange.equity` by at most a wei a position while funding is owed), and
-    ///         its value (`valueUsdWad`).
+    /// @notice What a liquidation of account `accountId` needs, read once
+    ///         (`IFuturesExchange.liquidationPositions`): its positions, each at a fresh trusted
+    ///         mark or, where the hub trusts no live price, at the exchange's liquidation price
+    ///         (the last trusted price moved against the holder by the maintenance fraction), its
+    ///         equity at those marks (settled margin plus each position's PnL rounded down less
+    ///         its funding rounded up, so under `IFuturesExchange.equity` by at most a wei a
+    ///         position while funding is owed), and its value at them
+    ///         (`tryLiquidationValueUsdWad`; `valueUsdWad` while every price is trusted).
     function liquidationView(uint256 accountId)
         external
         view

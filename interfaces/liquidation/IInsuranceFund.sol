@@ -18,7 +18,8 @@ interface IInsuranceFund {
     /// @notice The engine noted `amount` of penalty income for position `positionId` (already transferred).
     event PenaltyReceived(uint256 indexed positionId, uint256 amount, uint256 balanceAfter);
 
-    /// @notice The fund paid `paid` of a `requested` shortfall of position `positionId` to `to`.
+    /// @notice The fund paid `paid` of a `requested` shortfall of position `positionId` to `to`
+    ///         (of the repaid value, or of the keeper's least bonus: `ILiquidationEngine`).
     event ShortfallPaid(
         uint256 indexed positionId, address indexed to, uint256 requested, uint256 paid, uint256 balanceAfter
     );
@@ -67,8 +68,9 @@ interface IInsuranceFund {
     ///         emits `PenaltyReceived` for each, with the balance as it stood after that one.
     function notifyPenalties(uint256[] calldata positionIds, uint256[] calldata amounts) external;
 
-    /// @notice Pays up to `requested` to `to` for the shortfall of `positionId`: all of it when the
-    ///         balance allows, else the whole balance. Engine only.
+    /// @notice Pays up to `requested` to `to` for the shortfall of `positionId` (the keeper's
+    ///         repaid value, then its least bonus: `ILiquidationEngine`, steps 5 and 6): all of it
+    ///         when the balance allows, else the whole balance. Engine only.
     /// @return paid What was paid; `requested - paid` is left for redistribution.
     function coverShortfall(uint256 positionId, address to, uint256 requested) external returns (uint256 paid);
 

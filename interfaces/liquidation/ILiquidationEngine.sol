@@ -44,6 +44,13 @@ import {IVault} from "../core/IVault.sol";
 ///         burns only the synth the value it received covers, and the rest of the position's
 ///         debt is written off: shared by the synth's other positions through its rate index, or
 ///         recorded as the synth's bad debt when there are none (`IVault.writeOff`).
+///      6. Least bonus. When a whole-debt liquidation takes every bit of collateral and the
+///         keeper's value received (shortfall cover included) is the repaid value or more but
+///         its profit over it is under the least bonus, min(`minKeeperBonusUsdWad`, its bonus
+///         due R × penalty × keeperShare), the insurance fund pays it the difference (rounded
+///         down to a whole stablecoin unit) as far as its reserves go (`KeeperBonusTopped`).
+///         So a position that gapped under 100% + penalty, or under 100%, still pays a keeper
+///         for its gas: without it, no keeper who counts would liquidate it, however large.
 ///      A liquidation never pays the keeper and the fund together more than R × (1 + penalty),
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
 interface ILiquidationEngine {
@@ -67,6 +74,15 @@ interface ILiquidationEngine {
     ///         written off (redistributed or recorded as bad debt).
     event ShortfallCovered(uint256 indexed positionId, uint256 shortfallUsdWad, uint256 paid, uint256 writtenOff);
 
+    /// @notice The keeper of position `positionId`'s liquidation was paid `paid` stablecoin by the
+    ///         insurance fund (of `requested`) to bring its profit up to its least bonus: the
+    ///         collateral left it `earnedUsdWad` over the repaid value.
+    event KeeperBonusTopped(uint256 indexed positionId, uint256 earnedUsdWad, uint256 requested, uint256 paid);
+
+    /// @notice A keeper's profit on a liquidation that takes every bit of collateral is now
+    ///         topped up by the fund to at least `bonusUsdWad` (its bonus due, if less).
+    event MinKeeperBonusSet(uint256 bonusUsdWad);
+
     /// @notice `liquidateMany` passed over position `positionId`: at CR `crWad`, not under
     ///         `liquidationRatioWad` (both 0 for an unknown or closed position).
     event LiquidationSkipped(uint256 indexed positionId, uint256 crWad, uint256 liquidationRatioWad);
@@ -88,6 +104,9 @@ interface ILiquidationEngine {
 
     /// @notice The zero address was given where one is required.
     error LiquidationEngineZeroAddress();
+
+    /// @notice The least keeper bonus would be `bonusUsdWad`, over `maxUsdWad`.
+    error LiquidationEngineInvalidMinKeeperBonus(uint256 bonusUsdWad, uint256 maxUsdWad);
 
     /// @notice The call would change nothing.
     error LiquidationEngineAlreadySet();
@@ -186,6 +205,12 @@ interface ILiquidationEngine {
     /// @notice Sets the largest fraction of a debt one liquidation repays, in (0, 100%]. Only the owner.
     function setCloseFactor(uint256 closeFactorWad) external;
 
+    /// @notice Sets the least bonus (USD, WAD) the fund tops a keeper's profit up to on a
+    ///         liquidation that takes every bit of collateral (step 6 above; never more than the
+    ///         bonus it was due), at most `MAX_MIN_KEEPER_BONUS_USD_WAD`; 0 for none. Only the
+    ///         owner. Set it to what the costliest liquidation's gas costs (`make bench`).
+    function setMinKeeperBonus(uint256 bonusUsdWad) external;
+
     /* VIEWS */
 
     /// @notice The vault whose positions the engine liquidates.
@@ -202,4 +227,7 @@ interface ILiquidationEngine {
 
     /// @notice The largest fraction of a debt one partial liquidation repays (WAD).
     function closeFactorWad() external view returns (uint256);
+
+    /// @notice The least bonus (USD, WAD) the fund tops a keeper's profit up to (`setMinKeeperBonus`).
+    function minKeeperBonusUsdWad() external view returns (uint256);
 }

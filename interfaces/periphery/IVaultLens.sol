@@ -6,11 +6,16 @@ import {IVault} from "../core/IVault.sol";
 /// @title IVaultLens
 /// @notice Read-only views of the vault's positions for keepers, consoles and front ends, kept
 ///         out of the vault so that its code carries only what moves money. The valuation is the
-///         vault's own (`CollateralMath`): collateral is the spot at the BTC price rounded down
-///         plus the locked account's value floored at 0, debt the position's debt now (fee
-///         accrued to this block) at the synth price rounded up, the CR their ratio rounded down
-///         (max with no debt). USD amounts and the CR are WAD. `mintRoom` adds the minting
-///         check's shock: the loss the vault charges a position's leverage, and what it may mint.
+///         liquidation snapshot's (`CollateralMath`): collateral is the spot at the BTC price
+///         rounded down plus the locked account's value floored at 0, debt the position's debt
+///         now (fee accrued to this block) at the synth price rounded up, the CR their ratio
+///         rounded down (max with no debt). USD amounts and the CR are WAD. The account is
+///         valued at the exchange's liquidation price (`IFuturesCollateral.tryLiquidationValueUsdWad`):
+///         the minting valuation while every price it needs is trusted; a market whose price the
+///         hub does not trust counts at the liquidation rule's price (its last trusted price moved
+///         against the holder by its maintenance fraction), as the engine would liquidate it.
+///         `mintRoom` is the minting check's instead (trusted prices only, with its shock): the
+///         loss the vault charges a position's leverage, and what it may mint.
 interface IVaultLens {
     /// @notice Whether `healthOf` could value a position.
     enum HealthStatus {
@@ -20,8 +25,9 @@ interface IVaultLens {
     }
 
     /// @notice A position's health. `Ok`: the values. `UnknownPosition` (never opened, or
-    ///         closed): no collateral, no debt, CR max. `Unpriceable` (a price it needs is stale,
-    ///         frozen, non-positive or unknown, or the exchange cannot value the account): all 0.
+    ///         closed): no collateral, no debt, CR max. `Unpriceable` (the BTC or synth price is
+    ///         stale, frozen, non-positive or unknown, or the exchange cannot value the account even
+    ///         by the liquidation rule: a market with no trusted round at all): all 0.
     struct Health {
         uint256 collateralUsdWad;
         uint256 debtUsdWad;

@@ -22,6 +22,19 @@ import {IOracleHub} from "../oracle/IOracleHub.sol";
 ///      Notional: |size| × mark price. Requirements: initial = Σ notional × initialMarginWad,
 ///      maintenance = Σ notional × maintenanceMarginWad, over the account's markets, at mark.
 ///
+///      Liquidation price. Every price the exchange uses must be trusted by the oracle hub (a
+///      stale, frozen or otherwise untrusted price reverts a trade, a withdrawal, a view), except
+///      in a liquidation (`liquidate`, and the vault's through its adapter: `liquidationPositions`,
+///      `tradeAtMark` at those marks, `settle` by a mark relay), where a market whose live price
+///      the hub does not trust is marked at the hub's last trusted price
+///      (`IOracleHub.lastTrustedPriceWad`) moved against the holder by the market's maintenance
+///      margin fraction: a long's mark × (1 − maintenanceMarginWad) rounded down, a short's
+///      × (1 + maintenanceMarginWad) rounded up. The position is valued and closed there like any
+///      market (one-fill impact and taker fee on that mark), so an account is liquidatable
+///      whatever its smallest market's feed does. Only when the hub trusted none of its latest 32
+///      rounds does a liquidation revert (with the hub's reason). The price is the rule's, not
+///      the liquidator's; `docs/security.md` weighs what a holder can gain from it.
+///
 ///      Price impact: a trade of notional N USD (at mark) fills at
 ///      mark × (1 + impactWad × N / 1e6 USD) for a buy and mark × (1 − impactWad × N / 1e6 USD)
 ///      for a sell: `impactWad` is the fraction the price moves per million USD traded, and the
@@ -41,6 +54,7 @@ import {IOracleHub} from "../oracle/IOracleHub.sol";
 ///      A loss larger than the margin leaves the margin negative (a debt to the pool, recovered
 ///      from the account's later profits or deposits); when an account has no positions left, a
 ///      remaining debt is written off (`BadDebtWrittenOff`), the pool having never received it.
+///      Until then the pool counts it as its own (`totalOwedWad`).
 ///      A profit the pool cannot pay is cut to what the pool holds (`PoolShortfall`): nothing is
 ///      created, and a reduction is never blocked by an empty pool.
 interface IFuturesExchange {
@@ -165,6 +179,10 @@ interface IFuturesExchange {
     ///         account's margin left cannot.
     event MinLiquidationRewardSet(uint256 rewardWad);
 
+    /// @notice A trade in market `marketId` must now leave a position of at least `notionalWad`
+    ///         (USD, WAD, at mark) or none.
+    event MinPositionNotionalSet(uint256 indexed marketId, uint256 notionalWad);
+
     /// @notice Account `accountId` was owed `owedWad` by the pool, which could pay only `paidWad`.
     event PoolShortfall(uint256 indexed accountId, uint256 owedWad, uint256 paidWad);
 
@@ -207,6 +225,14 @@ interface IFuturesExchange {
 
     /// @notice The minimum liquidation reward `rewardWad` is above `maxRewardWad`.
     error ExchangeInvalidMinLiquidationReward(uint256 rewardWad, uint256 maxRewardWad);
+
+    /// @notice The minimum position of market `marketId` would be `notionalWad`, over `maxNotionalWad`.
+    error ExchangeInvalidMinPositionNotional(uint256 marketId, uint256 notionalWad, uint256 maxNotionalWad);
+
+    /// @notice The trade would leave a position in market `marketId` of `notionalWad` (USD, WAD,
+    ///         at mark, rounded up), under the market's minimum `minNotionalWad`: trade more, or
+    ///         close all of it.
+    error ExchangePositionTooSmall(uint256 marketId, uint256 notionalWad, uint256 minNotionalWad);
 
     /// @notice A dated market must expire in the future.
     error ExchangeInvalidExpiry(uint256 expiry, uint256 nowTimestamp);
@@ -278,8 +304,9 @@ interface IFuturesExchange {
     ///         `marketId` by `sizeDeltaWad`, at the mark price moved against the taker by the
     ///         market's price impact, paying the taker fee to the pool. Only the account's owner
     ///         or approved. Reverts if the fill is worse than `priceLimitWad` (above it for a buy,
-    ///         below it for a sell) or if the account would end under its initial margin while
-    ///         the trade adds risk.
+    ///         below it for a sell), if the account would end under its initial margin while
+    ///         the trade adds risk, or if it would leave a position (not none) under the market's
+    ///         minimum notional (`ExchangePositionTooSmall`, `setMinPositionNotional`).
     /// @dev A trade adds risk when it increases |size| or flips the side. A reduce-only trade
     ///      (same side, |size| not above the old one) is never checked against any margin
     ///      requirement, so it goes through for an account under water; like every trade it
@@ -296,7 +323,8 @@ interface IFuturesExchange {
     /// @notice `trade` at `markWad` for the market's mark rather than a fresh oracle read (a
     ///         trade that adds risk still reads the account's other markets). Only a mark relay
     ///         (`isMarkRelay`), which must also control the account; the marks it passes are
-    ///         kept for it alone.
+    ///         kept for it alone. No minimum position size applies: a liquidation's partial
+    ///         close may leave any size.
     /// @dev For the vault's liquidations: `markWad` is the `markPriceWad` of this exchange's
     ///      own `positions` view of the account, read earlier in the same transaction (so a
     ///      trusted, fresh price). The relay is trusted to pass it unchanged. The mark is kept
@@ -312,7 +340,9 @@ interface IFuturesExchange {
     ) external returns (uint256 fillPriceWad, int256 marginAfterWad);
 
     /// @notice Closes every position of an account under its maintenance margin, at the mark
-    ///         price with impact; pays the caller a reward. Anyone may call.
+    ///         price with impact; pays the caller a reward. Anyone may call. Equity, requirement
+    ///         and closes use the liquidation price (see above): a market without a trusted price
+    ///         does not stop it.
     /// @dev Positions are closed as trades (impact and taker fee to the pool); positions of
     ///      expired dated markets are settled instead. The reward is `liquidationRewardWad` of
     ///      the notional closed (at mark), and at least `minLiquidationRewardWad`, both rounded
@@ -333,6 +363,8 @@ interface IFuturesExchange {
     ///         latest price) and nothing is fixed, and only the account's owner or approved
     ///         (`ExchangeUnauthorized` for others) may settle: an expired position need not wait
     ///         for a round, nor can its liquidation (`liquidate`, the vault's) be held up by it.
+    ///         For a mark relay (the vault's adapter, which settles only within a liquidation) an
+    ///         untrusted live mark gives way to the liquidation price.
     /// @return realizedPnlWad The PnL realised (positive a profit), as moved.
     function settle(uint256 accountId, uint256 marketId) external returns (int256 realizedPnlWad);
 
@@ -358,6 +390,15 @@ interface IFuturesExchange {
     ///         at most `MAX_MIN_LIQUIDATION_REWARD_WAD`. Keep it under what opening and losing a
     ///         smallest position costs, or liquidating one's own dust accounts drains the pool.
     function setMinLiquidationReward(uint256 rewardWad) external;
+
+    /// @notice Sets the least notional (USD, WAD, at mark) a position in market `marketId` may
+    ///         be left with by a trade (`trade`; a liquidation's closes are never refused):
+    ///         closing it all is always allowed. Only the owner; at most
+    ///         `MAX_MIN_POSITION_NOTIONAL_WAD`. Set it so that the position's maintenance margin
+    ///         (notional × `maintenanceMarginWad`) covers `minLiquidationRewardWad`: otherwise
+    ///         an owner who liquidates its own dust account is paid the minimum reward by the
+    ///         pool for less margin than that, as often as it opens one.
+    function setMinPositionNotional(uint256 marketId, uint256 notionalWad) external;
 
     /// @notice Allows or disallows `keeper` to set funding rates. Only the owner.
     function setFundingKeeper(address keeper, bool allowed) external;
@@ -391,6 +432,21 @@ interface IFuturesExchange {
     ///      markets, past any debt the margin owes the pool (which profit repays first, out of
     ///      no one's cash), as `liquidate` settles it. Can be negative (a debt).
     function closeValue(uint256 accountId) external view returns (int256 valueWad);
+
+    /// @notice `positions` and `closeValue` in one pass (one oracle read per market), at the
+    ///         liquidation price (see above): a market whose live price the hub does not trust is
+    ///         marked, valued and reported (`markPriceWad`) at the rule's price instead of
+    ///         reverting. Identical to the two views while every price is trusted. For
+    ///         liquidations only (the vault's adapter, keepers' health views): a minting check
+    ///         must use `closeValue`. Reverts only when the hub trusted no recent round of a market.
+    function liquidationPositions(uint256 accountId)
+        external
+        view
+        returns (PositionView[] memory views, int256 closeValueWad);
+
+    /// @notice `liquidationPositions`' close value alone (no views to build or decode): what the
+    ///         account is worth to a liquidation. For health views; never for a minting check.
+    function liquidationCloseValue(uint256 accountId) external view returns (int256 closeValueWad);
 
     /// @notice The traders' net unrealised PnL less the funding they owe, over every open
     ///         position of every market: what the pool, their counterparty, owes them (negative:
@@ -463,11 +519,22 @@ interface IFuturesExchange {
     ///         (79 billion USD) reverts.
     function totalMarginWad() external view returns (uint256);
 
+    /// @notice What accounts owe the pool: the sum of every negative margin (a loss realised
+    ///         past the margin by an account that still holds positions), collected from their
+    ///         later profits or deposits. USD, WAD. The pool counts it into `totalAssets`.
+    /// @dev Moved wherever a margin moves below zero (a settlement with the pool, a deposit
+    ///      paying the debt); a debt written off (`BadDebtWrittenOff`) leaves it.
+    function totalOwedWad() external view returns (uint256);
+
     /// @notice The liquidator's reward, as a WAD fraction of the notional a liquidation closes.
     function liquidationRewardWad() external view returns (uint256);
 
     /// @notice The least reward a liquidation pays (USD, WAD), the pool topping up the margin left.
     function minLiquidationRewardWad() external view returns (uint256);
+
+    /// @notice The least notional (USD, WAD, at mark) a trade may leave a position of market
+    ///         `marketId` with, but for none (`setMinPositionNotional`).
+    function minPositionNotionalWad(uint256 marketId) external view returns (uint256);
 
     /// @notice Whether `relay` may pass mark prices in (`setMarkRelay`).
     function isMarkRelay(address relay) external view returns (bool);

@@ -8,14 +8,22 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 ///         over the margin stablecoin. LPs deposit the stablecoin for shares; the pool receives
 ///         traders' losses, fees and funding, and pays their profits and funding, so the share
 ///         price moves with the traders' results.
-/// @dev `totalAssets` is the stablecoin the pool holds (`cash`) less what it owes traders on
-///      their open positions (`IFuturesExchange.tradersOpenPnl`: their net unrealised PnL less
+/// @dev `totalAssets` is the stablecoin the pool holds (`cash`) and what accounts owe it (their
+///      negative margins, `IFuturesExchange.totalOwedWad`), less what it owes traders on their
+///      open positions (`IFuturesExchange.tradersOpenPnl`: their net unrealised PnL less
 ///      funding, at mark), floored at 0. A loss or profit that a trader realises moves cash and
 ///      that liability by the same amount, so it moves the share price by rounding only (the
 ///      fees and exit impact a close pays are income, and do move it); an LP cannot jump in
 ///      before a loss is realised nor run before a profit is paid. What the pool can pay is
 ///      its cash. While a market with a net open size cannot be priced, `totalAssets` reverts
-///      with the oracle's error, and so do deposits and withdrawals.
+///      with the oracle's error, and so do deposits and withdrawals. `totalAssets` rounds the
+///      value down to a whole unit; the conversions round it against the caller: deposits and
+///      mints (and their previews, `convertToShares`) price the pool at its value rounded up,
+///      withdrawals and redemptions (`convertToAssets`) rounded down. A pool under water (shares
+///      outstanding and a value under one unit: `totalAssets` 0) takes no deposit or mint
+///      (`maxDeposit` and `maxMint` 0, so ERC-4626's `ERC4626ExceededMaxDeposit` /
+///      `ERC4626ExceededMaxMint` refuse them): its shares would sell for dust, and the buyer
+///      would take the LPs' claim on a recovery. A pool without shares takes a first deposit.
 ///      Shares minted (deposit, mint) are locked for `cooldown` seconds: they cannot be
 ///      withdrawn, redeemed or transferred until then (`LiquidityPoolCooldown`); while they are,
 ///      nobody but their holder may deposit for it (`LiquidityPoolLockRunning`). Shares have 18

@@ -33,6 +33,8 @@ EIGHT_MARKETS = THREE_MARKETS + (("BTC-DATED", "1"), ("XAU-PERP", "4"), ("SPX-PE
 # or short (-1) (`min_debt_shape`).
 SMALL_LEGS = (("ETH-PERP", 1), ("IDX-PERP", -1), ("BTC-DATED", 1), ("XAU-PERP", 1), ("SPX-PERP", -1),
               ("RE-PERP", 1), ("ETH-DATED", -1))
+# What the crash takes off a gapped minimum-debt position, in debts: from 160% to about 90%.
+GAPPED_LOSS = Decimal("0.7")
 # The crash every bench applies (from $60,000 and $3,000).
 BTC_AFTER, ETH_AFTER = 52_000, 2_700
 
@@ -71,30 +73,33 @@ def _position(ctx: BenchContext, legs: tuple[tuple[str, str], ...], margin: Any,
 
 
 def min_debt_shape(debt_usd: Decimal, price: Callable[[str], Decimal], spot: bool,
-                   others: tuple[tuple[str, int], ...] = ()) -> tuple[Decimal, Decimal, list[tuple[str, Decimal]]]:
+                   others: tuple[tuple[str, int], ...] = (), loss: Decimal = Decimal("0.45"),
+                   ) -> tuple[Decimal, Decimal, list[tuple[str, Decimal]]]:
     """The costliest position to liquidate at a minimum debt worth `debt_usd`, as (spot BTC,
     margin USD, legs as (market, size)): collateral of 1.6 times the debt, a tenth of it in spot
     BTC (if `spot`) and the rest an account long enough BTC-PERP that the crash to `BTC_AFTER`
-    takes 0.45 times the debt off (to about 115%: under the liquidation ratio, the penalty still
-    covered), with a leg of a twentieth of the debt in each of the `others` markets, long (1) or
-    short (-1). `price` gives a market's asset price in USD."""
+    takes `loss` times the debt off (0.45: to about 115%, under the liquidation ratio with the
+    penalty still covered; 0.7: to about 90%, a gap the fund covers), with a leg of a twelfth of
+    the debt in each of the `others` markets, long (1) or short (-1), over every market's minimum
+    position (`min_position_usd`). `price` gives a market's asset price in USD."""
     step = Decimal("0.00001")
     drop = price("BTC-PERP") - BTC_AFTER
     spot_btc = (debt_usd / 10 / price("BTC-PERP")).quantize(Decimal("0.00000001")) if spot else Decimal(0)
     margin = (debt_usd * Decimal("1.6") - spot_btc * price("BTC-PERP")).quantize(Decimal(1))
-    legs = [("BTC-PERP", ((debt_usd * Decimal("0.45") - spot_btc * drop) / drop).quantize(step))]
-    legs += [(market, (side * debt_usd / 20 / price(market)).quantize(step)) for market, side in others]
+    legs = [("BTC-PERP", ((debt_usd * loss - spot_btc * drop) / drop).quantize(step))]
+    legs += [(market, (side * debt_usd / 12 / price(market)).quantize(step)) for market, side in others]
     return spot_btc, margin, legs
 
 
-def _min_debt_position(ctx: BenchContext, markets: dict[str, int], others: tuple[tuple[str, int], ...] = ()) -> int:
+def _min_debt_position(ctx: BenchContext, markets: dict[str, int], others: tuple[tuple[str, int], ...] = (),
+                       loss: Decimal = Decimal("0.45")) -> int:
     """A position of `min_debt_shape`, with spot, owing exactly sXAU's minimum debt."""
     oracle, sxau = ctx.system.contracts["oracle"], ctx.system.synths["sXAU"]
     min_debt = from_wad(ctx.system.contracts["vault"].synthParams(sxau).minDebt)
     assets = {name: cfg["asset"] for name, cfg in (ctx.config["exchange"]["markets"] | MORE_MARKETS).items()}
     spot, margin, legs = min_debt_shape(min_debt * from_wad(oracle.priceWad(sxau.asset())),
                                         lambda market: from_wad(oracle.priceWad(asset_id(assets[market]))),
-                                        spot=True, others=others)
+                                        spot=True, others=others, loss=loss)
     return _position(ctx, tuple((market, str(size)) for market, size in legs), margin, min_debt, markets, spot)
 
 
@@ -161,12 +166,16 @@ def liquidate_min_debt(ctx: BenchContext) -> list[Measurement]:
     _spare_synth(ctx)
     markets = list_more_markets(ctx)
     one, eight = _min_debt_position(ctx, markets), _min_debt_position(ctx, markets, SMALL_LEGS)
+    gapped = _min_debt_position(ctx, markets, SMALL_LEGS, loss=GAPPED_LOSS)
     _crash(ctx)
     return [
         Measurement("LiquidationEngine.liquidate (min debt, 1 market)", _liquidate(ctx, one, whole=True).gas_used,
                     "whole: sXAU's minimum debt; spot seized, the account's market closed"),
         Measurement("LiquidationEngine.liquidate (min debt, 8 markets)", _liquidate(ctx, eight, whole=True).gas_used,
                     "whole: sXAU's minimum debt; spot seized, the account's 8 markets closed"),
+        Measurement("LiquidationEngine.liquidate (gapped min debt, 8 markets)",
+                    _liquidate(ctx, gapped, whole=True).gas_used,
+                    "whole, from about 90%: the fund covers the shortfall and tops the keeper up to its least bonus"),
     ]
 
 

@@ -30,9 +30,11 @@ pragma solidity 0.8.28;
  * The state invariants (solvency, supply against debt, custody) are in `SynthvaultInvariants`.
  */
 
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -69,6 +71,10 @@ contract SynthvaultHandler {
     uint256 internal constant MAX_ACCOUNTS = 10;
 
     address public constant KEEPER = address(0x4EE9E5);
+    /// @notice The attacker (`SynthvaultAttacker`): its accounts and positions sit with everyone
+    ///         else's, for the state invariants and the keepers, but only its own judged actions
+    ///         act for it (the other actors' actions pass them over).
+    address public constant ATTACKER = address(0xA77AC4);
     address public constant FEE_RECIPIENT_A = address(0xFEE0A);
     address public constant FEE_RECIPIENT_B = address(0xFEE0B);
 
@@ -77,6 +83,8 @@ contract SynthvaultHandler {
     uint256 public constant ETH_PERP = 2;
     uint256 public constant BTC_DATED = 3;
     uint256 public constant MARKET_COUNT = 3;
+    /// @dev Every market's minimum position (USD, WAD), as deployed.
+    uint256 internal constant MIN_POSITION_NOTIONAL = 200e18;
     /// @dev The dated market expires this long after set-up: soon enough that some runs trade
     ///      it, see it expire and settle it.
     uint256 internal constant DATED_EXPIRY = 1 days;
@@ -88,6 +96,7 @@ contract SynthvaultHandler {
     TestToken public immutable wbtc;
     FuturesExchange public immutable exchange;
     ILiquidityPool public immutable pool;
+    IFuturesAccounts public immutable accounts;
     Vault public immutable vault;
     VaultLens public immutable lens;
     InsuranceFund public immutable fund;
@@ -121,6 +130,10 @@ contract SynthvaultHandler {
     Account[] internal _accounts;
     Position[] internal _positions;
     uint256 internal immutable _startedAt = block.timestamp;
+    /// @dev How many of the accounts and positions are the attacker's: the caps above are the
+    ///      other actors'.
+    uint256 internal _attackerAccounts;
+    uint256 internal _attackerPositions;
     /// @dev The keeper's own position in each synth (by synth index), to mint what it repays.
     uint256[] internal _keeperPositions;
 
@@ -148,6 +161,8 @@ contract SynthvaultHandler {
     /// @notice Successful actions by name: what a campaign really exercised (read them from an
     ///         `afterInvariant()` when tuning the handler).
     mapping(bytes32 => uint256) public ok;
+    /// @notice The same, of the attacker's actions alone.
+    mapping(bytes32 => uint256) public attackerOk;
 
     /// @dev Which prices an action may read, judged just before it.
     struct Trust {
@@ -168,6 +183,7 @@ contract SynthvaultHandler {
         wbtc = new TestToken("Wrapped BTC (test)", "WBTC", 8, address(this));
         exchange = new FuturesExchange(address(this), oracle, usdc, 0.005e18);
         pool = exchange.pool();
+        accounts = exchange.accounts();
         _addMarkets();
 
         vault = new Vault(address(this), oracle, exchange, wbtc, "BTC", FEE_RECIPIENT_A);
@@ -210,6 +226,16 @@ contract SynthvaultHandler {
         }
         VM.label(KEEPER, "keeper");
         _setUpKeeper();
+        // As deployed (config/local.yaml), once the dust shield above is in place (a position
+        // left from before a minimum was raised): a 5 USD minimum reward, and no trade may leave
+        // a position under 200 USD (5% of it pays that reward).
+        exchange.setMinLiquidationReward(5e18);
+        // The fund tops a keeper's profit on a gapped position up to 5 USD (the bonus at sUSD's
+        // minimum debt here); `setLiquidationParams` moves it.
+        engine.setMinKeeperBonus(5e18);
+        for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
+            exchange.setMinPositionNotional(m, MIN_POSITION_NOTIONAL);
+        }
     }
 
     /* ACTIONS: MARGIN AND TRADING */
@@ -243,13 +269,19 @@ contract SynthvaultHandler {
     function withdrawMargin(uint256 accountSeed, uint256 fractionSeed) external {
         if (_accounts.length == 0) return;
         Account memory a = _accounts[accountSeed % _accounts.length];
+        if (a.owner == ATTACKER) return; // the attacker acts in its own actions, judged
+        _withdrawMargin(a, fractionSeed);
+    }
+
+    /// @dev `withdrawMargin` of account `a` by its controller.
+    function _withdrawMargin(Account memory a, uint256 fractionSeed) internal {
         uint256 amount = exchange.marginOf(a.id) / USDC_UNIT * _bound(fractionSeed, 1, 110) / 100;
         if (amount == 0) return;
         if (a.positionId == 0) {
             bool trusted = _accountPricesTrusted(a.id);
             VM.prank(a.owner);
             try exchange.withdrawMargin(a.id, amount, a.owner) {
-                ++ok["withdrawMargin"];
+                _count("withdrawMargin", a.owner);
                 _checkExchangeRisk(a.id, trusted, true, "withdrawMargin");
             } catch {}
         } else {
@@ -257,7 +289,7 @@ contract SynthvaultHandler {
             Trust memory t = _trust(p);
             VM.prank(p.owner);
             try vault.withdrawMargin(p.id, amount, p.owner) {
-                ++ok["vault.withdrawMargin"];
+                _count("vault.withdrawMargin", p.owner);
                 _checkExchangeRisk(a.id, t.account, true, "vault.withdrawMargin");
                 _checkRiskAction(p, t, "vault.withdrawMargin");
             } catch {}
@@ -277,8 +309,13 @@ contract SynthvaultHandler {
                 a = _accounts[(slot + k) % _accounts.length];
             }
         }
+        if (a.owner == ATTACKER) return;
         uint256 marketId = 1 + marketSeed % MARKET_COUNT;
-        int256 delta = _sizeDelta(a.id, marketId, sizeSeed, modeSeed);
+        _trade(a, marketId, _sizeDelta(a.id, marketId, sizeSeed, modeSeed));
+    }
+
+    /// @dev A trade of `delta` in `marketId` by account `a`'s controller, checked after.
+    function _trade(Account memory a, uint256 marketId, int256 delta) internal {
         if (delta == 0) return;
         uint256 limit = delta > 0 ? type(uint256).max : 0;
         (int256 sizeBefore,) = exchange.position(a.id, marketId);
@@ -288,7 +325,7 @@ contract SynthvaultHandler {
         if (a.positionId == 0) {
             VM.prank(a.owner);
             try exchange.trade(a.id, marketId, delta, limit) {
-                ++ok["trade"];
+                _count("trade", a.owner);
             } catch {
                 return;
             }
@@ -304,7 +341,7 @@ contract SynthvaultHandler {
             } catch {}
             VM.prank(p.owner);
             try vault.trade(p.id, marketId, delta, limit) {
-                ++ok["vault.trade"];
+                _count("vault.trade", p.owner);
                 if (t.shut) _fail("a locked account traded after shutdown");
             } catch {
                 _checkLockedAccountSealed(a, p.owner);
@@ -317,6 +354,7 @@ contract SynthvaultHandler {
         if (!marketTrusted) {
             _fail(string.concat("a trade filled in market ", marketId.toString(), " on an untrusted price"));
         }
+        _checkPositionSize(a.id, marketId);
         if (_addsRisk(sizeBefore, sizeBefore + delta)) {
             _checkExchangeRisk(a.id, accountTrusted, true, "a trade adding risk");
         }
@@ -324,20 +362,30 @@ contract SynthvaultHandler {
 
     /// @notice The keeper tries to liquidate an exchange account: the seeded one (mostly healthy,
     ///         so the call must fail), the first it finds under maintenance, or the one nearest
-    ///         to it (equity / maintenance lowest), healthy or not.
+    ///         to it (equity / maintenance lowest), healthy or not, at the liquidation prices (a
+    ///         market whose feed went quiet at the rule's price: such accounts are reached too).
     function liquidateAccount(uint256 accountSeed) external {
         if (_accounts.length == 0) return;
         Account memory a = _accounts[accountSeed / 3 % _accounts.length];
         uint256 mode = accountSeed % 3;
         if (mode != 0) a = _accounts[_riskiestAccount(mode == 1, a)];
+        _liquidateAccount(KEEPER, a);
+    }
+
+    /// @dev `keeper` liquidates account `a` on the exchange; checked after.
+    function _liquidateAccount(address keeper, Account memory a) internal {
         (bool readable, int256 equityWad, uint256 maintenanceWad) = _equityAndMaintenance(a.id);
-        VM.prank(KEEPER);
+        bool ruled = !_accountPricesTrusted(a.id);
+        VM.prank(keeper);
         try exchange.liquidate(a.id) {
-            ++ok["exchange.liquidate"];
+            _count("exchange.liquidate", keeper);
+            if (ruled) ++ok["exchange.liquidate, rule price"];
         } catch {
             return;
         }
-        if (!readable) _fail(string.concat("account ", a.id.toString(), " was liquidated on an untrusted price"));
+        if (!readable) {
+            _fail(string.concat("account ", a.id.toString(), " was liquidated though not even the rule could price it"));
+        }
         if (equityWad >= int256(maintenanceWad)) {
             _fail(
                 string.concat(
@@ -379,11 +427,8 @@ contract SynthvaultHandler {
 
     /// @notice The LP adds to or takes from the pool (up to all it may withdraw).
     function lpMove(uint256 amountSeed, bool withdraw) external {
-        // The pool has no value while a market with open size has no trusted price: it refuses.
-        try pool.totalAssets() {}
-        catch {
-            return;
-        }
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         if (withdraw) {
             uint256 amount = pool.maxWithdraw(address(this)) * _bound(amountSeed, 1, 100) / 100;
             if (amount == 0) return;
@@ -396,9 +441,11 @@ contract SynthvaultHandler {
             uint256 amount = _bound(amountSeed, 1e6, 500_000e6);
             _mintUsdc(address(this), amount);
             try pool.deposit(amount, address(this)) {
+                if (underWater) _fail("a pool under water took a deposit");
                 ++ok["pool.deposit"];
             } catch (bytes memory reason) {
-                _fail("the LP could not deposit", reason);
+                if (!underWater) _fail("the LP could not deposit", reason);
+                _checkDepositRefused(address(this), amount, reason);
             }
         }
     }
@@ -407,10 +454,8 @@ contract SynthvaultHandler {
     ///         while the LP's lock runs (a deposit would restart it); otherwise the gift mints
     ///         shares locked for the cooldown, and nothing else of the LP's.
     function lpGift(uint256 actorSeed, uint256 amountSeed) external {
-        try pool.totalAssets() {}
-        catch {
-            return;
-        }
+        (bool priced, bool underWater) = _poolState();
+        if (!priced) return;
         address giver = _actor(actorSeed);
         uint256 amount = _bound(amountSeed, 1, 10_000e6);
         (uint256 lockedBefore, uint256 unlocksAt) = pool.lockOf(address(this));
@@ -418,11 +463,16 @@ contract SynthvaultHandler {
         VM.startPrank(giver);
         usdc.approve(address(pool), amount);
         try pool.deposit(amount, address(this)) returns (uint256 shares) {
+            if (underWater) _fail("a pool under water took a gift");
             if (lockedBefore != 0) _fail("a deposit for the LP went into its running lock");
             (uint256 locked, uint256 until) = pool.lockOf(address(this));
             if (locked != shares || until != block.timestamp + LP_COOLDOWN) _fail("a gift locked other than itself");
             ++ok["pool.gift"];
         } catch (bytes memory reason) {
+            if (underWater) {
+                VM.stopPrank();
+                return _checkDepositRefused(address(this), amount, reason);
+            }
             bytes memory expected =
                 abi.encodeWithSelector(ILiquidityPool.LiquidityPoolLockRunning.selector, address(this), unlocksAt);
             if (lockedBefore == 0 || keccak256(reason) != keccak256(expected)) {
@@ -434,11 +484,34 @@ contract SynthvaultHandler {
         VM.stopPrank();
     }
 
+    /// @dev Whether the pool can say what a share is worth (it cannot while a market with open
+    ///      size has no trusted price: then it refuses) and, if so, whether it is under water:
+    ///      shares outstanding and a value under one unit (`totalAssets` 0), when it must refuse
+    ///      every deposit (docs/security.md: an under-water pool sells itself for dust).
+    function _poolState() internal view returns (bool priced, bool underWater) {
+        try pool.totalAssets() returns (uint256 value) {
+            return (true, value == 0 && pool.totalSupply() != 0);
+        } catch {
+            return (false, false);
+        }
+    }
+
+    /// @dev A deposit of `amount` for `receiver` into a pool under water: refused by ERC-4626's
+    ///      own error, its max 0, and nothing else.
+    function _checkDepositRefused(address receiver, uint256 amount, bytes memory reason) internal {
+        bytes memory expected =
+            abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxDeposit.selector, receiver, amount, uint256(0));
+        if (keccak256(reason) != keccak256(expected)) {
+            _fail("a deposit into a pool under water was refused other than as over its max 0", reason);
+        }
+        ++ok["pool.refused, under water"];
+    }
+
     /* ACTIONS: VAULT POSITIONS */
 
     /// @notice An actor opens an empty position owing one of the synths. Must work, until shutdown.
     function openPosition(uint256 actorSeed, uint256 synthSeed) external {
-        if (_positions.length >= MAX_POSITIONS) return;
+        if (_positions.length - _attackerPositions >= MAX_POSITIONS) return;
         address owner = _actor(actorSeed);
         uint8 synthIndex = uint8(synthSeed % _synths.length);
         bool shut = vault.isShutdown();
@@ -457,24 +530,30 @@ contract SynthvaultHandler {
     ///         work, until shutdown.
     function lockAccount(uint256 positionSeed, uint256 accountSeed, uint256 marginSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found || p.accountSlot != 0) return;
+        if (!found || p.accountSlot != 0 || p.owner == ATTACKER) return;
         uint256 slot = _freeAccountOf(p.owner, accountSeed);
         if (slot == 0) {
-            if (_accounts.length >= MAX_ACCOUNTS) return;
+            if (_accounts.length - _attackerAccounts >= MAX_ACCOUNTS) return;
             slot = _newAccount(p.owner, _bound(marginSeed, 1_000e6, 200_000e6));
         }
+        _lock(p, slot);
+    }
+
+    /// @dev The owner of `p` locks the free account in `slot` (+1) into it. Reads no price: must
+    ///      work, until shutdown.
+    function _lock(Position memory p, uint256 slot) internal {
         Account storage a = _accounts[slot - 1];
         bool shut = vault.isShutdown();
         VM.prank(p.owner);
-        exchange.accounts().approve(address(vault), a.id);
+        accounts.approve(address(vault), a.id);
         VM.prank(p.owner);
         try vault.lock(p.id, a.id) {
             if (shut) _fail("an account was locked after shutdown");
-            ++ok["vault.lock"];
+            _count("vault.lock", p.owner);
         } catch (bytes memory reason) {
             if (!shut) _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
             VM.prank(p.owner);
-            exchange.accounts().approve(address(0), a.id);
+            accounts.approve(address(0), a.id);
             return;
         }
         a.positionId = p.id;
@@ -484,11 +563,17 @@ contract SynthvaultHandler {
     /// @notice The owner takes the account back; with debt, spot alone must keep the ratio.
     function unlock(uint256 positionSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found || p.accountSlot == 0) return;
+        if (!found || p.owner == ATTACKER) return;
+        _unlock(p);
+    }
+
+    /// @dev The owner of `p` unlocks its account, if it has one; checked after.
+    function _unlock(Position memory p) internal {
+        if (p.accountSlot == 0) return;
         Trust memory t = _trust(p);
         VM.prank(p.owner);
         try vault.unlock(p.id) {
-            ++ok["vault.unlock"];
+            _count("vault.unlock", p.owner);
         } catch {
             return;
         }
@@ -516,13 +601,18 @@ contract SynthvaultHandler {
     /// @notice The owner removes up to 110% of the position's spot.
     function removeSpot(uint256 positionSeed, uint256 fractionSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found) return;
+        if (!found || p.owner == ATTACKER) return;
+        _removeSpot(p, fractionSeed);
+    }
+
+    /// @dev The owner of `p` removes 1-110% of its spot; checked after.
+    function _removeSpot(Position memory p, uint256 fractionSeed) internal {
         uint256 amount = vault.position(p.id).spotAmount * _bound(fractionSeed, 1, 110) / 100;
         if (amount == 0) return;
         Trust memory t = _trust(p);
         VM.prank(p.owner);
         try vault.removeSpot(p.id, amount, p.owner) {
-            ++ok["vault.removeSpot"];
+            _count("vault.removeSpot", p.owner);
         } catch {
             return;
         }
@@ -533,14 +623,19 @@ contract SynthvaultHandler {
     ///         exactly that much; when the health cannot be read, a small amount that must then fail.
     function mint(uint256 positionSeed, uint256 fractionSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
-        if (!found) return;
+        if (!found || p.owner == ATTACKER) return;
+        _mint(p, fractionSeed);
+    }
+
+    /// @dev The owner of `p` mints (see `mint`); checked after.
+    function _mint(Position memory p, uint256 fractionSeed) internal {
         uint256 amount = _mintAmount(p, fractionSeed);
         if (amount == 0) return;
         Trust memory t = _trust(p);
         ISyntheticToken token = _synths[p.synth];
         VM.prank(p.owner);
         try vault.mint(p.id, amount) {
-            ++ok["vault.mint"];
+            _count("vault.mint", p.owner);
         } catch {
             return;
         }
@@ -563,12 +658,19 @@ contract SynthvaultHandler {
     function burn(uint256 actorSeed, uint256 positionSeed, uint256 amountSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
         if (!found) return;
+        address from = actorSeed % 3 == 0 ? _actor(actorSeed / 3) : p.owner;
+        if (from == ATTACKER) return;
+        _burn(from, p, amountSeed, true);
+    }
+
+    /// @dev `from` repays all of `p`'s debt (when it holds it or, `gather`ing, the other holders
+    ///      make it up) or part of it, leaving the minimum. Must work.
+    function _burn(address from, Position memory p, uint256 amountSeed, bool gather) internal {
         uint256 debt = vault.position(p.id).debt;
         if (debt == 0) return;
-        address from = actorSeed % 3 == 0 ? _actor(actorSeed / 3) : p.owner;
         SyntheticToken token = _synths[p.synth];
         uint256 amount;
-        if (amountSeed % 3 == 0 && _gather(token, from, debt)) {
+        if (amountSeed % 3 == 0 && (gather ? _gather(token, from, debt) : token.balanceOf(from) >= debt)) {
             amount = type(uint256).max;
         } else {
             uint256 room = debt - Math.min(debt, vault.synthParams(token).minDebt);
@@ -577,7 +679,7 @@ contract SynthvaultHandler {
         }
         VM.prank(from);
         try vault.burn(p.id, amount) {
-            ++ok["vault.burn"];
+            _count("vault.burn", from);
         } catch (bytes memory reason) {
             _fail(string.concat("burn reverted on position ", p.id.toString()), reason);
         }
@@ -591,11 +693,18 @@ contract SynthvaultHandler {
         // against, hit by a move and liquidated.
         if (positionSeed % 4 != 0) return;
         (bool found, Position memory p) = _openPosition(positionSeed / 4);
-        if (!found) return;
-        if (!_gather(_synths[p.synth], p.owner, vault.position(p.id).debt)) return;
+        if (!found || p.owner == ATTACKER) return;
+        _close(p, true);
+    }
+
+    /// @dev The owner of `p` repays everything and closes it, if it holds the debt (or,
+    ///      `gather`ing, the other holders make it up). Must work then.
+    function _close(Position memory p, bool gather) internal {
+        uint256 debt = vault.position(p.id).debt;
+        if (gather ? !_gather(_synths[p.synth], p.owner, debt) : _synths[p.synth].balanceOf(p.owner) < debt) return;
         VM.prank(p.owner);
         try vault.close(p.id) {
-            ++ok["vault.close"];
+            _count("vault.close", p.owner);
         } catch (bytes memory reason) {
             _fail(string.concat("close reverted on position ", p.id.toString()), reason);
         }
@@ -676,7 +785,12 @@ contract SynthvaultHandler {
     /// @notice A crash (to 10-90% of the price) or a spike (up to 4x) in several rounds, each
     ///         within the circuit-breaker bound, in one block, as a fast market gives them.
     function crash(uint256 assetSeed, uint256 depthSeed, bool spike) external {
-        uint256 i = assetSeed % _assets.length;
+        _crash(assetSeed % _assets.length, depthSeed, spike);
+        ++ok[spike ? bytes32("spike") : bytes32("crash")];
+    }
+
+    /// @dev `crash` of asset `i`.
+    function _crash(uint256 i, uint256 depthSeed, bool spike) internal {
         (int256 answer, uint256 bound) = _feedBound(i);
         uint256 start = uint256(answer);
         uint256 target = spike ? start * _bound(depthSeed, 120, 400) / 100 : start * _bound(depthSeed, 10, 90) / 100;
@@ -689,7 +803,6 @@ contract SynthvaultHandler {
             if (moveBps == 0) break;
             _submit(i, moveBps, target > current);
         }
-        ++ok[spike ? bytes32("spike") : bytes32("crash")];
     }
 
     /// @notice A round past the bound: the asset freezes until confirmed or accepted.
@@ -729,16 +842,23 @@ contract SynthvaultHandler {
     /// @notice One feed goes quiet while every other keeps reporting: time passes beyond that
     ///         asset's heartbeat (up to a weekend, as equity, gold and real-estate feeds go quiet),
     ///         so its price turns stale alone. Positions holding a market on it, or owing its synth,
-    ///         meet every action and liquidation with one price untrusted and the rest fresh.
+    ///         meet every action and liquidation with one price untrusted and the rest fresh. One
+    ///         time in two another asset crashes or spikes meanwhile (`crash`; the review's attack:
+    ///         ETH quiet, BTC down 20%), so that positions holding the quiet market fall under
+    ///         their liquidation ratio and are liquidated at the rule's price.
     function quietFeed(uint256 assetSeed, uint256 secondsSeed) external {
         uint256 i = assetSeed % _assets.length;
         (, uint32 heartbeat,,,) = oracle.feeds(_assets[i]);
         VM.warp(block.timestamp + _bound(secondsSeed, uint256(heartbeat) + 1, uint256(heartbeat) + 65 hours));
+        uint256 moved = type(uint256).max;
+        uint256 moveSeed = assetSeed >> 8;
+        if (moveSeed % 2 == 1) moved = (i + 1 + moveSeed / 2 % (_assets.length - 1)) % _assets.length;
         for (uint256 j; j < _feeds.length; ++j) {
             if (j == i) continue;
             _feeds[j].submit(_feeds[j].latestAnswer());
             _recordTrusted(j);
         }
+        if (moved != type(uint256).max) _crash(moved, moveSeed >> 16, moveSeed >> 15 & 1 == 1);
         ++ok["quietFeed"];
     }
 
@@ -767,29 +887,43 @@ contract SynthvaultHandler {
         (bool found, Position memory p) = _openPosition(positionSeed / 3);
         if (!found) return;
         if (positionSeed % 3 == 1) p = _positions[_weakestPosition(p)];
+        (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
+        _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
+        _liquidatePosition(
+            KEEPER, p, repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max
+        );
+    }
+
+    /// @dev `keeper` liquidates `p` through the engine, repaying up to `repay`; checked after
+    ///      (the CR it was liquidated at, what it was paid), the fund's flows and a write-off's
+    ///      rounding booked.
+    function _liquidatePosition(address keeper, Position memory p, uint256 repay) internal {
         SyntheticToken token = _synths[p.synth];
         (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
+        if (readable) _checkLiquidationMarks(snap.futures);
+        bool ruled = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
         // The CR as the liquidation will see it (same block, same prices).
         uint256 crWad = readable ? _cr(p.id) : 0;
-        _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
-        uint256 repay = repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max;
-        bool shut = vault.isShutdown();
-        Balances memory before = _keeperBalances(token);
+        Balances memory before = _balancesOf(keeper, token);
         (uint256 slack, uint256 badBefore) = (_writeOffSlack(token), vault.badDebt(token));
 
-        VM.prank(KEEPER);
+        VM.prank(keeper);
         try engine.liquidate(p.id, repay, 0) {
-            ++ok["engine.liquidate"];
+            _count("engine.liquidate", keeper);
             ++ok["positions liquidated"];
+            if (ruled) ++ok["engine.liquidate, rule price"];
         } catch {
             return;
         }
         if (vault.badDebt(token) > badBefore) ghostBadDebtRounding[token] += slack + _indexRounding(token);
         string memory where = string.concat("liquidation of position ", p.id.toString());
-        if (shut) _fail(string.concat(where, " after shutdown"));
+        // (A liquidation cannot shut the vault down: read after it, as before.)
+        if (vault.isShutdown()) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
         _checkLiquidated(where, crWad, snap.liquidationRatioWad);
-        _checkPayout(where, snap, before, _keeperBalances(token));
+        Balances memory after_ = _balancesOf(keeper, token);
+        _checkPayout(where, snap, before, after_);
+        _checkLeastBonus(where, p.id, snap, before, after_);
     }
 
     /// @notice A second keeper sweeps every open position with `liquidateMany` (so that vault
@@ -851,18 +985,24 @@ contract SynthvaultHandler {
         SyntheticToken token = _synths[synthSeed % _synths.length];
         uint256 amount = token.balanceOf(who) * _bound(fractionSeed / 2, 1, 100) / 100;
         if (amount == 0) return;
-        bool shut = vault.isShutdown();
         uint256 opensAt = settlement.shutdownAt() + settlement.SETTLEMENT_PERIOD();
-        if (shut && fractionSeed % 2 == 1 && block.timestamp < opensAt) {
+        if (vault.isShutdown() && fractionSeed % 2 == 1 && block.timestamp < opensAt) {
             VM.warp(opensAt);
             _heartbeat();
         }
+        _redeem(who, token, amount);
+    }
+
+    /// @dev `who` redeems `amount` of `token`; checked after (paid no more than its frozen value,
+    ///      and, the reserve final, no less per unit than the claim before).
+    function _redeem(address who, SyntheticToken token, uint256 amount) internal {
+        bool shut = vault.isShutdown();
         uint256 stableBefore = usdc.balanceOf(who);
         uint256 spotBefore = wbtc.balanceOf(who);
         (,, uint256 unsettledShares,) = vault.synthDebt(token);
         VM.prank(who);
         try settlement.redeem(token, amount) {
-            ++ok["settlement.redeem"];
+            _count("settlement.redeem", who);
         } catch {
             return;
         }
@@ -920,15 +1060,21 @@ contract SynthvaultHandler {
         }
     }
 
-    /// @notice The owner sets the keeper's share of the penalty or the close factor.
+    /// @notice The owner sets the keeper's share of the penalty, the close factor or the least
+    ///         keeper bonus.
     function setLiquidationParams(uint256 seed) external {
-        if (seed % 2 == 0) {
-            try engine.setKeeperShare(_bound(seed / 2, 0, 1e18)) {
+        if (seed % 3 == 0) {
+            try engine.setKeeperShare(_bound(seed / 3, 0, 1e18)) {
                 ++ok["engine.setKeeperShare"];
             } catch {}
-        } else {
-            try engine.setCloseFactor(_bound(seed / 2, 0.1e18, 1e18)) {
+        } else if (seed % 3 == 1) {
+            try engine.setCloseFactor(_bound(seed / 3, 0.1e18, 1e18)) {
                 ++ok["engine.setCloseFactor"];
+            } catch {}
+        } else {
+            // The least bonus the fund tops a keeper up to, from none to more than any bonus due here.
+            try engine.setMinKeeperBonus(_bound(seed / 3, 0, 1_000e18)) {
+                ++ok["engine.setMinKeeperBonus"];
             } catch {}
         }
     }
@@ -940,6 +1086,7 @@ contract SynthvaultHandler {
         uint256[] memory ids = new uint256[](n);
         uint256[] memory debtBefore = new uint256[](n);
         bool[] memory liquidatable = new bool[](n);
+        bool[] memory ruled = new bool[](n);
         for (uint256 k; k < n; ++k) {
             Position memory p = _positions[k];
             ids[k] = p.id;
@@ -947,7 +1094,9 @@ contract SynthvaultHandler {
             (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
             if (!readable) return; // a price it needs is untrusted: the batch must revert, skip it
             debtBefore[k] = snap.debt;
+            _checkLiquidationMarks(snap.futures);
             liquidatable[k] = snap.debt != 0 && _cr(p.id) < snap.liquidationRatioWad;
+            ruled[k] = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
             if (liquidatable[k]) _keeperHolds(p.synth, snap.debt + _synths[p.synth].balanceOf(KEEPER));
         }
         bool shut = vault.isShutdown();
@@ -982,6 +1131,7 @@ contract SynthvaultHandler {
                     _fail(string.concat("liquidateMany liquidated healthy position ", ids[k].toString()));
                 }
                 ++ok["positions liquidated"];
+                if (ruled[k]) ++ok["liquidateMany, rule price"];
             }
         }
     }
@@ -1058,10 +1208,10 @@ contract SynthvaultHandler {
         }
     }
 
-    function _keeperBalances(SyntheticToken token) internal view returns (Balances memory b) {
-        b.spot = wbtc.balanceOf(KEEPER);
-        b.stable = usdc.balanceOf(KEEPER);
-        b.synth = token.balanceOf(KEEPER);
+    function _balancesOf(address keeper, SyntheticToken token) internal view returns (Balances memory b) {
+        b.spot = wbtc.balanceOf(keeper);
+        b.stable = usdc.balanceOf(keeper);
+        b.synth = token.balanceOf(keeper);
         b.fund = fund.reserves();
     }
 
@@ -1114,6 +1264,45 @@ contract SynthvaultHandler {
         if (keeperUsd + toFundUsd > burnedUsd + penaltyUsd + USDC_UNIT) {
             _fail(string.concat(where, " paid keeper and fund more than the repaid value and the penalty"));
         }
+    }
+
+    /// @dev A liquidation that took every bit of collateral for the whole debt, leaving the fund
+    ///      reserves (so it paid all it was asked), paid the keeper at least the value of the synth
+    ///      it burned plus its least bonus, min(`minKeeperBonusUsdWad`, its bonus due), less a
+    ///      stablecoin unit (the top-up is rounded down to one).
+    function _checkLeastBonus(
+        string memory where,
+        uint256 positionId,
+        IVault.LiquidationSnapshot memory snap,
+        Balances memory b0,
+        Balances memory b1
+    ) internal {
+        IVault.PositionView memory left = vault.position(positionId);
+        if (left.debt != 0 || left.spotAmount != 0 || b1.fund == 0) return;
+        if (
+            left.hasAccount
+                && (exchange.positions(left.accountId).length != 0 || exchange.signedMarginOf(left.accountId) != 0)
+        ) return;
+        uint256 burnedUsd =
+            Math.mulDiv(b0.synth - b1.synth, oracle.priceWad(snap.synth.asset()), WAD, Math.Rounding.Ceil);
+        uint256 keeperUsd =
+            (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
+        uint256 bonusDue = burnedUsd * snap.liquidationPenaltyWad / WAD * engine.keeperShareWad() / WAD;
+        uint256 leastUsd = Math.min(engine.minKeeperBonusUsdWad(), bonusDue);
+        if (keeperUsd + USDC_UNIT < burnedUsd + leastUsd) {
+            _fail(
+                string.concat(
+                    where,
+                    " took everything but paid the keeper ",
+                    keeperUsd.toString(),
+                    " USD for ",
+                    burnedUsd.toString(),
+                    " USD of synth, under its least bonus ",
+                    leastUsd.toString()
+                )
+            );
+        }
+        ++ok["least keeper bonus checked"];
     }
 
     /* VIEWS FOR THE INVARIANTS */
@@ -1347,6 +1536,20 @@ contract SynthvaultHandler {
         t.shut = vault.isShutdown();
     }
 
+    /// @dev A trade (not a liquidation's close) left the position none or at least the minimum
+    ///      notional at the price it traded at.
+    function _checkPositionSize(uint256 accountId, uint256 marketId) internal {
+        (int256 sizeWad,) = exchange.position(accountId, marketId);
+        if (sizeWad == 0) return;
+        uint256 absSize = uint256(sizeWad > 0 ? sizeWad : -sizeWad);
+        uint256 notionalWad = Math.mulDiv(absSize, oracle.priceWad(_marketAsset(marketId)), WAD, Math.Rounding.Ceil);
+        if (notionalWad < MIN_POSITION_NOTIONAL) {
+            _fail(
+                string.concat("a trade left a position of ", notionalWad.toString(), " in market ", marketId.toString())
+            );
+        }
+    }
+
     function _trusted(bytes32 asset_) internal view returns (bool) {
         (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad(asset_);
         return status == IOracleHub.PriceStatus.Ok;
@@ -1389,12 +1592,54 @@ contract SynthvaultHandler {
         }
     }
 
+    /// @dev The account's equity and maintenance requirement as `liquidate` counts them, at the
+    ///      liquidation prices (`liquidationPositions`, each mark checked against this handler's
+    ///      own rule); the equity from the views, at most a wei a position under the exchange's own
+    ///      while funding is owed: a lower bound. False when not even the rule can price it.
     function _equityAndMaintenance(uint256 accountId) internal view returns (bool, int256, uint256) {
-        try exchange.equity(accountId) returns (int256 equityWad) {
-            (, uint256 maintenanceWad) = exchange.requirements(accountId);
+        try exchange.liquidationPositions(accountId) returns (IFuturesExchange.PositionView[] memory views, int256) {
+            _checkLiquidationMarks(views);
+            int256 equityWad = exchange.signedMarginOf(accountId);
+            uint256 maintenanceWad;
+            for (uint256 i; i < views.length; ++i) {
+                IFuturesExchange.PositionView memory v = views[i];
+                equityWad += v.unrealizedPnlWad - v.fundingOwedWad;
+                uint256 notionalWad = Math.mulDiv(_abs(v.sizeWad), v.markPriceWad, WAD, Math.Rounding.Ceil);
+                uint256 fractionWad = exchange.market(v.marketId).params.maintenanceMarginWad;
+                maintenanceWad += Math.mulDiv(notionalWad, fractionWad, WAD, Math.Rounding.Ceil);
+            }
             return (true, equityWad, maintenanceWad);
         } catch {
             return (false, 0, 0);
+        }
+    }
+
+    /// @dev Each position of a market whose price the hub does not trust (a dated market whose
+    ///      settlement price is known aside) is marked at the rule's price: the hub's last trusted
+    ///      price moved against the holder by the maintenance fraction, a long's rounded down, a
+    ///      short's up.
+    function _checkLiquidationMarks(IFuturesExchange.PositionView[] memory views) internal view {
+        for (uint256 i; i < views.length; ++i) {
+            IFuturesExchange.PositionView memory v = views[i];
+            bytes32 asset_ = _marketAsset(v.marketId);
+            if (_trusted(asset_) || (v.marketId == BTC_DATED && _datedSettlementPriceKnown())) continue;
+            (uint256 lastWad,,) = oracle.lastTrustedPriceWad(asset_);
+            uint256 fractionWad = exchange.market(v.marketId).params.maintenanceMarginWad;
+            uint256 ruleWad = v.sizeWad > 0
+                ? Math.mulDiv(lastWad, WAD - fractionWad, WAD)
+                : Math.mulDiv(lastWad, WAD + fractionWad, WAD, Math.Rounding.Ceil);
+            if (v.markPriceWad != ruleWad) {
+                _fail(
+                    string.concat(
+                        "market ",
+                        v.marketId.toString(),
+                        " marked at ",
+                        v.markPriceWad.toString(),
+                        " for liquidation, not the rule's ",
+                        ruleWad.toString()
+                    )
+                );
+            }
         }
     }
 
@@ -1498,6 +1743,12 @@ contract SynthvaultHandler {
         return _actors[seed % ACTOR_COUNT];
     }
 
+    /// @dev Counts a successful action `key` of `who`.
+    function _count(bytes32 key, address who) internal {
+        ++ok[key];
+        if (who == ATTACKER) ++attackerOk[key];
+    }
+
     function _mintUsdc(address to, uint256 amount) internal {
         usdc.mint(to, amount);
         ghostUsdcMinted += amount;
@@ -1583,7 +1834,8 @@ contract SynthvaultHandler {
     }
 
     /// @dev Each actor also starts with a position backed by a locked futures account (100,000
-    ///      of margin), as the design's flows have them: actor 0 long 2 BTC, actor 1 short 2 BTC,
+    ///      of margin), as the design's flows have them: actor 0 long 2 BTC (and a dust ETH long,
+    ///      so that a quiet ETH feed meets its liquidation), actor 1 short 2 BTC,
     ///      actor 2 delta-neutral (short 1 BTC beside 1 BTC of spot); each mints half of what the
     ///      minting ratio allows, of the next synth along.
     function _setUpFuturesPosition(address who, uint256 i) internal {
@@ -1593,7 +1845,7 @@ contract SynthvaultHandler {
         uint256 slot = _newAccount(who, 100_000e6);
         uint256 accountId = _accounts[slot - 1].id;
         VM.startPrank(who);
-        exchange.accounts().approve(address(vault), accountId);
+        accounts.approve(address(vault), accountId);
         vault.lock(id, accountId);
         VM.stopPrank();
         _accounts[slot - 1].positionId = id;
@@ -1602,6 +1854,11 @@ contract SynthvaultHandler {
         int256 size = i == 0 ? int256(2e18) : i == 1 ? -2e18 : -1e18;
         VM.prank(who);
         vault.trade(id, BTC_PERP, size, size > 0 ? type(uint256).max : 0);
+        if (i == 0) {
+            // The second review's shield: $0.30 of ETH-PERP beside the BTC long.
+            VM.prank(who);
+            vault.trade(id, ETH_PERP, 0.0001e18, type(uint256).max);
+        }
         if (i == 2) {
             _mintWbtc(who, 1e8);
             VM.prank(who);

@@ -20,6 +20,7 @@ import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {RateMath} from "../../contracts/libraries/RateMath.sol";
 import {MAX_RATE_INDEX_WAD} from "../../contracts/core/Vault.sol";
 import {VM} from "../utils/Vm.sol";
+import {SynthvaultAttacker} from "./SynthvaultAttacker.sol";
 import {SynthvaultHandler} from "./SynthvaultHandler.sol";
 
 contract SynthvaultInvariants {
@@ -34,12 +35,12 @@ contract SynthvaultInvariants {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USDC_UNIT = 1e12;
 
-    SynthvaultHandler internal handler;
+    SynthvaultAttacker internal handler;
 
     function setUp() public {
         // A realistic clock: feeds stamp rounds with it, the dated market expires 30 days on.
         VM.warp(1_750_000_000);
-        handler = new SynthvaultHandler();
+        handler = new SynthvaultAttacker();
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -48,7 +49,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](34);
+        bytes4[] memory selectors = new bytes4[](39);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -83,6 +84,11 @@ contract SynthvaultInvariants {
         selectors[31] = SynthvaultHandler.lpGift.selector;
         selectors[32] = SynthvaultHandler.quietFeed.selector;
         selectors[33] = SynthvaultHandler.setShock.selector;
+        selectors[34] = SynthvaultAttacker.attackerLp.selector;
+        selectors[35] = SynthvaultAttacker.attackerMargin.selector;
+        selectors[36] = SynthvaultAttacker.attackerTrade.selector;
+        selectors[37] = SynthvaultAttacker.attackerVault.selector;
+        selectors[38] = SynthvaultAttacker.attackerLiquidate.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -101,6 +107,22 @@ contract SynthvaultInvariants {
         _viewsAgree();
         _openPnlAddsUp();
         _rateIndexBounded();
+        _noFreeLunch();
+    }
+
+    /// @notice No free lunch: no action of the attacker raised its net worth at the oracle's
+    ///         prices of the moment beyond what the protocol paid it (`SynthvaultAttacker`).
+    function _noFreeLunch() internal view {
+        if (handler.nflViolations() != 0) {
+            _fail(
+                string.concat(
+                    "no free lunch (",
+                    handler.nflViolations().toString(),
+                    " violations), first: ",
+                    handler.nflFirstViolation()
+                )
+            );
+        }
     }
 
     /// @notice Every synth's rate index stays within [1, 1e9] (WAD): the fee only grows it, and a
@@ -141,13 +163,15 @@ contract SynthvaultInvariants {
     }
 
     /// @notice The exchange holds exactly the sum of all positive margins, in whole token units,
-    ///         and that sum is what it books as `totalMarginWad`.
+    ///         and that sum is what it books as `totalMarginWad`; what accounts owe the pool, the
+    ///         sum of the negative margins, is what it books as `totalOwedWad`.
     function _exchangeIsSolvent() internal view {
         uint256 totalMarginWad = handler.exchange().totalMarginWad();
         uint256 held = handler.usdc().balanceOf(address(handler.exchange()));
         _eq(held * USDC_UNIT, totalMarginWad, "stablecoin held by the exchange vs totalMarginWad");
 
         uint256 sum;
+        uint256 owed;
         for (uint256 i; i < handler.accountCount(); ++i) {
             uint256 accountId = handler.account(i).id;
             int256 marginWad = handler.exchange().signedMarginOf(accountId);
@@ -155,23 +179,27 @@ contract SynthvaultInvariants {
                 _fail(string.concat("margin of account ", accountId.toString(), " is not whole units"));
             }
             if (marginWad > 0) sum += uint256(marginWad);
+            else owed += uint256(-marginWad);
         }
         _eq(sum, totalMarginWad, "sum of positive margins vs totalMarginWad");
+        _eq(owed, handler.exchange().totalOwedWad(), "sum of negative margins vs totalOwedWad");
     }
 
-    /// @notice The pool's assets are the stablecoin it holds less the traders' open PnL, and every stablecoin and spot BTC
-    ///         unit minted is held by someone the handler knows: nothing leaks, nothing is created.
+    /// @notice The pool's assets are the stablecoin it holds and what accounts owe it less the traders' open PnL, and
+    ///         every stablecoin and spot BTC unit minted is held by someone the handler knows: nothing leaks, nothing
+    ///         is created.
     function _poolHoldsItsOwn() internal view {
         address pool = address(handler.pool());
         _eq(handler.pool().cash(), handler.usdc().balanceOf(pool), "pool cash vs its balance");
-        // Its value is its cash less the traders' open PnL; neither can be read while a market
-        // with a net open size has no trusted price.
+        // Its value is its cash and what accounts owe it less the traders' open PnL; neither can
+        // be read while a market with a net open size has no trusted price.
         try handler.exchange().tradersOpenPnl() returns (int256 pnlWad) {
-            int256 valueWad = int256(handler.usdc().balanceOf(pool) * USDC_UNIT) - pnlWad;
+            int256 valueWad =
+                int256(handler.usdc().balanceOf(pool) * USDC_UNIT + handler.exchange().totalOwedWad()) - pnlWad;
             _eq(
                 handler.pool().totalAssets(),
                 valueWad > 0 ? uint256(valueWad) / USDC_UNIT : 0,
-                "pool totalAssets vs cash less open PnL"
+                "pool totalAssets vs cash and debts less open PnL"
             );
         } catch {}
 
@@ -386,10 +414,11 @@ contract SynthvaultInvariants {
         }
     }
 
-    /// @dev Every address the handler moves tokens to: actors, the keeper, the fee recipients, the LP.
+    /// @dev Every address the handler moves tokens to: actors, the keeper, the fee recipients, the
+    ///      LP, the attacker.
     function _holders() internal view returns (address[] memory holders) {
         uint256 n = handler.actorCount();
-        holders = new address[](n + 4);
+        holders = new address[](n + 5);
         for (uint256 i; i < n; ++i) {
             holders[i] = handler.actor(i);
         }
@@ -397,6 +426,7 @@ contract SynthvaultInvariants {
         holders[n + 1] = handler.FEE_RECIPIENT_A();
         holders[n + 2] = handler.FEE_RECIPIENT_B();
         holders[n + 3] = address(handler);
+        holders[n + 4] = handler.ATTACKER();
     }
 
     function _eq(uint256 actual, uint256 expected, string memory what) internal pure {

@@ -9,6 +9,8 @@ pragma solidity 0.8.28;
  * attacks of the reviews replayed. (Shutdown, settlement and redemption: GlobalSettlementBranches.)
  */
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
@@ -222,6 +224,63 @@ contract EngineBranchesTest is SystemFixture {
         expected = expected / 0.4e18 + (expected % 0.4e18 == 0 ? 0 : 1);
         assertEq(repay, expected, "repay to the minting ratio");
         assertTrue(!whole, "partial");
+    }
+
+    /* THE LEAST KEEPER BONUS */
+
+    function test_setMinKeeperBonus__ownerOnlyUpToAThousand() public {
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.setMinKeeperBonus(150e18);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.LiquidationEngineInvalidMinKeeperBonus.selector, 1_000e18 + 1, 1_000e18
+            )
+        );
+        engine.setMinKeeperBonus(1_000e18 + 1);
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineAlreadySet.selector);
+        engine.setMinKeeperBonus(0);
+        engine.setMinKeeperBonus(1_000e18);
+        assertEq(engine.minKeeperBonusUsdWad(), 1_000e18, "set, at the most");
+        assertEq(engine.keeperShareWad(), 0.5e18, "the slot's other settings kept");
+        assertEq(engine.closeFactorWad(), 1e18, "the slot's other settings kept");
+    }
+
+    /// @dev A least bonus of 150, and 1 BTC of spot owing 40,000 sUSD gapped to 38,000 (95%), the
+    ///      keeper holding the debt: the gapped position of the two tests below.
+    function _gappedUnder100() internal returns (uint256 id) {
+        engine.setMinKeeperBonus(150e18);
+        id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
+        _arm(sUSD, 40_000e18);
+        _setPrice(btcFeed, "BTC", 38_000e8);
+    }
+
+    /// @dev 1 BTC owing 40,000 sUSD gaps to 38,000 (95%): the fund pays the 2,000 short of the
+    ///      repaid value, then the keeper's least bonus, min(150, 40,000 x 10% x 50% = 2,000).
+    function test_liquidate__gappedUnder100__fundTopsTheKeeperUpToItsLeastBonus() public {
+        usdc.mint(address(this), 10_000e6);
+        usdc.approve(address(fund), 10_000e6);
+        fund.deposit(10_000e6);
+        uint256 id = _gappedUnder100();
+
+        VM.prank(KEEPER);
+        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, type(uint256).max, 0);
+        assertEq(repaid, 40_000e18, "the whole debt");
+        assertEq(keeperUsdWad, 40_150e18, "the repaid value and the least bonus");
+        assertEq(usdc.balanceOf(KEEPER), 2_150e6, "the shortfall, then the bonus, from the fund");
+        assertEq(fund.reserves(), 7_850e6, "the fund paid both");
+    }
+
+    /// @dev The same gap with an empty fund: the keeper burns only what the spot covers, and no
+    ///      bonus is topped up (nothing to pay it with, and the repaid value comes first).
+    function test_liquidate__gappedUnder100EmptyFund__noBonus() public {
+        uint256 id = _gappedUnder100();
+
+        VM.prank(KEEPER);
+        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, type(uint256).max, 0);
+        assertEq(repaid, 38_000e18, "only what the spot covers");
+        assertEq(keeperUsdWad, 38_000e18, "the spot alone");
+        assertEq(usdc.balanceOf(KEEPER), 0, "nothing from the fund");
     }
 
     /* AFTER SHUTDOWN */

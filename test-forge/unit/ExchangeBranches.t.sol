@@ -7,7 +7,8 @@ pragma solidity 0.8.28;
  * (before its price is ready, then fixed), a liquidation that settles an expired dated position,
  * the eight-market limit of an account, a profit the pool cannot pay in full, the funding and
  * mark views, `closeValue` against an independent mirror, the pool's mark of open PnL and its
- * cooldown (the just-in-time LP attack), and the minimum liquidation reward the pool tops up.
+ * cooldown (the just-in-time LP attack), the minimum liquidation reward the pool tops up, and
+ * the minimum position that keeps an owner from farming it.
  */
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
@@ -70,13 +71,18 @@ contract ExchangeBranchesTest is SystemFixture {
         assertEq(exchange.marginOf(accountId), 0, "no positive margin");
         uint256 debtUnits = uint256(-owed) / 1e12;
 
+        assertEq(exchange.totalOwedWad(), uint256(-owed), "the pool counts the debt");
         uint256 poolBefore = pool.totalAssets();
+        uint256 cashBefore = pool.cash();
         uint256 heldBefore = usdc.balanceOf(address(exchange));
         usdc.mint(BOB, 10_000e6);
         VM.prank(BOB);
         exchange.depositMargin(accountId, 10_000e6);
         assertEq(exchange.signedMarginOf(accountId), owed + 10_000e18, "margin");
-        assertEq(pool.totalAssets(), poolBefore + debtUnits, "the pool took what was owed");
+        assertEq(pool.cash(), cashBefore + debtUnits, "the pool took what was owed");
+        // (Before the pool counted the debt, its value rose by it here.)
+        assertEq(pool.totalAssets(), poolBefore, "the debt was the pool's already: its value unchanged");
+        assertEq(exchange.totalOwedWad(), 0, "no longer owed");
         assertEq(usdc.balanceOf(address(exchange)), heldBefore + 10_000e6 - debtUnits, "the exchange holds the rest");
         assertEq(exchange.totalMarginWad(), usdc.balanceOf(address(exchange)) * 1e12, "solvent");
     }
@@ -230,6 +236,58 @@ contract ExchangeBranchesTest is SystemFixture {
         assertTrue(left <= equityBefore && equityBefore - left < 1e12, "settled without impact or fee");
     }
 
+    /* THE LIQUIDATION PRICE (issue 12, second review, point 3) */
+
+    /// @dev A jump the breaker refused is no price to liquidate at: the rule marks from the round
+    ///      before it (60,000), moved against the long by the 5% maintenance fraction. At 57,000
+    ///      the account is healthy; at the refused 24,000 it would have been wiped out.
+    function test_liquidate__frozenMarket__markedAtTheRoundBeforeTheJump() public {
+        uint256 accountId = _account(ALICE, 6_500e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 1e18, type(uint256).max);
+        (, uint256 entryWad) = exchange.position(accountId, BTC_PERP);
+        int256 marginWad = exchange.signedMarginOf(accountId);
+        btcFeed.submit(24_000e8); // -60%: frozen
+        (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad("BTC");
+        assertTrue(status == IOracleHub.PriceStatus.Frozen, "frozen");
+
+        // Mirror: margin + 1 × (57,000 − entry), floored; maintenance 57,000 × 5%.
+        int256 equityWad = marginWad + (57_000e18 - int256(entryWad));
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangeAccountHealthy.selector, accountId, equityWad, 2_850e18)
+        );
+        exchange.liquidate(accountId);
+        // Every other path still refuses the price.
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IOracleHub.OracleFrozen.selector, bytes32("BTC"), uint80(btcFeed.latestRound()), 6_000, 5_000
+            )
+        );
+        exchange.equity(accountId);
+    }
+
+    /// @dev An expired dated short whose feed went quiet before expiry (no round since, so no
+    ///      settlement price, and a stale live one): settled in the liquidation at the rule's
+    ///      60,000 × 105% = 63,000, without impact or fee, fixing nothing.
+    function test_liquidate__expiredDatedShortStaleBeforeItsRound__settledAtTheRulePrice() public {
+        uint256 accountId = _account(ALICE, 6_100e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_DATED, -1e18, 0);
+        (, uint256 entryWad) = exchange.position(accountId, BTC_DATED);
+        int256 marginWad = exchange.signedMarginOf(accountId);
+        VM.warp(DATED_EXPIRY + 1);
+
+        VM.prank(KEEPER);
+        uint256 reward = exchange.liquidate(accountId);
+        // Realised −1 × (63,000 − entry), floored to a whole unit; 0.5% of 63,000 to the keeper.
+        int256 realizedWad = -(63_000e18 - int256(entryWad));
+        realizedWad -= (realizedWad % 1e12 + 1e12) % 1e12;
+        assertEq(reward, 315e18, "reward");
+        assertEq(exchange.signedMarginOf(accountId), marginWad + realizedWad - 315e18, "settled at 63,000");
+        assertEq(exchange.market(BTC_DATED).settlementPriceWad, 0, "nothing fixed");
+        assertEq(exchange.positions(accountId).length, 0, "closed");
+    }
+
     /* MINIMUM LIQUIDATION REWARD */
 
     function test_setMinLiquidationReward__ownerOnlyUpToAThousand() public {
@@ -246,6 +304,78 @@ contract ExchangeBranchesTest is SystemFixture {
         exchange.setMinLiquidationReward(0);
         exchange.setMinLiquidationReward(5e18);
         assertEq(exchange.minLiquidationRewardWad(), 5e18, "set");
+    }
+
+    /* MINIMUM POSITION */
+
+    function test_setMinPositionNotional__ownerOnlyKnownMarketUpToAMillion() public {
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        exchange.setMinPositionNotional(BTC_PERP, 200e18);
+        VM.expectRevert(abi.encodeWithSelector(IFuturesExchange.ExchangeUnknownMarket.selector, 9));
+        exchange.setMinPositionNotional(9, 200e18);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IFuturesExchange.ExchangeInvalidMinPositionNotional.selector, BTC_PERP, 1_000_000e18 + 1, 1_000_000e18
+            )
+        );
+        exchange.setMinPositionNotional(BTC_PERP, 1_000_000e18 + 1);
+        VM.expectRevert(IFuturesExchange.ExchangeAlreadySet.selector);
+        exchange.setMinPositionNotional(BTC_PERP, 0);
+
+        exchange.setMinPositionNotional(BTC_PERP, 1_000_000e18);
+        assertEq(exchange.minPositionNotionalWad(BTC_PERP), 1_000_000e18, "set, at the most");
+        assertEq(exchange.minPositionNotionalWad(ETH_PERP), 0, "for that market only");
+    }
+
+    /// @dev Opening, reducing or flipping to under the minimum is refused; above it, or to none, passes.
+    function test_trade__leavesLessThanTheMinimum__reverts() public {
+        exchange.setMinPositionNotional(BTC_PERP, 200e18);
+        uint256 accountId = _account(ALICE, 1_000e6);
+        VM.startPrank(ALICE);
+        // 0.003 BTC at 60,000: 180 USD.
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 200e18)
+        );
+        exchange.trade(accountId, BTC_PERP, 0.003e18, type(uint256).max);
+        exchange.trade(accountId, BTC_PERP, 0.004e18, type(uint256).max);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 200e18)
+        );
+        exchange.trade(accountId, BTC_PERP, -0.001e18, 0);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 200e18)
+        );
+        exchange.trade(accountId, BTC_PERP, -0.007e18, 0);
+        VM.stopPrank();
+        // Exactly the minimum passes (a wei more does not); so does closing all of it.
+        exchange.setMinPositionNotional(BTC_PERP, 180e18 + 1);
+        VM.prank(ALICE);
+        VM.expectRevert(
+            abi.encodeWithSelector(IFuturesExchange.ExchangePositionTooSmall.selector, BTC_PERP, 180e18, 180e18 + 1)
+        );
+        exchange.trade(accountId, BTC_PERP, -0.001e18, 0);
+        exchange.setMinPositionNotional(BTC_PERP, 180e18);
+        VM.startPrank(ALICE);
+        exchange.trade(accountId, BTC_PERP, -0.001e18, 0);
+        (int256 sizeWad,) = exchange.position(accountId, BTC_PERP);
+        assertEq(sizeWad, 0.003e18, "180 USD: the least allowed");
+        exchange.trade(accountId, BTC_PERP, -sizeWad, 0);
+        VM.stopPrank();
+        assertEq(exchange.positions(accountId).length, 0, "closed");
+    }
+
+    /// @dev A relay's trade at its mark (a liquidation's partial close) leaves any size.
+    function test_tradeAtMark__underTheMinimum__passes() public {
+        uint256 accountId = _account(ALICE, 1_000e6);
+        VM.prank(ALICE);
+        exchange.trade(accountId, BTC_PERP, 0.004e18, type(uint256).max);
+        exchange.setMinPositionNotional(BTC_PERP, 200e18);
+        exchange.setMarkRelay(ALICE, true);
+        VM.prank(ALICE);
+        exchange.tradeAtMark(accountId, BTC_PERP, -0.003e18, 0, 60_000e18);
+        (int256 sizeWad,) = exchange.position(accountId, BTC_PERP);
+        assertEq(sizeWad, 0.001e18, "60 USD left");
     }
 
     /// @dev An account under water paid no reward, so no one closed it: now the pool pays the minimum.

@@ -201,17 +201,31 @@ contract VaultBranchesTest is SystemFixture {
         assertEq(healths[3].collateralUsdWad, 6_000e18, "0.1 BTC at 60,000");
     }
 
-    function test_healthOf__staleBtcFeed__flagsEveryPositionItPrices() public {
+    function test_healthOf__staleBtcFeed__spotUnpriceableAccountsAtTheRulePrice() public {
         uint256[] memory ids = _mixedPositions();
         IVaultLens.Health[] memory healths = _healthOfWithStale(ids, btcFeed);
-        // Spot needs the BTC price, and so does the exchange to value a BTC perp.
+        // Spot needs the BTC price. An account holding a BTC perp is valued at the liquidation
+        // rule's price, as the engine would liquidate it (issue 12, second review, point 3): the
+        // last trusted 60,000 moved against the holder by the 5% maintenance fraction.
         for (uint256 i; i < ids.length; ++i) {
             if (ids[i] == 999) {
                 _assertHealth(healths[i], 0, 0, type(uint256).max, IVaultLens.HealthStatus.UnknownPosition);
-            } else {
+            } else if (i != 2 && i != 5) {
                 _assertHealth(healths[i], 0, 0, 0, IVaultLens.HealthStatus.Unpriceable);
             }
         }
+        // Twins: the same accounts with BTC trusted at the rule's price (the long's 57,000, the
+        // short's 63,000) are worth exactly what the stale price's rule values them at.
+        uint256 stale = VM.snapshotState();
+        btcFeed.submit(57_000e8);
+        (uint256 collateral, uint256 debtUsd, uint256 cr) = lens.health(ids[2]);
+        _assertHealth(healths[2], collateral, debtUsd, cr, IVaultLens.HealthStatus.Ok);
+        VM.revertToState(stale);
+        btcFeed.submit(63_000e8);
+        (collateral, debtUsd, cr) = lens.health(ids[5]);
+        _assertHealth(healths[5], collateral, debtUsd, cr, IVaultLens.HealthStatus.Ok);
+        VM.revertToState(stale);
+        assertTrue(healths[2].collateralUsdWad < 47_000e18, "the long lost 3,000 to the rule");
     }
 
     /// @dev Spot with debt, a second of the same synth, an account without spot, spot without

@@ -8,6 +8,13 @@ pragma solidity 0.8.28;
  */
 
 interface Vm {
+    /// @notice A log `getRecordedLogs` returns.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     /// @notice Sets `block.timestamp`.
     function warp(uint256 newTimestamp) external;
 
@@ -40,6 +47,12 @@ interface Vm {
 
     /// @notice The address of private key `privateKey`.
     function addr(uint256 privateKey) external pure returns (address keyAddr);
+
+    /// @notice Records the logs emitted from now on, for `getRecordedLogs`.
+    function recordLogs() external;
+
+    /// @notice The logs recorded since `recordLogs` or the last call (which it clears).
+    function getRecordedLogs() external returns (Log[] memory logs);
 
     /// @notice Signs `digest` with `privateKey`.
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);

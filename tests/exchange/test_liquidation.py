@@ -1,10 +1,25 @@
 """Exchange-level liquidation: anyone may close every position of an account under its
 maintenance margin, at mark with impact, for a reward out of what margin is left."""
 
-from synthvault.units import scaled, wad
-from tests.utils.chain import set_price
+import pytest
+
+from synthvault.units import WAD, asset_id, scaled, wad
+from tests.utils.chain import advance, set_price
 from tests.utils.custom_errors import reverts
-from tests.utils.exchange import UNIT, buy, fee, fill_price, params_of, realized_pnl, sell
+from tests.utils.exchange import (
+    UNIT,
+    buy,
+    fee,
+    fill_price,
+    floor_unit,
+    mul_wad_up,
+    params_of,
+    pnl,
+    realized_pnl,
+    sell,
+)
+
+ETH = asset_id("ETH")
 
 
 def _long_015(exchange, open_account, trader, btc):
@@ -145,3 +160,70 @@ def test_liquidate__account_reusable_afterwards(exchange, feeds, owner, open_acc
 
     assert exchange.position(account, btc)[0] == -wad("0.1")
 
+
+@pytest.mark.usefixtures("no_min_position")  # the review's dust, from before a minimum was set
+def test_liquidate__a_market_without_a_trusted_price__closed_at_the_rule_price(
+    exchange, usdc, pool, oracle, feeds, owner, open_account, trader, keeper, btc, eth, chain
+):
+    """Issue 12 (second review, point 3): a dust ETH short beside the BTC long, ETH's feed quiet
+    past its heartbeat. Liquidation marks ETH at its last trusted $3,000 moved against the short by
+    the 5% maintenance fraction, $3,150, and closes it there (one-fill impact and fee on that
+    mark); everything else still refuses the stale price."""
+    account = _long_015(exchange, open_account, trader, btc)
+    dust = wad("0.0001")
+    eth_params = params_of(exchange, eth)
+    eth_entry = fill_price(wad(3000), -dust, eth_params.impactWad)
+    sell(exchange, account, eth, dust, trader)
+    margin = wad("995.499959") - fee(-dust, eth_entry, eth_params.takerFeeWad)
+    assert exchange.signedMarginOf(account) == margin
+    advance(chain, 3601)
+    set_price(feeds["BTC"], 56000, owner)  # ETH stays stale
+    with reverts(oracle.OracleStalePrice, asset=ETH):
+        exchange.equity(account)
+    with reverts(oracle.OracleStalePrice, asset=ETH):
+        buy(exchange, account, eth, dust, trader)
+    pool_before = usdc.balanceOf(pool)
+
+    tx = exchange.liquidate(account, sender=keeper)
+
+    rule = mul_wad_up(wad(3000), WAD + eth_params.maintenanceMarginWad)
+    assert rule == wad(3150)
+    # Equity at the marks: BTC at 56,000, the ETH short at the rule's 3,150 (each PnL floored).
+    equity = margin + pnl(wad("0.15"), wad("60000.54"), wad(56000)) + pnl(-dust, eth_entry, rule)
+    maintenance = wad(420) + mul_wad_up(mul_wad_up(dust, rule), eth_params.maintenanceMarginWad)
+    liquidated = tx.events.filter(exchange.Liquidated)[0]
+    assert (liquidated.equityWad, liquidated.maintenanceWad) == (equity, maintenance)
+    # BTC closes as before; the ETH short is bought back at 3,150 with its impact and fee.
+    eth_fill = fill_price(rule, dust, eth_params.impactWad)
+    eth_realized, eth_fee = realized_pnl(-dust, eth_entry, eth_fill), fee(dust, eth_fill, eth_params.takerFeeWad)
+    closes = [(e.marketId, e.sizeDeltaWad, e.markPriceWad, e.fillPriceWad, e.realizedPnlWad, e.feeWad)
+              for e in tx.events.filter(exchange.Traded)]
+    assert closes == [(btc, -wad("0.15"), wad(56000), wad("55999.5296"), -wad("600.15156"), wad("4.199965")),
+                      (eth, dust, rule, eth_fill, eth_realized, eth_fee)]
+    # Reward: 0.5% of the notional closed at those marks, 8,400 + 0.315, in whole units.
+    reward = floor_unit((wad(8400) + mul_wad_up(dust, rule)) * 5 // 1000)
+    assert liquidated.rewardWad == reward == wad("42.001575")
+    assert usdc.balanceOf(keeper) * UNIT == reward
+    losses = wad("600.15156") + wad("4.199965") - eth_realized + eth_fee
+    assert exchange.signedMarginOf(account) == margin - losses - reward
+    assert exchange.positions(account) == []
+    assert (usdc.balanceOf(pool) - pool_before) * UNIT == losses
+
+
+def test_liquidate__own_dust_account__pays_no_more_than_its_margin(
+    exchange, usdc, pool, feeds, owner, open_account, trader, btc
+):
+    """Farming the minimum reward (issue 12, point 4): an account of 1 USDC and a 0.0001 BTC long
+    ($6) goes under water on a 1/6 fall, and its owner liquidates it itself. Without a minimum
+    position size the pool paid the 5 USD minimum reward for a dollar of margin: 4 USD a dust
+    account, as often as the farmer opens one. The opening trade is now refused for its size
+    (`ExchangePositionTooSmall`, config/local.yaml's `min_position_usd`)."""
+    account = open_account(margin=1)
+    notional = mul_wad_up(wad("0.0001"), wad(60000))
+    with reverts(
+        exchange.ExchangePositionTooSmall,
+        marketId=btc,
+        notionalWad=notional,
+        minNotionalWad=exchange.minPositionNotionalWad(btc),
+    ):
+        buy(exchange, account, btc, wad("0.0001"), trader)

@@ -17,6 +17,17 @@ def test_markets__deployed_from_config(exchange, config, markets):
         assert (market.fundingRatePerSecondWad, market.fundingIndexWad, market.settlementPriceWad) == (0, 0, 0)
     assert exchange.market(markets["BTC-PERP"]).params.initialMarginWad == wad("0.1")  # 10× leverage
     assert exchange.liquidationRewardWad() == wad("0.005")
+    # Each market's minimum position pays the minimum reward out of its maintenance margin.
+    assert [exchange.minPositionNotionalWad(markets[name]) for name in markets] == [wad(200), wad(200), wad(100),
+                                                                                     wad(200)]
+
+
+def test_set_min_position_notional__emits(exchange, owner, eth):
+    tx = exchange.setMinPositionNotional(eth, wad(1000), sender=owner)
+
+    event = tx.events.filter(exchange.MinPositionNotionalSet)[0]
+    assert (event.marketId, event.notionalWad) == (eth, wad(1000))
+    assert exchange.minPositionNotionalWad(eth) == wad(1000)
 
 
 def test_mark_price__is_oracle_price(exchange, btc, eth, idx):

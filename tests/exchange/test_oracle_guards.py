@@ -1,6 +1,7 @@
 """Untrusted prices: a stale or frozen oracle price stops every trade (adding risk above all),
-withdrawals against open positions, liquidations and the valuation views; margin can still be
-added. Reductions need only the price of the market they trade."""
+withdrawals against open positions and the valuation views; margin can still be added. Reductions
+need only the price of the market they trade. A liquidation alone prices such a market, by the
+liquidation rule (tests/liquidation/test_stale_market.py, tests/exchange/test_liquidation.py)."""
 
 from synthvault.units import asset_id, scaled, wad
 from tests.utils.chain import advance, set_price
@@ -27,7 +28,10 @@ def test_stale_price__stops_trades_withdrawals_and_views(
         sell(exchange, account, btc, wad("0.1"), trader)
     with reverts(oracle.OracleStalePrice, asset=BTC):
         exchange.withdrawMargin(account, scaled(1, 6), trader, sender=trader)
-    with reverts(oracle.OracleStalePrice, asset=BTC):
+    # A liquidation marks the long at the rule's 60,000 × 95% = 57,000: still healthy (changed
+    # from OracleStalePrice with issue 12's liquidation rule).
+    with reverts(exchange.ExchangeAccountHealthy, accountId=account, equityWad=margin + wad(57_000) - wad("60003.6"),
+                 maintenanceWad=wad(2_850)):
         exchange.liquidate(account, sender=keeper)
     with reverts(oracle.OracleStalePrice, asset=BTC):
         exchange.equity(account)

@@ -274,9 +274,10 @@ def test_trade__ninth_market__reverts(exchange, oracle, owner, open_account, tra
     for asset in ["XAU", "SPX", "RE", "USD", "BTC"]:
         exchange.addMarket(asset_id(asset), 0, params, sender=owner)
     account = open_account(margin=100_000)
+    # One unit of each: over the deployed markets' minimum positions (the new ones have none).
     for market_id in range(1, 9):
-        buy(exchange, account, market_id, wad("0.01"), trader)
+        buy(exchange, account, market_id, wad(1), trader)
     assert len(exchange.positions(account)) == 8
 
     with reverts(exchange.ExchangeTooManyPositions, accountId=account, maxPositions=8):
-        buy(exchange, account, 9, wad("0.01"), trader)
+        buy(exchange, account, 9, wad(1), trader)

@@ -88,23 +88,29 @@ def test_liquidate_many__min_out_over_the_total__reverts(engine, feeds, owner, k
         engine.liquidateMany(list(batch), total + 1, sender=keeper)
 
 
-def test_liquidate_many__stale_price__each_fails_alone(engine, oracle, chain, feeds, owner, keeper, batch, books):
+def test_liquidate_many__stale_price__spot_fails_alone_futures_at_the_rule_price(
+    vault, engine, exchange, oracle, chain, feeds, owner, keeper, batch
+):
+    """BTC stale: the spot position needs BTC's price and fails alone; the long-BTC accounts are
+    marked at the liquidation rule's 52,000 × 95% = 49,400 and liquidated (changed with issue 12:
+    they failed on the stale price before)."""
     set_price(feeds["BTC"], 52_000, owner)
     advance(chain, 3_601)
     set_price(feeds["XAU"], 2_400, owner)
     btc_updated_at = feeds["BTC"].latestRoundData()[3]
-    before = books(*batch[:2])
+    first, healthy, unknown, second = batch
+    before = vault.position(healthy)
 
     tx = engine.liquidateMany(list(batch), 0, sender=keeper)
 
-    # Every known position needs BTC's price (its collateral); the unknown id needs none.
-    first, healthy, unknown, second = batch
     stale = revert_data(oracle.OracleStalePrice, asset_id("BTC"), btc_updated_at, 3_600, tx.timestamp)
-    assert logs(tx, engine.LiquidationFailed) == [
-        {"positionId": position_id, "reason": stale} for position_id in (first, healthy, second)]
+    assert logs(tx, engine.LiquidationFailed) == [{"positionId": healthy, "reason": stale}]
     assert logs(tx, engine.LiquidationSkipped) == [{"positionId": unknown, "crWad": 0, "liquidationRatioWad": 0}]
-    assert tx.return_value == (0, 0)
-    assert books(*batch[:2]) == before
+    assert [event["positionId"] for event in logs(tx, engine.Liquidated)] == [first, second]
+    assert {event.markPriceWad for event in tx.events.filter(exchange.Traded)} == {wad(49_400)}
+    assert tx.return_value.liquidated == 2
+    after = vault.position(healthy)
+    assert (after.spotAmount, after.debtShares) == (before.spotAmount, before.debtShares)
 
 
 def test_liquidate_many__one_synth_price_stale__liquidates_the_others(

@@ -53,14 +53,22 @@ def test_liquidate__gap_crash__insurance_fund_pays_the_shortfall(vault, engine, 
     shortfall = wad(12_000) - wad(2_400) - close["margin"]
     assert logs(tx, engine.ShortfallCovered) == [
         {"positionId": position_id, "shortfallUsdWad": shortfall, "paid": shortfall // UNIT, "writtenOff": 0}]
-    assert logs(tx, insurance_fund.ShortfallPaid) == [{
-        "positionId": position_id, "to": keeper.address, "requested": shortfall // UNIT, "paid": shortfall // UNIT,
-        "balanceAfter": 50_000 * USDC - shortfall // UNIT}]
-    # The keeper is made whole: $12,000 for the 5 sXAU it burned, no bonus.
-    assert tx.return_value == (wad(5), wad(12_000))
+    # Then the keeper's least bonus, min($150, 5% of $12,000): the cover (whole units here) left
+    # it nothing over the repaid value, so the fund adds all $150.
+    assert shortfall % UNIT == 0
+    tip = 150 * USDC
+    assert logs(tx, engine.KeeperBonusTopped) == [
+        {"positionId": position_id, "earnedUsdWad": 0, "requested": tip, "paid": tip}]
+    assert logs(tx, insurance_fund.ShortfallPaid) == [
+        {"positionId": position_id, "to": keeper.address, "requested": shortfall // UNIT, "paid": shortfall // UNIT,
+         "balanceAfter": 50_000 * USDC - shortfall // UNIT},
+        {"positionId": position_id, "to": keeper.address, "requested": tip, "paid": tip,
+         "balanceAfter": 50_000 * USDC - shortfall // UNIT - tip}]
+    # The keeper is made whole, $12,000 for the 5 sXAU it burned, plus its least bonus.
+    assert tx.return_value == (wad(5), wad(12_150))
     assert wbtc.balanceOf(keeper) == BTC // 10
-    assert usdc.balanceOf(keeper) == 12_000 * USDC - 2_400 * USDC
-    assert insurance_fund.reserves() == 50_000 * USDC - shortfall // UNIT
+    assert usdc.balanceOf(keeper) == 12_150 * USDC - 2_400 * USDC
+    assert insurance_fund.reserves() == 50_000 * USDC - shortfall // UNIT - tip
     assert vault.position(position_id).debt == 0
     assert exchange.positions(account_id) == []
     assert sxau.totalSupply() == 0

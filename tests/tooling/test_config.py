@@ -154,6 +154,13 @@ CROSS_FIELD_RULES = {
     "min liquidation reward over $1,000": (
         [_set("exchange.min_liquidation_reward_usd", 1001)],
         "exchange: min_liquidation_reward_usd (1001) must be at most 1000"),
+    "min position over $1,000,000": (
+        [_set("exchange.markets.BTC-PERP.min_position_usd", 1_000_001)],
+        "exchange.markets.BTC-PERP: min_position_usd (1000001) must be at most 1000000"),
+    "min position's maintenance under the min reward": (
+        [_set("exchange.markets.ETH-PERP.min_position_usd", "99.99")],
+        "exchange: markets.ETH-PERP.min_position_usd (99.99) x maintenance_margin_bps (500) must cover "
+        "min_liquidation_reward_usd (5), or the pool pays the minimum reward for dust"),
     "cooldown over 7 days": (
         [_set("exchange.pool_cooldown_hours", 169)],
         "exchange: pool_cooldown_hours (169) must be at most 168"),
@@ -207,9 +214,16 @@ EXISTING_CONTRACT_RULES = {
     "existing token with a name": (
         [_set("exchange.spot_token.address", EXISTING)],
         "exchange.spot_token: name, symbol, decimals must be left out with address"),
-    "existing margin token with seed deposits": (
-        [_set("exchange.margin_token", {"address": EXISTING}), _set("liquidation.insurance_fund_deposit_usd", 0)],
-        "exchange: pool_deposit_usd must be 0 with an existing margin_token"),
+    # Named by its key (it used to be said as `exchange: pool_deposit_usd must be 0 ...`).
+    "existing margin token with a pool seed": (
+        [_set("exchange.margin_token", {"address": EXISTING}), _drop("liquidation.insurance_fund_deposit_usd")],
+        "exchange.pool_deposit_usd: a seed deposit needs a test margin token"),
+    "existing margin token with a fund seed": (
+        [_set("exchange.margin_token", {"address": EXISTING}), _drop("exchange.pool_deposit_usd")],
+        "liquidation.insurance_fund_deposit_usd: a seed deposit needs a test margin token"),
+    "test margin token without its pool seed": (
+        [_drop("exchange.pool_deposit_usd")],
+        "exchange.pool_deposit_usd: missing (the deployment's seed"),
 }
 
 
@@ -218,6 +232,26 @@ def test_parse_config__existing_contract_mixed_with_new__named(raw, edits, expec
     problems = _problems(raw, *edits)
     assert len(problems) == 1, problems
     assert problems[0].startswith(expected), problems[0]
+
+
+def test_parse_config__existing_margin_token_without_seed_deposits__valid_and_no_seed_planned(raw):
+    raw["exchange"]["margin_token"] = {"address": EXISTING}
+    del raw["exchange"]["pool_deposit_usd"], raw["liquidation"]["insurance_fund_deposit_usd"]
+
+    config = parse_config(raw)
+
+    applied = config.to_dict()
+    assert "pool_deposit_usd" not in applied["exchange"]
+    assert "insurance_fund_deposit_usd" not in applied["liquidation"]
+    steps = [step.what for step in plan_deployment(config).steps]
+    assert not [what for what in steps if "USDC" in what or ".deposit" in what]
+    assert plan_deployment(read_config()).transactions - plan_deployment(config).transactions == 1 + 3 + 3
+
+
+def test_parse_config__existing_margin_token_with_zero_seeds__valid(raw):
+    raw["exchange"]["margin_token"] = {"address": EXISTING}
+    raw["exchange"]["pool_deposit_usd"] = raw["liquidation"]["insurance_fund_deposit_usd"] = 0
+    assert parse_config(raw).existing_addresses() == {"exchange.margin_token.address": EXISTING}
 
 
 def test_parse_config__spot_asset_without_a_shock__the_spot_and_each_of_its_markets_named(raw):

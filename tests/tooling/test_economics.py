@@ -23,6 +23,7 @@ GAS = {
     "LiquidationEngine.liquidate (3 markets)": 460_000,
     "LiquidationEngine.liquidate (8 markets)": 860_000,
     "LiquidationEngine.liquidate (min debt, 8 markets)": 820_000,
+    "LiquidationEngine.liquidate (gapped min debt, 8 markets)": 850_000,
 }
 
 
@@ -81,8 +82,19 @@ def test_shortfalls__min_debt_under_the_floor__names_the_synth():
     config = load_config()
     config["synths"]["sXAU"]["min_debt"] = Decimal("0.05")  # $120
     assert shortfalls(GAS, config) == [
-        "sXAU: min debt $120.00 pays the keeper $6.00, under the $129.00 of gas of an 8-market liquidation "
+        "synths.sXAU: min debt $120.00 pays the keeper $6.00, under the $129.00 of gas of an 8-market liquidation "
         "(floor $2,580)"]
+
+
+def test_shortfalls__least_keeper_bonus_under_the_costliest_gas__named():
+    config = load_config()
+    assert config["liquidation"]["min_keeper_bonus_usd"] == 150  # over $129: no line
+    config["liquidation"]["min_keeper_bonus_usd"] = Decimal("128.99")
+    assert shortfalls(GAS, config) == [
+        "liquidation.min_keeper_bonus_usd ($128.99) is under the $129.00 of gas of an 8-market liquidation: a gapped "
+        "position would not pay its keeper"]
+    del config["liquidation"]["min_keeper_bonus_usd"]
+    assert shortfalls(GAS, config)[0].startswith("liquidation.min_keeper_bonus_usd ($0.00) is under")
 
 
 def test_check_min_debts__live_feed__not_checked():
@@ -90,7 +102,7 @@ def test_check_min_debts__live_feed__not_checked():
     config["oracle"]["feeds"]["XAU"] = {"address": "0x" + "11" * 20, "heartbeat_s": 3600, "max_deviation_bps": 500}
     (xau,) = [c for c in check_min_debts(860_000, config) if c.symbol == "sXAU"]
     assert (xau.min_debt_usd, xau.pays) == (None, None)
-    assert not [line for line in shortfalls(GAS, config) if line.startswith("sXAU")]
+    assert not [line for line in shortfalls(GAS, config) if line.startswith("synths.sXAU")]
 
 
 def test_render_markdown__config__break_even_and_a_verdict_per_synth():
@@ -100,3 +112,5 @@ def test_render_markdown__config__break_even_and_a_verdict_per_synth():
     assert "| 8 | 860,000 | 129.00 | 2,580 |" in text
     assert "| sXAU | 120.00 | 6.00 | 2,580 | **FAILS**: under the floor |" in text
     assert "| sUSD | 3,000.00 | 150.00 | 2,580 | pays |" in text
+    assert ("bonus, $150.00 (`min_keeper_bonus_usd`), or the bonus it was due if less: pays the $129.00 of gas of "
+            "the costliest 8-market liquidation" in text)

@@ -13,8 +13,10 @@ from synthvault.console import load_ipython_extension
 from synthvault.errors import describe_error
 from synthvault.keeper import run_forever
 from synthvault.stress.chain import FastChain
+from synthvault.manifest import write_manifest
 from synthvault.units import asset_id
 from tests.utils.chain import advance
+from tests.utils.scripts import run_make
 
 
 def _revert(call) -> ContractLogicError:
@@ -57,6 +59,18 @@ def test_console_extension__revert_in_the_console__printed_decoded(system, capsy
     shell.handler(shell, type(err), err, None)
 
     assert capsys.readouterr().out == "reverted: OracleUnknownAsset(asset='DOGE')\n"
+
+
+def test_make_console__view_call_reverts__one_decoded_line_and_no_call_tree(chain, system, tmp_path):
+    write_manifest("local", {"chain_id": chain.chain_id, "contracts": system.addresses()}, folder=tmp_path)
+
+    result = run_make(chain, "console", folder=tmp_path, stdin='oracle.priceWad(asset_id("DOGE"))\n')
+
+    assert "reverted: OracleUnknownAsset(asset='DOGE')" in result.stdout, result.stdout + result.stderr
+    # ape-foundry's call tree, printed before the error reached the console: "reverted without
+    # message" (it has one) and the call, `OracleHub.priceWad(asset="DOGE") -> <?> [24216 gas]`.
+    assert "reverted without message" not in result.stdout
+    assert "OracleHub.priceWad(" not in result.stdout
 
 
 def test_console_extension__helper_refusal_in_the_console__printed_as_one_line(capsys):

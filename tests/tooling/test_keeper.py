@@ -3,16 +3,21 @@
 RPC failures, and sums up what it did when it stops."""
 
 import logging
+import os
 import signal
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from requests.exceptions import ConnectionError as RpcDown
 
+from synthvault.config import ROOT
 from synthvault.keeper import Keeper, KeeperStats, run_forever, run_until_stopped
+from synthvault.manifest import write_manifest
 from synthvault.units import WAD, asset_id, from_wad, wad
 from tests.utils.chain import advance, set_price
+from tests.utils.terminal import terminal
 
 WBTC = 10**8
 
@@ -77,6 +82,16 @@ def test_pass_line__crash__says_what_was_watched_and_done(chain, seeded, system,
     assert bot.pass_line(head, actions) == (
         f"block {head}: 4 positions watched, 2 under water: #{risky[0]} liquidated, #{risky[1]} liquidated")
     assert bot.pass_line(head, []) == f"block {head}: 4 positions watched, 0 under water: none"
+
+
+def test_pass_line__one_position__said_in_the_singular(project, chain, system, owner, trader, keeper):
+    # `make keeper ARGS=--once` after the README's position walk-through said "1 positions watched".
+    start = chain.blocks.height + 1
+    _position(system, owner, trader, WBTC, "12.5")
+    bot = _keeper(project, system, keeper, start)
+    head = chain.blocks.height
+
+    assert bot.pass_line(head, bot.run_once(head)) == f"block {head}: 1 position watched, 0 under water: none"
 
 
 def test_run_once__stale_btc_price__skips_every_position_with_a_log_line(chain, seeded, keeper, system, caplog):
@@ -275,14 +290,19 @@ def test_run_until_stopped__ctrl_c__stops_and_sums_up(chain, seeded):
 def _pay_mirror(system: Any, position_id: int) -> int:
     """What liquidating the position now pays its keeper over the value it repays, from the
     engine's rules (ILiquidationEngine): the keeper is due R x (1 + penalty x share) out of the
-    collateral C, and from under 100% the fund tops it up to R only: min(C, due) - R, at least 0."""
+    collateral C, and from under 100% the fund tops it up to R: min(C, due) - R, at least 0; a
+    whole-debt liquidation that takes all the collateral (C < due) then has the fund top that up to
+    the least bonus, min(minKeeperBonusUsdWad, R x penalty x share)."""
     engine, lens, oracle, vault = (system.contracts[n] for n in ("engine", "lens", "oracle", "vault"))
     synth = system.synths["sXAU"]
     collateral = lens.health(position_id)[0]
-    repay, _ = engine.repayQuote(position_id)
+    repay, whole = engine.repayQuote(position_id)
     repay_usd = -(-repay * oracle.priceWad(asset_id("XAU")) // WAD)
-    due = repay_usd + repay_usd * vault.synthParams(synth).liquidationPenaltyWad // WAD * engine.keeperShareWad() // WAD
-    return max(0, min(collateral, due) - repay_usd)
+    bonus = repay_usd * vault.synthParams(synth).liquidationPenaltyWad // WAD * engine.keeperShareWad() // WAD
+    pay = max(0, min(collateral, repay_usd + bonus) - repay_usd)
+    if whole and collateral < repay_usd + bonus:
+        pay = max(pay, min(engine.minKeeperBonusUsdWad(), bonus))
+    return pay
 
 
 @pytest.mark.parametrize("btc", [35_000, 40_000, 45_000])  # CR 90.6% (under water), 103.5%, 116.5%
@@ -293,8 +313,8 @@ def test_expected_profit__collateral_short_of_the_bonus__what_the_liquidation_pa
     estimate = bot.expected_profit_usd_wad(risky[0], system.contracts["engine"].repayQuote(risky[0])[0], 0, 0)
 
     assert estimate == _pay_mirror(system, risky[0])
-    if btc == 35_000:
-        assert estimate == 0  # under water: the fund pays the keeper the repaid value, nothing more
+    if btc == 35_000:  # under water: the fund pays the keeper the repaid value, then its least bonus
+        assert estimate == system.contracts["engine"].minKeeperBonusUsdWad() > 0
     # And what the liquidation then pays (a block later: the fee has grown the debt by a few wei).
     tx = system.contracts["engine"].liquidate(risky[0], 2**256 - 1, 0, sender=bot.sender)
     event = next(iter(system.contracts["engine"].Liquidated.from_receipt(tx)))
@@ -302,9 +322,11 @@ def test_expected_profit__collateral_short_of_the_bonus__what_the_liquidation_pa
     assert abs(paid - estimate) <= wad("0.001")
 
 
-def test_run_once__under_water_with_a_profit_floor__skipped_as_paying_nothing(chain, seeded, system, owner, caplog):
+def test_run_once__under_water_no_least_bonus_and_a_profit_floor__skipped_as_paying_nothing(
+        chain, seeded, system, owner, caplog):
     bot, risky, safe = seeded
     bot.min_profit_usd_wad = 1
+    system.contracts["engine"].setMinKeeperBonus(0, sender=owner)  # the fund tops nothing up
     set_price(system.feeds["BTC"], 35_000, owner)  # risky at 90.6% (under water), safe at 116.7%
 
     with caplog.at_level(logging.INFO, logger="synthvault.keeper"):
@@ -313,6 +335,20 @@ def test_run_once__under_water_with_a_profit_floor__skipped_as_paying_nothing(ch
     assert [(a.position_id, a.kind) for a in actions] == [(risky[0], "unprofitable"), (risky[1], "unprofitable"),
                                                           (safe, "liquidated")]
     assert [line.endswith("unprofitable (expected profit 0.00 USD)") for line in _said(caplog)] == [True, True, False]
+
+
+def test_run_once__under_water_with_a_least_bonus_and_a_profit_floor__liquidated_for_the_bonus(
+        chain, seeded, system, owner):
+    bot, risky, safe = seeded
+    bot.min_profit_usd_wad = wad(100)  # under the least bonus ($150 in config)
+    set_price(system.feeds["BTC"], 35_000, owner)
+    estimates = [bot.expected_profit_usd_wad(pid, system.contracts["engine"].repayQuote(pid)[0], 0, 0) for pid in risky]
+
+    actions = bot.run_once(chain.blocks.height)
+
+    assert estimates == [system.contracts["engine"].minKeeperBonusUsdWad()] * 2
+    assert [(a.position_id, a.kind) for a in actions] == [(risky[0], "liquidated"), (risky[1], "liquidated"),
+                                                          (safe, "liquidated")]
 
 
 def test_liquidate_batch__crash__one_liquidate_many_and_each_skip_said(chain, seeded, system, owner, trader2):
@@ -346,3 +382,23 @@ def test_liquidate_batch__keeper_short_of_a_whole_debt__failed_with_the_decoded_
     # Each refusal said as its custom error (from `LiquidationFailed.reason`), not as hex.
     assert all(a.detail.startswith(f"ERC20InsufficientBalance(sender='{keeper.address}', balance={wad(10)},")
                for a in actions), [a.detail for a in actions]
+
+
+def test_make_keeper__ctrl_c_at_the_terminal__exits_0_with_the_summary(chain, seeded, system, tmp_path):
+    # `make keeper` as a user runs it: at a terminal, against a node (the test chain), Ctrl-C typed
+    # once it is running. make dies of any SIGINT it receives (after reaping its child, it re-raises
+    # the signal on itself), so a clean stop needs the keeper alone in the terminal's foreground.
+    write_manifest("local", {"chain_id": chain.chain_id, "start_block": 0, "contracts": system.addresses()},
+                   folder=tmp_path)
+    port = urlparse(chain.provider.uri).port
+    env = {**os.environ, "SYNTHVAULT_DEPLOYMENTS": str(tmp_path)}
+
+    with terminal(["make", "--no-print-directory", "keeper", f"NODE_PORT={port}", "ARGS=--interval 1"], ROOT,
+                  env) as term:
+        term.read_until("4 positions watched, 0 under water", timeout_s=240)
+        term.ctrl_c()
+        status = term.wait(timeout_s=60)
+
+    assert status == 0, term.text
+    assert "keeper interrupted (Ctrl-C) after " in term.text
+    assert "make: ***" not in term.text and "Traceback" not in term.text

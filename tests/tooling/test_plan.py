@@ -135,7 +135,8 @@ def test_plan_deployment__no_deposits__their_transactions_left_out():
 
 # The bench's liquidations of an 8-market account, made round: $129 of gas at the reference prices.
 EIGHT_MARKETS_GAS = {"LiquidationEngine.liquidate (8 markets)": 860_000,
-                     "LiquidationEngine.liquidate (min debt, 8 markets)": 820_000}
+                     "LiquidationEngine.liquidate (min debt, 8 markets)": 820_000,
+                     "LiquidationEngine.liquidate (gapped min debt, 8 markets)": 850_000}
 
 
 def test_keeper_floor_warnings__deployed_config__none():
@@ -151,6 +152,16 @@ def test_keeper_floor_warnings__min_debt_under_the_floor__said_with_its_numbers(
     assert keeper_floor_warnings(config, EIGHT_MARKETS_GAS) == [
         "synths.sXAU: min debt $120.00 pays the keeper $6.00, under the $129.00 of gas of an 8-market liquidation "
         "(floor $2,580); at 50 gwei and ETH $3,000 (docs/gas.md), no keeper is paid to liquidate a position that small"]
+
+
+def test_keeper_floor_warnings__least_bonus_under_the_gas__said_with_its_numbers():
+    config = read_config()
+    low = config.liquidation.model_copy(update={"min_keeper_bonus_usd": Decimal(100)})
+    config = config.model_copy(update={"liquidation": low})
+
+    assert keeper_floor_warnings(config, EIGHT_MARKETS_GAS) == [
+        "liquidation.min_keeper_bonus_usd ($100.00) is under the $129.00 of gas of an 8-market liquidation: a gapped "
+        "position would not pay its keeper"]
 
 
 def test_keeper_floor_warnings__gas_not_measured__none():

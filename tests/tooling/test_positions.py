@@ -201,3 +201,32 @@ def test_console_helpers__no_trader_on_the_network__refused_before_sending(proje
     assert trader.nonce == nonce
     position_id = namespace["open_position"]("sUSD", sender=trader)
     assert system.contracts["vault"].position(position_id).owner == trader.address
+
+
+def test_open_account__margin__an_exchange_account_of_the_sender_ready_to_lock(system, owner, trader):
+    # `make position ARGS='account 20000'`: the account `lock` needs, without the console.
+    usdc = system.contracts["usdc"]
+    usdc.mint(trader, 20_000 * 10**6, sender=owner)
+
+    account_id, line = actions.open_account(system, trader, Decimal(20_000))
+
+    assert line == (f"opened futures account {account_id} with 20000 USDC margin "
+                    "(approved the exchange for 20000 USDC first)")
+    assert system.contracts["futures_accounts"].ownerOf(account_id) == trader.address
+    assert system.contracts["exchange"].marginOf(account_id) == wad(20_000)
+    assert usdc.balanceOf(trader) == 0
+    position_id, _ = actions.open_position(system, trader, "sUSD")
+    actions.lock(system, trader, position_id, account_id)
+    assert system.contracts["vault"].position(position_id).accountId == account_id
+
+
+def test_console_helpers__open_account__returns_its_id(project, system, owner, trader, capsys):
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner, trader)
+    system.contracts["usdc"].mint(trader, 5_000 * 10**6, sender=owner)
+    capsys.readouterr()
+
+    account_id = namespace["open_account"](5_000)
+
+    assert system.contracts["futures_accounts"].ownerOf(account_id) == trader.address
+    assert capsys.readouterr().out.splitlines() == [
+        f"opened futures account {account_id} with 5000 USDC margin (approved the exchange for 5000 USDC first)"]
