@@ -42,6 +42,7 @@ class LiquidationRecord:
     shortfall_usd: Decimal  # what the collateral fell short of the repaid value
     fund_paid_usd: Decimal  # of which the fund paid
     written_off: Decimal  # synth units written off (redistributed or bad debt)
+    bonus_topped_usd: Decimal = Decimal(0)  # the fund's top-up of the keeper to its least bonus
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ class Runner:
                 result.keeper_gas += gas
                 events = {int(e.positionId): e for e in c["engine"].Liquidated.from_receipt(receipt)}
                 shortfalls = {int(e.positionId): e for e in c["engine"].ShortfallCovered.from_receipt(receipt)}
+                topped = {int(e.positionId): e for e in c["engine"].KeeperBonusTopped.from_receipt(receipt)}
                 # What the keeper received, from its balances: stablecoin at $1, spot at the oracle.
                 usdc_now, wbtc_now = self._keeper_holdings()
                 btc_wad = self._price_of(b"BTC")
@@ -226,11 +228,14 @@ class Runner:
                 keeper_pnl += keeper_usd - sum(burned.values(), Decimal(0)) - gas_cost_usd(gas)
                 income = sum((self._usd(e.penaltyToFund, usdc_decimals) for e in events.values()), Decimal(0))
                 # What the fund would pay with reserves enough: each shortfall, rounded up to a
-                # whole stablecoin unit as the engine asks for it.
+                # whole stablecoin unit as the engine asks for it, then each keeper's top-up to its
+                # least bonus (a dry fund asks for less: it tops up only a repaid value it covered).
                 short_usd = sum((_ceil_units(e.shortfallUsdWad, usdc_decimals) for e in shortfalls.values()),
                                 Decimal(0))
+                short_usd += sum((self._usd(e.requested, usdc_decimals) for e in topped.values()), Decimal(0))
                 result.fund_paid_usd += sum((self._usd(e.paid, usdc_decimals) for e in shortfalls.values()), Decimal(0))
-                # The batch's shortfalls are paid before its penalties reach the fund.
+                result.fund_paid_usd += sum((self._usd(e.paid, usdc_decimals) for e in topped.values()), Decimal(0))
+                # The batch's shortfalls and top-ups are paid before its penalties reach the fund.
                 paid_so_far += short_usd
                 need = max(need, paid_so_far - income_so_far)
                 income_so_far += income
@@ -248,7 +253,8 @@ class Runner:
                         float(from_wad(first_seen.get(pid, seen_now[pid]))), float(from_wad(seen_now[pid])),
                         burned[pid], self._usd(event.penaltyToFund, usdc_decimals), shortfall,
                         self._usd(short.paid, usdc_decimals) if short else Decimal(0),
-                        from_wad(short.writtenOff) if short else Decimal(0)))
+                        from_wad(short.writtenOff) if short else Decimal(0),
+                        self._usd(topped[pid].paid, usdc_decimals) if pid in topped else Decimal(0)))
                     first_seen.pop(pid, None)
             fund, pool, bad = self._books()
             open_book = [(pid, self.lens.last[pid]) for pid in self.book if pid in self.lens.last]

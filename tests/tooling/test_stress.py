@@ -76,7 +76,9 @@ def test_run__crash__the_report_is_the_chains_own_books(session):
     assert {s: v for s, v in result.redistributed.items() if v} == {s: from_wad(v) for s, v in redistributed.items()}
     shortfalls = _events(c["engine"], "ShortfallCovered", result)
     assert sum(x.shortfall_usd for x in result.liquidations) == sum(from_wad(e.shortfallUsdWad) for e in shortfalls)
-    assert result.fund_paid_usd == sum(Decimal(e.paid) for e in shortfalls) / 10**6
+    topped = _events(c["engine"], "KeeperBonusTopped", result)
+    assert sum(x.bonus_topped_usd for x in result.liquidations) == sum(Decimal(e.paid) for e in topped) / 10**6
+    assert result.fund_paid_usd == sum(Decimal(e.paid) for e in [*shortfalls, *topped]) / 10**6
     assert result.pool_pnl_usd == Decimal(c["pool"].totalAssets() - pool_before) / 10**6
 
 
