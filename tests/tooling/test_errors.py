@@ -12,8 +12,8 @@ from synthvault.cli import friendly_errors
 from synthvault.console import load_ipython_extension
 from synthvault.errors import describe_error
 from synthvault.keeper import run_forever
-from synthvault.stress.chain import FastChain
 from synthvault.manifest import write_manifest
+from synthvault.stress.chain import FastChain
 from synthvault.units import asset_id
 from tests.utils.chain import advance
 from tests.utils.scripts import run_make
