@@ -20,6 +20,9 @@ from synthvault.errors import describe_error
 from synthvault.report import count
 from synthvault.units import WAD, asset_id, from_wad
 
+# `IOracleHub.PriceUse.LiquidationDebt`: the price the engine values a liquidation's debt at.
+LIQUIDATION_DEBT = 2
+
 log = logging.getLogger("synthvault.keeper")
 MAX_UINT = 2**256 - 1
 # `IVaultLens.HealthStatus`.
@@ -144,10 +147,12 @@ class Keeper:
 
     # Does it pay?
     def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int) -> int:
-        """The keeper's share of the penalty on `repay`, less the gas at the oracle's ETH price."""
+        """The keeper's share of the penalty on `repay`, less the gas at the oracle's ETH price.
+        The repayment is valued as the engine values it: at the debt side's price (over a
+        weekend, the synth market's last close)."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
-        repaid_usd = repay * self.oracle.priceWad(synth.asset()) // WAD
+        repaid_usd = repay * self.oracle.priceWadFor(synth.asset(), LIQUIDATION_DEBT) // WAD
         reward = repaid_usd * params.liquidationPenaltyWad // WAD * self.engine.keeperShareWad() // WAD
         gas_usd = gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
         return reward - gas_usd
