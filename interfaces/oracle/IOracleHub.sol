@@ -115,7 +115,8 @@ interface IOracleHub {
     error OracleUnknownAsset(bytes32 asset);
 
     /// @notice The latest round of `asset` was updated at `updatedAt`, more than `heartbeat`
-    ///         seconds before `nowTimestamp`.
+    ///         seconds before `nowTimestamp`: the moment judged (now, or while the asset's market
+    ///         is closed the moment it closed). The facts are the primary's.
     error OracleStalePrice(bytes32 asset, uint256 updatedAt, uint256 heartbeat, uint256 nowTimestamp);
 
     /// @notice The latest answer of `asset` is zero or negative.
@@ -257,7 +258,8 @@ interface IOracleHub {
             uint16 maxDisagreementBps
         );
 
-    /// @notice The last price the hub trusted: the latest round if it is trusted now or merely
+    /// @notice The last price the hub trusted (from the primary feed's rounds; the fallback has
+    ///         no history here): the latest round if it is trusted now or merely
     ///         stale since; else the most recent round before it that the hub would have trusted
     ///         as the latest, staleness aside (complete, positive, within the circuit breaker's
     ///         bound of the round before it, or the round the owner accepted). Looks at the
