@@ -28,6 +28,7 @@ from synthvault.gas import (
     run_benches,
     save_baseline,
 )
+from synthvault.market_hours import next_moment
 from synthvault.report import console, table
 from synthvault.system import deploy_system
 
@@ -44,6 +45,9 @@ def cli(check, update_baseline):
     # Every block one second after the last, whatever the wall clock: the funding and fee
     # accruals a transaction pays for (and so its gas) are the same on every run.
     chain.provider.make_request("anvil_setBlockTimestampInterval", [1])
+    # On a trading day whatever the wall clock's (the config gives gold, the S&P 500 and the
+    # real-estate index market hours): the next Tuesday, 12:00 UTC.
+    chain.mine(timestamp=next_moment(chain.pending_timestamp, "Tue 12:00"))
     config = load_config()
     roles = dict(zip(ROLES, accounts.test_accounts, strict=False))
     system = deploy_system(project, roles["owner"], config)

@@ -15,6 +15,7 @@ import yaml
 from eth_utils import is_address, to_checksum_address
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, model_validator
 
+from synthvault.market_hours import minute_of_week
 from synthvault.units import BPS, WAD, bps, scaled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,8 +88,8 @@ def _either_existing_or_new(section: Any, new_keys: tuple[str, ...]) -> None:
         raise ValueError(f"give address (an existing contract) or {', '.join(missing)} (to deploy one)")
 
 
-class FeedConfig(Section):
-    """A price feed: an existing Chainlink-style aggregator (`address`), or a mock to deploy at
+class SourceConfig(Section):
+    """A price source: an existing Chainlink-style aggregator (`address`), or a mock to deploy at
     `price` (local chains), with `decimals` (8 by default) and a `description`."""
 
     address: Address | None = None
@@ -99,11 +100,53 @@ class FeedConfig(Section):
     max_deviation_bps: int = Field(ge=0, le=BPS)  # OracleInvalidMaxDeviation
 
     @model_validator(mode="after")
-    def _existing_or_mock(self) -> "FeedConfig":
+    def _existing_or_mock(self) -> "SourceConfig":
         if self.address is not None and self.decimals is not None:
             raise ValueError("decimals must be left out with address (the oracle reads the feed's own)")
         _either_existing_or_new(self, ("description", "price"))
         return self
+
+
+def _weekly_moment(value: str) -> str:
+    minute_of_week(value)  # a ValueError naming the expected form
+    return value
+
+
+# A moment of the week, UTC, as `"Fri 22:00"`.
+WeeklyMoment = Annotated[str, AfterValidator(_weekly_moment)]
+
+
+class SessionConfig(Section):
+    """A market's weekly session, UTC: open from `opens` to `closes` (`"Mon 00:00"`, `"Fri 22:00"`;
+    across the week's end when `opens` comes later in the week). OracleHub.setSession."""
+
+    opens: WeeklyMoment
+    closes: WeeklyMoment
+
+    @model_validator(mode="after")
+    def _two_moments(self) -> "SessionConfig":
+        if minute_of_week(self.opens) == minute_of_week(self.closes):  # OracleInvalidSession
+            raise ValueError("opens and closes must differ (leave the session out for a market always open)")
+        return self
+
+    def minutes(self) -> tuple[int, int]:
+        """(opens, closes) in minutes since Monday 00:00 UTC, as the hub stores them."""
+        return minute_of_week(self.opens), minute_of_week(self.closes)
+
+
+class FallbackConfig(SourceConfig):
+    """A second source for the asset, and how far its price may differ from the primary's (bps of
+    the primary's; 0: no cross-check) before minting stops. OracleHub.setFallback."""
+
+    max_disagreement_bps: int = Field(ge=0, le=BPS)  # OracleInvalidMaxDeviation
+
+
+class FeedConfig(SourceConfig):
+    """An asset's feed, with its market's `session` (left out: always open, as crypto) and an
+    optional `fallback` feed."""
+
+    session: SessionConfig | None = None
+    fallback: FallbackConfig | None = None
 
 
 class OracleConfig(Section):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthvault.market_hours import minute_of_week
 from synthvault.units import FEED_DECIMALS, asset_id, bps, scaled, wad
 
 
@@ -48,32 +49,56 @@ def _seed(token: Any, owner: Any, into: Any, amount: int, deposit: Callable[[], 
 
 @dataclass
 class OracleLayer:
-    """The deployed oracle: the hub and one mock feed per asset ticker."""
+    """The deployed oracle: the hub, one feed per asset ticker, and the fallback feeds of the
+    assets that have one."""
 
     hub: Any
     feeds: dict[str, Any] = field(default_factory=dict)
+    fallbacks: dict[str, Any] = field(default_factory=dict)
 
 
 def deploy_oracle(
     project: Any, owner: Any, feeds_config: dict[str, dict[str, Any]], reuse: Reuse | None = None
 ) -> OracleLayer:
     """Deploys an `OracleHub` owned by `owner` and a `MockAggregator` per feed in the config,
-    each opened at its configured price and registered with its heartbeat and deviation bound."""
+    each opened at its configured price and registered with its heartbeat and deviation bound;
+    then each asset's market session and fallback feed, when the config gives them."""
     reuse = reuse or Reuse()
     hub = reuse.deploy(owner, project.OracleHub, owner)
     layer = OracleLayer(hub=hub)
     for name, cfg in feeds_config.items():
-        if "address" in cfg:  # an existing feed (a live network's): registered, not deployed
-            feed = project.MockAggregator.at(cfg["address"])
-        else:
-            decimals = cfg.get("decimals", FEED_DECIMALS)
-            feed = reuse.deploy(owner, project.MockAggregator, decimals, cfg["description"],
-                                scaled(cfg["price"], decimals))
-        aggregator, heartbeat, _, max_deviation, _ = hub.feeds(asset_id(name))
+        asset = asset_id(name)
+        feed = _source(project, owner, cfg, reuse)
+        aggregator, heartbeat, _, max_deviation, _ = hub.feeds(asset)
         if (aggregator, heartbeat, max_deviation) != (feed.address, cfg["heartbeat_s"], cfg["max_deviation_bps"]):
-            hub.setFeed(asset_id(name), feed, cfg["heartbeat_s"], cfg["max_deviation_bps"], sender=owner)
+            hub.setFeed(asset, feed, cfg["heartbeat_s"], cfg["max_deviation_bps"], sender=owner)
         layer.feeds[name] = feed
+        if "session" in cfg:
+            minutes = session_minutes(cfg["session"])
+            if tuple(hub.session(asset)[:2]) != minutes:
+                hub.setSession(asset, *minutes, sender=owner)
+        if "fallback" in cfg:
+            fb = cfg["fallback"]
+            second = _source(project, owner, fb, reuse)
+            wanted = (second.address, fb["heartbeat_s"], fb["max_deviation_bps"], fb["max_disagreement_bps"])
+            current = hub.fallbacks(asset)
+            if (current[0], current[1], current[3], current[4]) != wanted:
+                hub.setFallback(asset, *wanted, sender=owner)
+            layer.fallbacks[name] = second
     return layer
+
+
+def session_minutes(session: dict[str, str]) -> tuple[int, int]:
+    """A config session (`{opens: "Mon 00:00", closes: "Fri 22:00"}`) as the hub's minutes."""
+    return minute_of_week(session["opens"]), minute_of_week(session["closes"])
+
+
+def _source(project: Any, owner: Any, cfg: dict[str, Any], reuse: Reuse) -> Any:
+    """The aggregator a feed's config names (a live network's), or a mock deployed at its price."""
+    if "address" in cfg:
+        return project.MockAggregator.at(cfg["address"])
+    decimals = cfg.get("decimals", FEED_DECIMALS)
+    return reuse.deploy(owner, project.MockAggregator, decimals, cfg["description"], scaled(cfg["price"], decimals))
 
 
 @dataclass

@@ -21,6 +21,9 @@ from synthvault.errors import describe_error, project_decoder
 from synthvault.report import count
 from synthvault.units import WAD, asset_id, from_wad
 
+# `IOracleHub.PriceUse.LiquidationDebt`: the price the engine values a liquidation's debt at.
+LIQUIDATION_DEBT = 2
+
 log = logging.getLogger("synthvault.keeper")
 MAX_UINT = 2**256 - 1
 # `IVaultLens.HealthStatus`.
@@ -181,12 +184,14 @@ class Keeper:
         over the value it repays (`liquidation_pay_usd_wad`: less than the full bonus from under
         100% + the keeper's bonus, where a whole-debt liquidation has the fund top it up to the
         least bonus), less the gas at the oracle's ETH price. The collateral is the lens's (read
-        now unless given)."""
+        now unless given); the repayment is valued as the engine values it, at the debt side's
+        price (over a weekend, the synth market's last close)."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
         if collateral_usd_wad is None:
             collateral_usd_wad = self.lens.health(position_id)[0]
-        repaid_usd = _ceil_div(repay * self.oracle.priceWad(synth.asset()), WAD)  # the engine's rounding
+        # The engine's rounding, at the debt side's price.
+        repaid_usd = _ceil_div(repay * self.oracle.priceWadFor(synth.asset(), LIQUIDATION_DEBT), WAD)
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
                                       self.engine.keeperShareWad(), self.engine.minKeeperBonusUsdWad(), whole)
         gas_usd = gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0

@@ -61,6 +61,16 @@ def _oracle(plan: Plan, config: DeployConfig) -> None:
         source = f"existing feed {feed.address}" if feed.address else "mock"
         plan.add("oracle", f"OracleHub.setFeed({name}: {source}, heartbeat {feed.heartbeat_s}s, "
                            f"max move {feed.max_deviation_bps} bps)")
+        if feed.session is not None:
+            plan.add("oracle", f"OracleHub.setSession({name}: {feed.session.opens} to {feed.session.closes} UTC)")
+        fallback = feed.fallback
+        if fallback is not None:
+            if fallback.address is None:
+                plan.add("oracle", f"MockAggregator {name} fallback at {fallback.price}", "MockAggregator")
+            source = f"existing feed {fallback.address}" if fallback.address else "mock"
+            plan.add("oracle", f"OracleHub.setFallback({name}: {source}, heartbeat {fallback.heartbeat_s}s, "
+                               f"max move {fallback.max_deviation_bps} bps, "
+                               f"max disagreement {fallback.max_disagreement_bps} bps)")
 
 
 def _exchange(plan: Plan, config: DeployConfig) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from synthvault.report import console, table, usd
 from synthvault.system import System
-from synthvault.units import asset_id, from_wad, scaled, wad
+from synthvault.units import WAD, asset_id, from_wad, scaled, wad
 
 MAX_UINT = 2**256 - 1
 
@@ -188,6 +188,77 @@ class Story:
             self._chart(rows, chart_path)
             self.say(f"Chart saved to {chart_path}.")
         return rows
+
+    # Chapter 8
+    def weekend(self) -> int | None:
+        """A weekend: the S&P 500's market closes Friday 22:00 UTC (its config session) while BTC
+        trades on. A trader mints sSPX on Friday at a 155% CR; once the market closes, minting
+        waits for Monday; BTC falls on Saturday and a keeper liquidates the position at the last
+        close. Returns the position (None when the config gives SPX no session)."""
+        from ape.exceptions import ContractLogicError
+
+        from synthvault.errors import describe_error, without_call_traces
+
+        oracle, vault, engine, lens = self.c("oracle"), self.c("vault"), self.c("engine"), self.c("lens")
+        wbtc, owner, trader, keeper = self.c("wbtc"), self.roles["owner"], self.roles["trader"], self.roles["keeper"]
+        spx, sspx = asset_id("SPX"), self.system.synths["sSPX"]
+        if tuple(oracle.session(spx)[:2]) == (0, 0):
+            self.say("8. SPX has no market session in this config: no weekend to show.")
+            return None
+        self._move_to("Fri 21:00")
+        for feed in self.system.feeds.values():  # each market's Friday round
+            feed.submit(feed.latestAnswer(), sender=owner)
+        btc, spx_price = oracle.priceWad(asset_id("BTC")), oracle.priceWad(spx)
+        debt = btc * WAD // (wad("1.55") * spx_price // WAD) // 10**12 * 10**12  # 155%, to 6 decimals
+        position_id = self._spot_position(trader, sspx, 1, debt)
+        self._spot_position(keeper, sspx, 10, 2 * debt)  # the keeper's sSPX, to repay with
+        self.say(f"Friday 21:00 UTC: a trader locks 1 WBTC at {usd(from_wad(btc), 0)} and mints "
+                 f"{from_wad(debt):.4f} sSPX at {usd(from_wad(spx_price), 0)} (CR 155%).")
+
+        self._move_to("Fri 22:00")
+        oracle_time = self._chain().pending_timestamp
+        self.system.feeds["BTC"].submit(self.system.feeds["BTC"].latestAnswer(), sender=owner)
+        try:
+            with without_call_traces():
+                vault.mint(position_id, wad("0.01"), sender=trader)
+            refusal = "accepted (the market is open?)"
+        except ContractLogicError as err:
+            refusal = describe_error(err)
+        reopens = oracle.session(spx)[3]
+        self.say(f"Friday 22:00 UTC: the S&P 500 closes until {(reopens - oracle_time) / 3600:.0f} hours later "
+                 f"(Monday 00:00). A further mint: {refusal}.")
+
+        self._move_to("Sat 22:00")
+        fallen = btc * 3 // 4
+        self.system.feeds["BTC"].submit(fallen * 10**8 // WAD, sender=owner)
+        collateral, debt_usd, cr = lens.health(position_id)
+        self.say(f"Saturday 22:00 UTC: BTC falls to {usd(from_wad(fallen), 0)}, 25 hours after the S&P 500's last "
+                 f"round; the position is at {cr_text(float(from_wad(cr)))} on the last close "
+                 f"({usd(from_wad(debt_usd))} of debt), under the 120% liquidation ratio.")
+        tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+        event = tx.events.filter(engine.Liquidated)[0]
+        self.say(f"The keeper liquidates it at the last close: {from_wad(event.repaid):.4f} sSPX repaid "
+                 f"({usd(from_wad(event.repaidUsdWad))}), {event.spotToKeeper / 10 ** wbtc.decimals():.8f} WBTC "
+                 f"to the keeper; the position is at {cr_text(float(from_wad(lens.health(position_id)[2])))}.")
+        return position_id
+
+    def _move_to(self, moment: str) -> None:
+        """Mines the next block at the next `moment` of the week ("Sat 22:00", UTC)."""
+        from synthvault.market_hours import next_moment
+
+        chain = self._chain()
+        chain.mine(timestamp=next_moment(chain.pending_timestamp, moment))
+
+    def _spot_position(self, who: Any, synth: Any, btc: int, debt: int) -> int:
+        """A position of `who` with `btc` WBTC (minted by the owner) owing `debt` of `synth`."""
+        vault, wbtc = self.c("vault"), self.c("wbtc")
+        amount = scaled(btc, wbtc.decimals())
+        wbtc.mint(who, amount, sender=self.roles["owner"])
+        wbtc.approve(vault, amount, sender=who)
+        position_id = vault.open(synth, sender=who).return_value
+        vault.addSpot(position_id, amount, sender=who)
+        vault.mint(position_id, debt, sender=who)
+        return position_id
 
     def _chain(self) -> Any:
         from ape import chain

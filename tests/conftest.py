@@ -20,6 +20,7 @@ from synthvault.deploy import (
 from synthvault.errors import custom_errors_without_traces
 from synthvault.units import scaled
 from tests.utils.ape_fixes import calls_raise_while_tracing
+from tests.utils.oracle import always_open
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,7 +43,9 @@ def _custom_errors_without_traces():
 
 @pytest.fixture(scope="session")
 def config() -> dict[str, Any]:
-    return load_config()
+    """config/local.yaml with every market open all week (`always_open`: no test depends on the
+    weekday); the market-hours tests set the sessions it gives."""
+    return always_open(load_config())
 
 
 # Accounts by role.

@@ -583,7 +583,9 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         view
         returns (uint256 collateralUsdWad, uint256 lossUsdWad)
     {
-        if (spotAmount != 0) collateralUsdWad = _spotUsd(spotAmount, oracle.priceWad(spotAsset));
+        if (spotAmount != 0) {
+            collateralUsdWad = _spotUsd(spotAmount, oracle.priceWadFor(spotAsset, IOracleHub.PriceUse.Minting));
+        }
         if (withAccount) {
             uint256 valueWad;
             (valueWad, lossUsdWad) = futuresCollateral.valueAndShockLossUsdWad(p.accountId, spotAsset, collateralUsdWad);
@@ -642,8 +644,10 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         uint256 floorUsdWad,
         uint256 floorLossUsdWad
     ) private view {
-        // The synth's price is read first: even a trade the floors let through needs it fresh.
-        uint256 debtUsdWad = CollateralMath.debtUsd(debt, oracle.priceWad(s.token.asset()));
+        // The synth's price is read first: even a trade the floors let through needs it fresh (its
+        // market open, its sources agreeing: the hub's rule for minting).
+        uint256 debtUsdWad =
+            CollateralMath.debtUsd(debt, oracle.priceWadFor(s.token.asset(), IOracleHub.PriceUse.Minting));
         if (collateralUsdWad >= floorUsdWad && lossUsdWad <= floorLossUsdWad) return;
         uint256 crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
         uint256 minCrWad = s.mintingRatioWad;
@@ -780,7 +784,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         uint256 spotAmount = p.spotAmount;
         if (spotAmount != 0) {
             snap.spotAmount = spotAmount;
-            snap.spotPriceWad = oracle.priceWad(spotAsset);
+            snap.spotPriceWad = oracle.priceWadFor(spotAsset, IOracleHub.PriceUse.LiquidationCollateral);
             snap.collateralUsdWad = _spotUsd(spotAmount, snap.spotPriceWad);
         }
         if (p.hasAccount) {

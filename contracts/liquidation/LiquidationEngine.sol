@@ -300,7 +300,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
         if (snap.synth != out.lastSynth) {
             out.lastSynth = snap.synth;
-            out.lastSynthPriceWad = _oracle.priceWad(snap.synth.asset());
+            // The debt side's rule: a closed market's last close, the higher of two disagreeing sources.
+            out.lastSynthPriceWad = _oracle.priceWadFor(snap.synth.asset(), IOracleHub.PriceUse.LiquidationDebt);
         }
         z.synthPriceWad = out.lastSynthPriceWad;
         z.debtUsdWad = debt.mulWadUp(z.synthPriceWad);

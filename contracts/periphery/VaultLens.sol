@@ -46,7 +46,9 @@ contract VaultLens is IVaultLens {
     {
         IVault.PositionView memory p = vault.position(positionId);
         if (p.spotAmount != 0) {
-            collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, _oracle.priceWad(_spotAsset));
+            collateralUsdWad = CollateralMath.spotUsd(
+                p.spotAmount, _spotDecimals, _oracle.priceWadFor(_spotAsset, IOracleHub.PriceUse.LiquidationCollateral)
+            );
         }
         if (p.hasAccount) {
             (bool ok, uint256 valueWad, bytes memory reason) = _futures.tryLiquidationValueUsdWad(p.accountId);
@@ -57,7 +59,11 @@ contract VaultLens is IVaultLens {
             }
             collateralUsdWad += valueWad;
         }
-        if (p.debt != 0) debtUsdWad = CollateralMath.debtUsd(p.debt, _oracle.priceWad(p.synth.asset()));
+        if (p.debt != 0) {
+            debtUsdWad = CollateralMath.debtUsd(
+                p.debt, _oracle.priceWadFor(p.synth.asset(), IOracleHub.PriceUse.LiquidationDebt)
+            );
+        }
         crWad = CollateralMath.cr(collateralUsdWad, debtUsdWad);
     }
 
@@ -65,7 +71,9 @@ contract VaultLens is IVaultLens {
     function mintRoom(uint256 positionId) external view returns (MintRoom memory room) {
         IVault.PositionView memory p = vault.position(positionId);
         if (p.spotAmount != 0) {
-            room.collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, _oracle.priceWad(_spotAsset));
+            room.collateralUsdWad = CollateralMath.spotUsd(
+                p.spotAmount, _spotDecimals, _oracle.priceWadFor(_spotAsset, IOracleHub.PriceUse.Minting)
+            );
         }
         // The vault's own count (`Vault._collateralAndLoss`): the port's for an account, the spot's alone without.
         if (p.hasAccount) {
@@ -76,7 +84,7 @@ contract VaultLens is IVaultLens {
         } else if (room.collateralUsdWad != 0) {
             room.shockLossUsdWad = CollateralMath.shockLossUsdWad(room.collateralUsdWad, vault.shockWad(_spotAsset));
         }
-        uint256 synthPriceWad = _oracle.priceWad(p.synth.asset());
+        uint256 synthPriceWad = _oracle.priceWadFor(p.synth.asset(), IOracleHub.PriceUse.Minting);
         if (p.debt != 0) room.debtUsdWad = CollateralMath.debtUsd(p.debt, synthPriceWad);
         room.crWad = CollateralMath.cr(room.collateralUsdWad, room.debtUsdWad);
         uint256 shockedUsdWad = CollateralMath.shockedUsd(room.collateralUsdWad, room.shockLossUsdWad);
@@ -117,7 +125,9 @@ contract VaultLens is IVaultLens {
             }
             bool priced = true;
             if (p.spotAmount != 0) {
-                if (btcState == 0) (btcPriceWad, btcState) = _peek(_spotAsset);
+                if (btcState == 0) {
+                    (btcPriceWad, btcState) = _peek(_spotAsset, IOracleHub.PriceUse.LiquidationCollateral);
+                }
                 if (btcState == 1) {
                     h.collateralUsdWad = CollateralMath.spotUsd(p.spotAmount, _spotDecimals, btcPriceWad);
                 } else {
@@ -137,7 +147,9 @@ contract VaultLens is IVaultLens {
                 }
                 uint256 k;
                 while (synths[k] != p.synth) ++k;
-                if (synthState[k] == 0) (synthPriceWad[k], synthState[k]) = _peek(p.synth.asset());
+                if (synthState[k] == 0) {
+                    (synthPriceWad[k], synthState[k]) = _peek(p.synth.asset(), IOracleHub.PriceUse.LiquidationDebt);
+                }
                 if (synthState[k] == 1) h.debtUsdWad = CollateralMath.debtUsd(p.debt, synthPriceWad[k]);
                 else priced = false;
             }
@@ -149,10 +161,11 @@ contract VaultLens is IVaultLens {
         }
     }
 
-    /// @dev The price of `asset` and its state: 1 when trusted, 2 when `priceWad` would revert.
-    function _peek(bytes32 asset) private view returns (uint256 priceWad, uint256 state) {
-        IOracleHub.PriceStatus status;
-        (priceWad,, status) = _oracle.peekPriceWad(asset);
-        state = status == IOracleHub.PriceStatus.Ok ? 1 : 2;
+    /// @dev The price of `asset` for a liquidation's `use` and its state: 1 when the engine
+    ///      would price from it, 2 when `priceWadFor` would revert (the hub's rule, asked).
+    function _peek(bytes32 asset, IOracleHub.PriceUse use) private view returns (uint256 priceWad, uint256 state) {
+        bool usable;
+        (priceWad,,, usable) = _oracle.peekPriceWadFor(asset, use);
+        state = usable ? 1 : 2;
     }
 }

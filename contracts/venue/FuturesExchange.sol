@@ -1017,7 +1017,8 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         if (ruleSizeWad == 0) return oracle.priceWad(asset);
         IOracleHub.PriceStatus status;
         (priceWad,, status) = oracle.peekPriceWad(asset);
-        if (status == IOracleHub.PriceStatus.Ok) return priceWad;
+        // A price the hub trusts from its fallback is as good as the primary's.
+        if (status == IOracleHub.PriceStatus.Ok || status == IOracleHub.PriceStatus.Fallback) return priceWad;
         (priceWad,,) = oracle.lastTrustedPriceWad(asset);
         if (priceWad == 0) return oracle.priceWad(asset);
         uint256 maintenanceWad = m.params.maintenanceMarginWad;

@@ -15,6 +15,20 @@ import {AggregatorV3Interface} from "../chainlink/AggregatorV3Interface.sol";
 ///      A round that jumps further than that freezes the asset: its price reverts until a later
 ///      round confirms the new level (moves less than the bound from it) or the owner accepts
 ///      the round with `acceptRound`.
+///
+///      Market hours: an asset may follow a weekly session (`setSession`), in minutes since
+///      Monday 00:00 UTC. While its market is closed the asset is judged as of the moment it
+///      closed (its last close: fresh then, complete, positive, within the breaker): that price
+///      serves the debt side of a liquidation only; minting and the collateral side refuse it
+///      (`OracleMarketClosed`, with when it reopens). When the market reopens, the first round's
+///      gap is judged by the circuit breaker as any jump.
+///
+///      A second source: an asset may have a fallback feed (`setFallback`), judged by the same
+///      rules with its own heartbeat and bound. When the primary cannot be trusted and the
+///      fallback can, the hub prices from the fallback (status `Fallback`). `priceWad` reads the
+///      fallback only then; `priceWadFor` also compares two trusted sources: beyond the asset's
+///      `maxDisagreementBps`, minting stops (`OracleSourcesDisagree`) and a liquidation takes the
+///      price less favourable to the borrower (the higher for a debt, the lower for collateral).
 interface IOracleHub {
     /// @notice How one asset is priced.
     /// @param aggregator The Chainlink-style feed.
@@ -38,7 +52,30 @@ interface IOracleHub {
         Incomplete,
         Stale,
         NonPositive,
-        Frozen
+        Frozen,
+        /// The primary cannot be trusted (stale, incomplete, non-positive or frozen) and the
+        /// price is the fallback's, which can.
+        Fallback,
+        /// The asset's market is closed: the price is its last close (from the primary, or the
+        /// fallback when the primary's last close cannot be trusted), for the debt side of a
+        /// liquidation only.
+        MarketClosed,
+        /// Both sources are trusted and disagree beyond the asset's bound (`priceWadFor` only):
+        /// the price is the one its use takes (the primary's for minting, which refuses it).
+        SourcesDisagree
+    }
+
+    /// @notice What a price is for: each use has its rule (see `priceWadFor`).
+    enum PriceUse {
+        /// Minting, and any action that takes collateral away against a debt: the market open,
+        /// the sources agreeing.
+        Minting,
+        /// The collateral side of a liquidation: the market open; two disagreeing sources give
+        /// the lower price.
+        LiquidationCollateral,
+        /// The debt side of a liquidation: the last close while the market is closed; two
+        /// disagreeing sources give the higher price.
+        LiquidationDebt
     }
 
     /* EVENTS */
@@ -54,13 +91,32 @@ interface IOracleHub {
     /// @notice The owner accepted round `roundId` of `asset`, lifting the freeze its jump caused.
     event RoundAccepted(bytes32 indexed asset, uint80 indexed roundId, uint256 priceWad);
 
+    /// @notice `asset`'s market is now open from `opensAtMinute` to `closesAtMinute` of each week
+    ///         (minutes since Monday 00:00 UTC); both 0: always open.
+    event SessionSet(bytes32 indexed asset, uint16 opensAtMinute, uint16 closesAtMinute);
+
+    /// @notice `asset` now has `aggregator` as its fallback feed (the zero address: none).
+    event FallbackSet(
+        bytes32 indexed asset,
+        address indexed aggregator,
+        uint8 decimals,
+        uint32 heartbeat,
+        uint16 maxDeviationBps,
+        uint16 maxDisagreementBps
+    );
+
+    /// @notice `asset` is now priced from its fallback (`usingFallback`) or again from its
+    ///         primary, whose status was `primaryStatus` (recorded by `syncSource`).
+    event PriceSourceSwitched(bytes32 indexed asset, bool usingFallback, PriceStatus primaryStatus);
+
     /* ERRORS */
 
     /// @notice No feed is registered for `asset`.
     error OracleUnknownAsset(bytes32 asset);
 
     /// @notice The latest round of `asset` was updated at `updatedAt`, more than `heartbeat`
-    ///         seconds before `nowTimestamp`.
+    ///         seconds before `nowTimestamp`: the moment judged (now, or while the asset's market
+    ///         is closed the moment it closed). The facts are the primary's.
     error OracleStalePrice(bytes32 asset, uint256 updatedAt, uint256 heartbeat, uint256 nowTimestamp);
 
     /// @notice The latest answer of `asset` is zero or negative.
@@ -74,6 +130,20 @@ interface IOracleHub {
     /// @notice `asset` is frozen: round `roundId` moved `deviationBps` from the previous round,
     ///         more than the allowed `maxDeviationBps`.
     error OracleFrozen(bytes32 asset, uint80 roundId, uint256 deviationBps, uint256 maxDeviationBps);
+
+    /// @notice `asset`'s market is closed until `reopensAt`: its last close prices no minting
+    ///         and no collateral.
+    error OracleMarketClosed(bytes32 asset, uint256 reopensAt);
+
+    /// @notice `asset`'s primary price `primaryWad` and fallback price `fallbackWad`, both
+    ///         trusted, differ by `disagreementBps` of the primary's, more than `maxDisagreementBps`.
+    error OracleSourcesDisagree(
+        bytes32 asset, uint256 primaryWad, uint256 fallbackWad, uint256 disagreementBps, uint256 maxDisagreementBps
+    );
+
+    /// @notice A session's minutes must be within a week (under `minutesPerWeek`) and differ,
+    ///         unless both are 0 (always open).
+    error OracleInvalidSession(uint16 opensAtMinute, uint16 closesAtMinute, uint256 minutesPerWeek);
 
     /// @notice The zero address was given where a feed is required.
     error OracleZeroAddress();
@@ -111,19 +181,85 @@ interface IOracleHub {
     ///         the owner. The round must be the latest, complete, fresh and positive.
     function acceptRound(bytes32 asset, uint80 roundId) external;
 
+    /// @notice Sets the weekly session of `asset`'s market, in minutes since Monday 00:00 UTC:
+    ///         open from `opensAtMinute` (included) to `closesAtMinute` (excluded), across the
+    ///         week's end when `opensAtMinute > closesAtMinute`; both 0 for a market always open
+    ///         (crypto). Only the owner; the asset must have a feed.
+    function setSession(bytes32 asset, uint16 opensAtMinute, uint16 closesAtMinute) external;
+
+    /// @notice Sets (or, with the zero address, removes) the fallback feed of `asset`, with its
+    ///         own heartbeat and circuit-breaker bound (as `setFeed`'s), and the most the two
+    ///         sources' trusted prices may differ, in basis points of the primary's (at most
+    ///         10,000; 0 for no cross-check). Only the owner; the asset must have a feed.
+    function setFallback(
+        bytes32 asset,
+        AggregatorV3Interface aggregator,
+        uint32 heartbeat,
+        uint16 maxDeviationBps,
+        uint16 maxDisagreementBps
+    ) external;
+
+    /// @notice Records which source `priceWad` now prices `asset` from, emitting
+    ///         `PriceSourceSwitched` when it changed since the last record. Anyone (a keeper);
+    ///         reads do not depend on the record.
+    /// @return switched Whether the source changed (and the event was emitted).
+    function syncSource(bytes32 asset) external returns (bool switched);
+
     /* VIEWS */
 
-    /// @notice The trusted price of `asset`: USD per whole unit, WAD. Reverts with the reason
-    ///         when the price cannot be trusted (see the errors above).
+    /// @notice The trusted price of `asset`: USD per whole unit, WAD; the fallback's when the
+    ///         primary cannot be trusted and the fallback can (the fallback is read only then).
+    ///         Reverts with the reason when the price cannot be trusted (the primary's fault; see
+    ///         the errors above), or `OracleMarketClosed` while the asset's market is closed.
     function priceWad(bytes32 asset) external view returns (uint256);
 
     /// @notice The latest price of `asset` and whether it may be trusted, without reverting.
     /// @return price USD per whole unit, WAD (0 when the answer is non-positive or the asset unknown).
     /// @return updatedAt The round's `updatedAt`.
-    /// @return status `Ok` when `priceWad` would return `price`, else why it would revert.
+    /// @return status `Ok` or `Fallback` when `priceWad` would return `price`, else why it would
+    ///         revert (`MarketClosed`: `price` is the last close).
     function peekPriceWad(bytes32 asset) external view returns (uint256 price, uint256 updatedAt, PriceStatus status);
 
-    /// @notice The last price the hub trusted: the latest round if it is trusted now or merely
+    /// @notice The price of `asset` for `use`, USD per whole unit, WAD, or a revert with the
+    ///         reason: as `priceWad`, and besides, when both sources are trusted and disagree
+    ///         beyond the asset's bound, `OracleSourcesDisagree` for minting, the higher price
+    ///         for a liquidation's debt side and the lower for its collateral side; while the
+    ///         asset's market is closed, its last close for a liquidation's debt side, else
+    ///         `OracleMarketClosed`.
+    function priceWadFor(bytes32 asset, PriceUse use) external view returns (uint256);
+
+    /// @notice `priceWadFor`'s judgement without reverting.
+    /// @return price The price `priceWadFor` would return when `usable`, else the latest one seen.
+    /// @return updatedAt The `updatedAt` of the round priced from.
+    /// @return status How the price was found (`Ok`, `Fallback`, `MarketClosed`, `SourcesDisagree`)
+    ///         or why none can be trusted.
+    /// @return usable Whether `priceWadFor(asset, use)` would return `price`.
+    function peekPriceWadFor(bytes32 asset, PriceUse use)
+        external
+        view
+        returns (uint256 price, uint256 updatedAt, PriceStatus status, bool usable);
+
+    /// @notice `asset`'s weekly session (minutes since Monday 00:00 UTC; both 0: always open),
+    ///         whether its market is open now and, when closed, when it reopens (else 0).
+    function session(bytes32 asset)
+        external
+        view
+        returns (uint16 opensAtMinute, uint16 closesAtMinute, bool open, uint256 reopensAt);
+
+    /// @notice The fallback feed of `asset` (a zero aggregator when none) and its bounds.
+    function fallbacks(bytes32 asset)
+        external
+        view
+        returns (
+            AggregatorV3Interface aggregator,
+            uint32 heartbeat,
+            uint8 decimals,
+            uint16 maxDeviationBps,
+            uint16 maxDisagreementBps
+        );
+
+    /// @notice The last price the hub trusted (from the primary feed's rounds; the fallback has
+    ///         no history here): the latest round if it is trusted now or merely
     ///         stale since; else the most recent round before it that the hub would have trusted
     ///         as the latest, staleness aside (complete, positive, within the circuit breaker's
     ///         bound of the round before it, or the round the owner accepted). Looks at the

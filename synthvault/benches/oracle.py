@@ -20,6 +20,27 @@ def oracle_reads(ctx: BenchContext) -> list[Measurement]:
 
 
 @bench
+def oracle_fallback_reads(ctx: BenchContext) -> list[Measurement]:
+    """A second BTC feed registered as the fallback: the plain read does not touch it while the
+    primary is trusted; the read for minting compares the two sources."""
+    oracle = ctx.system.contracts["oracle"]
+    btc = ctx.system.feeds["BTC"]
+    owner = ctx.accounts["owner"]
+    second = owner.deploy(ctx.project.MockAggregator, 8, "BTC / USD (second)", scaled(61_000, 8))
+    oracle.setFallback(asset_id("BTC"), second, 3600, 5000, 200, sender=owner)
+    btc.submit(scaled(61_000, 8), sender=owner)
+    second.submit(scaled(61_000, 8), sender=owner)
+    return [
+        Measurement("OracleHub.priceWad (fallback unused)",
+                    view_gas(oracle.priceWad, asset_id("BTC"), sender=owner),
+                    "view; a fallback configured, the primary trusted: the fallback is not read"),
+        Measurement("OracleHub.priceWadFor (minting, fallback agreeing)",
+                    view_gas(oracle.priceWadFor, asset_id("BTC"), 0, sender=owner),
+                    "view; both sources read and compared"),
+    ]
+
+
+@bench
 def oracle_admin(ctx: BenchContext) -> list[Measurement]:
     oracle = ctx.system.contracts["oracle"]
     owner = ctx.accounts["owner"]

@@ -154,6 +154,10 @@ contract SynthvaultHandler {
     mapping(ISyntheticToken => uint256) public ghostRedeemed;
     /// @notice The last price each asset had while trusted, by asset index (for the shutdown check).
     uint256[] internal _lastTrustedPrice;
+    /// @notice BTC's second source (issue 14): it reports the primary's latest answer moved by
+    ///         `fallbackDriftBps` (`driftFallback`), and keeps reporting when the primary goes quiet.
+    MockAggregator internal _btcFallback;
+    int256 public fallbackDriftBps;
     /// @notice Stablecoin into and out of the insurance fund: deposits, and the penalties and
     ///         shortfall payments of each liquidation as measured around it.
     uint256 public ghostFundIn;
@@ -178,6 +182,9 @@ contract SynthvaultHandler {
         _addFeed("ETH", 3_000e8, 3600, 5000);
         _addFeed("XAU", 2_400e8, 86_400, 2000);
         _addFeed("USD", 1e8, 86_400, 1000);
+        // BTC has a second source that may disagree with the primary by up to 2%.
+        _btcFallback = new MockAggregator(8, "", 60_000e8);
+        oracle.setFallback("BTC", AggregatorV3Interface(address(_btcFallback)), 3600, 5000, 200);
 
         usdc = new TestToken("USD Coin (test)", "USDC", 6, address(this));
         wbtc = new TestToken("Wrapped BTC (test)", "WBTC", 8, address(this));
@@ -236,6 +243,10 @@ contract SynthvaultHandler {
         for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
             exchange.setMinPositionNotional(m, MIN_POSITION_NOTIONAL);
         }
+        // Gold follows its market hours as deployed (config/local.yaml): Sunday 23:00 to Friday
+        // 22:00 UTC, set once the set-up has minted. The campaign starts on a Sunday afternoon
+        // (market closed) and its warps cross weekends: sXAU meets a closed market.
+        oracle.setSession("XAU", 10_020, 7_080);
     }
 
     /* ACTIONS: MARGIN AND TRADING */
@@ -858,8 +869,23 @@ contract SynthvaultHandler {
             _feeds[j].submit(_feeds[j].latestAnswer());
             _recordTrusted(j);
         }
+        // BTC's second source does not go quiet with its primary: BTC is then priced from it.
+        _reportFallback();
         if (moved != type(uint256).max) _crash(moved, moveSeed >> 16, moveSeed >> 15 & 1 == 1);
         ++ok["quietFeed"];
+    }
+
+    /// @notice BTC's second source drifts from the primary by up to 4% either way (beyond the
+    ///         2% bound half the time: minting stops, a liquidation counts BTC at the lower
+    ///         price) and reports at once.
+    function driftFallback(uint256 driftSeed) external {
+        fallbackDriftBps = int256(_bound(driftSeed, 0, 800)) - 400;
+        _reportFallback();
+        ++ok[
+            fallbackDriftBps > 200 || fallbackDriftBps < -200
+                ? bytes32("driftFallback, disagreeing")
+                : bytes32("driftFallback")
+        ];
     }
 
     /* ACTIONS: LIQUIDATION ENGINE AND SHUTDOWN */
@@ -1241,7 +1267,7 @@ contract SynthvaultHandler {
         Balances memory b1
     ) internal {
         // The synth's price the liquidation used: prices do not move within the handler's call.
-        uint256 synthPriceWad = oracle.priceWad(snap.synth.asset());
+        uint256 synthPriceWad = oracle.priceWadFor(snap.synth.asset(), IOracleHub.PriceUse.LiquidationDebt);
         uint256 burnedUsd = Math.mulDiv(b0.synth - b1.synth, synthPriceWad, WAD, Math.Rounding.Ceil);
         uint256 keeperUsd =
             (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
@@ -1283,8 +1309,12 @@ contract SynthvaultHandler {
             left.hasAccount
                 && (exchange.positions(left.accountId).length != 0 || exchange.signedMarginOf(left.accountId) != 0)
         ) return;
-        uint256 burnedUsd =
-            Math.mulDiv(b0.synth - b1.synth, oracle.priceWad(snap.synth.asset()), WAD, Math.Rounding.Ceil);
+        uint256 burnedUsd = Math.mulDiv(
+            b0.synth - b1.synth,
+            oracle.priceWadFor(snap.synth.asset(), IOracleHub.PriceUse.LiquidationDebt),
+            WAD,
+            Math.Rounding.Ceil
+        );
         uint256 keeperUsd =
             (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
         uint256 bonusDue = burnedUsd * snap.liquidationPenaltyWad / WAD * engine.keeperShareWad() / WAD;
@@ -1529,9 +1559,11 @@ contract SynthvaultHandler {
 
     /* INTERNAL: PRICES */
 
+    /// @dev What the vault's minting check may price (the hub's `Minting` use: its market open,
+    ///      its sources agreeing).
     function _trust(Position memory p) internal view returns (Trust memory t) {
-        t.synth = _trusted(_synths[p.synth].asset());
-        t.btc = _trusted("BTC");
+        t.synth = _mintable(_synths[p.synth].asset());
+        t.btc = _mintable("BTC");
         t.account = p.accountSlot == 0 || _accountPricesTrusted(_accounts[p.accountSlot - 1].id);
         t.shut = vault.isShutdown();
     }
@@ -1550,9 +1582,14 @@ contract SynthvaultHandler {
         }
     }
 
+    /// @dev Whether `priceWad` prices `asset_` (from its primary or its fallback): the exchange's reads.
     function _trusted(bytes32 asset_) internal view returns (bool) {
         (,, IOracleHub.PriceStatus status) = oracle.peekPriceWad(asset_);
-        return status == IOracleHub.PriceStatus.Ok;
+        return status == IOracleHub.PriceStatus.Ok || status == IOracleHub.PriceStatus.Fallback;
+    }
+
+    function _mintable(bytes32 asset_) internal view returns (bool usable) {
+        (,,, usable) = oracle.peekPriceWadFor(asset_, IOracleHub.PriceUse.Minting);
     }
 
     /// @dev Whether every price the account's equity reads is trusted (a dated market whose
@@ -1669,18 +1706,31 @@ contract SynthvaultHandler {
         _recordTrusted(i);
     }
 
-    /// @dev Remembers asset `i`'s price if its latest round is trusted now.
+    /// @dev Remembers asset `i`'s price if its primary's latest round is trusted now, or is a
+    ///         closed market's sound last close (shutdown's frozen price reads the primary only).
     function _recordTrusted(uint256 i) internal {
         (uint256 price,, IOracleHub.PriceStatus status) = oracle.peekPriceWad(_assets[i]);
-        if (status == IOracleHub.PriceStatus.Ok) _lastTrustedPrice[i] = price;
+        if (status == IOracleHub.PriceStatus.MarketClosed) {
+            (,,, bool usable) = oracle.peekPriceWadFor(_assets[i], IOracleHub.PriceUse.LiquidationDebt);
+            if (usable) _lastTrustedPrice[i] = price;
+        } else if (status == IOracleHub.PriceStatus.Ok) {
+            _lastTrustedPrice[i] = price;
+        }
     }
 
-    /// @dev Every feed reports its latest answer again.
+    /// @dev Every feed reports its latest answer again, and BTC's second source its own.
     function _heartbeat() internal {
         for (uint256 i; i < _feeds.length; ++i) {
             _feeds[i].submit(_feeds[i].latestAnswer());
             _recordTrusted(i);
         }
+        _reportFallback();
+    }
+
+    /// @dev BTC's second source reports the primary's latest answer moved by the drift.
+    function _reportFallback() internal {
+        int256 answer = _feeds[0].latestAnswer();
+        _btcFallback.submit(answer * (10_000 + fallbackDriftBps) / 10_000);
     }
 
     /* INTERNAL: BOOKKEEPING */

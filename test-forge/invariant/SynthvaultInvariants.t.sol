@@ -49,7 +49,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](39);
+        bytes4[] memory selectors = new bytes4[](40);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -89,6 +89,7 @@ contract SynthvaultInvariants {
         selectors[36] = SynthvaultAttacker.attackerTrade.selector;
         selectors[37] = SynthvaultAttacker.attackerVault.selector;
         selectors[38] = SynthvaultAttacker.attackerLiquidate.selector;
+        selectors[39] = SynthvaultHandler.driftFallback.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

@@ -288,3 +288,23 @@ def test_deploy_system__bad_config__refused_before_the_first_transaction(project
     with pytest.raises(ConfigError, match="VaultInvalidMintingRatio"):
         deploy_system(project, owner, raw)
     assert owner.nonce == nonce
+
+
+def test_parse_config__session_not_a_weekly_moment__named(raw):
+    problems = _problems(raw, _set("oracle.feeds.SPX.session.opens", "Friday 22:00"))
+    assert problems == ["oracle.feeds.SPX.session.opens: 'Friday 22:00' is not a weekly moment like 'Fri 22:00' (UTC)"]
+
+
+def test_parse_config__session_opens_when_it_closes__refused_as_the_hub_would(raw):
+    # OracleInvalidSession: a session must open and close at different moments.
+    problems = _problems(raw, _set("oracle.feeds.SPX.session.opens", "Fri 22:00"))
+    assert problems == ["oracle.feeds.SPX.session: opens and closes must differ "
+                        "(leave the session out for a market always open)"]
+
+
+def test_parse_config__fallback_bound_over_100_percent__refused(raw):
+    fallback = {"description": "BTC / USD (second)", "price": 60_000, "heartbeat_s": 3_600,
+                "max_deviation_bps": 5_000, "max_disagreement_bps": 10_001}
+    problems = _problems(raw, _set("oracle.feeds.BTC.fallback", fallback))
+    assert problems == ["oracle.feeds.BTC.fallback.max_disagreement_bps: "
+                        "Input should be less than or equal to 10000 (got 10001)"]

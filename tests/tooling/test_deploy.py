@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from synthvault.config import load_config
 from synthvault.console import console_namespace
+from synthvault.deploy import deploy_oracle
 from synthvault.manifest import ManifestExistsError, load_manifest, write_manifest
 from synthvault.system import LOCAL_FUNDING, attach_system, fund_local_accounts
 from synthvault.units import asset_id, wad
@@ -17,6 +19,21 @@ def test_deploy_system__every_configured_feed__registered_at_its_price(system, c
         feed = system.feeds[name]
         assert oracle.feeds(asset_id(name)) == (feed.address, cfg["heartbeat_s"], 8, cfg["max_deviation_bps"], 0)
         assert oracle.priceWad(asset_id(name)) == wad(cfg["price"])
+
+
+def test_deploy_oracle__sessions_and_a_fallback__set_as_configured(project, owner):
+    feeds = load_config()["oracle"]["feeds"]
+    feeds["BTC"]["fallback"] = {"description": "BTC / USD (second)", "price": 60_500, "heartbeat_s": 3_600,
+                                "max_deviation_bps": 5_000, "max_disagreement_bps": 200}
+    layer = deploy_oracle(project, owner, feeds)
+    hub = layer.hub
+    # Minutes since Monday 00:00 UTC: Fri 22:00 is 7,080, Sun 23:00 10,020.
+    assert [tuple(hub.session(asset_id(name))[:2]) for name in ("SPX", "RE", "XAU", "BTC")] == [
+        (0, 7_080), (0, 7_080), (10_020, 7_080), (0, 0)]
+    second = layer.fallbacks["BTC"]
+    assert hub.fallbacks(asset_id("BTC")) == (second.address, 3_600, 8, 5_000, 200)
+    assert second.latestAnswer() == 60_500 * 10**8
+    assert list(layer.fallbacks) == ["BTC"]
 
 
 def test_deploy_system__shocks__set_on_the_vault_as_configured(system):

@@ -4,7 +4,7 @@ import pytest
 
 from synthvault.story import Story
 from synthvault.system import deploy_system
-from synthvault.units import scaled, wad
+from synthvault.units import asset_id, scaled, wad
 from tests.utils.exchange import close_pnl, fee, fill_price, params_of, pnl
 
 
@@ -80,3 +80,17 @@ def test_story__crash_and_accounting__long_liquidated_neutral_untouched_chart_wr
     for synth in story.system.synths.values():
         assert vault.badDebt(synth) == 0
     assert chart.stat().st_size > 10_000
+
+
+def test_story__weekend__sspx_position_liquidated_on_the_last_close(story, owner):
+    oracle, vault = story.c("oracle"), story.c("vault")
+    oracle.setSession(asset_id("SPX"), 0, 7_080, sender=owner)  # the suite's markets are always open
+
+    position_id = story.weekend()
+
+    assert any("A further mint: OracleMarketClosed" in line for line in story.log)
+    assert any("The keeper liquidates it at the last close" in line for line in story.log)
+    # Repaid in part, back over the minting ratio (150%) at the last close (a spot position keeps
+    # the fund's half of the penalty).
+    assert vault.position(position_id).debt > 0
+    assert story.c("lens").health(position_id)[2] >= wad("1.5")
