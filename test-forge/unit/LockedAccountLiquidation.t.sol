@@ -17,14 +17,11 @@ pragma solidity 0.8.28;
 
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
+import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 import {VM} from "../utils/Vm.sol";
 
 contract LockedAccountLiquidationTest is SystemFixture {
-    /// @dev `IFuturesExchange.ExchangeAccountLocked(uint256,address)`, by its signature (the
-    ///      regression was written before the error existed).
-    bytes4 internal constant ACCOUNT_LOCKED = bytes4(keccak256("ExchangeAccountLocked(uint256,address)"));
-
     /// @dev Alice's position owing `debt` sUSD, BTC fallen to 51,000.
     function _underMaintenance(uint256 debt) internal returns (uint256 id, uint256 accountId) {
         (id, accountId) = _futuresPosition(ALICE, sUSD, 10_000e6, 1e18, debt);
@@ -42,7 +39,11 @@ contract LockedAccountLiquidationTest is SystemFixture {
         (, uint256 accountId) = _underMaintenance(3_000e18);
 
         VM.prank(ALICE);
-        VM.expectRevert(abi.encodeWithSelector(ACCOUNT_LOCKED, accountId, address(vault.futuresCollateral())));
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IFuturesExchange.ExchangeAccountLocked.selector, accountId, address(vault.futuresCollateral())
+            )
+        );
         exchange.liquidate(accountId);
     }
 
@@ -139,5 +140,63 @@ contract LockedAccountLiquidationTest is SystemFixture {
 
         VM.prank(KEEPER);
         assertEq(exchange.liquidate(accountId), 255e18, "0.5% of the 51,000 closed");
+    }
+
+    /// @dev What the engine and the lens read: the exchange's own rule at its liquidation prices,
+    ///      equity 966.3982 against 5% of the 51,000 notional.
+    function test_liquidationRisk__underMaintenance__theExchangesEquityAndRequirement() public {
+        (, uint256 accountId) = _underMaintenance(500e18);
+        (int256 equityWad, uint256 maintenanceWad) = exchange.liquidationRisk(accountId);
+        assertEq(equityWad, 966.3982e18, "equity at the liquidation price");
+        assertEq(maintenanceWad, 2_550e18, "5% of 51,000");
+    }
+
+    /// @dev A keeper sees the position: `healthOf` flags the account under maintenance (CR over
+    ///      the ratio, and with no debt too), and not a healthy one.
+    function test_healthOf__accountUnderMaintenance__flaggedWhateverTheCr() public {
+        (uint256 noDebt,) = _futuresPosition(BOB, sUSD, 10_000e6, 1e18, 0);
+        (uint256 healthy,) = _futuresPosition(BOB, sUSD, 100_000e6, 1e18, 0);
+        (uint256 over,) = _underMaintenance(500e18);
+        uint256[] memory ids = new uint256[](3);
+        (ids[0], ids[1], ids[2]) = (over, noDebt, healthy);
+
+        IVaultLens.Health[] memory healths = lens.healthOf(ids);
+
+        assertEq(healths[0].crWad, 1.876597e18, "over the ratio");
+        assertTrue(healths[0].accountUnderMaintenance, "but its account under maintenance");
+        assertTrue(healths[1].accountUnderMaintenance, "no debt, the account under maintenance");
+        assertTrue(!healths[2].accountUnderMaintenance, "a well-margined account");
+    }
+
+    /// @dev `liquidateMany` liquidates the position over the ratio under maintenance (as `liquidate`
+    ///      does) and passes over a healthy one.
+    function test_liquidateMany__overTheRatioUnderMaintenance__liquidated() public {
+        (uint256 healthy,) = _futuresPosition(BOB, sUSD, 100_000e6, 1e18, 500e18);
+        (uint256 id, uint256 accountId) = _underMaintenance(500e18);
+        _arm(sUSD, 500e18);
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (healthy, id);
+
+        VM.prank(KEEPER);
+        (uint256 liquidated, uint256 keeperUsdWad) = engine.liquidateMany(ids, 0);
+
+        assertEq(liquidated, 1, "one liquidated");
+        assertEq(keeperUsdWad, 525e18, "as liquidate pays it");
+        assertEq(usdc.balanceOf(KEEPER), 525e6, "from the margin");
+        assertEq(exchange.signedMarginOf(accountId), 388.2985e18, "the owner's rest");
+        assertEq(_debt(healthy), 500e18, "the healthy one untouched");
+    }
+
+    /// @dev `repayQuote` agrees: the close factor's share over the ratio, and (0, whole) with no
+    ///      debt.
+    function test_repayQuote__underMaintenance__theCloseFactorsShareOrNothingWithNoDebt() public {
+        (uint256 noDebt,) = _futuresPosition(BOB, sUSD, 10_000e6, 1e18, 0);
+        (uint256 id,) = _underMaintenance(500e18);
+        (uint256 repay, bool whole) = engine.repayQuote(id);
+        assertEq(repay, 500e18, "100% of the debt");
+        assertTrue(whole, "the whole debt");
+        (repay, whole) = engine.repayQuote(noDebt);
+        assertEq(repay, 0, "nothing to repay");
+        assertTrue(whole, "but liquidatable");
     }
 }
