@@ -436,10 +436,14 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev An account under maintenance over the ratio: closed whole first, at its owner's cost
     ///      (the impact and fees come out of its margin, as the exchange's liquidation would take
     ///      them), then what is due is taken from the margin left, rounded down to whole units.
-    function _closeThenSeize(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z, uint256 needWad)
-        private
-    {
-        (,, int256 marginAfterWad,) = vault.closeFutures(positionId, WAD, snap.futures, 0, snap.equityWad, address(this));
+    function _closeThenSeize(
+        uint256 positionId,
+        IVault.LiquidationSnapshot memory snap,
+        Seizure memory z,
+        uint256 needWad
+    ) private {
+        (,, int256 marginAfterWad,) =
+            vault.closeFutures(positionId, WAD, snap.futures, 0, snap.equityWad, address(this));
         // casting to 'uint256' is safe because the branch runs only when marginAfterWad > 0
         // forge-lint: disable-next-line(unsafe-typecast)
         uint256 availableWad = marginAfterWad > 0 ? uint256(marginAfterWad) : 0;

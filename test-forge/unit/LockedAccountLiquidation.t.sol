@@ -120,9 +120,7 @@ contract LockedAccountLiquidationTest is SystemFixture {
 
         VM.prank(KEEPER);
         VM.expectRevert(
-            abi.encodeWithSelector(
-                ILiquidationEngine.LiquidationEngineHealthyPosition.selector, id, crWad, 1.2e18
-            )
+            abi.encodeWithSelector(ILiquidationEngine.LiquidationEngineHealthyPosition.selector, id, crWad, 1.2e18)
         );
         engine.liquidate(id, 1, 0);
     }
