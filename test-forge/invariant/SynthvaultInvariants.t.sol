@@ -34,8 +34,6 @@ contract SynthvaultInvariants {
 
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USDC_UNIT = 1e12;
-    /// @dev Forge's console (`console.log`), for the reach printed after each run.
-    address internal constant CONSOLE = 0x000000000000000000636F6e736F6c652e6c6f67;
 
     SynthvaultAttacker internal handler;
 
@@ -95,32 +93,6 @@ contract SynthvaultInvariants {
         selectors[40] = SynthvaultHandler.lockedLongUnderMaintenance.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
-    }
-
-    /// @notice After each run, what the campaign reached that the invariants need (printed with
-    ///         `-vv`): accounts owing the pool with positions open (the debts invariant), and the
-    ///         engine's liquidations of locked accounts under maintenance over the ratio.
-    function afterInvariant() public view {
-        _log("hedge: owes the pool, open");
-        _log("exchange refused: locked");
-        _log("engine: over ratio, maintenance");
-        _log("engine: account closed, no debt");
-        _log("batch: account closed, no debt");
-    }
-
-    function _log(bytes32 key) internal view {
-        (bool sent,) = CONSOLE.staticcall(abi.encodeWithSignature("log(string,uint256)", _text(key), handler.ok(key)));
-        sent;
-    }
-
-    function _text(bytes32 key) internal pure returns (string memory text) {
-        uint256 n;
-        while (n < 32 && key[n] != 0) ++n;
-        bytes memory out = new bytes(n);
-        for (uint256 i; i < n; ++i) {
-            out[i] = key[i];
-        }
-        return string(out);
     }
 
     /* INVARIANTS */
