@@ -1,7 +1,9 @@
 """A liquidation keeper: finds positions from the vault's events, checks their health in batches
 through `VaultLens.healthOf` (skipping, with a log line, those it cannot price), and liquidates
-those under their synth's liquidation ratio when what the liquidation pays (its bonus, less or
-nothing when the collateral cannot pay it) pays for the gas. A liquidation the
+those under their synth's liquidation ratio, or whose locked futures account is under the exchange's
+maintenance margin (the exchange leaves locked accounts to the engine), when what the liquidation
+pays (its bonus, less when the collateral cannot pay it, topped up by the fund to its least bonus
+on a whole debt) pays for the gas. A liquidation the
 chain refuses (a revert) is recorded for that position and the pass goes on; the chain's own failures
 (RPC errors, a node restarting) fail the pass, which is retried with backoff. `KeeperStats` counts
 what it did, for the line it says when it stops."""
@@ -153,9 +155,10 @@ class Keeper:
 
     # Health, in batches.
     def check(self, ids: Iterable[int]) -> tuple[list[tuple[int, int]], list[int]]:
-        """(position, CR) of every position under its synth's liquidation ratio, and the positions
-        the lens cannot price (a stale or frozen feed: the engine would refuse them), each skipped
-        with a log line naming its synth."""
+        """(position, CR) of every position the engine would liquidate (under its synth's
+        liquidation ratio, or its locked account under the exchange's maintenance margin, debt or
+        not), and the positions the lens cannot price (a stale or frozen feed: the engine would
+        refuse them), each skipped with a log line naming its synth."""
         ids = sorted(ids)
         ratios: dict[Any, int] = {}
         under_water, unpriceable = [], []
@@ -172,7 +175,7 @@ class Keeper:
                 synth = self.synth_of(position_id).address
                 if synth not in ratios:
                     ratios[synth] = self.vault.synthParams(synth).liquidationRatioWad
-                if health.debtUsdWad and health.crWad < ratios[synth]:
+                if (health.debtUsdWad and health.crWad < ratios[synth]) or health.accountUnderMaintenance:
                     under_water.append((position_id, health.crWad))
                     self._collateral[position_id] = health.collateralUsdWad
         return under_water, unpriceable
@@ -194,14 +197,19 @@ class Keeper:
         repaid_usd = _ceil_div(repay * self.oracle.priceWadFor(synth.asset(), LIQUIDATION_DEBT), WAD)
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
                                       self.engine.keeperShareWad(), self.engine.minKeeperBonusUsdWad(), whole)
-        gas_usd = gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
-        return pay - gas_usd
+        return pay - self.gas_usd_wad(gas, gas_price)
+
+    def gas_usd_wad(self, gas: int, gas_price: int) -> int:
+        """`gas` at `gas_price` (wei) in USD at the oracle's ETH price; 0 when the price is 0."""
+        return gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """Liquidates the position if the keeper holds its synth and it pays; a revert (of the
         quote, the gas estimate or the transaction) is raised."""
         symbol = self.symbol_of(position_id)
         repay, whole = self.engine.repayQuote(position_id)
+        if repay == 0 and whole:
+            return self.close_account(position_id, cr_wad, gas_price)
         balance = self.synth_of(position_id).balanceOf(self.sender)
         whole = whole and balance >= repay
         repay = min(repay, balance)
@@ -221,6 +229,19 @@ class Keeper:
         tx = self.engine.liquidate(position_id, offer, 0, sender=self.sender)
         repaid = tx.return_value[0] if tx.return_value else repay
         return Action(position_id, "liquidated", cr_wad, repaid, f"tx {tx.txn_hash}", symbol)
+
+    def close_account(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
+        """A position with no debt whose locked account is under maintenance: the engine closes the
+        account and pays the exchange's reward out of it (no synth to repay: any amount but 0 is
+        offered). What it pays is read by simulating the call."""
+        symbol = self.symbol_of(position_id)
+        paid = self.engine.liquidate.call(position_id, 1, 0, sender=self.sender)[1]
+        gas = self.engine.liquidate.estimate_gas_cost(position_id, 1, 0, sender=self.sender)
+        profit = paid - self.gas_usd_wad(gas, gas_price)
+        if profit < self.min_profit_usd_wad:
+            return Action(position_id, "unprofitable", cr_wad, 0, f"expected profit {profit / WAD:.2f} USD", symbol)
+        tx = self.engine.liquidate(position_id, 1, 0, sender=self.sender)
+        return Action(position_id, "liquidated", cr_wad, 0, f"tx {tx.txn_hash} (account closed, no debt)", symbol)
 
     def attempt(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """`liquidate`, standing alone: a revert (the engine refusing this position for a reason the

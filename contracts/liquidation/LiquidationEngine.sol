@@ -3,10 +3,11 @@ pragma solidity 0.8.28;
 
 /*
  * LiquidationEngine: gets the synth back before the collateral is gone. A keeper repays a
- * position under its liquidation ratio and is paid from its spot BTC and its futures, closed on
- * the market; what the collateral cannot cover the insurance fund pays, and what the fund cannot
- * pay the synth's other positions share. Once the vault is shut down (global settlement,
- * `GlobalSettlement`), it liquidates no more.
+ * position under its liquidation ratio, or one whose locked futures account is under the
+ * exchange's maintenance margin (the exchange leaves locked accounts to this engine), and is paid
+ * from its spot BTC and its futures, closed on the market; what the collateral cannot cover the
+ * insurance fund pays, and what the fund cannot pay the synth's other positions share. Once the
+ * vault is shut down (global settlement, `GlobalSettlement`), it liquidates no more.
  */
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
@@ -15,9 +16,12 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
@@ -60,6 +64,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 keeperUsdWad;
         uint256 shortfallUsdWad;
         uint256 shortfallPaid;
+        bool maintenance;
     }
 
     /// @dev The owner's settings, in one slot that every liquidation reads once. WAD fractions
@@ -82,6 +87,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     IERC20 public immutable marginToken;
     IOracleHub private immutable _oracle;
+    IFuturesExchange private immutable _exchange;
     /// @dev The spot token's decimals, and WAD per unit of the margin token (1e12 for 6 decimals).
     uint8 private immutable _spotDecimals;
     uint256 private immutable _marginUnit;
@@ -98,7 +104,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         Ownable(owner_)
     {
         if (address(vault_) == address(0) || address(fund_) == address(0)) revert LiquidationEngineZeroAddress();
-        IERC20 margin = vault_.exchange().marginToken();
+        IFuturesExchange exchange_ = vault_.exchange();
+        IERC20 margin = exchange_.marginToken();
         if (address(fund_.asset()) != address(margin)) {
             revert LiquidationEngineFundAssetMismatch(address(fund_.asset()), address(margin));
         }
@@ -108,6 +115,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         fund = fund_;
         marginToken = margin;
         _oracle = vault_.oracle();
+        _exchange = exchange_;
         _spotDecimals = vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
         // casting to 'uint64' is safe because _checkKeeperShare and _checkCloseFactor cap both at 1 WAD < 2^64
@@ -224,7 +232,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (snap.owner == address(0)) return (0, false);
         Seizure memory z;
         _value(snap, z, _payout(0));
-        if (z.crWad >= snap.liquidationRatioWad) return (0, false);
+        if (!_liquidatable(snap, z)) return (0, false);
         return _repayTarget(snap, z);
     }
 
@@ -265,7 +273,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         Seizure memory z;
         z.keeper = keeper;
         _value(snap, z, out);
-        if (z.crWad >= snap.liquidationRatioWad) {
+        if (!_liquidatable(snap, z)) {
             if (!skip) revert LiquidationEngineHealthyPosition(positionId, z.crWad, snap.liquidationRatioWad);
             emit LiquidationSkipped(positionId, z.crWad, snap.liquidationRatioWad);
             return 0;
@@ -275,11 +283,12 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         _seizeSpot(positionId, snap, z);
         // A liquidation of the whole debt (the only kind that writes debt off) closes every
         // futures position, whatever the equity: an account under water left open would be a
-        // free option for its owner, who could unlock it debt-free and wait for a rebound.
+        // free option for its owner, who could unlock it debt-free and wait for a rebound. So
+        // does one of an account under maintenance, as the exchange would have closed it.
         // Otherwise an account with no equity has nothing to give, and one with equity is taken
         // from only while something is still due.
         if (snap.hasAccount) {
-            bool closeAll = z.repaid == snap.debt && snap.futures.length != 0;
+            bool closeAll = (z.repaid == snap.debt || z.maintenance) && snap.futures.length != 0;
             if (closeAll || (snap.equityWad > 0 && z.keeperDueUsdWad + z.fundDueUsdWad > z.spotUsdWad)) {
                 _seizeFutures(positionId, snap, z, closeAll);
             } else if (snap.equityWad > 0) {
@@ -308,6 +317,18 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         z.crWad = snap.collateralUsdWad.divWadDown(z.debtUsdWad);
     }
 
+    /// @dev Whether the position can be liquidated: under its liquidation ratio, or, over it,
+    ///      with a locked account under the exchange's maintenance margin (`z.maintenance`).
+    function _liquidatable(IVault.LiquidationSnapshot memory snap, Seizure memory z) private view returns (bool) {
+        if (z.crWad < snap.liquidationRatioWad) return true;
+        // Read only over the ratio: the exchange's rule at its liquidation price, as its own
+        // `liquidate` applies it to the accounts it may liquidate.
+        if (!snap.hasAccount || snap.futures.length == 0) return false;
+        (int256 equityWad, uint256 maintenanceWad) = _exchange.liquidationRisk(snap.accountId);
+        z.maintenance = equityWad < SafeCast.toInt256(maintenanceWad);
+        return z.maintenance;
+    }
+
     /// @dev The repayment (see `_repayTarget`, capped by the keeper's `repayAmount`) and what it
     ///      makes due to the keeper and to the fund.
     function _size(uint256 positionId, IVault.LiquidationSnapshot memory snap, Seizure memory z, uint256 repayAmount)
@@ -325,10 +346,24 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 penaltyUsdWad = z.repaidUsdWad.mulWadDown(snap.liquidationPenaltyWad);
         uint256 keeperBonusUsdWad = penaltyUsdWad.mulWadDown(_settings.keeperShareWad);
         z.keeperDueUsdWad = z.repaidUsdWad + keeperBonusUsdWad;
+        // With no debt there are no creditors: the keeper closing an account under maintenance
+        // is paid what the exchange would have paid it, out of the owner's collateral.
+        if (snap.debt == 0) z.keeperDueUsdWad = _exchangeReward(snap.futures);
         // The fund is paid in the stablecoin only, which only a futures account yields.
         if (snap.hasAccount) z.fundDueUsdWad = penaltyUsdWad - keeperBonusUsdWad;
         // Until a seizure leaves something behind.
         z.exhausted = true;
+    }
+
+    /// @dev The exchange's reward for closing `futures` (at their marks): `liquidationRewardWad`
+    ///      of the notional (rounded up per market, as the exchange sums it), at least its
+    ///      `minLiquidationRewardWad`; rounded down.
+    function _exchangeReward(IFuturesExchange.PositionView[] memory futures) private view returns (uint256) {
+        uint256 notionalWad;
+        for (uint256 i; i < futures.length; ++i) {
+            notionalWad += SignedMath.abs(futures[i].sizeWad).mulWadUp(futures[i].markPriceWad);
+        }
+        return Math.max(notionalWad.mulWadDown(_exchange.liquidationRewardWad()), _exchange.minLiquidationRewardWad());
     }
 
     /// @dev R in synth units, and whether it is the whole debt (see `ILiquidationEngine`).
@@ -338,6 +373,13 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         returns (uint256 repay, bool whole)
     {
         uint256 debt = snap.debt;
+        // Over the ratio with an account under maintenance: the close factor's share, as a
+        // keeper may repay at most (the account is closed whole whatever it repays).
+        if (z.maintenance) {
+            repay = debt.mulWadDown(_settings.closeFactorWad);
+            if (repay == 0 || debt - repay < snap.minDebt) return (debt, true);
+            return (repay, false);
+        }
         uint256 debtUsdWad = z.debtUsdWad;
         uint256 collateralUsdWad = snap.collateralUsdWad;
         uint256 penaltyWad = snap.liquidationPenaltyWad;
@@ -381,11 +423,35 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 fractionWad =
             closeAll || equityWad <= 0 || needWad >= uint256(equityWad) ? WAD : needWad.divWadUp(uint256(equityWad));
         // forge-lint: disable-end(unsafe-typecast)
+        if (z.maintenance) {
+            _closeThenSeize(positionId, snap, z, needWad);
+            return;
+        }
         bool emptied;
         (, emptied,, z.marginTaken) =
             vault.closeFutures(positionId, fractionWad, snap.futures, needWad, snap.equityWad, address(this));
         // Something is left behind unless the closes emptied the account (the adapter's rule).
         if (!emptied) z.exhausted = false;
+    }
+
+    /// @dev An account under maintenance over the ratio: closed whole first, at its owner's cost
+    ///      (the impact and fees come out of its margin, as the exchange's liquidation would take
+    ///      them), then what is due is taken from the margin left, rounded down to whole units.
+    function _closeThenSeize(
+        uint256 positionId,
+        IVault.LiquidationSnapshot memory snap,
+        Seizure memory z,
+        uint256 needWad
+    ) private {
+        (,, int256 marginAfterWad,) =
+            vault.closeFutures(positionId, WAD, snap.futures, 0, snap.equityWad, address(this));
+        // casting to 'uint256' is safe because the branch runs only when marginAfterWad > 0
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint256 availableWad = marginAfterWad > 0 ? uint256(marginAfterWad) : 0;
+        // Something is left behind unless the margin is all due (it is whole units, so then all taken).
+        if (needWad < availableWad) z.exhausted = false;
+        z.marginTaken = Math.min(needWad, availableWad) / _marginUnit;
+        if (z.marginTaken != 0) vault.seizeMargin(positionId, z.marginTaken, address(this));
     }
 
     /// @dev Splits what was recovered (the waterfall), covers a shortfall, burns the keeper's

@@ -11,6 +11,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
+import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
@@ -26,6 +27,7 @@ contract VaultLens is IVaultLens {
     IVault public immutable vault;
     IOracleHub private immutable _oracle;
     IFuturesCollateral private immutable _futures;
+    IFuturesExchange private immutable _exchange;
     bytes32 private immutable _spotAsset;
     uint8 private immutable _spotDecimals;
 
@@ -34,6 +36,7 @@ contract VaultLens is IVaultLens {
         vault = vault_;
         _oracle = vault_.oracle();
         _futures = vault_.futuresCollateral();
+        _exchange = vault_.exchange();
         _spotAsset = vault_.spotAsset();
         _spotDecimals = IERC20Metadata(address(vault_.spotToken())).decimals();
     }
@@ -138,6 +141,16 @@ contract VaultLens is IVaultLens {
                 (bool ok, uint256 valueWad,) = _futures.tryLiquidationValueUsdWad(p.accountId);
                 if (ok) h.collateralUsdWad += valueWad;
                 else priced = false;
+                if (ok) {
+                    // The rule the engine applies over the ratio, at the same liquidation prices.
+                    try _exchange.liquidationRisk(p.accountId) returns (int256 equityWad, uint256 maintenanceWad) {
+                        // casting to 'uint256' is safe because it runs only when equityWad >= 0 (|| short-circuits)
+                        // forge-lint: disable-next-line(unsafe-typecast)
+                        h.accountUnderMaintenance = equityWad < 0 || uint256(equityWad) < maintenanceWad;
+                    } catch {
+                        priced = false;
+                    }
+                }
             }
             if (priced && p.debt != 0) {
                 if (synths.length == 0) {
@@ -155,6 +168,7 @@ contract VaultLens is IVaultLens {
             }
             if (!priced) {
                 (h.collateralUsdWad, h.debtUsdWad, h.status) = (0, 0, HealthStatus.Unpriceable);
+                h.accountUnderMaintenance = false;
                 continue;
             }
             h.crWad = CollateralMath.cr(h.collateralUsdWad, h.debtUsdWad);

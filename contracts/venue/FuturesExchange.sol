@@ -5,7 +5,8 @@ pragma solidity 0.8.28;
  * FuturesExchange: the futures venue whose positions the protocol takes as collateral. Margin
  * accounts are ERC-721 tokens of the registry it creates (`FuturesAccounts`); perpetual and dated futures trade at the oracle's mark price with
  * a fee and a size-dependent impact; funding accrues per second; a liquidity pool it creates is
- * every trader's counterparty; and it liquidates its own accounts, whoever holds them.
+ * every trader's counterparty; and it liquidates its own accounts, except those a mark relay holds
+ * (locked in a vault position: the vault's engine liquidates those).
  */
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
@@ -334,6 +335,11 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         if (equityWad >= maintenanceWad.toInt256()) {
             revert ExchangeAccountHealthy(accountId, equityWad, maintenanceWad);
         }
+        // A locked account's margin is its vault position's collateral: the vault's engine
+        // liquidates it, paying the keeper out of the debt's penalty (the holder alone counts,
+        // so an approval cannot shield an account).
+        address holder = accounts.ownerOf(accountId);
+        if (isMarkRelay[holder]) revert ExchangeAccountLocked(accountId, holder);
 
         int256 creditWad;
         uint256 closedNotionalWad;
@@ -404,6 +410,11 @@ contract FuturesExchange is IFuturesExchange, Ownable2Step, ReentrancyGuardTrans
         returns (PositionView[] memory views, int256 closeValueWad)
     {
         return _positionsAndValue(accountId, true, true, true);
+    }
+
+    /// @inheritdoc IFuturesExchange
+    function liquidationRisk(uint256 accountId) external view returns (int256 equityWad, uint256 maintenanceWad) {
+        (equityWad,, maintenanceWad) = _risk(accountId, 0, 0, false, true, true);
     }
 
     /// @inheritdoc IFuturesExchange

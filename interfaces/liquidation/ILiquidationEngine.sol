@@ -9,8 +9,9 @@ import {IVault} from "../core/IVault.sol";
 
 /// @title ILiquidationEngine
 /// @notice Permissionless liquidation of the vault's positions under their liquidation ratio,
-///         and the insurance fund and redistribution behind it. Once the vault is shut down for
-///         global settlement (`IGlobalSettlement`), liquidations stop.
+///         or whose locked futures account is under the exchange's maintenance margin, and the
+///         insurance fund and redistribution behind it. Once the vault is shut down for global
+///         settlement (`IGlobalSettlement`), liquidations stop.
 /// @dev Units. USD amounts, prices and ratios are WAD; synth amounts 18 decimals; spot BTC and
 ///      the stablecoin in their own decimals at the edges (`spotToken`, `marginToken`).
 ///
@@ -53,6 +54,21 @@ import {IVault} from "../core/IVault.sol";
 ///         for its gas: without it, no keeper who counts would liquidate it, however large.
 ///      A liquidation never pays the keeper and the fund together more than R × (1 + penalty),
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
+///
+///      A locked account under the exchange's maintenance margin. The exchange does not
+///      liquidate an account a mark relay holds (`IFuturesExchange.ExchangeAccountLocked`): its
+///      margin is the position's collateral, and the exchange's reward would come out of what the
+///      position's creditors are owed. This engine liquidates such a position even at or over its
+///      liquidation ratio, when the account's equity is under its maintenance requirement by the
+///      exchange's own rule and prices (`IFuturesExchange.liquidationRisk`, read only over the
+///      ratio). Then R is `closeFactorWad` of the debt (rounded down; the whole debt when that
+///      leaves less than the minimum debt), and the account is closed whole first, at its owner's
+///      cost (impact and fees out of its margin, as the exchange's liquidation would take them);
+///      the keeper's and the fund's dues (steps 2 and 4) are taken from the margin left. With
+///      no debt (no creditors) the keeper is due what the exchange would have paid it,
+///      `liquidationRewardWad` of the notional closed at its marks, at least
+///      `minLiquidationRewardWad`, out of the owner's collateral (and the least bonus, step 6,
+///      when the account is under water).
 interface ILiquidationEngine {
     /* EVENTS */
 
@@ -126,7 +142,8 @@ interface ILiquidationEngine {
     /// @notice Position `positionId` does not exist (never opened, or closed).
     error LiquidationEngineUnknownPosition(uint256 positionId);
 
-    /// @notice Position `positionId` is at CR `crWad`, not under `liquidationRatioWad`.
+    /// @notice Position `positionId` is at CR `crWad`, not under `liquidationRatioWad`, and has no
+    ///         locked account under the exchange's maintenance margin.
     error LiquidationEngineHealthyPosition(uint256 positionId, uint256 crWad, uint256 liquidationRatioWad);
 
     /// @notice Position `positionId` must be liquidated whole: `repayAmount` is under its debt `debt`.
@@ -145,7 +162,8 @@ interface ILiquidationEngine {
     /* LIQUIDATION */
 
     /// @notice Liquidates position `positionId`, which must be under its liquidation ratio at
-    ///         fresh prices: burns up to `repayAmount` synth of the caller (see the sizing above;
+    ///         fresh prices, or hold a locked account under the exchange's maintenance margin
+    ///         (see above; a position with no debt: any `repayAmount` but 0): burns up to `repayAmount` synth of the caller (see the sizing above;
     ///         `type(uint256).max` for the most) and pays the caller the repaid value plus its
     ///         share of the penalty, spot BTC first, then stablecoin from the futures account.
     ///         Anyone may call. Reverts when the caller's value received (spot at the oracle
@@ -156,7 +174,8 @@ interface ILiquidationEngine {
         external
         returns (uint256 repaid, uint256 keeperUsdWad);
 
-    /// @notice Liquidates each of `positionIds` under its liquidation ratio, each as far as
+    /// @notice Liquidates each of `positionIds` that `liquidate` would (under its liquidation
+    ///         ratio, or its locked account under maintenance), each as far as
     ///         `liquidate` allows with no cap on the repayment, and passes over the others (and
     ///         unknown ones) with `LiquidationSkipped`. Each liquidation stands alone: one that
     ///         reverts (the caller short of its synth, a price that cannot be trusted, an
@@ -164,7 +183,8 @@ interface ILiquidationEngine {
     ///         `LiquidationFailed`, and the rest go through. The caller is paid, and the fund
     ///         told, for those that succeeded only. Reverts when the value received in all is
     ///         under `minOutUsdWad`.
-    /// @return liquidated How many positions were liquidated.
+    /// @return liquidated How many positions had debt repaid (a position with no debt whose
+    ///         account was closed under maintenance is not counted; its `Liquidated` event is).
     /// @return keeperUsdWad The value the caller received in all.
     function liquidateMany(uint256[] calldata positionIds, uint256 minOutUsdWad)
         external
@@ -194,7 +214,8 @@ interface ILiquidationEngine {
 
     /// @notice What `liquidate` would repay now for position `positionId` with no cap, and
     ///         whether it must be the whole debt; (0, false) for a position that cannot be
-    ///         liquidated. For keepers; reverts when a price cannot be trusted.
+    ///         liquidated, (0, true) for one with no debt whose account is under maintenance.
+    ///         For keepers; reverts when a price cannot be trusted.
     function repayQuote(uint256 positionId) external view returns (uint256 repay, bool whole);
 
     /* OWNER */

@@ -28,11 +28,16 @@ interface IVaultLens {
     ///         closed): no collateral, no debt, CR max. `Unpriceable` (the BTC or synth price is
     ///         stale, frozen, non-positive or unknown, or the exchange cannot value the account even
     ///         by the liquidation rule: a market with no trusted round at all): all 0.
+    ///         `accountUnderMaintenance`: the position's locked account is under the exchange's
+    ///         maintenance margin (`IFuturesExchange.liquidationRisk`), so the engine liquidates
+    ///         the position whatever its CR, even with no debt (the exchange leaves locked
+    ///         accounts to it).
     struct Health {
         uint256 collateralUsdWad;
         uint256 debtUsdWad;
         uint256 crWad;
         HealthStatus status;
+        bool accountUnderMaintenance;
     }
 
     /// @notice A position against the vault's minting check, at the prices now (USD and ratios

@@ -260,6 +260,12 @@ interface IFuturesExchange {
     ///         requirement `maintenanceWad`: it cannot be liquidated.
     error ExchangeAccountHealthy(uint256 accountId, int256 equityWad, uint256 maintenanceWad);
 
+    /// @notice Account `accountId` is held by `controller`, a mark relay (a vault's futures
+    ///         adapter: the account is locked as a vault position's collateral). Its liquidation is
+    ///         the vault's (`ILiquidationEngine`), which pays the keeper out of the debt's penalty:
+    ///         the exchange's reward would come out of collateral the position's creditors are owed.
+    error ExchangeAccountLocked(uint256 accountId, address controller);
+
     /// @notice Account `accountId` has no position in market `marketId`.
     error ExchangeNoPosition(uint256 accountId, uint256 marketId);
 
@@ -342,7 +348,10 @@ interface IFuturesExchange {
     /// @notice Closes every position of an account under its maintenance margin, at the mark
     ///         price with impact; pays the caller a reward. Anyone may call. Equity, requirement
     ///         and closes use the liquidation price (see above): a market without a trusted price
-    ///         does not stop it.
+    ///         does not stop it. An account whose token a mark relay holds (locked in a vault
+    ///         position) is refused (`ExchangeAccountLocked`): the vault's engine liquidates it
+    ///         under the same maintenance rule (`liquidationRisk`). Only the holder counts: an
+    ///         approval for a relay does not shield an account.
     /// @dev Positions are closed as trades (impact and taker fee to the pool); positions of
     ///      expired dated markets are settled instead. The reward is `liquidationRewardWad` of
     ///      the notional closed (at mark), and at least `minLiquidationRewardWad`, both rounded
@@ -443,6 +452,13 @@ interface IFuturesExchange {
         external
         view
         returns (PositionView[] memory views, int256 closeValueWad);
+
+    /// @notice The equity and maintenance requirement `liquidate` compares (USD, WAD), at the
+    ///         liquidation price (see above): the account can be liquidated while
+    ///         `equityWad < maintenanceWad`. For the vault's engine (a locked account under
+    ///         maintenance is its to liquidate) and keepers' health views. Reverts only when the
+    ///         hub trusted no recent round of a market.
+    function liquidationRisk(uint256 accountId) external view returns (int256 equityWad, uint256 maintenanceWad);
 
     /// @notice `liquidationPositions`' close value alone (no views to build or decode): what the
     ///         account is worth to a liquidation. For health views; never for a minting check.

@@ -309,16 +309,18 @@ contract SynthvaultAttacker is SynthvaultHandler {
         _liquidateAccount(ATTACKER, a);
         uint256 fromPoolWad = _rewardFromPool(a.id);
         if (a.owner != ATTACKER) return _judgeLiquidation("exchange.liquidate", before, false, 0);
-        // Its own account: the reward comes out of its own margin, but what the pool adds up to
-        // the least reward is the protocol's payment (income); and the margin of an account
-        // locked in a position is that position's collateral, which, under water, is its
-        // creditors': the whole reward taken from it is income (an open issue, docs/security.md).
-        int256 reward = int256((usdc.balanceOf(ATTACKER) - stableBefore) * USDC_UNIT * WAD);
+        // Its own account: the reward comes out of its own margin, and only what the pool adds
+        // up to the least reward is the protocol's payment (income). A locked account's reward
+        // would come out of its position's collateral, the creditors' under water: the exchange
+        // refuses it now, so nothing of it is income (before the fix the whole reward was).
+        if (usdc.balanceOf(ATTACKER) > stableBefore && _lockedInVault(a.id)) {
+            _fail("the attacker took the exchange's reward out of its locked account");
+        }
         _judgeLiquidation(
             a.positionId == 0 ? "exchange.liquidate (own)" : "exchange.liquidate (own, locked)",
             before,
             true,
-            a.positionId == 0 ? int256(fromPoolWad * WAD) : reward
+            int256(fromPoolWad * WAD)
         );
     }
 

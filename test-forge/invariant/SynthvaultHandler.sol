@@ -165,6 +165,10 @@ contract SynthvaultHandler {
     /// @notice Successful actions by name: what a campaign really exercised (read them from an
     ///         `afterInvariant()` when tuning the handler).
     mapping(bytes32 => uint256) public ok;
+    /// @dev The hedges `hedgeAndCloseLosingLeg` opened this run, and the positions
+    ///      `lockedLongUnderMaintenance` did.
+    uint256 internal _hedges;
+    uint256 internal _lockedLongs;
     /// @notice The same, of the attacker's actions alone.
     mapping(bytes32 => uint256) public attackerOk;
 
@@ -375,25 +379,40 @@ contract SynthvaultHandler {
     ///         so the call must fail), the first it finds under maintenance, or the one nearest
     ///         to it (equity / maintenance lowest), healthy or not, at the liquidation prices (a
     ///         market whose feed went quiet at the rule's price: such accounts are reached too).
+    ///         The exchange must refuse an account locked in the vault (`ExchangeAccountLocked`):
+    ///         the keeper then liquidates its position through the engine, which takes an account
+    ///         under maintenance whatever the position's CR.
     function liquidateAccount(uint256 accountSeed) external {
         if (_accounts.length == 0) return;
         Account memory a = _accounts[accountSeed / 3 % _accounts.length];
         uint256 mode = accountSeed % 3;
         if (mode != 0) a = _accounts[_riskiestAccount(mode == 1, a)];
         _liquidateAccount(KEEPER, a);
+        if (a.positionId == 0 || !_lockedInVault(a.id)) return;
+        Position memory p = _positionById(a.positionId);
+        if (!p.open) return;
+        (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
+        _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
+        _liquidatePosition(KEEPER, p, type(uint256).max);
     }
 
     /// @dev `keeper` liquidates account `a` on the exchange; checked after.
     function _liquidateAccount(address keeper, Account memory a) internal {
         (bool readable, int256 equityWad, uint256 maintenanceWad) = _equityAndMaintenance(a.id);
         bool ruled = !_accountPricesTrusted(a.id);
+        bool locked = _lockedInVault(a.id);
         VM.prank(keeper);
         try exchange.liquidate(a.id) {
             _count("exchange.liquidate", keeper);
             if (ruled) ++ok["exchange.liquidate, rule price"];
-        } catch {
+        } catch (bytes memory reason) {
+            bytes memory refusal = abi.encodeWithSelector(
+                IFuturesExchange.ExchangeAccountLocked.selector, a.id, address(vault.futuresCollateral())
+            );
+            if (locked && keccak256(reason) == keccak256(refusal)) ++ok["exchange refused: locked"];
             return;
         }
+        if (locked) _fail(string.concat("the exchange liquidated account ", a.id.toString(), ", locked in the vault"));
         if (!readable) {
             _fail(string.concat("account ", a.id.toString(), " was liquidated though not even the rule could price it"));
         }
@@ -413,6 +432,85 @@ contract SynthvaultHandler {
             (int256 size,) = exchange.position(a.id, m);
             if (size != 0) _fail(string.concat("liquidation left account ", a.id.toString(), " with a position"));
         }
+    }
+
+    /// @notice A trader hedges, BTC crashes and it closes the losing leg: long the BTC perpetual
+    ///         and short the dated future, each 4x its margin (the pair at the markets' initial
+    ///         margin), BTC falls 30% (in rounds within the breaker, as `crash` moves it), and it
+    ///         closes the perpetual. The loss realised past its margin leaves the margin negative
+    ///         while the dated short, in profit, stays open: the account owes the pool
+    ///         (`totalOwedWad`), which the invariants check against the sum of negative margins and
+    ///         the pool's value (the "debts" invariant, which no other action reached). Later
+    ///         actions pay the debt (a deposit, the dated leg's profit) or write it off.
+    function hedgeAndCloseLosingLeg(uint256 actorSeed, uint256 marginSeed) external {
+        // Two a run: each is an account more for every invariant to sum over.
+        if (_hedges == 2 || block.timestamp >= exchange.market(BTC_DATED).expiry || !_trusted("BTC")) return;
+        ++_hedges;
+        address who = _actor(actorSeed);
+        uint256 margin = _bound(marginSeed, 2_000, 20_000) * 1e6;
+        uint256 slot = _newAccount(who, margin);
+        uint256 id = _accounts[slot - 1].id;
+        int256 size = int256(4 * margin * USDC_UNIT * WAD / _lastPrice("BTC"));
+        VM.startPrank(who);
+        try exchange.trade(id, BTC_PERP, size, type(uint256).max) {}
+        catch {
+            VM.stopPrank();
+            return;
+        }
+        try exchange.trade(id, BTC_DATED, -size, 0) {}
+        catch {
+            VM.stopPrank();
+            return;
+        }
+        VM.stopPrank();
+        ++ok["hedge opened"];
+        // `_crash`'s depth 60 is a fall to 70% of the price: the perpetual loses 1.2x the margin.
+        _crash(_assetIndex("BTC"), 60, false);
+        VM.prank(who);
+        try exchange.trade(id, BTC_PERP, -size, 0) {}
+        catch {
+            return;
+        }
+        (int256 dated,) = exchange.position(id, BTC_DATED);
+        // The invariants, after this call, check the debt against `totalOwedWad` and the pool's value.
+        if (exchange.signedMarginOf(id) < 0 && dated != 0) ++ok["hedge: owes the pool, open"];
+    }
+
+    /// @notice A borrower locks a leveraged BTC long (8x its margin) into a new sUSD position and
+    ///         mints 100-1,000 against it (nothing, one time in three); BTC falls 10%: the account
+    ///         is under the exchange's maintenance (equity ~20% of the margin, maintenance ~36%)
+    ///         while the position stays over its liquidation ratio (or owes nothing). The
+    ///         exchange must refuse it (`_liquidateAccount`: a mark relay holds it) and the keeper
+    ///         liquidates it through the engine, checked as every liquidation is. Twice a run: the
+    ///         engine's path over the ratio, which the other actions' positions, minted against
+    ///         far more margin, hardly reach.
+    function lockedLongUnderMaintenance(uint256 actorSeed, uint256 debtSeed) external {
+        if (_lockedLongs == 2 || vault.isShutdown() || !_trusted("BTC") || !_trusted("USD")) return;
+        ++_lockedLongs;
+        address who = _actor(actorSeed);
+        VM.prank(who);
+        uint256 id = vault.open(_synths[0]);
+        _positions.push(Position({id: id, owner: who, synth: 0, open: true, accountSlot: 0}));
+        uint256 margin = 10_000e6;
+        _lock(_positionById(id), _newAccount(who, margin));
+        Position memory p = _positionById(id);
+        if (p.accountSlot == 0) return;
+        int256 size = int256(8 * margin * USDC_UNIT * WAD / _lastPrice("BTC"));
+        VM.prank(who);
+        try vault.trade(id, BTC_PERP, size, type(uint256).max) {}
+        catch {
+            return;
+        }
+        if (debtSeed % 3 != 0) {
+            VM.prank(who);
+            try vault.mint(id, _bound(debtSeed / 3, 100, 1_000) * WAD) {} catch {}
+        }
+        // `_crash`'s depth 80 is a fall to 90% of the price.
+        _crash(_assetIndex("BTC"), 80, false);
+        _liquidateAccount(KEEPER, _accounts[p.accountSlot - 1]);
+        (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(id);
+        _keeperHolds(0, readable ? snap.debt : vault.position(id).debt);
+        _liquidatePosition(KEEPER, p, type(uint256).max);
     }
 
     /// @notice The keeper settles a position in the dated market once it has expired.
@@ -930,6 +1028,7 @@ contract SynthvaultHandler {
         bool ruled = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
         // The CR as the liquidation will see it (same block, same prices).
         uint256 crWad = readable ? _cr(p.id) : 0;
+        bool underMaintenance = readable && _accountUnderMaintenance(snap);
         Balances memory before = _balancesOf(keeper, token);
         (uint256 slack, uint256 badBefore) = (_writeOffSlack(token), vault.badDebt(token));
 
@@ -946,7 +1045,12 @@ contract SynthvaultHandler {
         // (A liquidation cannot shut the vault down: read after it, as before.)
         if (vault.isShutdown()) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
-        _checkLiquidated(where, crWad, snap.liquidationRatioWad);
+        _checkLiquidated(where, crWad, snap.liquidationRatioWad, underMaintenance);
+        if (crWad >= snap.liquidationRatioWad) {
+            ++ok[
+                snap.debt == 0 ? bytes32("engine: account closed, no debt") : bytes32("engine: over ratio, maintenance")
+            ];
+        }
         Balances memory after_ = _balancesOf(keeper, token);
         _checkPayout(where, snap, before, after_);
         _checkLeastBonus(where, p.id, snap, before, after_);
@@ -1113,6 +1217,7 @@ contract SynthvaultHandler {
         uint256[] memory debtBefore = new uint256[](n);
         bool[] memory liquidatable = new bool[](n);
         bool[] memory ruled = new bool[](n);
+        bool[] memory bareAccount = new bool[](n);
         for (uint256 k; k < n; ++k) {
             Position memory p = _positions[k];
             ids[k] = p.id;
@@ -1121,7 +1226,8 @@ contract SynthvaultHandler {
             if (!readable) return; // a price it needs is untrusted: the batch must revert, skip it
             debtBefore[k] = snap.debt;
             _checkLiquidationMarks(snap.futures);
-            liquidatable[k] = snap.debt != 0 && _cr(p.id) < snap.liquidationRatioWad;
+            liquidatable[k] = (snap.debt != 0 && _cr(p.id) < snap.liquidationRatioWad) || _accountUnderMaintenance(snap);
+            bareAccount[k] = snap.debt == 0 && snap.futures.length != 0;
             ruled[k] = p.accountSlot != 0 && !_accountPricesTrusted(_accounts[p.accountSlot - 1].id);
             if (liquidatable[k]) _keeperHolds(p.synth, snap.debt + _synths[p.synth].balanceOf(KEEPER));
         }
@@ -1158,12 +1264,18 @@ contract SynthvaultHandler {
                 }
                 ++ok["positions liquidated"];
                 if (ruled[k]) ++ok["liquidateMany, rule price"];
+            } else if (bareAccount[k] && !_holdsPositions(vault.position(ids[k]).accountId)) {
+                // No debt, and its account closed: only under maintenance.
+                if (!liquidatable[k] && !_unhealthyAtItsTurn(beforeBatch, ids, k)) {
+                    _fail(string.concat("liquidateMany closed the healthy account of position ", ids[k].toString()));
+                }
+                ++ok["batch: account closed, no debt"];
             }
         }
     }
 
     /// @dev Whether position `ids[k]`, healthy before the batch, was under its liquidation ratio
-    ///      when its turn came: the liquidations before it in the batch can lower its CR (a
+    ///      (or its account under maintenance) when its turn came: the liquidations before it in the batch can lower its CR (a
     ///      write-off redistributes debt onto it; a profit paid out of the pool lowers the cash
     ///      its close value may count). Replays the batch's first `k` positions on the state
     ///      before it, reads the CR there, and comes back to the state after the batch.
@@ -1177,7 +1289,7 @@ contract SynthvaultHandler {
         VM.prank(KEEPER);
         try engine.liquidateMany(prefix, 0) {} catch {}
         IVault.LiquidationSnapshot memory snap = vault.liquidationSnapshot(ids[k]);
-        bool unhealthy = snap.debt != 0 && _cr(ids[k]) < snap.liquidationRatioWad;
+        bool unhealthy = (snap.debt != 0 && _cr(ids[k]) < snap.liquidationRatioWad) || _accountUnderMaintenance(snap);
         VM.revertToState(afterBatch);
         return unhealthy;
     }
@@ -1242,15 +1354,19 @@ contract SynthvaultHandler {
     }
 
     /// @dev The position was under its liquidation ratio, at the prices the liquidation used.
-    function _checkLiquidated(string memory where, uint256 crWad, uint256 liquidationRatioWad) internal pure {
-        if (crWad >= liquidationRatioWad) {
+    function _checkLiquidated(string memory where, uint256 crWad, uint256 liquidationRatioWad, bool underMaintenance)
+        internal
+        pure
+    {
+        if (crWad >= liquidationRatioWad && !underMaintenance) {
             _fail(
                 string.concat(
                     where,
                     " at CR ",
                     crWad.toString(),
                     ", not under the liquidation ratio ",
-                    liquidationRatioWad.toString()
+                    liquidationRatioWad.toString(),
+                    " nor its account under maintenance"
                 )
             );
         }
@@ -1280,16 +1396,52 @@ contract SynthvaultHandler {
             ghostFundOut += b0.fund - b1.fund;
         }
         uint256 bonusUsd = penaltyUsd * engine.keeperShareWad() / WAD;
-        if (keeperUsd > burnedUsd + bonusUsd + USDC_UNIT) {
+        // With no debt (an account under maintenance) the keeper is paid what the exchange would
+        // have paid it: its reward on the notional closed.
+        uint256 rewardUsd = snap.debt == 0 ? _exchangeReward(snap.futures) : 0;
+        if (keeperUsd > burnedUsd + bonusUsd + rewardUsd + USDC_UNIT) {
             _fail(
                 string.concat(
                     where, " paid the keeper ", keeperUsd.toString(), " USD for ", burnedUsd.toString(), " USD of synth"
                 )
             );
         }
-        if (keeperUsd + toFundUsd > burnedUsd + penaltyUsd + USDC_UNIT) {
+        if (keeperUsd + toFundUsd > burnedUsd + penaltyUsd + rewardUsd + USDC_UNIT) {
             _fail(string.concat(where, " paid keeper and fund more than the repaid value and the penalty"));
         }
+    }
+
+    /// @dev The exchange's reward for closing `futures` at their marks: `liquidationRewardWad` of
+    ///      the notional (each rounded up), at least its minimum.
+    function _exchangeReward(IFuturesExchange.PositionView[] memory futures) internal view returns (uint256) {
+        uint256 notionalWad;
+        for (uint256 i; i < futures.length; ++i) {
+            notionalWad += Math.mulDiv(_abs(futures[i].sizeWad), futures[i].markPriceWad, WAD, Math.Rounding.Ceil);
+        }
+        return Math.max(notionalWad * exchange.liquidationRewardWad() / WAD, exchange.minLiquidationRewardWad());
+    }
+
+    /// @dev Whether the snapshot's locked account is under the exchange's maintenance margin as the
+    ///      handler values it (`_equityAndMaintenance`, at the liquidation prices), within a few wei
+    ///      of rounding (the exchange floors each market's PnL less funding in one step).
+    function _accountUnderMaintenance(IVault.LiquidationSnapshot memory snap) internal view returns (bool) {
+        if (!snap.hasAccount || snap.futures.length == 0) return false;
+        (bool readable, int256 equityWad, uint256 maintenanceWad) = _equityAndMaintenance(snap.accountId);
+        return readable && equityWad < int256(maintenanceWad) + int256(2 * snap.futures.length + 1);
+    }
+
+    /// @dev Whether account `accountId` holds a position in any market (no price read).
+    function _holdsPositions(uint256 accountId) internal view returns (bool) {
+        for (uint256 m = 1; m <= MARKET_COUNT; ++m) {
+            (int256 size,) = exchange.position(accountId, m);
+            if (size != 0) return true;
+        }
+        return false;
+    }
+
+    /// @dev Whether account `accountId`'s token is held by the vault's adapter (locked).
+    function _lockedInVault(uint256 accountId) internal view returns (bool) {
+        return accounts.ownerOf(accountId) == address(vault.futuresCollateral());
     }
 
     /// @dev A liquidation that took every bit of collateral for the whole debt, leaving the fund
@@ -1305,10 +1457,9 @@ contract SynthvaultHandler {
     ) internal {
         IVault.PositionView memory left = vault.position(positionId);
         if (left.debt != 0 || left.spotAmount != 0 || b1.fund == 0) return;
-        if (
-            left.hasAccount
-                && (exchange.positions(left.accountId).length != 0 || exchange.signedMarginOf(left.accountId) != 0)
-        ) return;
+        if (left.hasAccount && (_holdsPositions(left.accountId) || exchange.signedMarginOf(left.accountId) != 0)) {
+            return;
+        }
         uint256 burnedUsd = Math.mulDiv(
             b0.synth - b1.synth,
             oracle.priceWadFor(snap.synth.asset(), IOracleHub.PriceUse.LiquidationDebt),
@@ -1678,6 +1829,11 @@ contract SynthvaultHandler {
                 );
             }
         }
+    }
+
+    /// @dev The index of `asset_` in `_assets`.
+    function _assetIndex(bytes32 asset_) internal view returns (uint256 i) {
+        while (_assets[i] != asset_) ++i;
     }
 
     /// @dev The latest answer as WAD, trusted or not.

@@ -49,7 +49,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](40);
+        bytes4[] memory selectors = new bytes4[](42);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -90,6 +90,8 @@ contract SynthvaultInvariants {
         selectors[37] = SynthvaultAttacker.attackerVault.selector;
         selectors[38] = SynthvaultAttacker.attackerLiquidate.selector;
         selectors[39] = SynthvaultHandler.driftFallback.selector;
+        selectors[40] = SynthvaultHandler.hedgeAndCloseLosingLeg.selector;
+        selectors[41] = SynthvaultHandler.lockedLongUnderMaintenance.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }

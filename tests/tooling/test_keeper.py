@@ -6,12 +6,14 @@ import logging
 import os
 import signal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from requests.exceptions import ConnectionError as RpcDown
 
+from synthvault import actions
 from synthvault.config import ROOT
 from synthvault.keeper import Keeper, KeeperStats, run_forever, run_until_stopped
 from synthvault.manifest import write_manifest
@@ -115,6 +117,47 @@ def test_run_once__all_healthy__does_nothing(chain, seeded, keeper, system):
     balance = system.synths["sXAU"].balanceOf(keeper)
     assert bot.run_once(chain.blocks.height) == []
     assert system.synths["sXAU"].balanceOf(keeper) == balance
+
+
+def _locked_long(system: Any, owner: Any, who: Any, margin: int, btc: str, debt: str) -> tuple[int, int]:
+    """A sXAU position of `who` locking an account of `margin` USDC long `btc` BTC, `debt` minted."""
+    usdc = system.contracts["usdc"]
+    usdc.mint(who, margin * 10**6, sender=owner)
+    account_id, _ = actions.open_account(system, who, Decimal(margin))
+    position_id, _ = actions.open_position(system, who, "sXAU")
+    actions.lock(system, who, position_id, account_id)
+    actions.trade(system, who, position_id, "BTC-PERP", Decimal(btc))
+    if Decimal(debt):
+        actions.mint(system, who, position_id, Decimal(debt))
+    return position_id, account_id
+
+
+def test_run_once__locked_account_under_maintenance__liquidated_over_the_ratio_and_without_debt(
+    project, chain, system, owner, trader, trader2, keeper
+):
+    """The exchange leaves locked accounts to the engine, so the keeper must find them: at BTC
+    $52,000 a 2 BTC account on 20,500 USDC owing 1.25 sXAU is over the liquidation ratio (~145%) but
+    under the exchange's maintenance (equity ~4,426 < 5,200), and a 1 BTC account on 10,000 owing
+    nothing is under it too (~1,966 < 2,600). Both liquidated: the first repays its debt, the second
+    pays the keeper the exchange's reward (0.5% of 52,000) out of its margin."""
+    start = chain.blocks.height + 1
+    over, over_account = _locked_long(system, owner, trader, 20_500, "2", "1.25")
+    bare, bare_account = _locked_long(system, owner, trader2, 10_000, "1", "0")
+    _position(system, owner, keeper, 10 * WBTC, "60")
+    bot = _keeper(project, system, keeper, start)
+    exchange, engine, vault = system.contracts["exchange"], system.contracts["engine"], system.contracts["vault"]
+    set_price(system.feeds["BTC"], 52_000, owner)
+    assert system.contracts["lens"].health(over)[2] > vault.synthParams(system.synths["sXAU"]).liquidationRatioWad
+    usdc_before = system.contracts["usdc"].balanceOf(keeper)
+
+    actions_done = bot.run_once(chain.blocks.height)
+
+    assert [(a.position_id, a.kind) for a in actions_done] == [(over, "liquidated"), (bare, "liquidated")]
+    assert vault.position(over).debt == 0
+    assert exchange.positions(over_account) == [] and exchange.positions(bare_account) == []
+    assert system.contracts["usdc"].balanceOf(keeper) - usdc_before >= 260 * 10**6  # the reward and the bonus
+    assert bot.run_once(chain.blocks.height) == []  # nothing left to liquidate
+    assert engine.repayQuote(bare) == (0, False)
 
 
 class FlakyLens:

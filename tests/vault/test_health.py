@@ -49,7 +49,8 @@ def test_health__stale_price__reverts_but_health_of_reports_it(vault, lens, chai
 
     with reverts(oracle.OracleStalePrice, asset=asset_id("BTC")):
         lens.health(position_id)
-    assert [tuple(h) for h in lens.healthOf([position_id, 999])] == [(0, 0, 0, UNPRICEABLE), (0, 0, MAX_UINT, UNKNOWN)]
+    assert [tuple(h) for h in lens.healthOf([position_id, 999])] == [
+        (0, 0, 0, UNPRICEABLE, False), (0, 0, MAX_UINT, UNKNOWN, False)]
 
 
 def test_health_of__mixed_positions__each_as_health_says(vault, lens, trader, trader2, open_position, no_fee):
@@ -66,13 +67,13 @@ def test_health_of__mixed_positions__each_as_health_says(vault, lens, trader, tr
 
     assert [tuple(h)[:3] for h in healths[:5]] == [lens.health(p) for p in ids[:5]]
     assert [tuple(h) for h in healths] == [
-        (wad(60_000), wad(24_000), wad("2.5"), OK),
-        (0, 0, MAX_UINT, OK),
-        (wad(15_000), 0, MAX_UINT, OK),
-        (wad(120_000), wad(50_000), wad("2.4"), OK),
-        (wad(180_000), wad(48_000), wad("3.75"), OK),
-        (0, 0, MAX_UINT, UNKNOWN),  # closed
-        (0, 0, MAX_UINT, UNKNOWN),  # never opened
+        (wad(60_000), wad(24_000), wad("2.5"), OK, False),  # no account: never under maintenance
+        (0, 0, MAX_UINT, OK, False),
+        (wad(15_000), 0, MAX_UINT, OK, False),
+        (wad(120_000), wad(50_000), wad("2.4"), OK, False),
+        (wad(180_000), wad(48_000), wad("3.75"), OK, False),
+        (0, 0, MAX_UINT, UNKNOWN, False),  # closed
+        (0, 0, MAX_UINT, UNKNOWN, False),  # never opened
     ]
 
 
@@ -100,6 +101,6 @@ def test_health_of__a_hundred_positions__one_call_agrees_with_each(vault, lens, 
     healths = lens.healthOf(batch)
 
     assert len(healths) == BATCH
-    assert [tuple(h) for h in healths] == [(*lens.health(p), OK) for p in batch]
+    assert [tuple(h) for h in healths] == [(*lens.health(p), OK, False) for p in batch]  # spot only
     assert {h.collateralUsdWad for h in healths} == {wad(6_000)}
     assert all(wad(3_000) <= h.debtUsdWad < wad("3000.01") for h in healths)
