@@ -1,6 +1,8 @@
 """A liquidation keeper: finds positions from the vault's events, checks their health in batches
 through `VaultLens.healthOf` (skipping, with a log line, those it cannot price), and liquidates
-those under their synth's liquidation ratio when the reward pays for the gas. A liquidation the
+those under their synth's liquidation ratio when the reward pays for the gas: through the synth's
+stability pool when it holds the repayment (no inventory needed), else repaying the synth the
+keeper holds. A liquidation the
 chain refuses (a revert) is recorded for that position and the pass goes on; the chain's own failures
 (RPC errors, a node restarting) fail the pass, which is retried with backoff. `KeeperStats` counts
 what it did, for the line it says when it stops."""
@@ -87,6 +89,8 @@ class Keeper:
     oracle: Any
     sender: Any
     synth_at: Callable[[Any], Any]  # address -> the SyntheticToken contract (project.SyntheticToken.at)
+    # address -> the StabilityPool contract (project.StabilityPool.at); None: never the pool's path
+    pool_at: Callable[[Any], Any] | None = None
     batch_size: int = 200
     min_profit_usd_wad: int = 0
     start_block: int = 0
@@ -143,20 +147,37 @@ class Keeper:
         return under_water, unpriceable
 
     # Does it pay?
-    def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int) -> int:
-        """The keeper's share of the penalty on `repay`, less the gas at the oracle's ETH price."""
+    def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
+                                through_pool: bool = False) -> int:
+        """The keeper's share of the penalty on `repay` (through the pool: its gas compensation, at
+        most that share), less the gas at the oracle's ETH price."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
         repaid_usd = repay * self.oracle.priceWad(synth.asset()) // WAD
         reward = repaid_usd * params.liquidationPenaltyWad // WAD * self.engine.keeperShareWad() // WAD
+        if through_pool:
+            reward = min(reward, self.engine.gasCompensationUsdWad())
         gas_usd = gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
         return reward - gas_usd
 
+    def pool_covers(self, position_id: int, repay: int) -> bool:
+        """Whether the synth's stability pool holds `repay`: the engine then burns from the pool,
+        and the keeper needs no synth."""
+        if self.pool_at is None or repay == 0:
+            return False
+        address = self.engine.stabilityPools(self.synth_of(position_id))
+        if int(address, 16) == 0:
+            return False
+        return self.pool_at(address).totalDeposits() >= repay
+
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
-        """Liquidates the position if the keeper holds its synth and it pays; a revert (of the
-        quote, the gas estimate or the transaction) is raised."""
+        """Liquidates the position if it pays: through the synth's stability pool when the pool
+        holds the repayment (the keeper needs no synth then), else with the synth the keeper holds;
+        a revert (of the quote, the gas estimate or the transaction) is raised."""
         symbol = self.symbol_of(position_id)
         repay, _ = self.engine.repayQuote(position_id)
+        if self.pool_covers(position_id, repay):
+            return self._through_pool(position_id, cr_wad, repay, gas_price, symbol)
         balance = self.synth_of(position_id).balanceOf(self.sender)
         repay = min(repay, balance)
         if repay == 0:
@@ -174,6 +195,19 @@ class Keeper:
         tx = self.engine.liquidate(position_id, offer, 0, sender=self.sender)
         repaid = tx.return_value[0] if tx.return_value else repay
         return Action(position_id, "liquidated", cr_wad, repaid, f"tx {tx.txn_hash}", symbol)
+
+    def _through_pool(self, position_id: int, cr_wad: int, repay: int, gas_price: int, symbol: str) -> Action:
+        """The pool's path: the keeper offers no synth of its own (no cap: the engine repays its
+        target from the pool) and is paid its gas compensation."""
+        gas = self.engine.liquidate.estimate_gas_cost(position_id, MAX_UINT, 0, sender=self.sender)
+        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, through_pool=True)
+        if profit < self.min_profit_usd_wad:
+            return Action(position_id, "unprofitable", cr_wad, repay,
+                          f"through the {symbol} pool, expected profit {profit / WAD:.2f} USD", symbol)
+        tx = self.engine.liquidate(position_id, MAX_UINT, 0, sender=self.sender)
+        repaid = tx.return_value[0] if tx.return_value else repay
+        return Action(position_id, "liquidated", cr_wad, repaid, f"through the {symbol} pool, tx {tx.txn_hash}",
+                      symbol)
 
     def attempt(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """`liquidate`, standing alone: a revert (the engine refusing this position for a reason the
