@@ -540,9 +540,13 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 surplusUsdWad = z.keeperUsdWad > z.repaidUsdWad ? z.keeperUsdWad - z.repaidUsdWad : 0;
         uint256 compUsdWad = Math.min(gasCompensationUsdWad, surplusUsdWad);
         keeperStable = Math.min(stable, compUsdWad / unit);
-        uint256 keeperSpot = Math.min(
-            z.spotTaken, CollateralMath.spotForUsdDown(compUsdWad - keeperStable * unit, _spotDecimals, spotPriceWad)
-        );
+        // Spot only when some was seized (a position without spot has no spot price to divide by).
+        uint256 keeperSpot = z.spotTaken == 0
+            ? 0
+            : Math.min(
+                z.spotTaken,
+                CollateralMath.spotForUsdDown(compUsdWad - keeperStable * unit, _spotDecimals, spotPriceWad)
+            );
         z.keeperUsdWad = keeperStable * unit + _spotUsd(keeperSpot, spotPriceWad);
         uint256 poolSpot = z.spotTaken - keeperSpot;
         uint256 poolStable = stable - keeperStable;

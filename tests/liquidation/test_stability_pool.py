@@ -223,3 +223,32 @@ def test_withdraw__more_than_the_deposit__reverts(pool, deposit, open_position, 
     with reverts(pool.StabilityPoolInsufficientDeposit, depositor=trader.address, deposit=wad(5_000),
                  amount=wad(5_000) + 1):
         pool.withdraw(wad(5_000) + 1, sender=trader)
+
+
+def test_liquidate__futures_position_through_the_pool__stablecoin_shared_and_keeper_paid_from_it(
+    engine, usdc, feeds, owner, keeper, synths, stability_pools, long_btc
+):
+    # Regression: the pool's path priced the keeper's spot at the snapshot's spot price, which is 0
+    # for a position without spot (a division by zero, so no futures-only position could be
+    # liquidated through a pool).
+    position_id, *_ = long_btc(size=2, margin=40_000, mint=10)
+    pool = stability_pools["sXAU"]
+    synths["sXAU"].approve(pool, wad(10), sender=keeper)
+    pool.deposit(wad(10), sender=keeper)
+    set_price(feeds["BTC"], 54_000, owner)
+    stable_before = usdc.balanceOf(keeper)
+
+    tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
+
+    [liquidated] = logs(tx, engine.Liquidated)
+    [offset] = logs(tx, pool.Offset)
+    # What was seized for the repayer (the stablecoin only): the keeper gets min($150, what it
+    # exceeds the repaid value), in whole units rounded down; the pool the rest.
+    unit = 10**12
+    surplus = liquidated["marginToKeeper"] * unit - liquidated["repaidUsdWad"]
+    keeper_stable = min(GAS_COMPENSATION, surplus) // unit
+    assert usdc.balanceOf(keeper) - stable_before == keeper_stable
+    assert offset["stableGain"] == liquidated["marginToKeeper"] - keeper_stable == usdc.balanceOf(pool)
+    assert (offset["burned"], offset["spotGain"]) == (liquidated["repaid"], 0)
+    assert tx.return_value == (liquidated["repaid"], keeper_stable * unit)
+    assert pool.gainsOf(keeper) == (0, offset["stableGain"])
