@@ -1,7 +1,7 @@
 """Gas of liquidation: one position with its futures on one market, on three and on eight (the
-most an exchange account holds), batches of 10 and 50 through `liquidateMany`, and one position through sXAU's stability pool (with
-the pool's deposit and withdrawal). Every position
-owes sXAU against a long futures account. The large ones are liquidated partially, back to the
+most an exchange account holds), batches of 10 and 50 through `liquidateMany`, and one position
+through sXAU's stability pool (with the pool's deposit and withdrawal). Every position owes sXAU
+against a long futures account. The large ones are liquidated partially, back to the
 minting ratio (their futures closed in proportion, the freed margin withdrawn, the fund paid its
 cut); the ones at sXAU's minimum debt are liquidated whole (every market closed), which is what
 the keeper of the smallest position pays for (`synthvault/economics.py` checks the minimum debts
