@@ -279,6 +279,8 @@ class LiquidationConfig(Section):
     insurance_fund_deposit_usd: Amount | None = Field(default=None, ge=0)  # as exchange.pool_deposit_usd
     # LiquidationEngineInvalidMinKeeperBonus: at most 1,000
     min_keeper_bonus_usd: Amount = Field(default=0, ge=0, le=1000)
+    # LiquidationEngineInvalidGasCompensation: at most 1,000
+    gas_compensation_usd: Amount = Field(default=0, ge=0, le=1000)
 
 
 class GovernanceConfig(Section):

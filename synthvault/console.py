@@ -53,7 +53,8 @@ def position_helpers(system: System, trader: Any, echo: Callable[[str], Any] = p
 def console_namespace(project: Any, manifest: dict[str, Any], owner: Any, trader: Any = None) -> dict[str, Any]:
     """Contracts from a deployment manifest (`oracle`, `feeds`, `exchange`, `futures_accounts` (the
     exchange's account tokens, `FuturesAccounts`: `ownerOf`, `approve`, transfers), `vault`,
-    `engine`, `settlement` (the `GlobalSettlement`: shutdown, settle, redeem), ...) and helpers
+    `engine`, `settlement` (the `GlobalSettlement`: shutdown, settle, redeem), `stability_pools`
+    (one `StabilityPool` per synth symbol: deposit, withdraw, depositOf, gainsOf), ...) and helpers
     bound to them (not named `accounts`, which stays Ape's account manager):
     `price("BTC")` reads the trusted price in USD; `set_price("BTC", 42000)` submits a round
     to the mock feed, signed by `owner` (the deployer on a local chain); `health(1)` gives a vault
@@ -79,7 +80,7 @@ def console_namespace(project: Any, manifest: dict[str, Any], owner: Any, trader
     helpers: dict[str, Callable[..., Any]] = {"price": price, "set_price": set_price, "health": health,
                                               **position_helpers(system, trader)}
     return {**system.contracts, **system.synths, "feeds": system.feeds, "synths": system.synths,
-            "markets": system.markets, "manifest": manifest, **helpers}
+            "stability_pools": system.stability_pools, "markets": system.markets, "manifest": manifest, **helpers}
 
 
 def show_revert(err: ContractLogicError) -> str:

@@ -255,11 +255,13 @@ def deploy_vault(
 
 @dataclass
 class LiquidationLayer:
-    """The deployed liquidation engine, the insurance fund behind it, and the global settlement."""
+    """The deployed liquidation engine, the insurance fund behind it, the global settlement, and
+    one stability pool per synth (by symbol)."""
 
     engine: Any
     fund: Any
     settlement: Any
+    stability_pools: dict[str, Any] = field(default_factory=dict)
 
 
 def deploy_liquidation(
@@ -269,8 +271,9 @@ def deploy_liquidation(
     `GlobalSettlement`, all owned by `owner`, and wires them: the vault and the fund name the
     engine, the vault names the settlement, the settlement may burn every synth (for
     redemptions after a shutdown), the owner renounces its admin role over every synth (so that
-    nobody can grant minting or burning any more), sets the keeper's least bonus, and the owner
-    seeds the fund as configured."""
+    nobody can grant minting or burning any more), sets the keeper's least bonus, deploys one
+    `StabilityPool` per synth and names it to the engine with the keepers' gas compensation, and the
+    owner seeds the fund as configured."""
     reuse = reuse or Reuse()
     cfg = config["liquidation"]
     fund = reuse.deploy(owner, project.InsuranceFund, usdc, owner)
@@ -292,8 +295,15 @@ def deploy_liquidation(
         # The protocol is wired: no role outside it may ever mint or burn a synth.
         if synth.hasRole(synth.DEFAULT_ADMIN_ROLE(), owner):
             synth.renounceRole(synth.DEFAULT_ADMIN_ROLE(), owner, sender=owner)
+    pools = {}
+    for symbol, synth in vault.synths.items():
+        pools[symbol] = reuse.deploy(owner, project.StabilityPool, engine, synth)
+        if engine.stabilityPools(synth) != pools[symbol].address:
+            engine.setStabilityPool(synth, pools[symbol], sender=owner)
+    if (compensation := wad(cfg.get("gas_compensation_usd", 0))) != engine.gasCompensationUsdWad():
+        engine.setGasCompensation(compensation, sender=owner)
 
     deposit = scaled(cfg.get("insurance_fund_deposit_usd", 0), usdc.decimals())
     if deposit and fund.reserves() < deposit:
         _seed(usdc, owner, fund, deposit, lambda: fund.deposit(deposit, sender=owner))
-    return LiquidationLayer(engine=engine, fund=fund, settlement=settlement)
+    return LiquidationLayer(engine=engine, fund=fund, settlement=settlement, stability_pools=pools)

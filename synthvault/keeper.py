@@ -3,7 +3,8 @@ through `VaultLens.healthOf` (skipping, with a log line, those it cannot price),
 those under their synth's liquidation ratio, or whose locked futures account is under the exchange's
 maintenance margin (the exchange leaves locked accounts to the engine), when what the liquidation
 pays (its bonus, less when the collateral cannot pay it, topped up by the fund to its least bonus
-on a whole debt) pays for the gas. A liquidation the
+on a whole debt) pays for the gas: through the synth's stability pool when it holds the repayment
+(no inventory needed), else repaying the synth the keeper holds. A liquidation the
 chain refuses (a revert) is recorded for that position and the pass goes on; the chain's own failures
 (RPC errors, a node restarting) fail the pass, which is retried with backoff. `KeeperStats` counts
 what it did, for the line it says when it stops."""
@@ -122,6 +123,8 @@ class Keeper:
     oracle: Any
     sender: Any
     synth_at: Callable[[Any], Any]  # address -> the SyntheticToken contract (project.SyntheticToken.at)
+    # address -> the StabilityPool contract (project.StabilityPool.at); None: never the pool's path
+    pool_at: Callable[[Any], Any] | None = None
     batch_size: int = 200
     min_profit_usd_wad: int = 0
     start_block: int = 0
@@ -182,11 +185,13 @@ class Keeper:
 
     # Does it pay?
     def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
-                                collateral_usd_wad: int | None = None, whole: bool = True) -> int:
+                                collateral_usd_wad: int | None = None, whole: bool = True,
+                                through_pool: bool = False) -> int:
         """What liquidating the position (repaying `repay`, the `whole` debt or not) pays the keeper
         over the value it repays (`liquidation_pay_usd_wad`: less than the full bonus from under
         100% + the keeper's bonus, where a whole-debt liquidation has the fund top it up to the
-        least bonus), less the gas at the oracle's ETH price. The collateral is the lens's (read
+        least bonus; through the synth's stability pool, its gas compensation at most), less the gas
+        at the oracle's ETH price. The collateral is the lens's (read
         now unless given); the repayment is valued as the engine values it, at the debt side's
         price (over a weekend, the synth market's last close)."""
         synth = self.synth_of(position_id)
@@ -197,19 +202,34 @@ class Keeper:
         repaid_usd = _ceil_div(repay * self.oracle.priceWadFor(synth.asset(), LIQUIDATION_DEBT), WAD)
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
                                       self.engine.keeperShareWad(), self.engine.minKeeperBonusUsdWad(), whole)
+        if through_pool:
+            pay = min(pay, self.engine.gasCompensationUsdWad())
         return pay - self.gas_usd_wad(gas, gas_price)
+
+    def pool_covers(self, position_id: int, repay: int) -> bool:
+        """Whether the synth's stability pool holds `repay`: the engine then burns from the pool,
+        and the keeper needs no synth."""
+        if self.pool_at is None or repay == 0:
+            return False
+        address = self.engine.stabilityPools(self.synth_of(position_id))
+        if int(address, 16) == 0:
+            return False
+        return self.pool_at(address).totalDeposits() >= repay
 
     def gas_usd_wad(self, gas: int, gas_price: int) -> int:
         """`gas` at `gas_price` (wei) in USD at the oracle's ETH price; 0 when the price is 0."""
         return gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
-        """Liquidates the position if the keeper holds its synth and it pays; a revert (of the
-        quote, the gas estimate or the transaction) is raised."""
+        """Liquidates the position if it pays: through the synth's stability pool when the pool
+        holds the repayment (the keeper needs no synth then), else with the synth the keeper holds;
+        a revert (of the quote, the gas estimate or the transaction) is raised."""
         symbol = self.symbol_of(position_id)
         repay, whole = self.engine.repayQuote(position_id)
         if repay == 0 and whole:
             return self.close_account(position_id, cr_wad, gas_price)
+        if self.pool_covers(position_id, repay):
+            return self._through_pool(position_id, cr_wad, repay, whole, gas_price, symbol)
         balance = self.synth_of(position_id).balanceOf(self.sender)
         whole = whole and balance >= repay
         repay = min(repay, balance)
@@ -242,6 +262,21 @@ class Keeper:
             return Action(position_id, "unprofitable", cr_wad, 0, f"expected profit {profit / WAD:.2f} USD", symbol)
         tx = self.engine.liquidate(position_id, 1, 0, sender=self.sender)
         return Action(position_id, "liquidated", cr_wad, 0, f"tx {tx.txn_hash} (account closed, no debt)", symbol)
+
+    def _through_pool(self, position_id: int, cr_wad: int, repay: int, whole: bool, gas_price: int,
+                      symbol: str) -> Action:
+        """The pool's path: the keeper offers no synth of its own (no cap: the engine repays its
+        target from the pool) and is paid its gas compensation."""
+        gas = self.engine.liquidate.estimate_gas_cost(position_id, MAX_UINT, 0, sender=self.sender)
+        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id),
+                                              whole, through_pool=True)
+        if profit < self.min_profit_usd_wad:
+            return Action(position_id, "unprofitable", cr_wad, repay,
+                          f"through the {symbol} pool, expected profit {profit / WAD:.2f} USD", symbol)
+        tx = self.engine.liquidate(position_id, MAX_UINT, 0, sender=self.sender)
+        repaid = tx.return_value[0] if tx.return_value else repay
+        return Action(position_id, "liquidated", cr_wad, repaid, f"through the {symbol} pool, tx {tx.txn_hash}",
+                      symbol)
 
     def attempt(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """`liquidate`, standing alone: a revert (the engine refusing this position for a reason the

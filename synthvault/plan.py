@@ -123,6 +123,11 @@ def _liquidation(plan: Plan, config: DeployConfig) -> None:
     for symbol in config.synths:
         plan.add("liquidation", f"{symbol}.grantRole(BURNER, GlobalSettlement)")
         plan.add("liquidation", f"{symbol}.renounceRole(ADMIN, owner)")
+    for symbol in config.synths:
+        plan.add("liquidation", f"StabilityPool {symbol}", "StabilityPool")
+        plan.add("liquidation", f"LiquidationEngine.setStabilityPool({symbol})")
+    if cfg.gas_compensation_usd:
+        plan.add("liquidation", f"LiquidationEngine.setGasCompensation(${cfg.gas_compensation_usd})")
     if cfg.insurance_fund_deposit_usd:
         _deposit(plan, "liquidation", "InsuranceFund")
 

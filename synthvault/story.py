@@ -154,7 +154,9 @@ class Story:
         feed = self.system.feeds["BTC"]
         self._arm_keeper()
         bot = Keeper(vault=vault, lens=self.c("lens"), engine=self.c("engine"), oracle=self.c("oracle"), sender=keeper,
-                     synth_at=lambda address: next(c for c in self.system.synths.values() if c.address == address))
+                     synth_at=lambda address: next(c for c in self.system.synths.values() if c.address == address),
+                     pool_at=lambda address: next(p for p in self.system.stability_pools.values()
+                                                  if p.address == address))
         current = from_wad(self.c("oracle").priceWad(asset_id("BTC")))
         path = cap_steps(rebase(walk_ohlc(btc_monthly_csv(), parse_time("2020-03-01"), parse_time("2020-03-31")),
                                 current), 1000)
@@ -266,7 +268,9 @@ class Story:
         return chain
 
     def _arm_keeper(self) -> None:
-        """The keeper holds synth to repay with: its own well-collateralized positions, 10 WBTC each."""
+        """The keeper mints synth against its own well-collateralized positions, 10 WBTC each, and
+        deposits it in the synths' stability pools: liquidations then burn from the pools, and the
+        keeper that triggers them needs no synth of its own."""
         vault, wbtc, keeper, owner = self.c("vault"), self.c("wbtc"), self.roles["keeper"], self.roles["owner"]
         for symbol, amount in (("sXAU", "40"), ("sUSD", "100000")):
             wbtc.mint(keeper, scaled(10, wbtc.decimals()), sender=owner)
@@ -274,7 +278,11 @@ class Story:
             pid = vault.open(self.system.synths[symbol], sender=keeper).return_value
             vault.addSpot(pid, scaled(10, wbtc.decimals()), sender=keeper)
             vault.mint(pid, wad(amount), sender=keeper)
-        self.say("A keeper locks 20 WBTC in two positions of its own and mints 40 sXAU and 100,000 sUSD to repay with.")
+            pool = self.system.stability_pools[symbol]
+            self.system.synths[symbol].approve(pool, wad(amount), sender=keeper)
+            pool.deposit(wad(amount), sender=keeper)
+        self.say("A depositor locks 20 WBTC in two positions of its own, mints 40 sXAU and 100,000 sUSD and deposits "
+                 "them in the stability pools; the keeper, holding no synth, only triggers liquidations.")
 
     def _chart(self, rows: list[dict[str, Any]], path: Any) -> None:
         import matplotlib
@@ -310,11 +318,20 @@ class Story:
         usdc, wbtc, keeper = self.c("usdc"), self.c("wbtc"), self.roles["keeper"]
         start = getattr(self, "crash_start_block", 0)
         liquidated = list(engine.Liquidated.range(start, self._chain().blocks.height + 1))
-        console.print(table("7. Liquidations", ["position", "repaid", "repaid value", "spot to keeper",
-                                                "stablecoin to keeper", "penalty to fund"], [
+        console.print(table("7. Liquidations", ["position", "repaid", "repaid value", "spot seized",
+                                                "stablecoin seized", "penalty to fund"], [
             (e.positionId, f"{from_wad(e.repaid):.4f}", usd(from_wad(e.repaidUsdWad)),
              f"{e.spotToKeeper / 10 ** wbtc.decimals():.8f} WBTC", usd(e.marginToKeeper / 10 ** usdc.decimals()),
              usd(e.penaltyToFund / 10 ** usdc.decimals())) for e in liquidated]))
+        pools = []
+        for symbol, pool in self.system.stability_pools.items():
+            spot_gain, stable_gain = pool.gainsOf(keeper)
+            if pool.totalDeposits() or spot_gain or stable_gain:
+                pools.append((symbol, f"{from_wad(pool.totalDeposits()):,.4f}",
+                              f"{spot_gain / 10 ** wbtc.decimals():.8f} WBTC",
+                              usd(stable_gain / 10 ** usdc.decimals())))
+        console.print(table("7. Stability pools (the depositor's share)", ["pool", "deposits left", "spot gained",
+                                                                             "stablecoin gained"], pools))
         rows = []
         for symbol, synth in self.system.synths.items():
             _, _, _, total_debt = vault.synthDebt(synth)
@@ -325,5 +342,6 @@ class Story:
                                                              "bad debt"], rows))
         self.say(f"{len(liquidated)} liquidations. "
                  f"Insurance fund reserves: {usd(fund.reserves() / 10 ** usdc.decimals())}. "
-                 f"Keeper now holds {wbtc.balanceOf(keeper) / 10 ** wbtc.decimals():.8f} WBTC and "
+                 "The keeper (depositor and trigger) now holds "
+                 f"{wbtc.balanceOf(keeper) / 10 ** wbtc.decimals():.8f} WBTC and "
                  f"{usd(usdc.balanceOf(keeper) / 10 ** usdc.decimals())}.")

@@ -20,6 +20,7 @@ class System:
     feeds: dict[str, Any] = field(default_factory=dict)
     markets: dict[str, int] = field(default_factory=dict)
     synths: dict[str, Any] = field(default_factory=dict)
+    stability_pools: dict[str, Any] = field(default_factory=dict)
 
     def addresses(self) -> dict[str, Any]:
         """Addresses by name, for the manifest: `{"oracle": "0x..", "feeds": {"BTC": "0x.."},
@@ -28,6 +29,7 @@ class System:
         out["feeds"] = {name: str(c.address) for name, c in self.feeds.items()}
         out["markets"] = dict(self.markets)
         out["synths"] = {symbol: str(c.address) for symbol, c in self.synths.items()}
+        out["stability_pools"] = {symbol: str(c.address) for symbol, c in self.stability_pools.items()}
         return out
 
 
@@ -51,7 +53,8 @@ def deploy_system(
     if governance := config.get("governance"):
         layer = install_governance(project, deployer, contracts, governance, reuse)
         contracts |= {"timelock": layer.timelock, "protocol_owner": layer.owner}
-    return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths)
+    return System(contracts=contracts, feeds=oracle.feeds, markets=venue.markets, synths=vault.synths,
+                  stability_pools=liquidation.stability_pools)
 
 
 def attach_system(project: Any, addresses: dict[str, Any]) -> System:
@@ -65,7 +68,9 @@ def attach_system(project: Any, addresses: dict[str, Any]) -> System:
     contracts = {name: kinds[name].at(addr) for name, addr in addresses.items() if name in kinds}
     feeds = {name: project.MockAggregator.at(addr) for name, addr in addresses.get("feeds", {}).items()}
     synths = {symbol: project.SyntheticToken.at(addr) for symbol, addr in addresses.get("synths", {}).items()}
-    return System(contracts=contracts, feeds=feeds, markets=dict(addresses.get("markets", {})), synths=synths)
+    pools = {symbol: project.StabilityPool.at(addr) for symbol, addr in addresses.get("stability_pools", {}).items()}
+    return System(contracts=contracts, feeds=feeds, markets=dict(addresses.get("markets", {})), synths=synths,
+                  stability_pools=pools)
 
 
 LOCAL_FUNDING = {"lp": {"usdc": 1_000_000}, "trader": {"usdc": 100_000, "wbtc": 2}}

@@ -222,6 +222,12 @@ def insurance_fund(liquidation_layer):
 
 
 @pytest.fixture(scope="session")
+def stability_pools(liquidation_layer) -> dict[str, Any]:
+    """One `StabilityPool` per synth symbol, named to the engine."""
+    return liquidation_layer.stability_pools
+
+
+@pytest.fixture(scope="session")
 def settlement(liquidation_layer):
     """The `GlobalSettlement`: shutdown, settlement and redemption."""
     return liquidation_layer.settlement

@@ -22,6 +22,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../../interfaces/liquidation/ILiquidationEngine.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
+import {IStabilityPool} from "../../interfaces/liquidation/IStabilityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
@@ -49,6 +50,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @dev The value flows of one liquidation, USD WAD unless named in token units.
     struct Seizure {
         address keeper;
+        IStabilityPool pool;
         uint256 synthPriceWad;
         uint256 debtUsdWad;
         uint256 crWad;
@@ -77,6 +79,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /// @notice The highest least keeper bonus: 1,000 USD.
     uint256 public constant MAX_MIN_KEEPER_BONUS_USD_WAD = 1_000e18;
+    /// @notice The highest gas compensation: 1,000 USD.
+    uint256 public constant MAX_GAS_COMPENSATION_USD_WAD = 1_000e18;
 
     /* STORAGE */
 
@@ -88,11 +92,17 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     IERC20 public immutable marginToken;
     IOracleHub private immutable _oracle;
     IFuturesExchange private immutable _exchange;
+    IERC20 private immutable _spotToken;
     /// @dev The spot token's decimals, and WAD per unit of the margin token (1e12 for 6 decimals).
     uint8 private immutable _spotDecimals;
     uint256 private immutable _marginUnit;
 
     Settings private _settings;
+
+    /// @inheritdoc ILiquidationEngine
+    mapping(ISyntheticToken synth => IStabilityPool) public stabilityPools;
+    /// @inheritdoc ILiquidationEngine
+    uint256 public gasCompensationUsdWad;
 
     /// @param owner_ Sets the keeper share and the close factor.
     /// @param vault_ The vault; it must name this engine (`IVault.setLiquidationEngine`).
@@ -116,6 +126,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         marginToken = margin;
         _oracle = vault_.oracle();
         _exchange = exchange_;
+        _spotToken = IERC20(address(vault_.spotToken()));
         _spotDecimals = vault_.spotToken().decimals();
         _marginUnit = 10 ** (18 - IERC20Metadata(address(margin)).decimals());
         // casting to 'uint64' is safe because _checkKeeperShare and _checkCloseFactor cap both at 1 WAD < 2^64
@@ -157,6 +168,26 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // forge-lint: disable-next-line(unsafe-typecast)
         _settings.minKeeperBonusUsdWad = uint128(bonusUsdWad);
         emit MinKeeperBonusSet(bonusUsdWad);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function setStabilityPool(ISyntheticToken synth, IStabilityPool pool) external onlyOwner {
+        if (address(pool) != address(0) && (pool.synth() != synth || address(pool.engine()) != address(this))) {
+            revert LiquidationEngineInvalidStabilityPool(address(synth), address(pool));
+        }
+        if (pool == stabilityPools[synth]) revert LiquidationEngineAlreadySet();
+        stabilityPools[synth] = pool;
+        emit StabilityPoolSet(address(synth), address(pool));
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function setGasCompensation(uint256 usdWad) external onlyOwner {
+        if (usdWad > MAX_GAS_COMPENSATION_USD_WAD) {
+            revert LiquidationEngineInvalidGasCompensation(usdWad, MAX_GAS_COMPENSATION_USD_WAD);
+        }
+        if (usdWad == gasCompensationUsdWad) revert LiquidationEngineAlreadySet();
+        gasCompensationUsdWad = usdWad;
+        emit GasCompensationSet(usdWad);
     }
 
     /* LIQUIDATION */
@@ -253,6 +284,11 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         return _settings.minKeeperBonusUsdWad;
     }
 
+    /// @inheritdoc ILiquidationEngine
+    function liquidating() external view returns (bool) {
+        return _reentrancyGuardEntered();
+    }
+
     /* INTERNAL: LIQUIDATION */
 
     /// @dev Liquidates one position for the caller, adding what the keeper is owed to `out`.
@@ -280,6 +316,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
 
         _size(positionId, snap, z, repayAmount);
+        _choosePool(snap, z);
         _seizeSpot(positionId, snap, z);
         // A liquidation of the whole debt (the only kind that writes debt off) closes every
         // futures position, whatever the equity: an account under water left open would be a
@@ -403,7 +440,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         z.spotTaken = spotTaken;
         z.spotUsdWad = _spotUsd(spotTaken, snap.spotPriceWad);
         if (spotTaken != spotAmount) z.exhausted = false;
-        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, z.keeper);
+        if (spotTaken != 0) vault.seizeSpot(positionId, spotTaken, _payee(z));
     }
 
     /// @dev Then the futures: closes the fraction of every position that frees what is still due
@@ -485,13 +522,16 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (shortfall) _coverShortfall(positionId, z);
         emit Liquidated(positionId, z.keeper, z.repaid, z.repaidUsdWad, z.spotTaken, keeperStable, toFund);
 
-        if (z.repaid != 0) vault.repayFor(positionId, z.keeper, z.repaid);
+        if (z.repaid != 0) {
+            vault.repayFor(positionId, address(z.pool) == address(0) ? z.keeper : address(z.pool), z.repaid);
+        }
         if (shortfall) {
             // The rest of the debt, if any, is shared by the synth's other positions (or bad debt).
             uint256 writtenOff = z.repaid == snap.debt ? 0 : vault.writeOff(positionId);
             emit ShortfallCovered(positionId, z.shortfallUsdWad, z.shortfallPaid, writtenOff);
         }
         if (takesAll) _topUpBonus(positionId, z);
+        if (address(z.pool) != address(0)) keeperStable = _payPool(snap.spotPriceWad, z);
         _addPayout(out, positionId, keeperStable, z.keeperUsdWad, toFund);
         return z.repaid;
     }
@@ -520,7 +560,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function _coverShortfall(uint256 positionId, Seizure memory z) private {
         uint256 unit = _marginUnit;
         z.shortfallUsdWad = z.repaidUsdWad - z.keeperUsdWad;
-        z.shortfallPaid = fund.coverShortfall(positionId, z.keeper, Math.ceilDiv(z.shortfallUsdWad, unit));
+        z.shortfallPaid = fund.coverShortfall(positionId, _payee(z), Math.ceilDiv(z.shortfallUsdWad, unit));
         z.keeperUsdWad += z.shortfallPaid * unit;
         if (z.keeperUsdWad < z.repaidUsdWad) z.repaid = Math.min(z.repaid, z.keeperUsdWad.divWadUp(z.synthPriceWad));
     }
@@ -536,9 +576,53 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 unit = _marginUnit;
         uint256 requested = (floorUsdWad - earnedUsdWad) / unit;
         if (requested == 0) return;
-        uint256 paid = fund.coverShortfall(positionId, z.keeper, requested);
+        uint256 paid = fund.coverShortfall(positionId, _payee(z), requested);
         z.keeperUsdWad += paid * unit;
         emit KeeperBonusTopped(positionId, earnedUsdWad, requested, paid);
+    }
+
+    /// @dev The synth's stability pool repays when its deposits cover the whole repayment.
+    function _choosePool(IVault.LiquidationSnapshot memory snap, Seizure memory z) private view {
+        IStabilityPool pool = stabilityPools[snap.synth];
+        if (address(pool) != address(0) && z.repaid != 0 && pool.totalDeposits() >= z.repaid) z.pool = pool;
+    }
+
+    /// @dev Who receives what a liquidation seizes: the keeper, or on the pool's path this engine,
+    ///      which then shares it between the pool and the keeper (`_payPool`).
+    function _payee(Seizure memory z) private view returns (address) {
+        return address(z.pool) == address(0) ? z.keeper : address(this);
+    }
+
+    /// @dev The pool's path, once the pool's synth is burned: of what was seized for the repayer
+    ///      (spot and stablecoin, shortfall cover and bonus top-up included; all in this engine),
+    ///      the keeper gets its gas compensation, min(`gasCompensationUsdWad`, what exceeds the
+    ///      repaid value), stablecoin first (rounded down to a whole unit) then spot (rounded
+    ///      down); the pool gets the rest, and records it. So the pool never receives less than
+    ///      the value it burned for the keeper's sake. Sets `z.keeperUsdWad` to the keeper's
+    ///      value and returns its stablecoin.
+    function _payPool(uint256 spotPriceWad, Seizure memory z) private returns (uint256 keeperStable) {
+        uint256 unit = _marginUnit;
+        // Spot credited at the oracle price plus whole stablecoin units: an exact multiple of `unit` remains.
+        uint256 stable = (z.keeperUsdWad - z.spotUsdWad) / unit;
+        uint256 surplusUsdWad = z.keeperUsdWad > z.repaidUsdWad ? z.keeperUsdWad - z.repaidUsdWad : 0;
+        uint256 compUsdWad = Math.min(gasCompensationUsdWad, surplusUsdWad);
+        keeperStable = Math.min(stable, compUsdWad / unit);
+        // Spot only when some was seized (a position without spot has no spot price to divide by).
+        uint256 keeperSpot = z.spotTaken == 0
+            ? 0
+            : Math.min(
+                z.spotTaken,
+                CollateralMath.spotForUsdDown(compUsdWad - keeperStable * unit, _spotDecimals, spotPriceWad)
+            );
+        z.keeperUsdWad = keeperStable * unit + _spotUsd(keeperSpot, spotPriceWad);
+        uint256 poolSpot = z.spotTaken - keeperSpot;
+        uint256 poolStable = stable - keeperStable;
+        IStabilityPool pool = z.pool;
+        if (keeperSpot != 0) _spotToken.safeTransfer(z.keeper, keeperSpot);
+        if (poolSpot != 0) _spotToken.safeTransfer(address(pool), poolSpot);
+        if (poolStable != 0) marginToken.safeTransfer(address(pool), poolStable);
+        // Nothing was burned only when nothing was recovered (the fund dry): then nothing is shared.
+        if (z.repaid != 0) pool.offset(z.repaid, poolSpot, poolStable);
     }
 
     /// @dev An empty payout for up to `positions` liquidations.

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IInsuranceFund} from "./IInsuranceFund.sol";
+import {IStabilityPool} from "./IStabilityPool.sol";
 import {ISyntheticToken} from "../core/ISyntheticToken.sol";
 import {IVault} from "../core/IVault.sol";
 
@@ -52,6 +53,14 @@ import {IVault} from "../core/IVault.sol";
 ///         down to a whole stablecoin unit) as far as its reserves go (`KeeperBonusTopped`).
 ///         So a position that gapped under 100% + penalty, or under 100%, still pays a keeper
 ///         for its gas: without it, no keeper who counts would liquidate it, however large.
+///      7. Stability pool. When the synth's stability pool (`stabilityPools`) holds at least R,
+///         the pool repays instead of the keeper: R is burned from the pool's deposits, and what
+///         steps 3 to 6 would have paid the keeper (spot, stablecoin, shortfall cover, least
+///         bonus) goes to the pool (`IStabilityPool.offset`), less the keeper's gas
+///         compensation: min(`gasCompensationUsdWad`, what that exceeds R's value), stablecoin
+///         first (rounded down to a whole unit), then spot (rounded down). The keeper needs no
+///         synth then, and its value received (`minOutUsdWad`) is its compensation. Otherwise
+///         (no pool, or one short of R) the keeper repays as above.
 ///      A liquidation never pays the keeper and the fund together more than R × (1 + penalty),
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
 ///
@@ -99,6 +108,12 @@ interface ILiquidationEngine {
     ///         topped up by the fund to at least `bonusUsdWad` (its bonus due, if less).
     event MinKeeperBonusSet(uint256 bonusUsdWad);
 
+    /// @notice Liquidations of `synth` now burn from stability pool `pool` first (zero: none).
+    event StabilityPoolSet(address indexed synth, address indexed pool);
+
+    /// @notice A keeper whose liquidation a stability pool repays is now paid up to `usdWad`.
+    event GasCompensationSet(uint256 usdWad);
+
     /// @notice `liquidateMany` passed over position `positionId`: at CR `crWad`, not under
     ///         `liquidationRatioWad` (both 0 for an unknown or closed position).
     event LiquidationSkipped(uint256 indexed positionId, uint256 crWad, uint256 liquidationRatioWad);
@@ -123,6 +138,12 @@ interface ILiquidationEngine {
 
     /// @notice The least keeper bonus would be `bonusUsdWad`, over `maxUsdWad`.
     error LiquidationEngineInvalidMinKeeperBonus(uint256 bonusUsdWad, uint256 maxUsdWad);
+
+    /// @notice `pool` is not a stability pool of `synth` for this engine.
+    error LiquidationEngineInvalidStabilityPool(address synth, address pool);
+
+    /// @notice The gas compensation would be `usdWad`, over `maxUsdWad`.
+    error LiquidationEngineInvalidGasCompensation(uint256 usdWad, uint256 maxUsdWad);
 
     /// @notice The call would change nothing.
     error LiquidationEngineAlreadySet();
@@ -232,7 +253,25 @@ interface ILiquidationEngine {
     ///         owner. Set it to what the costliest liquidation's gas costs (`make bench`).
     function setMinKeeperBonus(uint256 bonusUsdWad) external;
 
+    /// @notice Makes `pool` the stability pool that `synth`'s liquidations burn from first (step
+    ///         7 above; zero: none). The pool must take `synth` and name this engine. Only the owner.
+    function setStabilityPool(ISyntheticToken synth, IStabilityPool pool) external;
+
+    /// @notice Sets the most (USD, WAD) a keeper is paid from the seized collateral when a stability
+    ///         pool repays (step 7 above), at most `MAX_GAS_COMPENSATION_USD_WAD`. Only the owner.
+    function setGasCompensation(uint256 usdWad) external;
+
     /* VIEWS */
+
+    /// @notice The stability pool `synth`'s liquidations burn from first (zero: none).
+    function stabilityPools(ISyntheticToken synth) external view returns (IStabilityPool);
+
+    /// @notice The most (USD, WAD) a keeper is paid when a stability pool repays.
+    function gasCompensationUsdWad() external view returns (uint256);
+
+    /// @notice Whether a liquidation is under way (in this transaction): stability pools refuse
+    ///         deposits and withdrawals then.
+    function liquidating() external view returns (bool);
 
     /// @notice The vault whose positions the engine liquidates.
     function vault() external view returns (IVault);

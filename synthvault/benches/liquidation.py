@@ -1,6 +1,7 @@
 """Gas of liquidation: one position with its futures on one market, on three and on eight (the
-most an exchange account holds), and batches of 10 and 50 through `liquidateMany`. Every position
-owes sXAU against a long futures account. The large ones are liquidated partially, back to the
+most an exchange account holds), batches of 10 and 50 through `liquidateMany`, and one position
+through sXAU's stability pool (with the pool's deposit and withdrawal). Every position owes sXAU
+against a long futures account. The large ones are liquidated partially, back to the
 minting ratio (their futures closed in proportion, the freed margin withdrawn, the fund paid its
 cut); the ones at sXAU's minimum debt are liquidated whole (every market closed), which is what
 the keeper of the smallest position pays for (`synthvault/economics.py` checks the minimum debts
@@ -193,4 +194,27 @@ def liquidate_many(ctx: BenchContext) -> list[Measurement]:
                     f"1 market each; {gas[10] // 10:,} a position on average"),
         Measurement("LiquidationEngine.liquidateMany (50 positions)", gas[50],
                     f"{gas[50] // 50:,} a position on average, {further:,} for each one past the tenth"),
+    ]
+
+
+@bench
+def liquidate_through_pool(ctx: BenchContext) -> list[Measurement]:
+    """The 1-market position again, its sXAU in the stability pool (the keeper, holding none,
+    triggers), with the depositor's first deposit and its withdrawal of all, gains included."""
+    keeper, vault = _working_keeper(ctx), ctx.system.contracts["vault"]
+    pool, sxau = ctx.system.stability_pools["sXAU"], ctx.system.synths["sXAU"]
+    one = _position(ctx, ONE_MARKET, 50_000, "10.75")
+    sxau.approve(pool, wad("10.75"), sender=keeper)
+    deposit = pool.deposit(wad("10.75"), sender=keeper)
+    _crash(ctx)
+    tx = ctx.system.contracts["engine"].liquidate(one, MAX_UINT, 0, sender=keeper)
+    if pool.totalDeposits() == wad("10.75") or vault.position(one).debt == 0:
+        raise AssertionError(f"position {one}: not liquidated in part through the pool")
+    withdraw = pool.withdraw(MAX_UINT, sender=keeper)
+    return [
+        Measurement("StabilityPool.deposit (first)", deposit.gas_used, "the depositor's first deposit"),
+        Measurement("LiquidationEngine.liquidate (1 market, through the pool)", tx.gas_used,
+                    "as the 1-market one, the pool repaying: its synth burned, the stablecoin shared, the keeper paid"),
+        Measurement("StabilityPool.withdraw (all, with gains)", withdraw.gas_used,
+                    "the whole deposit left after the burn and the stablecoin gained"),
     ]

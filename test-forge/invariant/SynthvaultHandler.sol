@@ -35,6 +35,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
+import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ILiquidityPool} from "../../interfaces/venue/ILiquidityPool.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -46,13 +47,14 @@ import {FuturesExchange} from "../../contracts/venue/FuturesExchange.sol";
 import {GlobalSettlement} from "../../contracts/liquidation/GlobalSettlement.sol";
 import {InsuranceFund} from "../../contracts/liquidation/InsuranceFund.sol";
 import {LiquidationEngine} from "../../contracts/liquidation/LiquidationEngine.sol";
+import {StabilityPool} from "../../contracts/liquidation/StabilityPool.sol";
 import {OracleHub} from "../../contracts/oracle/OracleHub.sol";
 import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {Vault} from "../../contracts/core/Vault.sol";
 import {VaultLens} from "../../contracts/periphery/VaultLens.sol";
 import {MockAggregator} from "../../contracts/mocks/MockAggregator.sol";
 import {TestToken} from "../../contracts/mocks/TestToken.sol";
-import {VM} from "../utils/Vm.sol";
+import {VM, Vm} from "../utils/Vm.sol";
 
 contract SynthvaultHandler {
     using Strings for uint256;
@@ -107,6 +109,7 @@ contract SynthvaultHandler {
     MockAggregator[] internal _feeds; // by asset index
     int256[] internal _initialAnswers; // by asset index: prices stay within 1/100 and 100 times these
     SyntheticToken[] internal _synths; // sUSD, sXAU, sETH
+    StabilityPool[] internal _stabilityPools; // by synth index
     address[] internal _actors;
 
     /* WHAT THE HANDLER KNOWS */
@@ -162,6 +165,22 @@ contract SynthvaultHandler {
     ///         shortfall payments of each liquidation as measured around it.
     uint256 public ghostFundIn;
     uint256 public ghostFundOut;
+
+    /// @notice Each stability pool's flows (by synth index), each measured as the tokens that moved:
+    ///         synth deposited and withdrawn by the actors, burned by liquidations; spot and
+    ///         stablecoin received from liquidations and paid to depositors as gains.
+    struct PoolGhost {
+        uint256 deposited;
+        uint256 withdrawn;
+        uint256 burned;
+        uint256 spotIn;
+        uint256 stableIn;
+        uint256 spotOut;
+        uint256 stableOut;
+    }
+
+    PoolGhost[] internal _poolGhosts;
+
     /// @notice Successful actions by name: what a campaign really exercised (read them from an
     ///         `afterInvariant()` when tuning the handler).
     mapping(bytes32 => uint256) public ok;
@@ -217,7 +236,12 @@ contract SynthvaultHandler {
         exchange.setMarkRelay(address(vault.futuresCollateral()), true);
         for (uint256 i; i < _synths.length; ++i) {
             _synths[i].grantRole(_synths[i].BURNER_ROLE(), address(settlement));
+            _stabilityPools.push(new StabilityPool(engine, _synths[i]));
+            _poolGhosts.push();
+            engine.setStabilityPool(_synths[i], _stabilityPools[i]);
         }
+        // A keeper whose liquidation a pool repays is paid up to 5 USD (as the least bonus).
+        engine.setGasCompensation(5e18);
 
         _mintUsdc(address(this), 1_000_000e6);
         usdc.approve(address(pool), type(uint256).max);
@@ -881,6 +905,127 @@ contract SynthvaultHandler {
         }
     }
 
+    /* ACTIONS: STABILITY POOLS */
+
+    /// @notice An actor deposits (all or part of) the synth it holds into that synth's stability
+    ///         pool. Must work: see `_poolDeposit`.
+    function poolDeposit(uint256 actorSeed, uint256 synthSeed, uint256 amountSeed) external {
+        address who = _actor(actorSeed);
+        uint256 i = synthSeed % _synths.length;
+        // Half the time all it holds, so that pools grow enough to repay whole liquidations.
+        uint256 held = _synths[i].balanceOf(who);
+        _poolDeposit(who, i, amountSeed % 2 == 0 ? held : _bound(amountSeed / 2, 0, held));
+    }
+
+    /// @notice An actor (or the keeper) withdraws part or all (1 in 3) of its deposit, with its gains. Must work:
+    ///         the pool pays exactly the deposit and the gains its views showed.
+    function poolWithdraw(uint256 actorSeed, uint256 synthSeed, uint256 amountSeed) external {
+        // 1 in 4 the keeper, which deposits before some of its liquidations.
+        address who = actorSeed % 4 == 3 ? KEEPER : _actor(actorSeed / 4);
+        uint256 i = synthSeed % _synths.length;
+        StabilityPool sp = _stabilityPools[i];
+        uint256 current = sp.depositOf(who);
+        uint256 amount = amountSeed % 3 == 0 ? type(uint256).max : _bound(amountSeed / 3, 0, current);
+        (uint256 spotGain, uint256 stableGain) = sp.gainsOf(who);
+        PoolBalances memory b0 = _poolBalances(i, who);
+        VM.prank(who);
+        try sp.withdraw(amount) {
+            ++ok["stabilityPool.withdraw"];
+        } catch (bytes memory reason) {
+            _fail("stability pool withdrawal reverted", reason);
+        }
+        uint256 withdrawn = amount == type(uint256).max ? current : amount;
+        _poolGhosts[i].withdrawn += withdrawn;
+        _checkPoolPaid("withdrawal", i, who, b0, 0, withdrawn, spotGain, stableGain);
+    }
+
+    /// @dev `who` deposits `amount` of synth `i` into its pool. Must work: the deposit moves
+    ///         exactly `amount` and the gains the views showed, and adds `amount` to its deposit.
+    function _poolDeposit(address who, uint256 i, uint256 amount) internal {
+        if (amount == 0) return;
+        StabilityPool sp = _stabilityPools[i];
+        uint256 depositBefore = sp.depositOf(who);
+        (uint256 spotGain, uint256 stableGain) = sp.gainsOf(who);
+        PoolBalances memory b0 = _poolBalances(i, who);
+        VM.startPrank(who);
+        _synths[i].approve(address(sp), amount);
+        try sp.deposit(amount) {
+            _count(who == KEEPER ? bytes32("stabilityPool.deposit (keeper)") : bytes32("stabilityPool.deposit"), who);
+        } catch (bytes memory reason) {
+            _fail("stability pool deposit reverted", reason);
+        }
+        VM.stopPrank();
+        _poolGhosts[i].deposited += amount;
+        _checkPoolPaid("deposit", i, who, b0, amount, 0, spotGain, stableGain);
+        if (sp.depositOf(who) != depositBefore + amount) _fail("a pool deposit did not add its amount");
+    }
+
+    /// @dev A pool's and a depositor's balances of the synth, spot and stablecoin.
+    struct PoolBalances {
+        uint256 poolSynth;
+        uint256 poolSpot;
+        uint256 poolStable;
+        uint256 synth;
+        uint256 spot;
+        uint256 stable;
+    }
+
+    function _poolBalances(uint256 i, address who) internal view returns (PoolBalances memory b) {
+        address sp = address(_stabilityPools[i]);
+        (b.poolSynth, b.poolSpot, b.poolStable) = (_synths[i].balanceOf(sp), wbtc.balanceOf(sp), usdc.balanceOf(sp));
+        (b.synth, b.spot, b.stable) = (_synths[i].balanceOf(who), wbtc.balanceOf(who), usdc.balanceOf(who));
+    }
+
+    /// @dev A deposit of `synthIn` or a withdrawal of `synthOut` moved exactly that synth and the
+    ///      gains shown, from the pool to the depositor and back.
+    function _checkPoolPaid(
+        string memory what,
+        uint256 i,
+        address who,
+        PoolBalances memory b0,
+        uint256 synthIn,
+        uint256 synthOut,
+        uint256 spotGain,
+        uint256 stableGain
+    ) internal {
+        PoolBalances memory b1 = _poolBalances(i, who);
+        if (
+            b1.poolSynth + synthOut != b0.poolSynth + synthIn || b1.synth + synthIn != b0.synth + synthOut
+                || b0.poolSpot - b1.poolSpot != spotGain || b1.spot - b0.spot != spotGain
+                || b0.poolStable - b1.poolStable != stableGain || b1.stable - b0.stable != stableGain
+        ) {
+            _fail(string.concat("a stability pool ", what, " moved other amounts than it showed"));
+        }
+        _poolGhosts[i].spotOut += spotGain;
+        _poolGhosts[i].stableOut += stableGain;
+    }
+
+    /// @dev Every pool's synth, spot and stablecoin, before a liquidation (or a batch).
+    function _poolsBefore() internal view returns (uint256[3][] memory held) {
+        held = new uint256[3][](_synths.length);
+        for (uint256 i; i < _synths.length; ++i) {
+            address sp = address(_stabilityPools[i]);
+            held[i] = [_synths[i].balanceOf(sp), wbtc.balanceOf(sp), usdc.balanceOf(sp)];
+        }
+    }
+
+    /// @dev Books what a liquidation (or a batch) burned from each pool and brought it; a
+    ///      liquidation never takes collateral from a pool nor adds synth to it.
+    function _bookPools(uint256[3][] memory held) internal {
+        for (uint256 i; i < _synths.length; ++i) {
+            address sp = address(_stabilityPools[i]);
+            (uint256 synthNow, uint256 spotNow, uint256 stableNow) =
+                (_synths[i].balanceOf(sp), wbtc.balanceOf(sp), usdc.balanceOf(sp));
+            if (synthNow > held[i][0] || spotNow < held[i][1] || stableNow < held[i][2]) {
+                _fail("a liquidation took collateral from a stability pool or gave it synth");
+            }
+            if (synthNow < held[i][0]) ++ok["liquidated through a pool"];
+            _poolGhosts[i].burned += held[i][0] - synthNow;
+            _poolGhosts[i].spotIn += spotNow - held[i][1];
+            _poolGhosts[i].stableIn += stableNow - held[i][2];
+        }
+    }
+
     /* ACTIONS: PRICES AND TIME */
 
     /// @notice One new round within the asset's circuit-breaker bound, up or down.
@@ -1004,8 +1149,9 @@ contract SynthvaultHandler {
     /// @notice The keeper (holding the synth: from the actors, or minted against its own
     ///         positions) liquidates a vault position: the seeded one (mostly healthy, so the
     ///         call must fail) or the one nearest to its liquidation ratio (under it or just
-    ///         over), repaying up to all it may or (1 in 4) a part; or (mode 2) `liquidateMany`
-    ///         over every open position.
+    ///         over), repaying up to all it may or (1 in 4) a part, half the time through the
+    ///         synth's stability pool (the keeper deposits what it holds first); or (mode 2)
+    ///         `liquidateMany` over every open position.
     function liquidatePosition(uint256 positionSeed, uint256 repaySeed) external {
         if (positionSeed % 3 == 2) return _liquidateMany();
         (bool found, Position memory p) = _openPosition(positionSeed / 3);
@@ -1013,6 +1159,8 @@ contract SynthvaultHandler {
         if (positionSeed % 3 == 1) p = _positions[_weakestPosition(p)];
         (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
         _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
+        // Half the time: the keeper first puts it in the synth's stability pool, which then repays.
+        if (repaySeed % 4 % 2 == 1) _poolDeposit(KEEPER, p.synth, _synths[p.synth].balanceOf(KEEPER));
         _liquidatePosition(
             KEEPER, p, repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max
         );
@@ -1031,15 +1179,20 @@ contract SynthvaultHandler {
         bool underMaintenance = readable && _accountUnderMaintenance(snap);
         Balances memory before = _balancesOf(keeper, token);
         (uint256 slack, uint256 badBefore) = (_writeOffSlack(token), vault.badDebt(token));
+        uint256[3][] memory poolsHeld = _poolsBefore();
 
+        VM.recordLogs();
         VM.prank(keeper);
         try engine.liquidate(p.id, repay, 0) {
             _count("engine.liquidate", keeper);
             ++ok["positions liquidated"];
             if (ruled) ++ok["engine.liquidate, rule price"];
         } catch {
+            VM.getRecordedLogs();
             return;
         }
+        bool fundShort = _fundPaidShort();
+        _bookPools(poolsHeld);
         if (vault.badDebt(token) > badBefore) ghostBadDebtRounding[token] += slack + _indexRounding(token);
         string memory where = string.concat("liquidation of position ", p.id.toString());
         // (A liquidation cannot shut the vault down: read after it, as before.)
@@ -1053,7 +1206,7 @@ contract SynthvaultHandler {
         }
         Balances memory after_ = _balancesOf(keeper, token);
         _checkPayout(where, snap, before, after_);
-        _checkLeastBonus(where, p.id, snap, before, after_);
+        if (!fundShort) _checkLeastBonus(where, p.id, snap, before, after_);
     }
 
     /// @notice A second keeper sweeps every open position with `liquidateMany` (so that vault
@@ -1239,6 +1392,7 @@ contract SynthvaultHandler {
             // Each write-off of the batch may leave its redistribution's rounding to the next.
             (slack[i], badBefore[i]) = (_writeOffSlack(_synths[i]) * n, vault.badDebt(_synths[i]));
         }
+        uint256[3][] memory poolsHeld = _poolsBefore();
         uint256 beforeBatch = VM.snapshotState();
         VM.prank(KEEPER);
         try engine.liquidateMany(ids, 0) {
@@ -1246,6 +1400,7 @@ contract SynthvaultHandler {
         } catch {
             return;
         }
+        _bookPools(poolsHeld);
         for (uint256 i; i < _synths.length; ++i) {
             if (vault.badDebt(_synths[i]) > badBefore[i]) {
                 ghostBadDebtRounding[_synths[i]] += slack[i] + _indexRounding(_synths[i]) * n;
@@ -1346,10 +1501,14 @@ contract SynthvaultHandler {
         }
     }
 
+    /// @dev The keeper's balances together with the synth's stability pool's: a liquidation the
+    ///      pool repays burns the pool's synth and pays the pool and the keeper, which the checks
+    ///      of what a liquidation paid for the synth it burned then take as one repayer.
     function _balancesOf(address keeper, SyntheticToken token) internal view returns (Balances memory b) {
-        b.spot = wbtc.balanceOf(keeper);
-        b.stable = usdc.balanceOf(keeper);
-        b.synth = token.balanceOf(keeper);
+        address sp = address(engine.stabilityPools(token));
+        b.spot = wbtc.balanceOf(keeper) + wbtc.balanceOf(sp);
+        b.stable = usdc.balanceOf(keeper) + usdc.balanceOf(sp);
+        b.synth = token.balanceOf(keeper) + token.balanceOf(sp);
         b.fund = fund.reserves();
     }
 
@@ -1444,8 +1603,8 @@ contract SynthvaultHandler {
         return accounts.ownerOf(accountId) == address(vault.futuresCollateral());
     }
 
-    /// @dev A liquidation that took every bit of collateral for the whole debt, leaving the fund
-    ///      reserves (so it paid all it was asked), paid the keeper at least the value of the synth
+    /// @dev A liquidation that took every bit of collateral for the whole debt, the fund paying
+    ///      all it was asked (checked by the caller, `_fundPaidShort`), paid the keeper at least the value of the synth
     ///      it burned plus its least bonus, min(`minKeeperBonusUsdWad`, its bonus due), less a
     ///      stablecoin unit (the top-up is rounded down to one).
     function _checkLeastBonus(
@@ -1456,7 +1615,7 @@ contract SynthvaultHandler {
         Balances memory b1
     ) internal {
         IVault.PositionView memory left = vault.position(positionId);
-        if (left.debt != 0 || left.spotAmount != 0 || b1.fund == 0) return;
+        if (left.debt != 0 || left.spotAmount != 0) return;
         if (left.hasAccount && (_holdsPositions(left.accountId) || exchange.signedMarginOf(left.accountId) != 0)) {
             return;
         }
@@ -1486,6 +1645,21 @@ contract SynthvaultHandler {
         ++ok["least keeper bonus checked"];
     }
 
+    /// @dev Whether the insurance fund paid less than it was asked (`ShortfallPaid`, among the
+    ///      logs recorded): it ran dry during the liquidation. Its balance after says nothing of
+    ///      that, since the liquidation's own penalty reaches it only at the end.
+    function _fundPaidShort() internal returns (bool) {
+        Vm.Log[] memory logs = VM.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(fund) || logs[i].topics[0] != IInsuranceFund.ShortfallPaid.selector) {
+                continue;
+            }
+            (uint256 requested, uint256 paid,) = abi.decode(logs[i].data, (uint256, uint256, uint256));
+            if (paid < requested) return true;
+        }
+        return false;
+    }
+
     /* VIEWS FOR THE INVARIANTS */
 
     function assetCount() external view returns (uint256) {
@@ -1498,6 +1672,14 @@ contract SynthvaultHandler {
 
     function synthCount() external view returns (uint256) {
         return _synths.length;
+    }
+
+    function stabilityPool(uint256 i) external view returns (StabilityPool) {
+        return _stabilityPools[i];
+    }
+
+    function poolGhost(uint256 i) external view returns (PoolGhost memory) {
+        return _poolGhosts[i];
     }
 
     function synth(uint256 i) external view returns (SyntheticToken) {

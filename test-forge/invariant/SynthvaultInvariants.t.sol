@@ -16,6 +16,7 @@ import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {IVaultLens} from "../../interfaces/periphery/IVaultLens.sol";
+import {StabilityPool} from "../../contracts/liquidation/StabilityPool.sol";
 import {SyntheticToken} from "../../contracts/core/SyntheticToken.sol";
 import {RateMath} from "../../contracts/libraries/RateMath.sol";
 import {MAX_RATE_INDEX_WAD} from "../../contracts/core/Vault.sol";
@@ -49,7 +50,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](42);
+        bytes4[] memory selectors = new bytes4[](44);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -92,6 +93,8 @@ contract SynthvaultInvariants {
         selectors[39] = SynthvaultHandler.driftFallback.selector;
         selectors[40] = SynthvaultHandler.hedgeAndCloseLosingLeg.selector;
         selectors[41] = SynthvaultHandler.lockedLongUnderMaintenance.selector;
+        selectors[42] = SynthvaultHandler.poolDeposit.selector;
+        selectors[43] = SynthvaultHandler.poolWithdraw.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -111,6 +114,48 @@ contract SynthvaultInvariants {
         _openPnlAddsUp();
         _rateIndexBounded();
         _noFreeLunch();
+        _stabilityPoolsAccounted();
+    }
+
+    /// @notice Each stability pool, to the wei: deposits held + synth withdrawn = synth deposited
+    ///         − synth burned by liquidations, and collateral held + gains withdrawn = collateral
+    ///         received from liquidations (spot and stablecoin each); its `totalDeposits` is the
+    ///         synth it holds; and what it owes its depositors (rounded down) is within what it
+    ///         holds: their deposits within `totalDeposits`, their gains within its spot and
+    ///         stablecoin.
+    function _stabilityPoolsAccounted() internal view {
+        for (uint256 s; s < handler.synthCount(); ++s) {
+            StabilityPool sp = handler.stabilityPool(s);
+            SynthvaultHandler.PoolGhost memory g = handler.poolGhost(s);
+            string memory symbol = handler.synth(s).symbol();
+            uint256 synthHeld = handler.synth(s).balanceOf(address(sp));
+            uint256 spotHeld = handler.wbtc().balanceOf(address(sp));
+            uint256 stableHeld = handler.usdc().balanceOf(address(sp));
+            _eq(
+                synthHeld + g.withdrawn + g.burned,
+                g.deposited,
+                string.concat(symbol, " pool: held + withdrawn + burned vs deposited")
+            );
+            _eq(spotHeld + g.spotOut, g.spotIn, string.concat(symbol, " pool: spot held + paid vs received"));
+            _eq(
+                stableHeld + g.stableOut, g.stableIn, string.concat(symbol, " pool: stablecoin held + paid vs received")
+            );
+            _eq(sp.totalDeposits(), synthHeld, string.concat(symbol, " pool: totalDeposits vs synth held"));
+            uint256 owed;
+            uint256 spotOwed;
+            uint256 stableOwed;
+            // The actors and the keeper (which deposits before some of its liquidations).
+            for (uint256 a; a <= handler.actorCount(); ++a) {
+                address depositor = a == handler.actorCount() ? handler.KEEPER() : handler.actor(a);
+                owed += sp.depositOf(depositor);
+                (uint256 spotGain, uint256 stableGain) = sp.gainsOf(depositor);
+                spotOwed += spotGain;
+                stableOwed += stableGain;
+            }
+            if (owed > synthHeld || spotOwed > spotHeld || stableOwed > stableHeld) {
+                _fail(string.concat(symbol, " pool owes its depositors more than it holds"));
+            }
+        }
     }
 
     /// @notice No free lunch: no action of the attacker raised its net worth at the oracle's
@@ -421,7 +466,8 @@ contract SynthvaultInvariants {
     ///      LP, the attacker.
     function _holders() internal view returns (address[] memory holders) {
         uint256 n = handler.actorCount();
-        holders = new address[](n + 5);
+        uint256 pools = handler.synthCount();
+        holders = new address[](n + 5 + pools);
         for (uint256 i; i < n; ++i) {
             holders[i] = handler.actor(i);
         }
@@ -430,6 +476,9 @@ contract SynthvaultInvariants {
         holders[n + 2] = handler.FEE_RECIPIENT_B();
         holders[n + 3] = address(handler);
         holders[n + 4] = handler.ATTACKER();
+        for (uint256 s; s < pools; ++s) {
+            holders[n + 5 + s] = address(handler.stabilityPool(s));
+        }
     }
 
     function _eq(uint256 actual, uint256 expected, string memory what) internal pure {

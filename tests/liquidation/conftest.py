@@ -22,8 +22,8 @@ from tests.vault import conftest as _vault
 
 # Registered again here (assigned, not imported: fixture parameters then shadow no import).
 vault_layer, vault, lens, synths = _root.vault_layer, _root.vault, _root.lens, _root.synths
-liquidation_layer, engine, insurance_fund, settlement = (
-    _root.liquidation_layer, _root.engine, _root.insurance_fund, _root.settlement)
+liquidation_layer, engine, insurance_fund, settlement, stability_pools = (
+    _root.liquidation_layer, _root.engine, _root.insurance_fund, _root.settlement, _root.stability_pools)
 fund_wbtc, open_position, futures_position, set_params, no_shock = (
     _vault.fund_wbtc, _vault.open_position, _vault.futures_position, _vault.set_params, _vault.no_shock)
 

@@ -94,6 +94,18 @@ def test_deploy_system__global_settlement__wired_in_the_manifest_and_the_console
     assert namespace["settlement"].SETTLEMENT_PERIOD() == 7 * 86_400
 
 
+def test_deploy_system__stability_pools__one_per_synth_named_to_the_engine_and_in_the_console(project, system, owner):
+    engine = system.contracts["engine"]
+    assert set(system.stability_pools) == set(system.synths)
+    for symbol, pool in system.stability_pools.items():
+        assert engine.stabilityPools(system.synths[symbol]) == pool.address
+        assert (pool.synth(), pool.engine()) == (system.synths[symbol].address, engine.address)
+    assert engine.gasCompensationUsdWad() == wad(150)
+    namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
+    assert {s: p.address for s, p in namespace["stability_pools"].items()} == {
+        s: p.address for s, p in system.stability_pools.items()}
+
+
 def test_console_health__position_with_debt__usd_and_cr(project, system, owner):
     namespace = console_namespace(project, {"contracts": system.addresses()}, owner)
     vault, wbtc, susd = system.contracts["vault"], system.contracts["wbtc"], system.synths["sUSD"]

@@ -286,6 +286,28 @@ def test_run_once__no_synth_and_unprofitable__each_skip_names_the_synth_and_why(
     assert bot.stats.skipped == {"no-synth": 1, "unprofitable": 2, "failed": 0, "unpriceable": 0}
 
 
+def test_run_once__pool_holds_the_repayment__liquidates_through_it_without_synth(
+        project, chain, seeded, system, owner, trader, trader2):
+    bot, _, _ = seeded
+    bot.pool_at = project.StabilityPool.at
+    engine, susd, pool = system.contracts["engine"], system.synths["sUSD"], system.stability_pools["sUSD"]
+    _position(system, owner, trader, 4 * WBTC, "60000", "sUSD")  # 400% at $60,000, 300% at $45,000
+    susd.approve(pool, wad(60_000), sender=trader)
+    pool.deposit(wad(60_000), sender=trader)
+    in_usd = _position(system, owner, trader2, WBTC, "38000", "sUSD")  # 118.4% at $45,000
+    set_price(system.feeds["BTC"], 45_000, owner)
+    repay, _ = engine.repayQuote(in_usd)
+    assert susd.balanceOf(bot.sender) == 0
+
+    actions = bot.run_once(chain.blocks.height)
+
+    [action] = [a for a in actions if a.position_id == in_usd]
+    assert action.kind == "liquidated" and action.detail.startswith("through the sUSD pool, tx ")
+    # The quote, plus the fee accrued until the block it lands in (the debt grew a little).
+    assert repay <= action.repaid < repay + wad("0.001")
+    assert pool.totalDeposits() == wad(60_000) - action.repaid
+
+
 def test_summary_line__a_revert_an_rpc_error_and_a_stale_price__counts_what_happened(
         chain, seeded, system, owner, trader, keeper):
     bot, risky, _ = seeded

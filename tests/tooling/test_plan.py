@@ -32,7 +32,8 @@ def test_deploy_and_record__local_chain__sends_exactly_the_planned_transactions(
 
     assert owner.nonce - nonce == plan.transactions
     deployed = [c.contract_type.name
-                for c in (*system.contracts.values(), *system.feeds.values(), *system.synths.values())]
+                for c in (*system.contracts.values(), *system.feeds.values(), *system.synths.values(),
+                          *system.stability_pools.values())]
     # The pool and the account registry are created by the exchange, the adapter by the vault, not
     # by a transaction.
     created_inside = {"LiquidityPool", "FuturesAccounts", "FuturesCollateral"}

@@ -74,6 +74,10 @@ def test_story__crash_and_accounting__long_liquidated_neutral_untouched_chart_wr
     first = next(row for row in rows if row["liquidated"])
     assert first["seen"]["long BTC -> sXAU"] < 1.2  # under the liquidation ratio when the keeper acted
     assert vault.position(long_id).debt == 0
+    # Through sXAU's stability pool: the keeper deposited its sXAU there and triggered with none.
+    pool, keeper = story.system.stability_pools["sXAU"], story.roles["keeper"]
+    assert pool.totalDeposits() < wad(40) and story.system.synths["sXAU"].balanceOf(keeper) == 0
+    assert sum(pool.gainsOf(keeper)) > 0
     # Flat through the crash, but for the buy-back's impact and fee in its close value (cheaper as
     # BTC falls, a few dollars dearer above $60,000): within 0.01% of 160%.
     assert all(row["delta-neutral -> sUSD"] >= 1.6 * (1 - 1e-4) for row in rows)
