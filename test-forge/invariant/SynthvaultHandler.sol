@@ -1194,7 +1194,22 @@ contract SynthvaultHandler {
         bool fundShort = _fundPaidShort();
         _bookPools(poolsHeld);
         if (vault.badDebt(token) > badBefore) ghostBadDebtRounding[token] += slack + _indexRounding(token);
-        string memory where = string.concat("liquidation of position ", p.id.toString());
+        _checkEngineLiquidation(keeper, token, p.id, snap, readable, crWad, underMaintenance, before, fundShort);
+    }
+
+    /// @dev The checks after `keeper`'s liquidation of position `positionId` (`_liquidatePosition`).
+    function _checkEngineLiquidation(
+        address keeper,
+        SyntheticToken token,
+        uint256 positionId,
+        IVault.LiquidationSnapshot memory snap,
+        bool readable,
+        uint256 crWad,
+        bool underMaintenance,
+        Balances memory before,
+        bool fundShort
+    ) internal {
+        string memory where = string.concat("liquidation of position ", positionId.toString());
         // (A liquidation cannot shut the vault down: read after it, as before.)
         if (vault.isShutdown()) _fail(string.concat(where, " after shutdown"));
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
@@ -1206,7 +1221,7 @@ contract SynthvaultHandler {
         }
         Balances memory after_ = _balancesOf(keeper, token);
         _checkPayout(where, snap, before, after_);
-        if (!fundShort) _checkLeastBonus(where, p.id, snap, before, after_);
+        if (!fundShort) _checkLeastBonus(where, positionId, snap, before, after_);
     }
 
     /// @notice A second keeper sweeps every open position with `liquidateMany` (so that vault
