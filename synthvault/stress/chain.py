@@ -102,6 +102,7 @@ class Health(NamedTuple):
     debtUsdWad: int  # noqa: N815
     crWad: int  # noqa: N815
     status: int
+    accountUnderMaintenance: bool  # noqa: N815
 
 
 @dataclass
@@ -114,7 +115,7 @@ class FastLens:
     last: dict[int, Health] = field(default_factory=dict)
 
     def healthOf(self, ids: list[int]) -> list[Health]:  # noqa: N802 - the contract's name
-        (rows,) = self.fast.call(self.lens.healthOf, list(ids), types=("(uint256,uint256,uint256,uint8)[]",))
+        (rows,) = self.fast.call(self.lens.healthOf, list(ids), types=("(uint256,uint256,uint256,uint8,bool)[]",))
         healths = [Health(*row) for row in rows]
         self.last.update(zip(ids, healths, strict=True))
         return healths

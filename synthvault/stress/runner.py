@@ -17,7 +17,7 @@ from typing import Any
 from ape.exceptions import ContractLogicError
 
 from synthvault.economics import gas_cost_usd
-from synthvault.keeper import Keeper
+from synthvault.keeper import LIQUIDATION_DEBT, Keeper
 from synthvault.prices import PricePoint
 from synthvault.stress.book import PositionSpec
 from synthvault.stress.chain import FastChain, FastLens
@@ -164,7 +164,9 @@ class Runner:
                 {s: self.fast.uint(c["vault"].badDebt, t) for s, t in self.system.synths.items()})
 
     def _price(self, symbol: str) -> int:
-        return self.fast.uint(self.system.contracts["oracle"].priceWad, self.system.synths[symbol].asset())
+        """A synth's price as a liquidation values its debt (over a weekend, its market's last close)."""
+        return self.fast.uint(self.system.contracts["oracle"].priceWadFor, self.system.synths[symbol].asset(),
+                              LIQUIDATION_DEBT)
 
     def _price_of(self, ticker: bytes) -> int:
         return self.fast.uint(self.system.contracts["oracle"].priceWad, ticker.ljust(32, b"\0"))

@@ -123,15 +123,20 @@ def test_report_write__a_run__markdown_charts_and_rounds_with_the_runs_figures(s
     assert [int(row.split(",")[1]) for row in liquidations[1:]] == [x.position_id for x in result.liquidations]
 
 
-def test_run__exchange_keeper__closes_accounts_under_maintenance_that_the_exchange_accepts(session):
+def test_run__squeeze__the_engine_closes_locked_accounts_under_maintenance_the_exchange_refuses(session):
     c = session.system.contracts
 
-    # A squeeze: the book's 9.1x short (position 5) is under its maintenance margin at +11%.
+    # A squeeze: the book's 9.1x short (position 5) is under its maintenance margin at +11%, its
+    # CR still over the liquidation ratio. Every account of the book is locked in the vault, so
+    # the exchange keeper is refused (`ExchangeAccountLocked`, asked by eth_call: nothing sent)
+    # and the vault's keeper closes the account through the engine instead.
     squeeze = [PricePoint(3600 * i, Decimal(p)) for i, p in enumerate((8000, 8400, 8900, 8600))]
 
     result = session.run(squeeze, latency=0, fund_usd=Decimal(1_000), exchange_keeper=True)
 
-    closed = _events(c["exchange"], "Liquidated", result)
-    assert result.exchange_liquidations == len(closed) > 0
-    assert {int(e.accountId) for e in closed} <= {account for account, _ in session.book.accounts.values()}
-    assert all(e.equityWad < e.maintenanceWad for e in closed)  # the exchange's own reading
+    assert result.exchange_liquidations == 0 and _events(c["exchange"], "Liquidated", result) == []
+    over_ratio = [x for x in result.liquidations if x.cr_before >= 1.2]
+    assert over_ratio, [(x.position_id, x.cr_before) for x in result.liquidations]
+    assert {x.kind for x in over_ratio} <= {"short", "delta-neutral"}
+    engine = {int(e.positionId) for e in _events(c["engine"], "Liquidated", result)}
+    assert {x.position_id for x in over_ratio} <= engine
