@@ -1557,8 +1557,16 @@ contract SynthvaultHandler {
         Balances memory b1
     ) internal {
         // The synth's price the liquidation used: prices do not move within the handler's call.
-        uint256 synthPriceWad = oracle.priceWadFor(snap.synth.asset(), IOracleHub.PriceUse.LiquidationDebt);
-        uint256 burnedUsd = Math.mulDiv(b0.synth - b1.synth, synthPriceWad, WAD, Math.Rounding.Ceil);
+        // Read only when synth was burned (a position with no debt reads none, and its synth's
+        // market may be closed past its last close's heartbeat).
+        uint256 burnedUsd = b0.synth == b1.synth
+            ? 0
+            : Math.mulDiv(
+                b0.synth - b1.synth,
+                oracle.priceWadFor(snap.synth.asset(), IOracleHub.PriceUse.LiquidationDebt),
+                WAD,
+                Math.Rounding.Ceil
+            );
         uint256 keeperUsd =
             (b1.spot - b0.spot) * WBTC_UNIT * snap.spotPriceWad / WAD + (b1.stable - b0.stable) * USDC_UNIT;
         uint256 penaltyUsd = burnedUsd * snap.liquidationPenaltyWad / WAD;
@@ -1629,6 +1637,9 @@ contract SynthvaultHandler {
         Balances memory b0,
         Balances memory b1
     ) internal {
+        // A position with no debt (a locked account closed under maintenance) burns no synth: no
+        // bonus on a debt to check, and its synth's price need not be readable.
+        if (snap.debt == 0) return;
         IVault.PositionView memory left = vault.position(positionId);
         if (left.debt != 0 || left.spotAmount != 0) return;
         if (left.hasAccount && (_holdsPositions(left.accountId) || exchange.signedMarginOf(left.accountId) != 0)) {
