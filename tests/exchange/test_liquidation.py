@@ -131,22 +131,6 @@ def test_liquidate__account_held_elsewhere__exchange_still_protects_itself(
     exchange.withdrawMargin(account, left // UNIT, trader2, sender=trader2)
 
 
-def test_liquidate__account_locked_in_a_vault_position__refused_naming_its_holder(
-    exchange, futures_accounts, vault, synths, feeds, owner, open_account, trader, keeper, btc
-):
-    """An account a vault position locks (its token held by the vault's adapter, a mark relay) is
-    the vault's engine's to liquidate: its margin is the position's collateral, out of which the
-    exchange's reward would be paid."""
-    account = _long_015(exchange, open_account, trader, btc)
-    position_id = vault.open(synths["sXAU"], sender=trader).return_value
-    futures_accounts.approve(vault, account, sender=trader)
-    vault.lock(position_id, account, sender=trader)
-    set_price(feeds["BTC"], 56000, owner)
-
-    with reverts(exchange.ExchangeAccountLocked, accountId=account, controller=vault.futuresCollateral()):
-        exchange.liquidate(account, sender=keeper)
-
-
 def test_liquidate__by_the_owner_itself__gains_nothing_over_closing(
     exchange, usdc, feeds, owner, open_account, trader, btc
 ):

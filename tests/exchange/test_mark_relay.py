@@ -6,11 +6,11 @@ not kept for the next. (BTC $60,000.)"""
 import pytest
 
 from synthvault.units import asset_id, scaled, wad
-from tests.utils.chain import advance
+from tests.utils.chain import advance, set_price
 from tests.utils.constants import MAX_UINT, ZERO_ADDRESS
 from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
-from tests.utils.exchange import fee, fill_price
+from tests.utils.exchange import buy, fee, fill_price
 
 BTC = asset_id("BTC")
 
@@ -124,3 +124,21 @@ def test_reduction_terms__size_initial_margin_and_expiry(exchange, btc, btc_date
     assert exchange.reductionTerms(account, btc_dated) == (0, dated.params.initialMarginWad, dated.expiry)
     # An unknown market reads as all zero (a listed market's initial margin never is).
     assert exchange.reductionTerms(account, 999) == (0, 0, 0)
+
+
+def test_liquidate__account_locked_in_a_vault_position__refused_naming_its_holder(
+    exchange, futures_accounts, vault, synths, feeds, owner, open_account, trader, keeper, btc
+):
+    """An account a vault position locks (its token held by the vault's adapter, a mark relay) is
+    the vault's engine's to liquidate: its margin is the position's collateral, out of which the
+    exchange's reward would be paid. (Here, beside the other test of the vault's adapter: the
+    first test of tests/exchange that asks for the vault deploys it inside its module's snapshot.)"""
+    account = open_account(margin=1000)
+    buy(exchange, account, btc, wad("0.15"), trader)
+    position_id = vault.open(synths["sXAU"], sender=trader).return_value
+    futures_accounts.approve(vault, account, sender=trader)
+    vault.lock(position_id, account, sender=trader)
+    set_price(feeds["BTC"], 56000, owner)
+
+    with reverts(exchange.ExchangeAccountLocked, accountId=account, controller=vault.futuresCollateral()):
+        exchange.liquidate(account, sender=keeper)
