@@ -8,6 +8,7 @@ pragma solidity 0.8.28;
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
@@ -19,7 +20,7 @@ import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
-import {WAD} from "../libraries/Units.sol";
+import {BPS, WAD} from "../libraries/Units.sol";
 import {WadMath} from "../libraries/WadMath.sol";
 
 contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
@@ -34,6 +35,14 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     /// @dev Immutable: the vault deploys its adapter in its constructor (so this is its address).
     address private immutable _vault;
 
+    /// @dev The venue's state and haircut (bps), one slot: the only storage a valuation reads.
+    struct Status {
+        VenueState state;
+        uint16 haircutBps;
+    }
+
+    Status private _status;
+
     /// @param exchange_ The futures exchange whose accounts the vault's positions may lock.
     constructor(IFuturesExchange exchange_) {
         exchange = exchange_;
@@ -47,6 +56,46 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         _;
     }
 
+    /* THE PORT: VENUE STATE */
+
+    /// @inheritdoc ICollateralVenue
+    function setVenueState(VenueState state, uint256 haircutBps) external {
+        if (msg.sender != Ownable(_vault).owner()) revert CollateralVenueNotOwner(msg.sender);
+        if (haircutBps > BPS) revert CollateralVenueHaircutTooHigh(haircutBps, BPS);
+        if (haircutBps != 0 && state != VenueState.WindingDown) {
+            revert CollateralVenueHaircutNotWindingDown(state, haircutBps);
+        }
+        Status memory previous = _status;
+        if (state == previous.state && haircutBps == previous.haircutBps) revert CollateralVenueAlreadySet();
+        // casting to 'uint16' is safe because haircutBps <= BPS = 10,000 was just checked
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _status = Status({state: state, haircutBps: uint16(haircutBps)});
+        if (state != previous.state) emit VenueStateSet(previous.state, state);
+        if (haircutBps > previous.haircutBps) emit HaircutRaised(previous.haircutBps, haircutBps);
+        else if (haircutBps < previous.haircutBps) emit HaircutLowered(previous.haircutBps, haircutBps);
+    }
+
+    /// @inheritdoc ICollateralVenue
+    function venueState() external view returns (VenueState state, uint256 haircutBps) {
+        Status memory status = _status;
+        return (status.state, status.haircutBps);
+    }
+
+    /// @inheritdoc ICollateralVenue
+    function requireActive() public view {
+        Status memory status = _status;
+        if (status.state != VenueState.Active) {
+            revert CollateralVenueNotActive(address(this), status.state, status.haircutBps);
+        }
+    }
+
+    /// @dev What the vault counts of an account worth `valueWad`: (1 - haircut) of it, rounded
+    ///      down; the whole of it while no haircut applies. Every value the port returns passes here.
+    function _counted(uint256 valueWad) private view returns (uint256) {
+        uint256 haircutBps = _status.haircutBps;
+        return haircutBps == 0 ? valueWad : valueWad.mulDivDown(BPS - haircutBps, BPS);
+    }
+
     /* THE PORT */
 
     /// @inheritdoc ICollateralVenue
@@ -56,12 +105,13 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
 
     /// @inheritdoc ICollateralVenue
     function valueUsdWad(uint256 accountId) external view returns (uint256) {
-        return CollateralMath.accountValueWad(exchange, accountId);
+        return _counted(CollateralMath.accountValueWad(exchange, accountId));
     }
 
     /// @inheritdoc ICollateralVenue
     function tryValueUsdWad(uint256 accountId) external view returns (bool ok, uint256 valueWad, bytes memory reason) {
-        return CollateralMath.tryAccountValueWad(exchange, accountId, false);
+        (ok, valueWad, reason) = CollateralMath.tryAccountValueWad(exchange, accountId, false);
+        valueWad = _counted(valueWad);
     }
 
     /// @inheritdoc IFuturesCollateral
@@ -70,11 +120,12 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         view
         returns (bool ok, uint256 valueWad, bytes memory reason)
     {
-        return CollateralMath.tryAccountValueWad(exchange, accountId, true);
+        (ok, valueWad, reason) = CollateralMath.tryAccountValueWad(exchange, accountId, true);
+        valueWad = _counted(valueWad);
     }
 
     /// @inheritdoc ICollateralVenue
-    function valueAndShockLossUsdWad(uint256 accountId, bytes32 spotAsset, uint256 spotUsdWad)
+    function valueAndShockLossUsdWad(uint256 accountId, bytes32 spotAsset, uint256 spotUsdWad, uint256 cutUsdWad)
         external
         view
         returns (uint256 valueWad, uint256 lossWad)
@@ -95,7 +146,10 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
             spotUsdWad,
             spotUsdWad == 0 ? 0 : IVault(_vault).shockWad(spotAsset)
         );
-        valueWad = CollateralMath.accountValueOf(closeValueWad);
+        // What leaves is taken from the account's own value, then what stays is counted.
+        uint256 ownValueWad = CollateralMath.accountValueOf(closeValueWad);
+        if (ownValueWad >= cutUsdWad) valueWad = _counted(ownValueWad - cutUsdWad);
+        else lossWad += cutUsdWad - ownValueWad;
     }
 
     /// @dev Each position's market asset and the vault's shock for it (a market's asset never changes).
@@ -118,7 +172,8 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     }
 
     /// @notice Accepts an account token only from the exchange's account registry, moved by the
-    ///         vault (`lock`).
+    ///         vault (`lock`), and only while the venue is active (`CollateralVenueNotActive`,
+    ///         which the registry bubbles up through the vault's `lock`).
     function onERC721Received(address operator, address, uint256 tokenId, bytes calldata)
         external
         view
@@ -127,6 +182,7 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         if (msg.sender != address(accounts) || operator != _vault) {
             revert FuturesCollateralUnexpectedTransfer(msg.sender, operator, tokenId);
         }
+        requireActive();
         return IERC721Receiver.onERC721Received.selector;
     }
 
@@ -157,7 +213,9 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         int256 closeValueWad;
         (futures, closeValueWad) = exchange.liquidationPositions(accountId);
         equityWad = _equityOf(accountId, futures);
-        valueWad = CollateralMath.accountValueOf(closeValueWad);
+        // Counted at the haircut (the trigger and the sizing); the equity, which sizes the closes
+        // and so what is seized, is the account's own.
+        valueWad = _counted(CollateralMath.accountValueOf(closeValueWad));
     }
 
     /// @inheritdoc IFuturesCollateral

@@ -319,7 +319,10 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (totalDebt > s.debtCeiling) revert VaultDebtCeilingExceeded(s.token, totalDebt, s.debtCeiling);
         uint256 debt = debtShares.mulWadUp(index);
         if (debt < s.minDebt) revert VaultDebtBelowMin(positionId, debt, s.minDebt);
-        (uint256 collateralUsdWad, uint256 lossUsdWad) = _collateralAndLoss(p, p.spotAmount, p.hasAccount, 0);
+        bool hasAccount = p.hasAccount;
+        // Nothing is minted against a venue that is not active (frozen or winding down): its rule.
+        if (hasAccount) futuresCollateral.requireActive();
+        (uint256 collateralUsdWad, uint256 lossUsdWad) = _collateralAndLoss(p, p.spotAmount, hasAccount, 0);
         _requireMintingRatio(positionId, s, debt, collateralUsdWad, lossUsdWad, type(uint256).max, 0);
 
         // casting to 'uint128' is safe because debtShares <= totalDebtShares (the sum of all positions' shares) < 2^96
@@ -573,10 +576,10 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     /* INTERNAL: VALUATION */
 
     /// @dev Collateral in USD (WAD): `spotAmount` at the BTC price plus, `withAccount`, the
-    ///      locked account's value less `equityCutWad`, floored at zero; and its shock loss
-    ///      (`CollateralMath`'s rule: the spot's alone, or the port's for the account and the spot
-    ///      together), with the part of the cut the account's value cannot cover (a debt its
-    ///      gains repay first, as the rule counts a negative close value). Reads no price (and
+    ///      locked account's value once `equityCutWad` leaves it, as the port counts it (its
+    ///      venue's haircut on what stays); and its shock loss (`CollateralMath`'s rule: the
+    ///      spot's alone, or the port's for the account and the spot together, with the part of
+    ///      the cut the account's value cannot cover). Reads no price (and
     ///      not the account id) for what is not counted.
     function _collateralAndLoss(Position storage p, uint256 spotAmount, bool withAccount, uint256 equityCutWad)
         private
@@ -588,9 +591,9 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         }
         if (withAccount) {
             uint256 valueWad;
-            (valueWad, lossUsdWad) = futuresCollateral.valueAndShockLossUsdWad(p.accountId, spotAsset, collateralUsdWad);
-            if (valueWad >= equityCutWad) collateralUsdWad += valueWad - equityCutWad;
-            else lossUsdWad += equityCutWad - valueWad;
+            (valueWad, lossUsdWad) =
+                futuresCollateral.valueAndShockLossUsdWad(p.accountId, spotAsset, collateralUsdWad, equityCutWad);
+            collateralUsdWad += valueWad;
         } else if (collateralUsdWad != 0) {
             lossUsdWad = CollateralMath.shockLossUsdWad(collateralUsdWad, shockWad[spotAsset]);
         }

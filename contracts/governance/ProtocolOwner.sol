@@ -9,6 +9,7 @@ pragma solidity 0.8.28;
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
+import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {IGlobalSettlement} from "../../interfaces/liquidation/IGlobalSettlement.sol";
@@ -96,6 +97,33 @@ contract ProtocolOwner is IProtocolOwner {
         if (shockWad <= current) revert ProtocolOwnerNotTighter(current, shockWad);
         emit ShockRaised(asset, msg.sender, current, shockWad);
         vault.setShock(asset, shockWad);
+    }
+
+    /// @inheritdoc IProtocolOwner
+    function freezeVenue() external onlyGuardian {
+        _tightenVenue(ICollateralVenue.VenueState.Frozen, 0, true);
+    }
+
+    /// @inheritdoc IProtocolOwner
+    function windDownVenue(uint256 haircutBps) external onlyGuardian {
+        _tightenVenue(ICollateralVenue.VenueState.WindingDown, haircutBps, true);
+    }
+
+    /// @inheritdoc IProtocolOwner
+    function raiseHaircut(uint256 haircutBps) external onlyGuardian {
+        _tightenVenue(ICollateralVenue.VenueState.WindingDown, haircutBps, false);
+    }
+
+    /// @dev Moves the vault's venue to `state` at `haircutBps` if that is stricter: with
+    ///      `stateRises`, a later state (Active < Frozen < WindingDown, the haircut then any);
+    ///      without, the same state at a higher haircut.
+    function _tightenVenue(ICollateralVenue.VenueState state, uint256 haircutBps, bool stateRises) private {
+        ICollateralVenue venue = vault.futuresCollateral();
+        (ICollateralVenue.VenueState current, uint256 currentHaircutBps) = venue.venueState();
+        bool tighter = stateRises ? state > current : state == current && haircutBps > currentHaircutBps;
+        if (!tighter) revert ProtocolOwnerVenueNotTighter(venue, current, currentHaircutBps, state, haircutBps);
+        emit VenueTightened(venue, msg.sender, current, currentHaircutBps, state, haircutBps);
+        venue.setVenueState(state, haircutBps);
     }
 
     /// @inheritdoc IProtocolOwner

@@ -10,6 +10,7 @@ pragma solidity 0.8.28;
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IFuturesCollateral} from "../../interfaces/collateral/IFuturesCollateral.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IOracleHub} from "../../interfaces/oracle/IOracleHub.sol";
@@ -82,7 +83,7 @@ contract VaultLens is IVaultLens {
         if (p.hasAccount) {
             uint256 valueWad;
             (valueWad, room.shockLossUsdWad) =
-                _futures.valueAndShockLossUsdWad(p.accountId, _spotAsset, room.collateralUsdWad);
+                _futures.valueAndShockLossUsdWad(p.accountId, _spotAsset, room.collateralUsdWad, 0);
             room.collateralUsdWad += valueWad;
         } else if (room.collateralUsdWad != 0) {
             room.shockLossUsdWad = CollateralMath.shockLossUsdWad(room.collateralUsdWad, vault.shockWad(_spotAsset));
@@ -102,7 +103,13 @@ contract VaultLens is IVaultLens {
         (uint256 indexWad,,,) = vault.synthDebt(p.synth);
         uint256 mostDebt = limitUsdWad.mulDivDown(WAD, synthPriceWad);
         uint256 slack = p.debt + indexWad / WAD + 3;
-        if (mostDebt > slack) room.maxMint = mostDebt - slack;
+        // Nothing may be minted against a venue that is not active (the vault asks `requireActive`).
+        bool venueActive = true;
+        if (p.hasAccount) {
+            (ICollateralVenue.VenueState state,) = _futures.venueState();
+            venueActive = state == ICollateralVenue.VenueState.Active;
+        }
+        if (venueActive && mostDebt > slack) room.maxMint = mostDebt - slack;
     }
 
     /// @inheritdoc IVaultLens

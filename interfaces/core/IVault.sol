@@ -286,7 +286,9 @@ interface IVault {
     /// @notice Locks futures account `accountId` into position `positionId`, pulling the account
     ///         token from the caller in the exchange's account registry (`IFuturesAccounts`: the
     ///         caller must own it and have approved the vault there). Only the
-    ///         position's owner; one account per position. Adds collateral: reads no price.
+    ///         position's owner; one account per position. Adds collateral: reads no price. The
+    ///         adapter takes no account while the venue is not active
+    ///         (`ICollateralVenue.CollateralVenueNotActive`, bubbled up through the registry).
     function lock(uint256 positionId, uint256 accountId) external;
 
     /// @notice Returns the locked account token to the owner. Only the owner. With debt, needs
@@ -309,6 +311,9 @@ interface IVault {
     ///         shock (collateral less its shock loss at least the debt), the minimum debt and the
     ///         debt ceiling after the mint (an `amount` over the whole ceiling
     ///         is refused first, `VaultDebtCeilingExceeded` reporting it as the total debt).
+    ///         A position with a locked account mints only while its venue is active
+    ///         (`ICollateralVenue.CollateralVenueNotActive`); the account counts at the venue's
+    ///         haircut while it winds down.
     function mint(uint256 positionId, uint256 amount) external;
 
     /// @notice Burns up to `amount` synth of the caller against position `positionId`; an

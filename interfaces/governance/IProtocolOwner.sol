@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ICollateralVenue} from "../collateral/ICollateralVenue.sol";
 import {ISyntheticToken} from "../core/ISyntheticToken.sol";
 import {IVault} from "../core/IVault.sol";
 import {IGlobalSettlement} from "../liquidation/IGlobalSettlement.sol";
@@ -13,8 +14,10 @@ import {IGlobalSettlement} from "../liquidation/IGlobalSettlement.sol";
 ///           call (`execute`), once its proposal has waited out the timelock's delay;
 ///         - the guardian: at once, only the few calls that make the protocol safer and never
 ///           looser: pause a synth's minting (its debt ceiling to 0), raise a synth's minting
-///           ratio, raise an asset's shock in the minting check, shut the protocol down. Undoing
-///           any of them (resuming minting, lowering a ratio or a shock) is the timelock's.
+///           ratio, raise an asset's shock in the minting check, freeze the vault's venue, start
+///           its wind-down or raise its haircut, shut the protocol down. Undoing any of them
+///           (resuming minting, lowering a ratio, a shock or a haircut, unfreezing) is the
+///           timelock's.
 ///         The guardian can stop new risk and end the protocol, but cannot loosen a rule, move a
 ///         price, touch a position or take a token: a stolen guardian key can freeze minting or
 ///         force a shutdown (every holder then redeems at the settled prices), nothing more.
@@ -39,6 +42,17 @@ interface IProtocolOwner {
     /// @notice `guardian` raised `asset`'s shock in the minting check from `fromWad` to `toWad`.
     event ShockRaised(bytes32 indexed asset, address indexed guardian, uint256 fromWad, uint256 toWad);
 
+    /// @notice `guardian` tightened the vault's venue `venue` from `fromState` at `fromHaircutBps`
+    ///         to `toState` at `toHaircutBps` (freeze, wind down, raise the haircut).
+    event VenueTightened(
+        ICollateralVenue indexed venue,
+        address indexed guardian,
+        ICollateralVenue.VenueState fromState,
+        uint256 fromHaircutBps,
+        ICollateralVenue.VenueState toState,
+        uint256 toHaircutBps
+    );
+
     /// @notice `guardian` shut the protocol down (global settlement).
     event ShutdownTriggered(address indexed guardian);
 
@@ -55,6 +69,17 @@ interface IProtocolOwner {
 
     /// @notice A guardian's change must make the rule stricter: `proposed` does not raise `current`.
     error ProtocolOwnerNotTighter(uint256 current, uint256 proposed);
+
+    /// @notice A guardian's venue change must make it stricter: from `state` at `haircutBps`, to
+    ///         `proposedState` at `proposedHaircutBps` is not (a freeze only of an active venue, a
+    ///         wind-down only of one not winding down, a haircut only raised while winding down).
+    error ProtocolOwnerVenueNotTighter(
+        ICollateralVenue venue,
+        ICollateralVenue.VenueState state,
+        uint256 haircutBps,
+        ICollateralVenue.VenueState proposedState,
+        uint256 proposedHaircutBps
+    );
 
     /* THE TIMELOCK */
 
@@ -85,6 +110,21 @@ interface IProtocolOwner {
     /// @notice Raises `asset`'s shock in the minting check to `shockWad`, above its current one
     ///         (at most the vault's 50%). Like the ratio, it binds only new risk.
     function raiseShock(bytes32 asset, uint256 shockWad) external;
+
+    /// @notice Freezes the vault's venue (`IVault.futuresCollateral`): no new locks, no mints
+    ///         against it; existing positions go on. Only an active venue.
+    function freezeVenue() external;
+
+    /// @notice Starts winding the vault's venue down at a haircut of `haircutBps` (at most
+    ///         10,000: the venue's `CollateralVenueHaircutTooHigh`): its collateral counts at
+    ///         (1 - haircut) in the minting check and the liquidation trigger, so positions on it
+    ///         may become liquidatable. Only a venue active or frozen.
+    function windDownVenue(uint256 haircutBps) external;
+
+    /// @notice Raises the haircut of the vault's venue, winding down, to `haircutBps`, above its
+    ///         current one. Lowering it, unfreezing, returning to active are the timelock's
+    ///         (`execute` of `ICollateralVenue.setVenueState`).
+    function raiseHaircut(uint256 haircutBps) external;
 
     /// @notice Shuts the protocol down (`IGlobalSettlement.shutdown`).
     function shutdown() external;

@@ -48,7 +48,8 @@ interface IVaultLens {
     ///         floored at 0) / debt, rounded down, max with no debt; `maxMint`: the most synth the
     ///         position may mint now (synth units) keeping both the minting ratio and a shocked CR
     ///         of 100%, less a few wei for the rounding of the new debt shares, so that the vault
-    ///         accepts exactly it; 0 when it may mint nothing. The minimum debt, the debt ceiling
+    ///         accepts exactly it; 0 when it may mint nothing (also when its locked account's
+    ///         venue is not active: `ICollateralVenue.requireActive`). The minimum debt, the debt ceiling
     ///         and a shutdown are not taken into account.
     struct MintRoom {
         uint256 collateralUsdWad;

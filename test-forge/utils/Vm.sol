@@ -27,6 +27,10 @@ interface Vm {
     /// @notice Ends `startPrank`.
     function stopPrank() external;
 
+    /// @notice The next event emitted must equal the one emitted right after this call (every
+    ///         topic, the data and the emitter).
+    function expectEmit() external;
+
     /// @notice The next call must revert with exactly `revertData`.
     function expectRevert(bytes calldata revertData) external;
 
