@@ -8,6 +8,7 @@ pragma solidity 0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {IProtocolOwner} from "../../interfaces/governance/IProtocolOwner.sol";
 import {ProtocolOwner} from "../../contracts/governance/ProtocolOwner.sol";
@@ -92,5 +93,147 @@ contract ProtocolOwnerTest is SystemFixture {
         VM.prank(GUARDIAN);
         owner.shutdown();
         assertTrue(vault.isShutdown(), "shut down");
+    }
+
+    /* THE VENUE */
+
+    function _venueState() internal view returns (ICollateralVenue.VenueState state, uint256 haircutBps) {
+        return vault.futuresCollateral().venueState();
+    }
+
+    /// @dev The guardian freezes, starts the wind-down and raises the haircut at once, each
+    ///      with its event; the venue emits its own.
+    function test_guardian__venue__tightensAtOnce() public {
+        ICollateralVenue venue = vault.futuresCollateral();
+        VM.startPrank(GUARDIAN);
+        VM.expectEmit();
+        emit IProtocolOwner.VenueTightened(
+            venue, GUARDIAN, ICollateralVenue.VenueState.Active, 0, ICollateralVenue.VenueState.Frozen, 0
+        );
+        VM.expectEmit();
+        emit ICollateralVenue.VenueStateSet(ICollateralVenue.VenueState.Active, ICollateralVenue.VenueState.Frozen);
+        owner.freezeVenue();
+
+        VM.expectEmit();
+        emit IProtocolOwner.VenueTightened(
+            venue, GUARDIAN, ICollateralVenue.VenueState.Frozen, 0, ICollateralVenue.VenueState.WindingDown, 1_000
+        );
+        owner.windDownVenue(1_000);
+
+        VM.expectEmit();
+        emit IProtocolOwner.VenueTightened(
+            venue,
+            GUARDIAN,
+            ICollateralVenue.VenueState.WindingDown,
+            1_000,
+            ICollateralVenue.VenueState.WindingDown,
+            10_000
+        );
+        VM.expectEmit();
+        emit ICollateralVenue.HaircutRaised(1_000, 10_000);
+        owner.raiseHaircut(10_000);
+        VM.stopPrank();
+
+        (ICollateralVenue.VenueState state, uint256 haircutBps) = _venueState();
+        assertEq(uint256(state), uint256(ICollateralVenue.VenueState.WindingDown), "winding down");
+        assertEq(haircutBps, 10_000, "the whole value");
+    }
+
+    /// @dev Every loosening the guardian could try, refused with what the venue is and what was
+    ///      asked; and the venue itself refuses the guardian, who is not the vault's owner.
+    function test_guardian__venueLoosening__refused() public {
+        ICollateralVenue venue = vault.futuresCollateral();
+        VM.startPrank(GUARDIAN);
+        owner.windDownVenue(2_000);
+
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
+                venue,
+                ICollateralVenue.VenueState.WindingDown,
+                2_000,
+                ICollateralVenue.VenueState.WindingDown,
+                1_999
+            )
+        );
+        owner.raiseHaircut(1_999);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
+                venue,
+                ICollateralVenue.VenueState.WindingDown,
+                2_000,
+                ICollateralVenue.VenueState.WindingDown,
+                2_000
+            )
+        );
+        owner.raiseHaircut(2_000);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
+                venue,
+                ICollateralVenue.VenueState.WindingDown,
+                2_000,
+                ICollateralVenue.VenueState.Frozen,
+                0
+            )
+        );
+        owner.freezeVenue();
+        // Starting a wind-down again is not raising the haircut: a lower one would loosen.
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
+                venue,
+                ICollateralVenue.VenueState.WindingDown,
+                2_000,
+                ICollateralVenue.VenueState.WindingDown,
+                500
+            )
+        );
+        owner.windDownVenue(500);
+        VM.expectRevert(abi.encodeWithSelector(ICollateralVenue.CollateralVenueNotOwner.selector, GUARDIAN));
+        venue.setVenueState(ICollateralVenue.VenueState.Active, 0);
+        VM.expectRevert(abi.encodeWithSelector(ICollateralVenue.CollateralVenueHaircutTooHigh.selector, 10_001, 10_000));
+        owner.raiseHaircut(10_001);
+        VM.stopPrank();
+
+        VM.prank(ALICE);
+        VM.expectRevert(abi.encodeWithSelector(IProtocolOwner.ProtocolOwnerNotGuardian.selector, ALICE));
+        owner.freezeVenue();
+    }
+
+    /// @dev A haircut cannot be raised on an active or frozen venue (start the wind-down).
+    function test_guardian__raiseHaircutNotWindingDown__refused() public {
+        ICollateralVenue venue = vault.futuresCollateral();
+        VM.prank(GUARDIAN);
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
+                venue,
+                ICollateralVenue.VenueState.Active,
+                0,
+                ICollateralVenue.VenueState.WindingDown,
+                100
+            )
+        );
+        owner.raiseHaircut(100);
+    }
+
+    /// @dev Loosening is the timelock's (this contract): the haircut lowered, the venue unfrozen.
+    function test_timelock__venue__loosens() public {
+        VM.prank(GUARDIAN);
+        owner.windDownVenue(5_000);
+        ICollateralVenue venue = vault.futuresCollateral();
+        owner.execute(
+            address(venue),
+            abi.encodeCall(ICollateralVenue.setVenueState, (ICollateralVenue.VenueState.WindingDown, 10))
+        );
+        (, uint256 haircutBps) = _venueState();
+        assertEq(haircutBps, 10, "lowered");
+        owner.execute(
+            address(venue), abi.encodeCall(ICollateralVenue.setVenueState, (ICollateralVenue.VenueState.Active, 0))
+        );
+        (ICollateralVenue.VenueState state,) = _venueState();
+        assertEq(uint256(state), uint256(ICollateralVenue.VenueState.Active), "active again");
     }
 }
