@@ -43,7 +43,7 @@ def cli(network, account_alias, autosign, once, passes, interval, batch_size, mi
     manifest, system = attach_checked(project, chain.provider, network.name)
     keeper = Keeper(
         vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"],
-        oracle=system.contracts["oracle"],
+        oracle=system.contracts["oracle"], venue=system.contracts["futures"], exchange=system.contracts["exchange"],
         sender=signer(network, account_alias, index=3, autosign=autosign), synth_at=project.SyntheticToken.at,
         pool_at=project.StabilityPool.at,
         batch_size=batch_size, min_profit_usd_wad=wad(min_profit_usd), start_block=manifest.get("start_block", 0),

@@ -125,6 +125,9 @@ class Keeper:
     synth_at: Callable[[Any], Any]  # address -> the SyntheticToken contract (project.SyntheticToken.at)
     # address -> the StabilityPool contract (project.StabilityPool.at); None: never the pool's path
     pool_at: Callable[[Any], Any] | None = None
+    # The vault's futures adapter (project.FuturesCollateral) and its exchange; None: no haircut read
+    venue: Any = None
+    exchange: Any = None
     batch_size: int = 200
     min_profit_usd_wad: int = 0
     start_block: int = 0
@@ -180,8 +183,24 @@ class Keeper:
                     ratios[synth] = self.vault.synthParams(synth).liquidationRatioWad
                 if (health.debtUsdWad and health.crWad < ratios[synth]) or health.accountUnderMaintenance:
                     under_water.append((position_id, health.crWad))
-                    self._collateral[position_id] = health.collateralUsdWad
+                    self._collateral[position_id] = self.seizable_usd_wad(position_id, health.collateralUsdWad)
         return under_water, unpriceable
+
+    def seizable_usd_wad(self, position_id: int, counted_usd_wad: int) -> int:
+        """What the engine can seize of the position: the lens's collateral (`counted_usd_wad`),
+        except that a locked account on a venue winding down counts there at (1 - haircut) while
+        the engine closes and takes the account itself (its close value at the liquidation's
+        marks). So a haircut makes a position liquidatable without making it pay less."""
+        if self.venue is None or self.exchange is None or self.venue.venueState()[1] == 0:
+            return counted_usd_wad
+        position = self.vault.position(position_id)
+        if not position.hasAccount:
+            return counted_usd_wad
+        ok, counted_account, _ = self.venue.tryLiquidationValueUsdWad(position.accountId)
+        if not ok:
+            return counted_usd_wad
+        own = max(0, self.exchange.liquidationCloseValue(position.accountId))
+        return counted_usd_wad - counted_account + own
 
     # Does it pay?
     def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
@@ -191,13 +210,13 @@ class Keeper:
         over the value it repays (`liquidation_pay_usd_wad`: less than the full bonus from under
         100% + the keeper's bonus, where a whole-debt liquidation has the fund top it up to the
         least bonus; through the synth's stability pool, its gas compensation at most), less the gas
-        at the oracle's ETH price. The collateral is the lens's (read
-        now unless given); the repayment is valued as the engine values it, at the debt side's
-        price (over a weekend, the synth market's last close)."""
+        at the oracle's ETH price. The collateral is the lens's (read now unless given), its
+        venue's haircut put back (`seizable_usd_wad`); the repayment is valued as the engine values
+        it, at the debt side's price (over a weekend, the synth market's last close)."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
         if collateral_usd_wad is None:
-            collateral_usd_wad = self.lens.health(position_id)[0]
+            collateral_usd_wad = self.seizable_usd_wad(position_id, self.lens.health(position_id)[0])
         # The engine's rounding, at the debt side's price.
         repaid_usd = _ceil_div(repay * self.oracle.priceWadFor(synth.asset(), LIQUIDATION_DEBT), WAD)
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,

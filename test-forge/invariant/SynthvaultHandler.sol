@@ -34,6 +34,7 @@ import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.so
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IFuturesAccounts} from "../../interfaces/venue/IFuturesAccounts.sol";
 import {IInsuranceFund} from "../../interfaces/liquidation/IInsuranceFund.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
@@ -679,12 +680,17 @@ contract SynthvaultHandler {
         bool shut = vault.isShutdown();
         VM.prank(p.owner);
         accounts.approve(address(vault), a.id);
+        (bool active, bytes memory notActive) = _venueActive();
         VM.prank(p.owner);
         try vault.lock(p.id, a.id) {
             if (shut) _fail("an account was locked after shutdown");
+            if (!active) _fail("an account was locked on a venue not active");
             _count("vault.lock", p.owner);
         } catch (bytes memory reason) {
-            if (!shut) _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
+            if (!shut && active) _fail(string.concat("lock of account ", a.id.toString(), " reverted"), reason);
+            if (!shut && !active && keccak256(reason) != keccak256(notActive)) {
+                _fail("a lock on a venue not active was refused otherwise", reason);
+            }
             VM.prank(p.owner);
             accounts.approve(address(0), a.id);
             return;
@@ -766,12 +772,14 @@ contract SynthvaultHandler {
         if (amount == 0) return;
         Trust memory t = _trust(p);
         ISyntheticToken token = _synths[p.synth];
+        (bool active,) = _venueActive();
         VM.prank(p.owner);
         try vault.mint(p.id, amount) {
             _count("vault.mint", p.owner);
         } catch {
             return;
         }
+        if (p.accountSlot != 0 && !active) _fail("a mint against a venue not active went through");
         _checkRiskAction(p, t, "vault.mint");
         if (t.shut) _fail("a mint went through after shutdown");
         (,,, uint256 totalDebt) = vault.synthDebt(token);
@@ -1358,6 +1366,53 @@ contract SynthvaultHandler {
         }
     }
 
+    /// @notice Governance moves the venue (the vault's futures adapter): active (one time in
+    ///         two), frozen, or winding down at a haircut of 0 to 100% (rising or falling, as the
+    ///         timelock may); one time in eight a haircut past 100%, or one on a venue not
+    ///         winding down, which must be refused with its error. Positions on it may become
+    ///         liquidatable; every invariant holds through it.
+    function setVenue(uint256 seed) external {
+        ICollateralVenue venue = vault.futuresCollateral();
+        uint256 pick = seed % 4;
+        ICollateralVenue.VenueState state = pick < 2
+            ? ICollateralVenue.VenueState.Active
+            : pick == 2 ? ICollateralVenue.VenueState.Frozen : ICollateralVenue.VenueState.WindingDown;
+        bool invalid = (seed / 4) % 8 == 0;
+        uint256 haircutBps = state == ICollateralVenue.VenueState.WindingDown ? _bound(seed / 32, 0, 10_000) : 0;
+        bytes memory expected;
+        if (invalid && state == ICollateralVenue.VenueState.WindingDown) {
+            haircutBps = _bound(seed / 32, 10_001, 1_000_000);
+            expected = abi.encodeWithSelector(
+                ICollateralVenue.CollateralVenueHaircutTooHigh.selector, haircutBps, uint256(10_000)
+            );
+        } else if (invalid) {
+            haircutBps = _bound(seed / 32, 1, 10_000);
+            expected = abi.encodeWithSelector(
+                ICollateralVenue.CollateralVenueHaircutNotWindingDown.selector, state, haircutBps
+            );
+        }
+        (ICollateralVenue.VenueState current, uint256 currentHaircutBps) = venue.venueState();
+        if (!invalid && state == current && haircutBps == currentHaircutBps) {
+            expected = abi.encodeWithSelector(ICollateralVenue.CollateralVenueAlreadySet.selector);
+        }
+        try venue.setVenueState(state, haircutBps) {
+            if (expected.length != 0) _fail("a venue state the venue must refuse was set");
+            ++ok["venue.setVenueState"];
+        } catch (bytes memory reason) {
+            if (keccak256(reason) != keccak256(expected)) _fail("setVenueState refused otherwise", reason);
+        }
+    }
+
+    /// @dev Whether the vault's venue is active, and the error it refuses new risk with if not.
+    function _venueActive() internal view returns (bool active, bytes memory notActive) {
+        ICollateralVenue venue = vault.futuresCollateral();
+        (ICollateralVenue.VenueState state, uint256 haircutBps) = venue.venueState();
+        active = state == ICollateralVenue.VenueState.Active;
+        notActive = abi.encodeWithSelector(
+            ICollateralVenue.CollateralVenueNotActive.selector, address(venue), state, haircutBps
+        );
+    }
+
     /// @notice The owner sets the keeper's share of the penalty, the close factor or the least
     ///         keeper bonus.
     function setLiquidationParams(uint256 seed) external {
@@ -1768,7 +1823,11 @@ contract SynthvaultHandler {
         if (v.spotAmount != 0) collateralUsd = v.spotAmount * WBTC_UNIT * oracle.priceWad("BTC") / WAD;
         if (v.hasAccount) {
             int256 equityWad = exchange.equity(v.accountId);
-            if (equityWad > 0) collateralUsd += uint256(equityWad);
+            // At the venue's haircut, rounded up: still the vault's count loosened.
+            (, uint256 haircutBps) = vault.futuresCollateral().venueState();
+            if (equityWad > 0) {
+                collateralUsd += Math.mulDiv(uint256(equityWad), 10_000 - haircutBps, 10_000, Math.Rounding.Ceil);
+            }
         }
         uint256 debtUsd = Math.mulDiv(v.debt, oracle.priceWad(token.asset()), WAD, Math.Rounding.Ceil);
         // The equity at mark counts the account at least at the vault's close value, and the

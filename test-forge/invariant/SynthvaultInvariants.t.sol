@@ -12,6 +12,7 @@ pragma solidity 0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
+import {ICollateralVenue} from "../../interfaces/collateral/ICollateralVenue.sol";
 import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {ISyntheticToken} from "../../interfaces/core/ISyntheticToken.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
@@ -50,7 +51,7 @@ contract SynthvaultInvariants {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](44);
+        bytes4[] memory selectors = new bytes4[](45);
         selectors[0] = SynthvaultHandler.depositMargin.selector;
         selectors[1] = SynthvaultHandler.withdrawMargin.selector;
         selectors[2] = SynthvaultHandler.trade.selector;
@@ -95,6 +96,7 @@ contract SynthvaultInvariants {
         selectors[41] = SynthvaultHandler.lockedLongUnderMaintenance.selector;
         selectors[42] = SynthvaultHandler.poolDeposit.selector;
         selectors[43] = SynthvaultHandler.poolWithdraw.selector;
+        selectors[44] = SynthvaultHandler.setVenue.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -115,6 +117,30 @@ contract SynthvaultInvariants {
         _rateIndexBounded();
         _noFreeLunch();
         _stabilityPoolsAccounted();
+        _venueCountsAtItsHaircut();
+    }
+
+    /// @notice The venue's state is one the rule allows (a haircut only while winding down, at
+    ///         most 100%), and every locked account is counted at (1 - haircut) of what the
+    ///         exchange says closing it would fetch (its liquidation close value, floored at 0),
+    ///         rounded down: the lens's health, and so the engine's trigger, to the wei.
+    function _venueCountsAtItsHaircut() internal view {
+        ICollateralVenue venue = handler.vault().futuresCollateral();
+        (ICollateralVenue.VenueState state, uint256 haircutBps) = venue.venueState();
+        if (haircutBps > 10_000) _fail("a haircut over 100%");
+        if (haircutBps != 0 && state != ICollateralVenue.VenueState.WindingDown) {
+            _fail("a haircut while not winding down");
+        }
+        for (uint256 i; i < handler.positionCount(); ++i) {
+            if (!handler.position(i).open) continue;
+            IVault.PositionView memory p = handler.vault().position(handler.position(i).id);
+            if (!p.hasAccount) continue;
+            (bool ok, uint256 countedWad,) = handler.vault().futuresCollateral().tryLiquidationValueUsdWad(p.accountId);
+            if (!ok) continue;
+            int256 closeValueWad = handler.exchange().liquidationCloseValue(p.accountId);
+            uint256 ownWad = closeValueWad > 0 ? uint256(closeValueWad) : 0;
+            _eq(countedWad, ownWad * (10_000 - haircutBps) / 10_000, "an account counted other than at the haircut");
+        }
     }
 
     /// @notice Each stability pool, to the wei: deposits held + synth withdrawn = synth deposited

@@ -171,3 +171,61 @@ def test_parse_config__bad_governance__named(edit, expected):
         parse_config(raw)
     (problem,) = caught.value.problems
     assert problem.startswith(expected), problem
+
+
+# The venue (the vault's futures adapter): the guardian tightens at once, the timelock loosens.
+ACTIVE, FROZEN, WINDING_DOWN = 0, 1, 2
+
+
+def _venue(project, governed):
+    return project.FuturesCollateral.at(governed["vault"].futuresCollateral())
+
+
+def test_guardian__freezes_winds_down_and_raises_the_haircut__at_once(project, governed, guardian):
+    protocol_owner, venue = governed["protocol_owner"], _venue(project, governed)
+
+    frozen = protocol_owner.freezeVenue(sender=guardian)
+    wound = protocol_owner.windDownVenue(2_000, sender=guardian)
+    raised = protocol_owner.raiseHaircut(5_000, sender=guardian)
+
+    assert venue.venueState() == (WINDING_DOWN, 5_000)
+    assert [(e.fromState, e.fromHaircutBps, e.toState, e.toHaircutBps)
+            for tx in (frozen, wound, raised) for e in tx.events.filter(protocol_owner.VenueTightened)] == [
+        (ACTIVE, 0, FROZEN, 0), (FROZEN, 0, WINDING_DOWN, 2_000), (WINDING_DOWN, 2_000, WINDING_DOWN, 5_000)]
+    assert [(e.fromBps, e.toBps) for e in raised.events.filter(venue.HaircutRaised)] == [(2_000, 5_000)]
+
+
+def test_guardian__venue_loosening__refused(project, governed, guardian):
+    protocol_owner, venue = governed["protocol_owner"], _venue(project, governed)
+    protocol_owner.windDownVenue(5_000, sender=guardian)
+
+    with reverts(protocol_owner.ProtocolOwnerVenueNotTighter, venue=venue.address, state=WINDING_DOWN,
+                 haircutBps=5_000, proposedState=WINDING_DOWN, proposedHaircutBps=4_000):
+        protocol_owner.raiseHaircut(4_000, sender=guardian)
+    with reverts(protocol_owner.ProtocolOwnerVenueNotTighter, venue=venue.address, state=WINDING_DOWN,
+                 haircutBps=5_000, proposedState=FROZEN, proposedHaircutBps=0):
+        protocol_owner.freezeVenue(sender=guardian)
+    # Straight to the venue: only the vault's owner (the protocol owner, for the timelock).
+    with reverts(venue.CollateralVenueNotOwner, caller=guardian):
+        venue.setVenueState(ACTIVE, 0, sender=guardian)
+    with reverts(venue.CollateralVenueHaircutTooHigh, haircutBps=10_001, maxHaircutBps=10_000):
+        protocol_owner.raiseHaircut(10_001, sender=guardian)
+
+
+def test_timelock__venue_back_to_active__waits_out_the_delay(project, governed, chain, proposer, guardian):
+    protocol_owner, venue, timelock = governed["protocol_owner"], _venue(project, governed), governed["timelock"]
+    protocol_owner.freezeVenue(sender=guardian)
+    inner = venue.setVenueState.as_transaction(ACTIVE, 0).data
+    data = protocol_owner.execute.as_transaction(venue, inner).data
+    timelock.schedule(protocol_owner, 0, data, ZERO, ZERO, DELAY_HOURS * 3600, sender=proposer)
+
+    advance(chain, DELAY_HOURS * 3600 - 60)
+    with reverts(timelock.TimelockUnexpectedOperationState):
+        timelock.execute(protocol_owner, 0, data, ZERO, ZERO, sender=guardian)
+    assert venue.venueState() == (FROZEN, 0)
+
+    advance(chain, 60)
+    tx = timelock.execute(protocol_owner, 0, data, ZERO, ZERO, sender=guardian)
+
+    assert venue.venueState() == (ACTIVE, 0)
+    assert [(e.previous, e.state) for e in tx.events.filter(venue.VenueStateSet)] == [(FROZEN, ACTIVE)]

@@ -37,7 +37,8 @@ def _position(system: Any, owner: Any, who: Any, btc: int, amount: str, synth: s
 
 def _keeper(project: Any, system: Any, sender: Any, start: int, **settings: Any) -> Keeper:
     return Keeper(vault=system.contracts["vault"], lens=system.contracts["lens"], engine=system.contracts["engine"],
-                  oracle=system.contracts["oracle"], sender=sender, synth_at=project.SyntheticToken.at,
+                  oracle=system.contracts["oracle"], venue=system.contracts["futures"],
+                  exchange=system.contracts["exchange"], sender=sender, synth_at=project.SyntheticToken.at,
                   start_block=start, **settings)
 
 
