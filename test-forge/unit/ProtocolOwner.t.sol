@@ -101,6 +101,26 @@ contract ProtocolOwnerTest is SystemFixture {
         return vault.futuresCollateral().venueState();
     }
 
+    /// @dev The next call must revert `ProtocolOwnerVenueNotTighter` for the vault's venue, from
+    ///      `state` at `haircutBps` to `proposed` at `proposedHaircutBps`.
+    function _expectNotTighter(
+        ICollateralVenue.VenueState state,
+        uint256 haircutBps,
+        ICollateralVenue.VenueState proposed,
+        uint256 proposedHaircutBps
+    ) internal {
+        VM.expectRevert(
+            abi.encodeWithSelector(
+                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
+                vault.futuresCollateral(),
+                state,
+                haircutBps,
+                proposed,
+                proposedHaircutBps
+            )
+        );
+    }
+
     /// @dev The guardian freezes, starts the wind-down and raises the haircut at once, each
     ///      with its event; the venue emits its own.
     function test_guardian__venue__tightensAtOnce() public {
@@ -146,50 +166,18 @@ contract ProtocolOwnerTest is SystemFixture {
         VM.startPrank(GUARDIAN);
         owner.windDownVenue(2_000);
 
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
-                venue,
-                ICollateralVenue.VenueState.WindingDown,
-                2_000,
-                ICollateralVenue.VenueState.WindingDown,
-                1_999
-            )
+        _expectNotTighter(
+            ICollateralVenue.VenueState.WindingDown, 2_000, ICollateralVenue.VenueState.WindingDown, 1_999
         );
         owner.raiseHaircut(1_999);
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
-                venue,
-                ICollateralVenue.VenueState.WindingDown,
-                2_000,
-                ICollateralVenue.VenueState.WindingDown,
-                2_000
-            )
+        _expectNotTighter(
+            ICollateralVenue.VenueState.WindingDown, 2_000, ICollateralVenue.VenueState.WindingDown, 2_000
         );
         owner.raiseHaircut(2_000);
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
-                venue,
-                ICollateralVenue.VenueState.WindingDown,
-                2_000,
-                ICollateralVenue.VenueState.Frozen,
-                0
-            )
-        );
+        _expectNotTighter(ICollateralVenue.VenueState.WindingDown, 2_000, ICollateralVenue.VenueState.Frozen, 0);
         owner.freezeVenue();
         // Starting a wind-down again is not raising the haircut: a lower one would loosen.
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
-                venue,
-                ICollateralVenue.VenueState.WindingDown,
-                2_000,
-                ICollateralVenue.VenueState.WindingDown,
-                500
-            )
-        );
+        _expectNotTighter(ICollateralVenue.VenueState.WindingDown, 2_000, ICollateralVenue.VenueState.WindingDown, 500);
         owner.windDownVenue(500);
         VM.expectRevert(abi.encodeWithSelector(ICollateralVenue.CollateralVenueNotOwner.selector, GUARDIAN));
         venue.setVenueState(ICollateralVenue.VenueState.Active, 0);
@@ -204,18 +192,8 @@ contract ProtocolOwnerTest is SystemFixture {
 
     /// @dev A haircut cannot be raised on an active or frozen venue (start the wind-down).
     function test_guardian__raiseHaircutNotWindingDown__refused() public {
-        ICollateralVenue venue = vault.futuresCollateral();
+        _expectNotTighter(ICollateralVenue.VenueState.Active, 0, ICollateralVenue.VenueState.WindingDown, 100);
         VM.prank(GUARDIAN);
-        VM.expectRevert(
-            abi.encodeWithSelector(
-                IProtocolOwner.ProtocolOwnerVenueNotTighter.selector,
-                venue,
-                ICollateralVenue.VenueState.Active,
-                0,
-                ICollateralVenue.VenueState.WindingDown,
-                100
-            )
-        );
         owner.raiseHaircut(100);
     }
 
