@@ -1,7 +1,8 @@
 """Liquidating through a synth's stability pool (issue 16): depositors' sUSD repays the debt, so a
 keeper holding no synth liquidates and is paid its gas compensation; the depositors share the
 seized collateral pro rata and withdraw it; a pool short of the repayment burns what it holds and
-the keeper repays the rest, the two sharing the collateral by what each repaid; a depositor who joins after the crash gets no more than its pro-rata share.
+the keeper repays the rest, the two sharing the collateral by what each repaid; a depositor who
+joins after the crash gets no more than its pro-rata share.
 (BTC $60,000 at minting, USD $1; minting ratio 150%, liquidation ratio 120%, penalty 10%, keeper
 share 50%, gas compensation $150 (`config/local.yaml`), no stability fee.)"""
 
