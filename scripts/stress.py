@@ -3,6 +3,7 @@
     make stress                                                       # 200 positions, March 2020 hourly
     ape run stress --csv ../shared/data/btc-usd-2020-03-hourly-ohlc.csv --positions 200
     ape run stress --csv prices.csv --latency 0 --latency 3 --size-fund --inventory self
+    ape run stress --csv ../shared/data/btc-usd-2020-03-hourly-ohlc.csv --inventory pools   # keepers hold nothing
 
 Deploys the system on a fresh local chain with BTC at the series' first price, opens a book of
 --positions drawn from --seed (long, short, delta-neutral and spot-only; every synth; leverage
@@ -52,7 +53,8 @@ from synthvault.stress.setup import INVENTORIES
               help="Rounds between the keeper finding a position under water and liquidating it; repeat for "
               "more runs.")
 @click.option("--inventory", type=click.Choice(INVENTORIES), default="unlimited", show_default=True,
-              help="The keeper's synth: the whole book's debt of each, what --keeper-capital-usd mints, or none.")
+              help="The keeper's synth: the whole book's debt of each, what --keeper-capital-usd mints, or none; "
+              "pools: none, the whole book's debt of each in its stability pool instead (a depositor's).")
 @click.option("--keeper-capital-usd", default="1000000", show_default=True,
               help="WBTC the keeper locks with --inventory self.")
 @click.option("--fund-usd", default=None, help="Insurance fund at the start (default: config/local.yaml's).")
@@ -80,7 +82,8 @@ def cli(network, csv_path, closes, bar_label, start, end, positions, seed, laten
     config = load_config(config_path) if config_path else load_config()
     configured = config["liquidation"]["insurance_fund_deposit_usd"]
     fund = Decimal(fund_usd) if fund_usd is not None else Decimal(str(configured))
-    roles = dict(zip(("owner", "trader", "keeper", "exchange_keeper"), accounts.test_accounts, strict=False))
+    roles = dict(zip(("owner", "trader", "keeper", "exchange_keeper", "depositor"), accounts.test_accounts,
+                     strict=False))
     with console.status(f"deploying and opening {positions} positions"), without_call_traces():
         session = start_session(project, chain, roles, config, points[0].price, positions, seed, inventory,
                         Decimal(keeper_capital_usd), Decimal(pool_usd))

@@ -45,6 +45,8 @@ TARGETS: dict[str, Target] = {
     "LiquidationEngine.liquidate (1 market)": Target(220_000, "Liquity v1 361k, Maker bark+take 455k"),
     "LiquidationEngine.liquidate (1 market, through the pool)": Target(
         361_000, "Liquity v1's liquidate of one trove, stability pool included"),
+    "LiquidationEngine.liquidate (1 market, partly through the pool)": Target(
+        361_000, "Liquity v1's liquidate of one trove, stability pool included"),
     "LiquidationEngine.liquidateMany (50 positions)": Target(
         5_000_000, "100k a position; Liquity v1's batch 79k a trove"),
     "VaultLens.healthOf (per position)": Target(30_000, "budget"),

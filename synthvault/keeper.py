@@ -3,8 +3,9 @@ through `VaultLens.healthOf` (skipping, with a log line, those it cannot price),
 those under their synth's liquidation ratio, or whose locked futures account is under the exchange's
 maintenance margin (the exchange leaves locked accounts to the engine), when what the liquidation
 pays (its bonus, less when the collateral cannot pay it, topped up by the fund to its least bonus
-on a whole debt) pays for the gas: through the synth's stability pool when it holds the repayment
-(no inventory needed), else repaying the synth the keeper holds. A liquidation the
+on a whole debt) pays for the gas. The engine burns from the synth's stability pool first and the
+keeper repays only the rest: with a pool that holds the repayment the keeper needs no inventory,
+with one that holds part of it the keeper needs only the rest. A liquidation the
 chain refuses (a revert) is recorded for that position and the pass goes on; the chain's own failures
 (RPC errors, a node restarting) fail the pass, which is retried with backoff. `KeeperStats` counts
 what it did, for the line it says when it stops."""
@@ -71,6 +72,55 @@ def liquidation_pay_usd_wad(collateral_usd_wad: int, repaid_usd_wad: int, penalt
     if whole and collateral_usd_wad < due:
         pay = max(pay, min(min_bonus_usd_wad, bonus))
     return pay
+
+
+def keeper_pay_usd_wad(pay_usd_wad: int, compensation_usd_wad: int, repay: int, from_pool: int) -> int:
+    """What the keeper keeps of a liquidation that pays `pay_usd_wad` over the value it repays
+    (`liquidation_pay_usd_wad`) when the stability pool burns `from_pool` of the `repay` (synth
+    units), as the engine shares it (`ILiquidationEngine`, step 7): its gas compensation,
+    min(`compensation_usd_wad`, the pay), then of the rest the share of `repay` it burned itself
+    (rounded down); all of it with no pool. The keeper's own synth comes back at its value, so
+    this is its profit before gas."""
+    if from_pool == 0:
+        return pay_usd_wad
+    compensation = min(compensation_usd_wad, pay_usd_wad)
+    return compensation + (pay_usd_wad - compensation) * (repay - from_pool) // repay
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a liquidation will be repaid: `repay` synth units burned (the `whole` debt or not), of
+    them `from_pool` from the stability pool and the rest from the keeper, which offers `offer`
+    (the engine's `repayAmount`)."""
+
+    repay: int
+    whole: bool
+    from_pool: int
+    offer: int
+
+    @property
+    def from_keeper(self) -> int:
+        return self.repay - self.from_pool
+
+    def note(self, symbol: str) -> str:
+        """How the detail of the keeper's action starts: which path it took."""
+        if self.from_pool == 0:
+            return ""
+        return f"{'partly ' if self.from_keeper else ''}through the {symbol} pool, "
+
+
+def plan_repayment(repay: int, whole: bool, pool_deposits: int, balance: int) -> Plan:
+    """The engine's path for a quoted repayment `repay` (`repayQuote`) with `pool_deposits` in the
+    synth's stability pool and `balance` of the synth held by the keeper: the pool burns first, the
+    keeper the rest, together at most what they hold (a whole debt they cannot cover is still
+    offered: the engine refuses it, and says why). The keeper offers all it can stand behind: no cap
+    when the pool covers the quote, else the pool's deposits and its own balance (the engine burns
+    at most its target; between the quote and the block, the fee grows the debt and can turn a
+    partial target into a whole one, which an offer of the quoted amount would fail)."""
+    can = pool_deposits + balance
+    covered = min(repay, can)
+    offer = MAX_UINT if pool_deposits >= repay else can
+    return Plan(covered, whole and can >= repay, min(pool_deposits, covered), offer)
 
 
 @dataclass(frozen=True)
@@ -203,16 +253,16 @@ class Keeper:
         return counted_usd_wad - counted_account + own
 
     # Does it pay?
-    def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
-                                collateral_usd_wad: int | None = None, whole: bool = True,
-                                through_pool: bool = False) -> int:
-        """What liquidating the position (repaying `repay`, the `whole` debt or not) pays the keeper
-        over the value it repays (`liquidation_pay_usd_wad`: less than the full bonus from under
+    def expected_pay_usd_wad(self, position_id: int, repay: int, collateral_usd_wad: int | None = None,
+                             whole: bool = True, from_pool: int = 0) -> int:
+        """What liquidating the position (repaying `repay`, the `whole` debt or not, of it
+        `from_pool` burned from the synth's stability pool) pays the keeper over the value it
+        repays itself, before gas: `liquidation_pay_usd_wad` (less than the full bonus from under
         100% + the keeper's bonus, where a whole-debt liquidation has the fund top it up to the
-        least bonus; through the synth's stability pool, its gas compensation at most), less the gas
-        at the oracle's ETH price. The collateral is the lens's (read now unless given), its
-        venue's haircut put back (`seizable_usd_wad`); the repayment is valued as the engine values
-        it, at the debt side's price (over a weekend, the synth market's last close)."""
+        least bonus), shared with the pool by `keeper_pay_usd_wad`. The collateral is the lens's
+        (read now unless given), its venue's haircut put back (`seizable_usd_wad`); the repayment is
+        valued as the engine values it, at the debt side's price (over a weekend, the synth market's
+        last close)."""
         synth = self.synth_of(position_id)
         params = self.vault.synthParams(synth)
         if collateral_usd_wad is None:
@@ -221,81 +271,73 @@ class Keeper:
         repaid_usd = _ceil_div(repay * self.oracle.priceWadFor(synth.asset(), LIQUIDATION_DEBT), WAD)
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
                                       self.engine.keeperShareWad(), self.engine.minKeeperBonusUsdWad(), whole)
-        if through_pool:
-            pay = min(pay, self.engine.gasCompensationUsdWad())
+        compensation = self.engine.gasCompensationUsdWad() if from_pool else 0
+        return keeper_pay_usd_wad(pay, compensation, repay, from_pool)
+
+    def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
+                                collateral_usd_wad: int | None = None, whole: bool = True,
+                                from_pool: int = 0) -> int:
+        """`expected_pay_usd_wad` less the gas at the oracle's ETH price."""
+        pay = self.expected_pay_usd_wad(position_id, repay, collateral_usd_wad, whole, from_pool)
         return pay - self.gas_usd_wad(gas, gas_price)
 
-    def pool_covers(self, position_id: int, repay: int) -> bool:
-        """Whether the synth's stability pool holds `repay`: the engine then burns from the pool,
-        and the keeper needs no synth."""
-        if self.pool_at is None or repay == 0:
-            return False
+    def pool_deposits(self, position_id: int) -> int:
+        """What the synth's stability pool holds: the engine burns from it first (0 without a pool,
+        or when the keeper never takes the pool's path, `pool_at` None)."""
+        if self.pool_at is None:
+            return 0
         address = self.engine.stabilityPools(self.synth_of(position_id))
         if int(address, 16) == 0:
-            return False
-        return self.pool_at(address).totalDeposits() >= repay
+            return 0
+        return self.pool_at(address).totalDeposits()
+
+    def plan(self, position_id: int, repay: int, whole: bool, balance: int | None = None) -> Plan:
+        """`plan_repayment` for the position, with its synth's pool and the keeper's balance (read
+        now unless given)."""
+        if balance is None:
+            balance = self.synth_of(position_id).balanceOf(self.sender)
+        return plan_repayment(repay, whole, self.pool_deposits(position_id), balance)
 
     def gas_usd_wad(self, gas: int, gas_price: int) -> int:
         """`gas` at `gas_price` (wei) in USD at the oracle's ETH price; 0 when the price is 0."""
         return gas * gas_price * self.oracle.priceWad(asset_id("ETH")) // WAD if gas_price else 0
 
     def liquidate(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
-        """Liquidates the position if it pays: through the synth's stability pool when the pool
-        holds the repayment (the keeper needs no synth then), else with the synth the keeper holds;
-        a revert (of the quote, the gas estimate or the transaction) is raised."""
+        """Liquidates the position if it pays, burning from the synth's stability pool first and the
+        synth the keeper holds for the rest (`plan`); a revert (of the quote, the gas estimate or the
+        transaction) is raised."""
         symbol = self.symbol_of(position_id)
         repay, whole = self.engine.repayQuote(position_id)
         if repay == 0 and whole:
             return self.close_account(position_id, cr_wad, gas_price)
-        if self.pool_covers(position_id, repay):
-            return self._through_pool(position_id, cr_wad, repay, whole, gas_price, symbol)
-        balance = self.synth_of(position_id).balanceOf(self.sender)
-        whole = whole and balance >= repay
-        repay = min(repay, balance)
-        if repay == 0:
+        plan = self.plan(position_id, repay, whole)
+        if plan.repay == 0:
             return Action(position_id, "no-synth", cr_wad, detail=f"the keeper holds no {symbol}", synth=symbol)
-        # The engine repays at most its own target (what restores the position, or the whole debt)
-        # and burns only that, so the keeper offers all it holds: between the quote and the block
-        # the transaction lands in, the fee grows the debt and can turn a partial target into a
-        # whole one, which an offer of the quoted amount would fail (`RepayTooSmall`).
-        offer = balance
-        gas = self.engine.liquidate.estimate_gas_cost(position_id, offer, 0, sender=self.sender)
-        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id),
-                                              whole)
-        if profit < self.min_profit_usd_wad:
-            return Action(position_id, "unprofitable", cr_wad, repay, f"expected profit {profit / WAD:.2f} USD",
-                          symbol)
-        tx = self.engine.liquidate(position_id, offer, 0, sender=self.sender)
-        repaid = tx.return_value[0] if tx.return_value else repay
-        return Action(position_id, "liquidated", cr_wad, repaid, f"tx {tx.txn_hash}", symbol)
+        pay = self.expected_pay_usd_wad(position_id, plan.repay, self._collateral.get(position_id), plan.whole,
+                                        plan.from_pool)
+        return self._send_if_it_pays(position_id, cr_wad, plan.offer, pay, gas_price, plan.repay, plan.note(symbol))
 
     def close_account(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """A position with no debt whose locked account is under maintenance: the engine closes the
         account and pays the exchange's reward out of it (no synth to repay: any amount but 0 is
         offered). What it pays is read by simulating the call."""
-        symbol = self.symbol_of(position_id)
         paid = self.engine.liquidate.call(position_id, 1, 0, sender=self.sender)[1]
-        gas = self.engine.liquidate.estimate_gas_cost(position_id, 1, 0, sender=self.sender)
-        profit = paid - self.gas_usd_wad(gas, gas_price)
-        if profit < self.min_profit_usd_wad:
-            return Action(position_id, "unprofitable", cr_wad, 0, f"expected profit {profit / WAD:.2f} USD", symbol)
-        tx = self.engine.liquidate(position_id, 1, 0, sender=self.sender)
-        return Action(position_id, "liquidated", cr_wad, 0, f"tx {tx.txn_hash} (account closed, no debt)", symbol)
+        return self._send_if_it_pays(position_id, cr_wad, 1, paid, gas_price, 0, "", " (account closed, no debt)")
 
-    def _through_pool(self, position_id: int, cr_wad: int, repay: int, whole: bool, gas_price: int,
-                      symbol: str) -> Action:
-        """The pool's path: the keeper offers no synth of its own (no cap: the engine repays its
-        target from the pool) and is paid its gas compensation."""
-        gas = self.engine.liquidate.estimate_gas_cost(position_id, MAX_UINT, 0, sender=self.sender)
-        profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id),
-                                              whole, through_pool=True)
+    def _send_if_it_pays(self, position_id: int, cr_wad: int, offer: int, pay_usd_wad: int, gas_price: int,
+                         repay: int, note: str, suffix: str = "") -> Action:
+        """Liquidates the position offering `offer` if `pay_usd_wad` less the gas (estimated for this
+        call) is at least `min_profit_usd_wad`; else an `unprofitable` action. `note` starts the
+        action's detail (the path taken), `suffix` ends it."""
+        symbol = self.symbol_of(position_id)
+        gas = self.engine.liquidate.estimate_gas_cost(position_id, offer, 0, sender=self.sender)
+        profit = pay_usd_wad - self.gas_usd_wad(gas, gas_price)
         if profit < self.min_profit_usd_wad:
             return Action(position_id, "unprofitable", cr_wad, repay,
-                          f"through the {symbol} pool, expected profit {profit / WAD:.2f} USD", symbol)
-        tx = self.engine.liquidate(position_id, MAX_UINT, 0, sender=self.sender)
+                          f"{note}expected profit {profit / WAD:.2f} USD", symbol)
+        tx = self.engine.liquidate(position_id, offer, 0, sender=self.sender)
         repaid = tx.return_value[0] if tx.return_value else repay
-        return Action(position_id, "liquidated", cr_wad, repaid, f"through the {symbol} pool, tx {tx.txn_hash}",
-                      symbol)
+        return Action(position_id, "liquidated", cr_wad, repaid, f"{note}tx {tx.txn_hash}{suffix}", symbol)
 
     def attempt(self, position_id: int, cr_wad: int, gas_price: int) -> Action:
         """`liquidate`, standing alone: a revert (the engine refusing this position for a reason the
@@ -314,52 +356,59 @@ class Keeper:
     def liquidate_batch(self, candidates: list[tuple[int, int]], gas_price: int = 0) -> tuple[list[Action], Any]:
         """The positions of `candidates` ((position, CR) under water, from `check`) liquidated in one
         `LiquidationEngine.liquidateMany`, each as far as the engine allows, after the same choice
-        `liquidate` makes for each: skipped when the keeper holds none of its synth (`no-synth`),
-        the quote reverts (`failed`) or what it pays is under `min_profit_usd_wad` (`unprofitable`;
-        the gas of the batch shared evenly). One the engine then passes over or refuses is a
-        `failed` action. Returns the actions, counted in `stats`, and the batch's receipt (None when
-        nothing was sent)."""
+        `liquidate` makes for each (`plan`: the synth's stability pool first, the keeper's synth for
+        the rest): skipped when neither holds any of its synth (`no-synth`), the quote reverts
+        (`failed`) or what it pays is under `min_profit_usd_wad` (`unprofitable`; the gas of the
+        batch shared evenly). What a planned liquidation that covers its quote burns is counted
+        against the pool and the keeper for the positions after it. One the engine then passes
+        over or refuses is a `failed` action. Returns the actions, counted in `stats`, and the
+        batch's receipt (None when nothing was sent)."""
         actions: dict[int, Action] = {}
-        chosen: list[tuple[int, int, int, bool]] = []  # position, CR, quoted repayment, whole debt
-        balances: dict[str, int] = {}
+        chosen: list[tuple[int, int, Plan]] = []
+        held: dict[str, list[int]] = {}  # symbol -> [pool deposits, keeper's balance] still free
         for position_id, cr_wad in candidates:
             symbol = self.symbol_of(position_id)
-            if symbol not in balances:
-                balances[symbol] = self.synth_of(position_id).balanceOf(self.sender)
+            if symbol not in held:
+                held[symbol] = [self.pool_deposits(position_id), self.synth_of(position_id).balanceOf(self.sender)]
             try:
                 repay, whole = self.engine.repayQuote(position_id)
             except ContractLogicError as err:
                 actions[position_id] = Action(position_id, "failed", cr_wad, detail=describe_error(err), synth=symbol)
                 continue
-            if balances[symbol] == 0:
+            plan = plan_repayment(repay, whole, *held[symbol])
+            if plan.repay == 0:
                 actions[position_id] = Action(position_id, "no-synth", cr_wad,
                                               detail=f"the keeper holds no {symbol}", synth=symbol)
                 continue
-            chosen.append((position_id, cr_wad, min(repay, balances[symbol]), whole and balances[symbol] >= repay))
+            if plan.repay == repay:
+                held[symbol][0] -= plan.from_pool
+                held[symbol][1] -= plan.from_keeper
+            chosen.append((position_id, cr_wad, plan))
         gas = 0
         if chosen and gas_price:
-            ids = [position_id for position_id, _, _, _ in chosen]
+            ids = [position_id for position_id, _, _ in chosen]
             gas = self.engine.liquidateMany.estimate_gas_cost(ids, 0, sender=self.sender) // len(ids)
         batch = []
-        for position_id, cr_wad, repay, whole in chosen:
-            profit = self.expected_profit_usd_wad(position_id, repay, gas, gas_price, self._collateral.get(position_id),
-                                                  whole)
+        for position_id, cr_wad, plan in chosen:
+            profit = self.expected_profit_usd_wad(position_id, plan.repay, gas, gas_price,
+                                                  self._collateral.get(position_id), plan.whole, plan.from_pool)
+            symbol = self.symbol_of(position_id)
             if profit < self.min_profit_usd_wad:
-                actions[position_id] = Action(position_id, "unprofitable", cr_wad, repay,
-                                              f"expected profit {profit / WAD:.2f} USD", self.symbol_of(position_id))
+                actions[position_id] = Action(position_id, "unprofitable", cr_wad, plan.repay,
+                                              f"{plan.note(symbol)}expected profit {profit / WAD:.2f} USD", symbol)
             else:
-                batch.append((position_id, cr_wad))
+                batch.append((position_id, cr_wad, plan))
         receipt = None
         if batch:
-            receipt = self.engine.liquidateMany([position_id for position_id, _ in batch], 0, sender=self.sender)
+            receipt = self.engine.liquidateMany([position_id for position_id, _, _ in batch], 0, sender=self.sender)
             repaid = {int(e.positionId): int(e.repaid) for e in self.engine.Liquidated.from_receipt(receipt)}
             refused = {int(e.positionId): _reason(bytes(e.reason))
                        for e in self.engine.LiquidationFailed.from_receipt(receipt)}
-            for position_id, cr_wad in batch:
+            for position_id, cr_wad, plan in batch:
                 symbol = self.symbol_of(position_id)
                 if position_id in repaid:
                     actions[position_id] = Action(position_id, "liquidated", cr_wad, repaid[position_id],
-                                                  f"tx {receipt.txn_hash}", symbol)
+                                                  f"{plan.note(symbol)}tx {receipt.txn_hash}", symbol)
                 else:
                     why = refused.get(position_id, "passed over by liquidateMany: no longer under its ratio")
                     actions[position_id] = Action(position_id, "failed", cr_wad, detail=why, synth=symbol)

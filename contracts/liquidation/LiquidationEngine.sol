@@ -51,6 +51,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     struct Seizure {
         address keeper;
         IStabilityPool pool;
+        uint256 poolRepaid;
         uint256 synthPriceWad;
         uint256 debtUsdWad;
         uint256 crWad;
@@ -522,9 +523,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (shortfall) _coverShortfall(positionId, z);
         emit Liquidated(positionId, z.keeper, z.repaid, z.repaidUsdWad, z.spotTaken, keeperStable, toFund);
 
-        if (z.repaid != 0) {
-            vault.repayFor(positionId, address(z.pool) == address(0) ? z.keeper : address(z.pool), z.repaid);
-        }
+        _repay(positionId, z);
         if (shortfall) {
             // The rest of the debt, if any, is shared by the synth's other positions (or bad debt).
             uint256 writtenOff = z.repaid == snap.debt ? 0 : vault.writeOff(positionId);
@@ -581,10 +580,23 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         emit KeeperBonusTopped(positionId, earnedUsdWad, requested, paid);
     }
 
-    /// @dev The synth's stability pool repays when its deposits cover the whole repayment.
+    /// @dev The synth's stability pool repays first, as much of the repayment as its deposits cover.
     function _choosePool(IVault.LiquidationSnapshot memory snap, Seizure memory z) private view {
         IStabilityPool pool = stabilityPools[snap.synth];
-        if (address(pool) != address(0) && z.repaid != 0 && pool.totalDeposits() >= z.repaid) z.pool = pool;
+        if (address(pool) == address(0) || z.repaid == 0) return;
+        uint256 deposits = pool.totalDeposits();
+        if (deposits == 0) return;
+        z.pool = pool;
+        z.poolRepaid = Math.min(deposits, z.repaid);
+    }
+
+    /// @dev Burns the repayment: the pool's part from the pool first, the rest from the keeper.
+    ///      A repayment cut by a dry fund (`_coverShortfall`) cuts the keeper's part first.
+    function _repay(uint256 positionId, Seizure memory z) private {
+        uint256 fromPool = Math.min(z.poolRepaid, z.repaid);
+        z.poolRepaid = fromPool;
+        if (fromPool != 0) vault.repayFor(positionId, address(z.pool), fromPool);
+        if (z.repaid != fromPool) vault.repayFor(positionId, z.keeper, z.repaid - fromPool);
     }
 
     /// @dev Who receives what a liquidation seizes: the keeper, or on the pool's path this engine,
@@ -593,13 +605,14 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         return address(z.pool) == address(0) ? z.keeper : address(this);
     }
 
-    /// @dev The pool's path, once the pool's synth is burned: of what was seized for the repayer
+    /// @dev The pool's path, once the synth is burned: of what was seized for the repayers
     ///      (spot and stablecoin, shortfall cover and bonus top-up included; all in this engine),
-    ///      the keeper gets its gas compensation, min(`gasCompensationUsdWad`, what exceeds the
-    ///      repaid value), stablecoin first (rounded down to a whole unit) then spot (rounded
-    ///      down); the pool gets the rest, and records it. So the pool never receives less than
-    ///      the value it burned for the keeper's sake. Sets `z.keeperUsdWad` to the keeper's
-    ///      value and returns its stablecoin.
+    ///      the keeper gets first its gas compensation, min(`gasCompensationUsdWad`, what exceeds
+    ///      the repaid value), stablecoin first (rounded down to a whole unit) then spot (rounded
+    ///      down); of the rest, spot and stablecoin each, the keeper gets the share it repaid
+    ///      itself, (R − pool's part) / R (rounded down), and the pool all that remains, which it
+    ///      records. So the pool never receives less than the value it burned. Sets
+    ///      `z.keeperUsdWad` to the keeper's value and returns its stablecoin.
     function _payPool(uint256 spotPriceWad, Seizure memory z) private returns (uint256 keeperStable) {
         uint256 unit = _marginUnit;
         // Spot credited at the oracle price plus whole stablecoin units: an exact multiple of `unit` remains.
@@ -614,6 +627,12 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
                 z.spotTaken,
                 CollateralMath.spotForUsdDown(compUsdWad - keeperStable * unit, _spotDecimals, spotPriceWad)
             );
+        uint256 repaid = z.repaid;
+        uint256 keeperRepaid = repaid - z.poolRepaid;
+        if (keeperRepaid != 0) {
+            keeperSpot += Math.mulDiv(z.spotTaken - keeperSpot, keeperRepaid, repaid);
+            keeperStable += Math.mulDiv(stable - keeperStable, keeperRepaid, repaid);
+        }
         z.keeperUsdWad = keeperStable * unit + _spotUsd(keeperSpot, spotPriceWad);
         uint256 poolSpot = z.spotTaken - keeperSpot;
         uint256 poolStable = stable - keeperStable;
@@ -621,8 +640,9 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (keeperSpot != 0) _spotToken.safeTransfer(z.keeper, keeperSpot);
         if (poolSpot != 0) _spotToken.safeTransfer(address(pool), poolSpot);
         if (poolStable != 0) marginToken.safeTransfer(address(pool), poolStable);
-        // Nothing was burned only when nothing was recovered (the fund dry): then nothing is shared.
-        if (z.repaid != 0) pool.offset(z.repaid, poolSpot, poolStable);
+        // Nothing was burned from the pool only when nothing was recovered (the fund dry): then
+        // nothing is shared.
+        if (z.poolRepaid != 0) pool.offset(z.poolRepaid, poolSpot, poolStable);
     }
 
     /// @dev An empty payout for up to `positions` liquidations.

@@ -53,14 +53,17 @@ import {IVault} from "../core/IVault.sol";
 ///         down to a whole stablecoin unit) as far as its reserves go (`KeeperBonusTopped`).
 ///         So a position that gapped under 100% + penalty, or under 100%, still pays a keeper
 ///         for its gas: without it, no keeper who counts would liquidate it, however large.
-///      7. Stability pool. When the synth's stability pool (`stabilityPools`) holds at least R,
-///         the pool repays instead of the keeper: R is burned from the pool's deposits, and what
-///         steps 3 to 6 would have paid the keeper (spot, stablecoin, shortfall cover, least
-///         bonus) goes to the pool (`IStabilityPool.offset`), less the keeper's gas
-///         compensation: min(`gasCompensationUsdWad`, what that exceeds R's value), stablecoin
-///         first (rounded down to a whole unit), then spot (rounded down). The keeper needs no
-///         synth then, and its value received (`minOutUsdWad`) is its compensation. Otherwise
-///         (no pool, or one short of R) the keeper repays as above.
+///      7. Stability pool. When the synth's stability pool (`stabilityPools`) holds deposits,
+///         it repays first: min(R, its deposits) is burned from the pool, and only the rest
+///         from the keeper. What steps 3 to 6 would have paid the keeper (spot, stablecoin,
+///         shortfall cover, least bonus) is shared: the keeper first gets its gas compensation,
+///         min(`gasCompensationUsdWad`, what that exceeds R's value), stablecoin first (rounded
+///         down to a whole unit), then spot (rounded down); of the rest, spot and stablecoin
+///         each, the keeper gets the share of R it repaid itself (rounded down) and the pool
+///         all that remains (`IStabilityPool.offset`). A repayment cut by a dry fund (step 5)
+///         cuts the keeper's part first. With a pool that covers R the keeper needs no synth,
+///         and its value received (`minOutUsdWad`) is its compensation. With no pool, or an
+///         empty one, the keeper repays as above.
 ///      A liquidation never pays the keeper and the fund together more than R × (1 + penalty),
 ///      nor the keeper more than the value of the synth it burned plus its bonus.
 ///

@@ -200,10 +200,16 @@ def liquidate_many(ctx: BenchContext) -> list[Measurement]:
 @bench
 def liquidate_through_pool(ctx: BenchContext) -> list[Measurement]:
     """The 1-market position again, its sXAU in the stability pool (the keeper, holding none,
-    triggers), with the depositor's first deposit and its withdrawal of all, gains included."""
+    triggers), with the depositor's first deposit and its withdrawal of all, gains included; then a
+    second one with the pool holding less than the repayment (the keeper repays the rest)."""
     keeper, vault = _working_keeper(ctx), ctx.system.contracts["vault"]
     pool, sxau = ctx.system.stability_pools["sXAU"], ctx.system.synths["sXAU"]
     one = _position(ctx, ONE_MARKET, 50_000, "10.75")
+    two = _position(ctx, ONE_MARKET, 50_000, "10.75")
+    owner = ctx.accounts["owner"]
+    # Kept aside until the second liquidation, so that the first deposit and the withdrawal are
+    # measured from and to an empty balance.
+    sxau.transfer(owner, wad("10.75"), sender=keeper)
     sxau.approve(pool, wad("10.75"), sender=keeper)
     deposit = pool.deposit(wad("10.75"), sender=keeper)
     _crash(ctx)
@@ -211,10 +217,21 @@ def liquidate_through_pool(ctx: BenchContext) -> list[Measurement]:
     if pool.totalDeposits() == wad("10.75") or vault.position(one).debt == 0:
         raise AssertionError(f"position {one}: not liquidated in part through the pool")
     withdraw = pool.withdraw(MAX_UINT, sender=keeper)
+    # The same again with the pool holding 1 of the sXAU repaid: it burns first, the keeper the rest.
+    sxau.transfer(keeper, wad("10.75"), sender=owner)
+    sxau.approve(pool, wad(1), sender=keeper)
+    pool.deposit(wad(1), sender=keeper)
+    held = sxau.balanceOf(keeper)
+    partly = ctx.system.contracts["engine"].liquidate(two, MAX_UINT, 0, sender=keeper)
+    if pool.totalDeposits() != 0 or sxau.balanceOf(keeper) == held:
+        raise AssertionError(f"position {two}: not liquidated partly through the pool")
     return [
         Measurement("StabilityPool.deposit (first)", deposit.gas_used, "the depositor's first deposit"),
         Measurement("LiquidationEngine.liquidate (1 market, through the pool)", tx.gas_used,
                     "as the 1-market one, the pool repaying: its synth burned, the stablecoin shared, the keeper paid"),
         Measurement("StabilityPool.withdraw (all, with gains)", withdraw.gas_used,
                     "the whole deposit left after the burn and the stablecoin gained"),
+        Measurement("LiquidationEngine.liquidate (1 market, partly through the pool)", partly.gas_used,
+                    "the pool burns all it holds, the keeper the rest (a second burn); the stablecoin shared by "
+                    "what each repaid"),
     ]

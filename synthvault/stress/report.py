@@ -59,7 +59,7 @@ def book_rows(specs: dict[int, PositionSpec]) -> list[tuple]:
 BOOK_COLUMNS = ["kind", "positions", "collateral", "debt", "leverage", "CR at opening", "synths"]
 RUN_COLUMNS = ["latency", "liquidations", "exchange liquidations", "median CR seen", "lowest CR seen",
                "shortfalls", "fund paid", "fund end", "redistributed", "bad debt", "LP pool PnL",
-               "keeper PnL net of gas", "fund needed"]
+               "keeper PnL net of gas", "stability pools burned", "depositors' PnL", "fund needed"]
 
 
 def run_row(r: RunResult) -> tuple:
@@ -70,7 +70,7 @@ def run_row(r: RunResult) -> tuple:
             _cr(seen[len(seen) // 2]) if seen else "-",
             _cr(seen[0]) if seen else "-", _usd(shortfalls), _usd(r.fund_paid_usd), _usd(r.fund_end_usd),
             _usd(redistributed), _usd(sum(r.bad_debt_usd.values(), Decimal(0))), _usd(r.pool_pnl_usd),
-            _usd(r.keeper_pnl_usd), _usd(r.fund_needed_usd))
+            _usd(r.keeper_pnl_usd), _usd(r.pool_burned_usd), _usd(r.depositors_pnl_usd), _usd(r.fund_needed_usd))
 
 
 def synth_rows(r: RunResult) -> list[tuple]:

@@ -82,6 +82,10 @@ class RunResult:
     pool_pnl_usd: Decimal = Decimal(0)
     keeper_pnl_usd: Decimal = Decimal(0)
     keeper_gas: int = 0
+    # The stability pools: the synth they burned (at its price then) and their depositors' gain,
+    # the collateral received less that (spot at the oracle then, stablecoin at $1).
+    pool_burned_usd: Decimal = Decimal(0)
+    depositors_pnl_usd: Decimal = Decimal(0)
     skipped: dict[str, int] = field(default_factory=dict)
     # The least starting reserves that would have paid every shortfall of this run in full (exact
     # for a run whose fund never ran short: the same run with those reserves is the same run).
@@ -171,6 +175,20 @@ class Runner:
     def _price_of(self, ticker: bytes) -> int:
         return self.fast.uint(self.system.contracts["oracle"].priceWad, ticker.ljust(32, b"\0"))
 
+    def _pool_flows(self, receipt: Any, symbols_of: dict[int, str], btc_wad: int) -> tuple[Decimal, Decimal]:
+        """What the stability pools burned in `receipt` (USD, each burn rounded up as `burned`)
+        and the collateral they received (spot at `btc_wad`, stablecoin at $1)."""
+        pools = {str(p.address): p for p in self.system.stability_pools.values()}
+        burned = sum((from_wad(_ceil_div(e.amount * self._price(symbols_of[int(e.positionId)]), WAD))
+                      for e in self.system.contracts["vault"].Burned.from_receipt(receipt)
+                      if str(getattr(e, "from")) in pools), Decimal(0))
+        received = Decimal(0)
+        for pool in pools.values():
+            for e in pool.Offset.from_receipt(receipt):
+                received += (from_wad(e.spotGain * btc_wad // 10**self._wbtc_decimals)
+                             + self._usd(e.stableGain, self._usdc_decimals))
+        return burned, received
+
     def _keeper_holdings(self) -> tuple[int, int]:
         """The keeper's stablecoin and spot BTC, in their units."""
         c, who = self.system.contracts, self.keeper.sender
@@ -179,6 +197,7 @@ class Runner:
     def run(self, points: list[PricePoint], on_round: Callable[[RoundRecord], None] | None = None) -> RunResult:
         c, fast = self.system.contracts, self.fast
         usdc_decimals, self._wbtc_decimals = c["usdc"].decimals(), c["wbtc"].decimals()
+        self._usdc_decimals = usdc_decimals
         btc_feed = self.system.feeds["BTC"]
         others = [(f, f.latestAnswer()) for name, f in self.system.feeds.items() if name != "BTC"]
         symbols = {str(t.address): s for s, t in self.system.synths.items()}
@@ -223,11 +242,16 @@ class Runner:
                 btc_wad = self._price_of(b"BTC")
                 keeper_usd = (self._usd(usdc_now - held[0], usdc_decimals)
                               + from_wad((wbtc_now - held[1]) * btc_wad // 10**self._wbtc_decimals))
-                # What it burned (`repaid`: less than the debt when the fund could not cover a
-                # shortfall; `repaidUsdWad` values the debt the liquidation was sized for).
+                # What was burned (`repaid`: less than the debt when the fund could not cover a
+                # shortfall; `repaidUsdWad` values the debt the liquidation was sized for), and of
+                # it what the keeper burned itself (a stability pool burns first).
                 burned = {pid: from_wad(_ceil_div(e.repaid * self._price(symbols_of[pid]), WAD))
                           for pid, e in events.items()}
-                keeper_pnl += keeper_usd - sum(burned.values(), Decimal(0)) - gas_cost_usd(gas)
+                by_pool = self._pool_flows(receipt, symbols_of, btc_wad)
+                keeper_burned = sum(burned.values(), Decimal(0)) - by_pool[0]
+                keeper_pnl += keeper_usd - keeper_burned - gas_cost_usd(gas)
+                result.pool_burned_usd += by_pool[0]
+                result.depositors_pnl_usd += by_pool[1] - by_pool[0]
                 income = sum((self._usd(e.penaltyToFund, usdc_decimals) for e in events.values()), Decimal(0))
                 # What the fund would pay with reserves enough: each shortfall, rounded up to a
                 # whole stablecoin unit as the engine asks for it, then each keeper's top-up to its

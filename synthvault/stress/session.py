@@ -24,7 +24,7 @@ SIZING_FUND_USD = Decimal(1_000_000_000)
 class Session:
     project: Any
     chain: Any
-    roles: dict[str, Any]  # owner, trader, keeper, exchange_keeper
+    roles: dict[str, Any]  # owner, trader, keeper, exchange_keeper, depositor (of the stability pools)
     system: System
     fast: FastChain
     book: Book
@@ -43,6 +43,11 @@ class Session:
             self.fast.send(c["fund"].deposit, units, sender=owner)
             self.fast.check()
 
+    def _pool_at(self, address: str) -> FastViews:
+        """The stability pool at `address`, its views read fast."""
+        pools = {str(p.address).lower(): p for p in self.system.stability_pools.values()}
+        return FastViews(pools[address.lower()], self.fast)
+
     def run(self, points: list[PricePoint], latency: int, fund_usd: Decimal,
             on_round: Callable[[RoundRecord], None] | None = None, exchange_keeper: bool = False) -> RunResult:
         """One replay of `points` from the snapshot, the fund holding `fund_usd`, the keeper `latency` rounds late."""
@@ -53,7 +58,8 @@ class Session:
         lens = FastLens(c["lens"], self.fast)
         keeper = Keeper(vault=FastViews(c["vault"], self.fast), lens=lens, engine=FastViews(c["engine"], self.fast),
                         oracle=FastViews(c["oracle"], self.fast), sender=self.roles["keeper"],
-                        synth_at=lambda address: FastViews(self.project.SyntheticToken.at(address), self.fast))
+                        synth_at=lambda address: FastViews(self.project.SyntheticToken.at(address), self.fast),
+                        pool_at=self._pool_at)
         keeper.known = {*self.book.positions, *self.keeper_positions}  # what `discover` would find
         runner = Runner(self.system, self.fast, keeper, lens, self.book.positions, self.roles["owner"],
                         latency, self.inventory, self.roles["exchange_keeper"] if exchange_keeper else None,
@@ -82,6 +88,7 @@ def start(project: Any, chain: Any, roles: dict[str, Any], config: dict[str, Any
     system = deploy(project, roles["owner"], stress_config(config, first_price, Decimal(0), pool_usd))
     specs = generate_book(positions, seed, list(config["synths"]), book_params(config, first_price))
     book = open_book(system, fast, roles["owner"], roles["trader"], specs)
-    keeper_positions = arm_keeper(system, fast, roles["owner"], roles["keeper"], book, inventory, capital_usd)
+    keeper_positions = arm_keeper(system, fast, roles["owner"], roles["keeper"], book, inventory, capital_usd,
+                                  roles.get("depositor"))
     return Session(project, chain, roles, system, fast, book, specs, keeper_positions, inventory,
                    snapshot=chain.snapshot())

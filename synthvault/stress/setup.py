@@ -13,7 +13,9 @@ from synthvault.system import System, deploy_system
 from synthvault.units import WAD, scaled, wad
 
 MAX_UINT = 2**256 - 1
-INVENTORIES = ("unlimited", "self", "none")
+# "pools": the keeper holds nothing; a depositor mints what "unlimited" would give the keeper and
+# puts it in each synth's stability pool, which repays every liquidation it covers.
+INVENTORIES = ("unlimited", "self", "none", "pools")
 # The keeper's own positions mint at this CR: far enough from liquidation for a -60% BTC ("unlimited")...
 UNLIMITED_CR = Decimal(20)
 # ... or as a keeper minting what its own capital allows would ("self").
@@ -109,23 +111,39 @@ def open_book(system: System, fast: FastChain, owner: Any, trader: Any, specs: l
 
 
 def arm_keeper(system: System, fast: FastChain, owner: Any, keeper: Any, book: Book, inventory: str,
-               capital_usd: Decimal) -> list[int]:
+               capital_usd: Decimal, depositor: Any = None) -> list[int]:
     """Gives the keeper synth to repay with, from positions of its own backed by spot WBTC:
     `unlimited` mints of each synth the whole book's debt of it (at `UNLIMITED_CR`), `self` mints
-    what `capital_usd` of WBTC allows at `SELF_CR`, split evenly over the synths, `none` nothing.
-    Returns the keeper's position ids (not part of the book)."""
+    what `capital_usd` of WBTC allows at `SELF_CR`, split evenly over the synths, `none` nothing;
+    `pools` has `depositor` mint as `unlimited` would and deposit all of it in each synth's
+    stability pool, the keeper holding nothing. Returns the positions opened (not part of the book)."""
     if inventory not in INVENTORIES:
         raise ValueError(f"inventory is one of {INVENTORIES}, not {inventory!r}")
     if inventory == "none":
         return []
+    if inventory == "pools":
+        ids, minted = _mint_inventory(system, fast, owner, depositor, book, "unlimited", capital_usd)
+        for symbol, amount in minted.items():
+            pool = system.stability_pools[symbol]
+            fast.send(system.synths[symbol].approve, pool, amount, sender=depositor)
+            fast.send(pool.deposit, amount, sender=depositor)
+        fast.check()
+        return ids
+    return _mint_inventory(system, fast, owner, keeper, book, inventory, capital_usd)[0]
+
+
+def _mint_inventory(system: System, fast: FastChain, owner: Any, who: Any, book: Book, inventory: str,
+                    capital_usd: Decimal) -> tuple[list[int], dict[str, int]]:
+    """`who` mints each synth as `arm_keeper`'s `unlimited` or `self` says. Returns its position ids
+    and what it minted of each synth."""
     c = system.contracts
     vault, wbtc = c["vault"], c["wbtc"]
     btc = _price_wad(fast, system, b"BTC".ljust(32, b"\0"))
     debts: dict[str, int] = dict.fromkeys(system.synths, 0)
     for position_id, spec in book.positions.items():
         debts[spec.synth] += fast.call(vault.position, position_id, types=(_POSITION,))[0][6]
-    fast.send(wbtc.approve, vault, MAX_UINT, sender=keeper)
-    ids = []
+    fast.send(wbtc.approve, vault, MAX_UINT, sender=who)
+    ids, minted = [], {}
     next_position = vault.nextPositionId()
     for symbol, synth in system.synths.items():
         price = _price_wad(fast, system, synth.asset())
@@ -138,11 +156,12 @@ def arm_keeper(system: System, fast: FastChain, owner: Any, keeper: Any, book: B
         if amount == 0:
             continue
         spot = collateral_usd * 10 ** wbtc.decimals() // btc + 1
-        fast.send(wbtc.mint, keeper, spot, sender=owner)
-        fast.send(vault.open, synth, sender=keeper)
-        fast.send(vault.addSpot, next_position, spot, sender=keeper)
-        fast.send(vault.mint, next_position, amount, sender=keeper)
+        fast.send(wbtc.mint, who, spot, sender=owner)
+        fast.send(vault.open, synth, sender=who)
+        fast.send(vault.addSpot, next_position, spot, sender=who)
+        fast.send(vault.mint, next_position, amount, sender=who)
         ids.append(next_position)
+        minted[symbol] = amount
         next_position += 1
     fast.check()
-    return ids
+    return ids, minted

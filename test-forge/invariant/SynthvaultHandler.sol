@@ -111,6 +111,8 @@ contract SynthvaultHandler {
     int256[] internal _initialAnswers; // by asset index: prices stay within 1/100 and 100 times these
     SyntheticToken[] internal _synths; // sUSD, sXAU, sETH
     StabilityPool[] internal _stabilityPools; // by synth index
+    /// @dev The keeper's synth before its liquidation (`_countPartialCover`).
+    uint256 internal _keeperSynthBefore;
     address[] internal _actors;
 
     /* WHAT THE HANDLER KNOWS */
@@ -1008,6 +1010,15 @@ contract SynthvaultHandler {
         _poolGhosts[i].stableOut += stableGain;
     }
 
+    /// @dev Counts a liquidation of synth `i` that took the partial path: the pool burned all it
+    ///      could and `keeper` the rest.
+    function _countPartialCover(address keeper, uint256 i, uint256[3][] memory held) internal {
+        if (
+            _synths[i].balanceOf(keeper) < _keeperSynthBefore
+                && _synths[i].balanceOf(address(_stabilityPools[i])) < held[i][0]
+        ) ++ok["liquidated partly through a pool"];
+    }
+
     /// @dev Every pool's synth, spot and stablecoin, before a liquidation (or a batch).
     function _poolsBefore() internal view returns (uint256[3][] memory held) {
         held = new uint256[3][](_synths.length);
@@ -1167,8 +1178,12 @@ contract SynthvaultHandler {
         if (positionSeed % 3 == 1) p = _positions[_weakestPosition(p)];
         (bool readable, IVault.LiquidationSnapshot memory snap) = _snapshot(p.id);
         _keeperHolds(p.synth, readable ? snap.debt : vault.position(p.id).debt);
-        // Half the time: the keeper first puts it in the synth's stability pool, which then repays.
-        if (repaySeed % 4 % 2 == 1) _poolDeposit(KEEPER, p.synth, _synths[p.synth].balanceOf(KEEPER));
+        // Half the time: the keeper first puts all it holds (or half: the pool then repays first
+        // and the keeper the rest) in the synth's stability pool.
+        if (repaySeed % 4 % 2 == 1) {
+            uint256 held = _synths[p.synth].balanceOf(KEEPER);
+            _poolDeposit(KEEPER, p.synth, repaySeed / 4 % 2 == 0 ? held : held / 2);
+        }
         _liquidatePosition(
             KEEPER, p, repaySeed % 4 == 0 ? _bound(repaySeed / 4, 1, Math.max(snap.debt, 1)) : type(uint256).max
         );
@@ -1188,6 +1203,7 @@ contract SynthvaultHandler {
         Balances memory before = _balancesOf(keeper, token);
         (uint256 slack, uint256 badBefore) = (_writeOffSlack(token), vault.badDebt(token));
         uint256[3][] memory poolsHeld = _poolsBefore();
+        _keeperSynthBefore = token.balanceOf(keeper);
 
         VM.recordLogs();
         VM.prank(keeper);
@@ -1200,6 +1216,7 @@ contract SynthvaultHandler {
             return;
         }
         bool fundShort = _fundPaidShort();
+        _countPartialCover(keeper, p.synth, poolsHeld);
         _bookPools(poolsHeld);
         if (vault.badDebt(token) > badBefore) ghostBadDebtRounding[token] += slack + _indexRounding(token);
         _checkEngineLiquidation(keeper, token, p.id, snap, readable, crWad, underMaintenance, before, fundShort);

@@ -1,7 +1,8 @@
 """Liquidating through a synth's stability pool (issue 16): depositors' sUSD repays the debt, so a
 keeper holding no synth liquidates and is paid its gas compensation; the depositors share the
-seized collateral pro rata and withdraw it; a pool short of the repayment leaves the keeper's path
-as it was; a depositor who joins after the crash gets no more than its pro-rata share.
+seized collateral pro rata and withdraw it; a pool short of the repayment burns what it holds and
+the keeper repays the rest, the two sharing the collateral by what each repaid; a depositor who
+joins after the crash gets no more than its pro-rata share.
 (BTC $60,000 at minting, USD $1; minting ratio 150%, liquidation ratio 120%, penalty 10%, keeper
 share 50%, gas compensation $150 (`config/local.yaml`), no stability fee.)"""
 
@@ -51,9 +52,11 @@ def crashed(open_position, feeds, owner, trader2):
     return crash
 
 
-def expected_pool_liquidation(price_btc: int = wad(47_000)) -> dict[str, int]:
+def expected_pool_liquidation(price_btc: int = wad(47_000), pool_repaid: int | None = None) -> dict[str, int]:
     """The engine's rule for the 1 BTC / 40,000 sUSD position at `price_btc`, from the sizing mirror:
-    R, the spot seized for the repayer, the keeper's compensation in spot and the pool's spot."""
+    R, the spot seized for the repayers, the keeper's spot (its compensation, then its share of
+    the rest by what it repaid when the pool repaid only `pool_repaid`, rounded down) and the
+    pool's spot."""
     collateral = spot_usd(10**8, price_btc)
     repay, whole = repay_target(wad(40_000), wad(40_000), collateral, wad(1), wad("1.5"), wad("0.1"), wad(3_000))
     assert not whole
@@ -61,6 +64,8 @@ def expected_pool_liquidation(price_btc: int = wad(47_000)) -> dict[str, int]:
     seized = spot_for(keeper_due, price_btc)
     compensation = min(GAS_COMPENSATION, spot_usd(seized, price_btc) - repaid_usd)
     keeper_spot = spot_for(compensation, price_btc)
+    if pool_repaid is not None and pool_repaid < repay:
+        keeper_spot += (seized - keeper_spot) * (repay - pool_repaid) // repay
     return {"repaid": repay, "seized": seized, "keeper_spot": keeper_spot, "pool_spot": seized - keeper_spot}
 
 
@@ -146,29 +151,45 @@ def test_withdraw__deposit_after_the_crash__gets_no_more_than_its_pro_rata_share
     assert pool.gainsOf(trader2) == (share(wad(30_000), wad(50_000), gain), 0)
 
 
-def test_liquidate__pool_short_of_the_repayment__keeper_repays_as_before(
+def test_liquidate__pool_covers_part__pool_burns_first_and_the_keeper_repays_the_rest(
     vault, engine, synths, wbtc, pool, deposit, crashed, trader, trader2, keeper, give
 ):
-    deposit(trader2, 32_499)  # one sUSD under R
+    # The user story: the pool holds 30,000 sUSD, one keeper 10,000; R is 32,500. The pool burns
+    # its 30,000, the keeper only 2,500, and the seized spot is shared by what each repaid, after
+    # the keeper's compensation. (Before partial cover the keeper repaid it all and the pool nothing.)
+    deposit(trader2, 30_000)
     position_id = crashed()
-    give(keeper, "sUSD", wad(40_000), source=trader)
+    give(keeper, "sUSD", wad(10_000), source=trader)
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
 
-    assert tx.return_value.repaid == wad(32_500)
-    assert wbtc.balanceOf(keeper) == 72_606_382
+    want = expected_pool_liquidation(pool_repaid=wad(30_000))
+    # Of the 72,606,382 sats, $150 (319,148 sats) to the keeper, then of the other 72,287,234 the
+    # keeper's 2,500 / 32,500 (5,560,556, rounded down); the pool the rest.
+    assert (want["repaid"], want["seized"], want["keeper_spot"]) == (wad(32_500), 72_606_382, 319_148 + 5_560_556)
+    assert tx.return_value == (wad(32_500), spot_usd(want["keeper_spot"], wad(47_000)))
+    assert wbtc.balanceOf(keeper) == want["keeper_spot"]
+    assert wbtc.balanceOf(pool) == want["pool_spot"] == 72_606_382 - 319_148 - 5_560_556
     assert synths["sUSD"].balanceOf(keeper) == wad(7_500)
-    assert pool.totalDeposits() == wad(32_499)
-    assert wbtc.balanceOf(pool) == 0
-    assert logs(tx, pool.Offset) == []
+    assert pool.totalDeposits() == synths["sUSD"].balanceOf(pool) == 0
+    assert vault.position(position_id).debt == wad(7_500)
+    assert [(e["from"], e["amount"]) for e in logs(tx, vault.Burned)] == [
+        (pool.address, wad(30_000)), (keeper.address, wad(2_500))]
+    assert logs(tx, pool.Offset) == [{"burned": wad(30_000), "spotGain": want["pool_spot"], "stableGain": 0,
+                                      "pAfter": P_PRECISION, "scale": 0, "epoch": 1}]
+    # The depositor withdraws its gain: the pool's spot, rounded down by the pool's rule.
+    sats_before = wbtc.balanceOf(trader2)
+    pool.withdraw(MAX_UINT, sender=trader2)
+    assert wbtc.balanceOf(trader2) - sats_before == share(wad(30_000), wad(30_000), want["pool_spot"])
 
 
-def test_liquidate__pool_short_and_keeper_without_synth__reverts(engine, synths, pool, deposit, crashed, trader2,
-                                                                 attacker):
+def test_liquidate__pool_covers_part_and_keeper_without_synth__reverts(engine, synths, pool, deposit, crashed,
+                                                                        trader2, attacker):
     deposit(trader2, 32_499)
     position_id = crashed()
 
-    with reverts(synths["sUSD"].ERC20InsufficientBalance, sender=attacker, balance=0, needed=wad(32_500)):
+    # The pool burns its 32,499; the keeper's 1 sUSD is missing.
+    with reverts(synths["sUSD"].ERC20InsufficientBalance, sender=attacker, balance=0, needed=wad(1)):
         engine.liquidate(position_id, MAX_UINT, 0, sender=attacker)
 
 

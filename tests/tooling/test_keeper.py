@@ -15,7 +15,16 @@ from requests.exceptions import ConnectionError as RpcDown
 
 from synthvault import actions
 from synthvault.config import ROOT
-from synthvault.keeper import Keeper, KeeperStats, run_forever, run_until_stopped
+from synthvault.keeper import (
+    MAX_UINT,
+    Keeper,
+    KeeperStats,
+    Plan,
+    keeper_pay_usd_wad,
+    plan_repayment,
+    run_forever,
+    run_until_stopped,
+)
 from synthvault.manifest import write_manifest
 from synthvault.units import WAD, asset_id, from_wad, wad
 from tests.utils.chain import advance, set_price
@@ -307,6 +316,75 @@ def test_run_once__pool_holds_the_repayment__liquidates_through_it_without_synth
     # The quote, plus the fee accrued until the block it lands in (the debt grew a little).
     assert repay <= action.repaid < repay + wad("0.001")
     assert pool.totalDeposits() == wad(60_000) - action.repaid
+
+
+@pytest.mark.parametrize(("deposits", "balance", "plan"), [
+    (wad(50_000), 0, Plan(wad(30_000), True, wad(30_000), MAX_UINT)),  # the pool covers: no cap
+    (wad(10_000), wad(25_000), Plan(wad(30_000), True, wad(10_000), wad(35_000))),  # the keeper the rest
+    (wad(10_000), wad(5_000), Plan(wad(15_000), False, wad(10_000), wad(15_000))),  # short of the whole debt
+    (0, wad(40_000), Plan(wad(30_000), True, 0, wad(40_000))),  # no pool: the keeper's path as before
+    (0, 0, Plan(0, False, 0, 0)),  # nothing to repay with: no-synth
+])
+def test_plan_repayment__pool_first_then_the_keeper(deposits, balance, plan):
+    assert plan_repayment(wad(30_000), True, deposits, balance) == plan
+
+
+def test_keeper_pay__pool_repays_part__compensation_then_its_share_rounded_down():
+    # $2,000 over the repaid value; the pool repays 30,000 of 40,000: $150, then a quarter of $1,850.
+    assert keeper_pay_usd_wad(wad(2_000), wad(150), wad(40_000), wad(30_000)) == wad(150) + wad("462.5")
+    assert keeper_pay_usd_wad(wad(2_000), wad(150), wad(40_000), wad(40_000)) == wad(150)  # the pool alone
+    assert keeper_pay_usd_wad(wad(2_000), wad(150), wad(40_000), 0) == wad(2_000)  # the keeper alone
+    assert keeper_pay_usd_wad(wad(100), wad(150), wad(40_000), wad(40_000)) == wad(100)  # at most the pay
+    assert keeper_pay_usd_wad(7, 0, 3, 1) == 4  # 7 x 2 / 3 rounded down
+
+
+def _usd_pool(system: Any, owner: Any, trader: Any, deposit: int, to_keeper: int, keeper: Any) -> Any:
+    """The trader mints 90,000 sUSD on 6 BTC, deposits `deposit` in the sUSD pool and gives the
+    keeper `to_keeper` (whole sUSD)."""
+    susd, pool = system.synths["sUSD"], system.stability_pools["sUSD"]
+    _position(system, owner, trader, 6 * WBTC, "90000", "sUSD")  # 300% at $45,000
+    susd.approve(pool, wad(deposit), sender=trader)
+    pool.deposit(wad(deposit), sender=trader)
+    if to_keeper:
+        susd.transfer(keeper, wad(to_keeper), sender=trader)
+    return pool
+
+
+def test_run_once__pool_holds_part_of_the_repayment__keeper_repays_only_the_rest(
+        project, chain, seeded, system, owner, trader, trader2, keeper):
+    bot, _, _ = seeded
+    bot.pool_at = project.StabilityPool.at
+    pool = _usd_pool(system, owner, trader, 10_000, 25_000, keeper)
+    in_usd = _position(system, owner, trader2, WBTC, "38000", "sUSD")  # 118.4% at $45,000
+    set_price(system.feeds["BTC"], 45_000, owner)
+    repay, _ = system.contracts["engine"].repayQuote(in_usd)
+    assert wad(30_000) <= repay < wad(30_001)  # (1.5 x 38,000 - 45,000) / 0.4, and the fee accrued
+
+    actions = bot.run_once(chain.blocks.height)
+
+    [action] = [a for a in actions if a.position_id == in_usd]
+    assert action.kind == "liquidated" and action.detail.startswith("partly through the sUSD pool, tx ")
+    assert pool.totalDeposits() == 0
+    assert system.synths["sUSD"].balanceOf(keeper) == wad(25_000) - (action.repaid - wad(10_000))
+
+
+def test_liquidate_batch__keeper_without_synth__first_through_the_pool_then_partly(
+        project, chain, seeded, system, owner, trader, trader2, keeper):
+    bot, _, _ = seeded
+    bot.pool_at = project.StabilityPool.at
+    pool = _usd_pool(system, owner, trader, 40_000, 25_000, keeper)
+    in_usd = [_position(system, owner, trader2, WBTC, "38000", "sUSD") for _ in range(2)]
+    set_price(system.feeds["BTC"], 45_000, owner)
+    under_water, _ = bot.check(bot.discover(chain.blocks.height))
+
+    actions, receipt = bot.liquidate_batch([(pid, cr) for pid, cr in under_water if pid in in_usd])
+
+    # Each repays ~30,000: the pool's 40,000 covers the first and a third of the second.
+    assert [(a.kind, a.detail) for a in actions] == [
+        ("liquidated", f"through the sUSD pool, tx {receipt.txn_hash}"),
+        ("liquidated", f"partly through the sUSD pool, tx {receipt.txn_hash}")]
+    assert pool.totalDeposits() == 0
+    assert system.synths["sUSD"].balanceOf(keeper) == wad(25_000) - (sum(a.repaid for a in actions) - wad(40_000))
 
 
 def test_summary_line__a_revert_an_rpc_error_and_a_stale_price__counts_what_happened(

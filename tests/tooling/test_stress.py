@@ -140,3 +140,31 @@ def test_run__squeeze__the_engine_closes_locked_accounts_under_maintenance_the_e
     assert {x.kind for x in over_ratio} <= {"short", "delta-neutral"}
     engine = {int(e.positionId) for e in _events(c["engine"], "Liquidated", result)}
     assert {x.position_id for x in over_ratio} <= engine
+
+
+@pytest.fixture(scope="module")
+def pools_session(project, chain, owner, trader, keeper, accounts, config):
+    roles = {"owner": owner, "trader": trader, "keeper": keeper, "exchange_keeper": accounts[5],
+             "depositor": accounts[6]}
+    return start(project, chain, roles, config, BTC0, positions=16, seed=3, inventory="pools",
+                 capital_usd=Decimal(0), pool_usd=Decimal(5_000_000))
+
+
+def test_run__pools_inventory__a_keeper_holding_nothing_liquidates_through_the_pools(pools_session, keeper):
+    system = pools_session.system
+    deposits = {s: p.totalDeposits() for s, p in system.stability_pools.items()}
+    assert all(t.balanceOf(keeper) == 0 for t in system.synths.values())
+    assert all(deposits.values())
+
+    result = pools_session.run(CRASH, latency=0, fund_usd=Decimal(1_000))
+
+    assert result.liquidations and result.skipped["no-synth"] == 0
+    # Every liquidation burned from its synth's pool alone: the pools burned all that was repaid.
+    events = _events(system.contracts["engine"], "Liquidated", result)
+    assert len(events) == len(result.liquidations)
+    assert all(str(e.keeper) == str(keeper.address) and e.repaid > 0 for e in events)
+    burned = {s: sum(e.burned for e in _events(p, "Offset", result)) for s, p in system.stability_pools.items()}
+    assert {s: deposits[s] - p.totalDeposits() for s, p in system.stability_pools.items()} == burned
+    assert sum(burned.values()) == sum(e.repaid for e in events)
+    assert all(t.balanceOf(keeper) == 0 for t in system.synths.values())
+    assert result.pool_burned_usd > 0 and result.depositors_pnl_usd > 0
