@@ -663,7 +663,7 @@ contract SynthvaultHandler {
 
     /// @notice The owner locks an account into a position: one of their free accounts (with its
     ///         margin and open futures) or a new one with fresh margin. Reads no price: must
-    ///         work, until shutdown.
+    ///         work while the venue is active, until shutdown (else refused, naming the venue).
     function lockAccount(uint256 positionSeed, uint256 accountSeed, uint256 marginSeed) external {
         (bool found, Position memory p) = _openPosition(positionSeed);
         if (!found || p.accountSlot != 0 || p.owner == ATTACKER) return;
@@ -676,7 +676,8 @@ contract SynthvaultHandler {
     }
 
     /// @dev The owner of `p` locks the free account in `slot` (+1) into it. Reads no price: must
-    ///      work, until shutdown.
+    ///      work while the venue is active, until shutdown; on a venue not active it must be
+    ///      refused with `CollateralVenueNotActive` naming it.
     function _lock(Position memory p, uint256 slot) internal {
         Account storage a = _accounts[slot - 1];
         bool shut = vault.isShutdown();
