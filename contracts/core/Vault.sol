@@ -855,21 +855,30 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function repayFor(uint256 positionId, address from, uint256 amount)
+    function repayFor(uint256 positionId, address from, uint256 amount, address pool, uint256 poolAmount)
         external
         onlyEngine
         nonReentrant
         returns (uint256 shares)
     {
         Position storage p = _existingPosition(positionId);
-        if (amount == 0) revert VaultZeroAmount();
+        uint256 total = amount + poolAmount;
+        if (total == 0) revert VaultZeroAmount();
         Synth storage s = _synths[p.synthId];
         uint256 index = _accrue(s);
-        uint256 debt = uint256(p.debtShares).mulWadUp(index);
-        if (amount > debt) revert VaultRepayExceedsDebt(positionId, debt, amount);
+        uint256 debtShares = p.debtShares;
+        uint256 debt = debtShares.mulWadUp(index);
+        if (total > debt) revert VaultRepayExceedsDebt(positionId, debt, total);
 
-        (, shares) = _repay(positionId, p, s, index, amount, from, false);
-        _burnSynth(s, from, amount);
+        // The sum's shares: all for the whole debt, else rounded down (the debt left rounds up).
+        shares = total == debt ? debtShares : total.divWadDown(index);
+        uint256 poolShares = Math.min(poolAmount.divWadDown(index), shares);
+        _removeShares(p, s, debtShares, shares);
+        if (poolAmount != 0) emit Burned(positionId, pool, poolAmount, poolShares);
+        if (amount != 0) emit Burned(positionId, from, amount, shares - poolShares);
+
+        if (poolAmount != 0) _burnSynth(s, pool, poolAmount);
+        if (amount != 0) _burnSynth(s, from, amount);
     }
 
     /// @inheritdoc IVault

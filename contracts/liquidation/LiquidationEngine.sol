@@ -595,8 +595,9 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function _repay(uint256 positionId, Seizure memory z) private {
         uint256 fromPool = Math.min(z.poolRepaid, z.repaid);
         z.poolRepaid = fromPool;
-        if (fromPool != 0) vault.repayFor(positionId, address(z.pool), fromPool);
-        if (z.repaid != fromPool) vault.repayFor(positionId, z.keeper, z.repaid - fromPool);
+        // One repayment of both parts (the pool's burned first): two would each round their
+        // shares down and leave dust of a whole debt owed.
+        if (z.repaid != 0) vault.repayFor(positionId, z.keeper, z.repaid - fromPool, address(z.pool), fromPool);
     }
 
     /// @dev Who receives what a liquidation seizes: the keeper, or on the pool's path this engine,

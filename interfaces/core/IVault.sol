@@ -557,13 +557,18 @@ interface IVault {
     ///         (`IFuturesExchange.withdrawMarginAtMarks`), any other market at a fresh price.
     function seizeMargin(uint256 positionId, uint256 amount, address to) external;
 
-    /// @notice Burns `amount` synth of `from` and removes that much of position `positionId`'s
-    ///         debt, accruing the fee first: all its shares when `amount` is the whole debt, else
-    ///         shares rounded down (the debt left rounds up). Only the engine, which burns only
-    ///         from its own caller and keeps the minimum-debt rule itself (the rest of a debt it
-    ///         cannot recover is written off in the same transaction).
+    /// @notice Burns `poolAmount` synth of `pool` (a stability pool; 0 for none) and `amount` of
+    ///         `from`, and removes that much of position `positionId`'s debt as ONE repayment,
+    ///         accruing the fee first: all its shares when the sum is the whole debt, else the
+    ///         sum's shares rounded down (the debt left rounds up), so that a whole debt repaid in
+    ///         two parts leaves no dust. One `Burned` per payer, the pool's first, its shares
+    ///         rounded down and the other payer's the rest. Only the engine, which burns only from
+    ///         its own caller and the synth's pool and keeps the minimum-debt rule itself (the rest
+    ///         of a debt it cannot recover is written off in the same transaction).
     /// @return shares The debt shares removed.
-    function repayFor(uint256 positionId, address from, uint256 amount) external returns (uint256 shares);
+    function repayFor(uint256 positionId, address from, uint256 amount, address pool, uint256 poolAmount)
+        external
+        returns (uint256 shares);
 
     /// @notice Removes position `positionId`'s whole remaining debt and shares it among the
     ///         synth's other positions in proportion to their debt, by raising the rate index

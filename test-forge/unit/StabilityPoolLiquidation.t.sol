@@ -195,4 +195,28 @@ contract StabilityPoolLiquidationTest is SystemFixture {
         assertEq(sUSD.balanceOf(KEEPER), 2_000e18, "the keeper burned 8,000");
         assertEq(sp.totalDeposits(), 0, "the pool burned its 30,000");
     }
+
+    /// @dev A whole liquidation in two parts after the stability fee has accrued (rate index above
+    ///      1): the pool's part and the keeper's are one repayment of the whole debt, so no dust
+    ///      of debt is left. (Two repayments, each converting its own amount to shares rounded
+    ///      down, left 1-2 wei owed: a position under the minimum debt, found by the campaign.)
+    function test_liquidate__poolCoversPartAfterFeesAccrued__leavesNoDust() public {
+        _deposit(BOB, 30_000e18);
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
+        VM.warp(block.timestamp + 7 days + 13 hours + 17 seconds);
+        _refresh();
+        _setPrice(btcFeed, "BTC", 43_000e8);
+        uint256 debt = _debt(id);
+        assertTrue(debt > 40_000e18, "fees accrued");
+        _arm(sUSD, debt - 30_000e18);
+
+        VM.prank(KEEPER);
+        (uint256 repaid,) = engine.liquidate(id, type(uint256).max, 0);
+
+        assertEq(repaid, debt, "the whole debt");
+        assertEq(_debt(id), 0, "no dust of debt left");
+        assertEq(vault.position(id).debtShares, 0, "no debt shares left");
+        assertEq(sp.totalDeposits(), 0, "the pool's 30,000 burned");
+        assertEq(sUSD.balanceOf(KEEPER), 0, "the keeper burned exactly the rest");
+    }
 }

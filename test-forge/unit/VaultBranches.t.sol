@@ -279,7 +279,7 @@ contract VaultBranchesTest is SystemFixture {
         VM.expectRevert(notEngine);
         vault.seizeMargin(id, 1, address(this));
         VM.expectRevert(notEngine);
-        vault.repayFor(id, ALICE, 1);
+        vault.repayFor(id, ALICE, 1, address(0), 0);
         VM.expectRevert(notEngine);
         vault.writeOff(id);
         _assertSettlementOnly(id, address(this));
@@ -307,7 +307,7 @@ contract VaultBranchesTest is SystemFixture {
         bytes memory notEngine = abi.encodeWithSelector(IVault.VaultNotLiquidationEngine.selector, address(settlement));
         VM.startPrank(address(settlement));
         VM.expectRevert(notEngine);
-        vault.repayFor(id, ALICE, 1);
+        vault.repayFor(id, ALICE, 1, address(0), 0);
         VM.expectRevert(notEngine);
         vault.writeOff(id);
         // Seizing is shared: the settlement takes spot as the engine would.
@@ -400,9 +400,9 @@ contract VaultBranchesTest is SystemFixture {
         _becomeEngine();
         uint256 id = _spotPosition(ALICE, sUSD, 1e8, 1_000e18);
         VM.expectRevert(IVault.VaultZeroAmount.selector);
-        vault.repayFor(id, ALICE, 0);
+        vault.repayFor(id, ALICE, 0, address(0), 0);
         VM.expectRevert(abi.encodeWithSelector(IVault.VaultRepayExceedsDebt.selector, id, 1_000e18, 1_001e18));
-        vault.repayFor(id, ALICE, 1_001e18);
+        vault.repayFor(id, ALICE, 1_001e18, address(0), 0);
     }
 
     function test_writeOff__noDebt__reverts() public {

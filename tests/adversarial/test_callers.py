@@ -6,6 +6,7 @@ trying to take the account token back or hand it to someone else. Each is refuse
 tests/synth, tests/liquidation/test_insurance_fund.py, tests/vault/test_futures_accounts.py.)"""
 
 from synthvault.units import wad
+from tests.utils.constants import ZERO_ADDRESS
 from tests.utils.custom_errors import reverts
 
 
@@ -14,7 +15,7 @@ def test_hooks__the_vaults_owner__not_the_engine_nor_the_settlement__revert(vaul
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     engine_hooks = {
         vault.seizeSpot: (position_id, 1, owner), vault.closeFutures: (position_id, wad(1), [], 0, 0, owner),
-        vault.seizeMargin: (position_id, 1, owner), vault.repayFor: (position_id, owner, 1),
+        vault.seizeMargin: (position_id, 1, owner), vault.repayFor: (position_id, owner, 1, ZERO_ADDRESS, 0),
         vault.writeOff: (position_id,),
     }
     settlement_hooks = {vault.shutdown: (), vault.settleDebt: (position_id,)}

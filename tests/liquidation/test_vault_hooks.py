@@ -46,7 +46,7 @@ def hook_calls(position_id: int) -> dict[str, tuple]:
         "seizeSpot": (position_id, 1, "0x" + "11" * 20),
         "closeFutures": (position_id, WAD, [], 0, 0, ZERO_ADDRESS),
         "seizeMargin": (position_id, 1, "0x" + "11" * 20),
-        "repayFor": (position_id, "0x" + "11" * 20, 1),
+        "repayFor": (position_id, "0x" + "11" * 20, 1, ZERO_ADDRESS, 0),
         "writeOff": (position_id,),
         "shutdown": (),
         "settleDebt": (position_id,),
@@ -208,7 +208,7 @@ def test_repay_for__part__burns_from_the_keeper_shares_rounded_down(vault, synth
     give(keeper, "sXAU", debt - wad("10.01"), source=owner)  # from the fees the owner collected
 
     # 0.01 sXAU is left, under the 0.05 minimum: the engine keeps that rule, not this hook.
-    tx = vault.repayFor(position_id, keeper, debt - wad("0.01"), sender=hooks)
+    tx = vault.repayFor(position_id, keeper, debt - wad("0.01"), ZERO_ADDRESS, 0, sender=hooks)
 
     # The index the repayment used: it accrued to its own block, a few seconds after `debt` was read.
     index = vault.synthDebt(synths["sXAU"]).rateIndexWad
@@ -224,9 +224,9 @@ def test_repay_for__zero_or_more_than_the_debt__reverts(vault, hooks, keeper, op
     position_id = open_position("sXAU", spot_btc=1, mint=10)
     give(keeper, "sXAU", wad(10))
     with reverts(vault.VaultZeroAmount):
-        vault.repayFor(position_id, keeper, 0, sender=hooks)
+        vault.repayFor(position_id, keeper, 0, ZERO_ADDRESS, 0, sender=hooks)
     with reverts(vault.VaultRepayExceedsDebt, positionId=position_id, debt=wad(10), amount=wad(10) + 1):
-        vault.repayFor(position_id, keeper, wad(10) + 1, sender=hooks)
+        vault.repayFor(position_id, keeper, wad(10) + 1, ZERO_ADDRESS, 0, sender=hooks)
 
 
 def test_write_off__others_owe__index_rises_by_the_debt_over_their_shares(vault, synths, hooks, trader2,
