@@ -74,15 +74,19 @@ def liquidation_pay_usd_wad(collateral_usd_wad: int, repaid_usd_wad: int, penalt
     return pay
 
 
-def keeper_pay_usd_wad(pay_usd_wad: int, compensation_usd_wad: int, repay: int, from_pool: int) -> int:
+def keeper_pay_usd_wad(pay_usd_wad: int, compensation_usd_wad: int, repay: int, from_pool: int,
+                       target: int = 0) -> int:
     """What the keeper keeps of a liquidation that pays `pay_usd_wad` over the value it repays
     (`liquidation_pay_usd_wad`) when the stability pool burns `from_pool` of the `repay` (synth
-    units), as the engine shares it (`ILiquidationEngine`, step 7): its gas compensation,
-    min(`compensation_usd_wad`, the pay), then of the rest the share of `repay` it burned itself
-    (rounded down); all of it with no pool. The keeper's own synth comes back at its value, so
-    this is its profit before gas."""
+    units), as the engine shares it (`ILiquidationEngine`, step 7): its gas compensation, in
+    proportion to `repay` over the engine's `target` repayment when it repays less (rounded down),
+    at most the pay; then of the rest the share of `repay` it burned itself (rounded down); all of
+    it with no pool. The keeper's own synth comes back at its value, so this is its profit before
+    gas."""
     if from_pool == 0:
         return pay_usd_wad
+    if target > repay:
+        compensation_usd_wad = compensation_usd_wad * repay // target
     compensation = min(compensation_usd_wad, pay_usd_wad)
     return compensation + (pay_usd_wad - compensation) * (repay - from_pool) // repay
 
@@ -254,7 +258,7 @@ class Keeper:
 
     # Does it pay?
     def expected_pay_usd_wad(self, position_id: int, repay: int, collateral_usd_wad: int | None = None,
-                             whole: bool = True, from_pool: int = 0) -> int:
+                             whole: bool = True, from_pool: int = 0, target: int = 0) -> int:
         """What liquidating the position (repaying `repay`, the `whole` debt or not, of it
         `from_pool` burned from the synth's stability pool) pays the keeper over the value it
         repays itself, before gas: `liquidation_pay_usd_wad` (less than the full bonus from under
@@ -272,13 +276,13 @@ class Keeper:
         pay = liquidation_pay_usd_wad(collateral_usd_wad, repaid_usd, params.liquidationPenaltyWad,
                                       self.engine.keeperShareWad(), self.engine.minKeeperBonusUsdWad(), whole)
         compensation = self.engine.gasCompensationUsdWad() if from_pool else 0
-        return keeper_pay_usd_wad(pay, compensation, repay, from_pool)
+        return keeper_pay_usd_wad(pay, compensation, repay, from_pool, target)
 
     def expected_profit_usd_wad(self, position_id: int, repay: int, gas: int, gas_price: int,
                                 collateral_usd_wad: int | None = None, whole: bool = True,
-                                from_pool: int = 0) -> int:
+                                from_pool: int = 0, target: int = 0) -> int:
         """`expected_pay_usd_wad` less the gas at the oracle's ETH price."""
-        pay = self.expected_pay_usd_wad(position_id, repay, collateral_usd_wad, whole, from_pool)
+        pay = self.expected_pay_usd_wad(position_id, repay, collateral_usd_wad, whole, from_pool, target)
         return pay - self.gas_usd_wad(gas, gas_price)
 
     def pool_deposits(self, position_id: int) -> int:
@@ -314,7 +318,7 @@ class Keeper:
         if plan.repay == 0:
             return Action(position_id, "no-synth", cr_wad, detail=f"the keeper holds no {symbol}", synth=symbol)
         pay = self.expected_pay_usd_wad(position_id, plan.repay, self._collateral.get(position_id), plan.whole,
-                                        plan.from_pool)
+                                        plan.from_pool, repay)
         return self._send_if_it_pays(position_id, cr_wad, plan.offer, pay, gas_price, plan.repay, plan.note(symbol))
 
     def close_account(self, position_id: int, cr_wad: int, gas_price: int) -> Action:

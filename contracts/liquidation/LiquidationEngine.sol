@@ -56,6 +56,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 debtUsdWad;
         uint256 crWad;
         uint256 repaid;
+        uint256 targetRepaid;
         uint256 repaidUsdWad;
         uint256 keeperDueUsdWad;
         uint256 fundDueUsdWad;
@@ -374,6 +375,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         view
     {
         (uint256 repaid, bool whole) = _repayTarget(snap, z);
+        z.targetRepaid = repaid;
         if (repayAmount < repaid) {
             if (whole) revert LiquidationEngineRepayTooSmall(positionId, repayAmount, repaid);
             repaid = repayAmount;
@@ -608,8 +610,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
 
     /// @dev The pool's path, once the synth is burned: of what was seized for the repayers
     ///      (spot and stablecoin, shortfall cover and bonus top-up included; all in this engine),
-    ///      the keeper gets first its gas compensation, min(`gasCompensationUsdWad`, what exceeds
-    ///      the repaid value), stablecoin first (rounded down to a whole unit) then spot (rounded
+    ///      the keeper gets first its gas compensation, min(`gasCompensationUsdWad` × repaid /
+    ///      target, what exceeds the repaid value), stablecoin first (rounded down to a whole unit) then spot (rounded
     ///      down); of the rest, spot and stablecoin each, the keeper gets the share it repaid
     ///      itself, (R − pool's part) / R (rounded down), and the pool all that remains, which it
     ///      records. So the pool never receives less than the value it burned. Sets
@@ -619,7 +621,10 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         // Spot credited at the oracle price plus whole stablecoin units: an exact multiple of `unit` remains.
         uint256 stable = (z.keeperUsdWad - z.spotUsdWad) / unit;
         uint256 surplusUsdWad = z.keeperUsdWad > z.repaidUsdWad ? z.keeperUsdWad - z.repaidUsdWad : 0;
-        uint256 compUsdWad = Math.min(gasCompensationUsdWad, surplusUsdWad);
+        // The compensation in proportion to the target repaid (rounded down): a keeper splitting R
+        // into small liquidations, each one's surplus under the compensation, would otherwise
+        // take every bonus and leave the depositors none.
+        uint256 compUsdWad = Math.min(gasCompensationUsdWad.mulDivDown(z.repaid, z.targetRepaid), surplusUsdWad);
         keeperStable = Math.min(stable, compUsdWad / unit);
         // Spot only when some was seized (a position without spot has no spot price to divide by).
         uint256 keeperSpot = z.spotTaken == 0

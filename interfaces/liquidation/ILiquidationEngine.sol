@@ -57,7 +57,9 @@ import {IVault} from "../core/IVault.sol";
 ///         it repays first: min(R, its deposits) is burned from the pool, and only the rest
 ///         from the keeper. What steps 3 to 6 would have paid the keeper (spot, stablecoin,
 ///         shortfall cover, least bonus) is shared: the keeper first gets its gas compensation,
-///         min(`gasCompensationUsdWad`, what that exceeds R's value), stablecoin first (rounded
+///         min(`gasCompensationUsdWad` × R / the target repayment of step 2 (rounded down, so
+///         that splitting R into small liquidations earns no more of it), what that exceeds R's
+///         value), stablecoin first (rounded
 ///         down to a whole unit), then spot (rounded down); of the rest, spot and stablecoin
 ///         each, the keeper gets the share of R it repaid itself (rounded down) and the pool
 ///         all that remains (`IStabilityPool.offset`). A repayment cut by a dry fund (step 5)

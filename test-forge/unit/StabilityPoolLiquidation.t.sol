@@ -219,4 +219,26 @@ contract StabilityPoolLiquidationTest is SystemFixture {
         assertEq(sp.totalDeposits(), 0, "the pool's 30,000 burned");
         assertEq(sUSD.balanceOf(KEEPER), 0, "the keeper burned exactly the rest");
     }
+
+    /// @dev The split attack on the compensation: BTC at 47,000, CR 1.175, a partial liquidation
+    ///      of target R = (1.5 × 40,000 − 47,000) / 0.4 = 32,500, the pool covering all. A keeper
+    ///      holding nothing repays a tenth of R, 3,250: its surplus, the 5% bonus (162.5), is under
+    ///      the $200 compensation, which before took all of it (and ten such calls every bonus of
+    ///      R, the depositors none). The compensation is now a tenth, $20: floor(20 / 47,000 × 1e8)
+    ///      = 42,553 sats; the pool gets the other 7,218,085 of the 7,260,638 seized
+    ///      (floor(3,412.5 / 47,000 × 1e8)).
+    function test_liquidate__keeperSplitsRThroughThePool__compensationInProportion() public {
+        _deposit(BOB, 50_000e18);
+        uint256 id = _spotPosition(ALICE, sUSD, 1e8, 40_000e18);
+        _setPrice(btcFeed, "BTC", 47_000e8);
+
+        VM.prank(KEEPER);
+        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, 3_250e18, 0);
+
+        assertEq(repaid, 3_250e18, "a tenth of R");
+        assertEq(wbtc.balanceOf(KEEPER), 42_553, "a tenth of the compensation");
+        assertEq(keeperUsdWad, 42_553 * 470e12, "its value at 47,000");
+        assertEq(wbtc.balanceOf(address(sp)), 7_260_638 - 42_553, "the pool: the rest of the seized spot");
+        assertEq(sp.totalDeposits(), 50_000e18 - 3_250e18, "the pool burned the chunk");
+    }
 }

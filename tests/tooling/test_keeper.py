@@ -338,6 +338,14 @@ def test_keeper_pay__pool_repays_part__compensation_then_its_share_rounded_down(
     assert keeper_pay_usd_wad(7, 0, 3, 1) == 4  # 7 x 2 / 3 rounded down
 
 
+def test_keeper_pay__repays_a_tenth_of_the_target__a_tenth_of_the_compensation():
+    # The engine's split-attack rule: 3,250 of a 32,500 target, all from the pool: $20 of the $200,
+    # whatever the $162.5 of pay over the repaid value would allow.
+    assert keeper_pay_usd_wad(wad("162.5"), wad(200), wad(3_250), wad(3_250), wad(32_500)) == wad(20)
+    assert keeper_pay_usd_wad(wad("162.5"), wad(200), wad(3_250), wad(3_250)) == wad("162.5")  # no target: whole
+    assert keeper_pay_usd_wad(wad(10), wad(200), wad(3_250), wad(3_250), wad(32_500)) == wad(10)  # at most the pay
+
+
 def _usd_pool(system: Any, owner: Any, trader: Any, deposit: int, to_keeper: int, keeper: Any) -> Any:
     """The trader mints 90,000 sUSD on 6 BTC, deposits `deposit` in the sUSD pool and gives the
     keeper `to_keeper` (whole sUSD)."""
