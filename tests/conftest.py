@@ -19,7 +19,7 @@ from synthvault.deploy import (
 )
 from synthvault.errors import custom_errors_without_traces
 from synthvault.units import scaled
-from tests.utils.ape_fixes import calls_raise_while_tracing
+from tests.utils.ape_fixes import calls_raise_while_tracing, no_round_trips_for_nothing
 from tests.utils.oracle import always_open
 
 
@@ -30,6 +30,14 @@ def _calls_raise_while_tracing(request, chain):
         yield
         return
     with calls_raise_while_tracing(chain.provider):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_round_trips_for_nothing(chain):
+    """No console.log trace after each transaction, no automine question before each test (see
+    `tests/utils/ape_fixes.py`): a fifth of the suite's requests to the node."""
+    with no_round_trips_for_nothing(chain.provider):
         yield
 
 
