@@ -22,6 +22,25 @@ from synthvault.units import scaled
 from tests.utils.ape_fixes import calls_raise_while_tracing, no_round_trips_for_nothing
 from tests.utils.oracle import always_open
 
+# The files that take longest (`make test`'s --durations), longest first. `make test` gives each
+# worker a whole file at a time, in collection order (`--dist loadfile --no-loadscope-reorder`):
+# these start first, so that the run does not end waiting on one of them started last.
+SLOWEST_FILES = (
+    "tests/assurance/test_stateful.py",
+    "tests/tooling/test_forge.py",
+    "tests/tooling/test_resume.py",
+    "tests/tooling/test_story.py",
+    "tests/tooling/test_plan.py",
+    "tests/tooling/test_deploy_script.py",
+    "tests/exchange/test_solvency.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`SLOWEST_FILES` first, in that order; every other test after them, in the order collected."""
+    rank = {path: i for i, path in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _calls_raise_while_tracing(request, chain):
