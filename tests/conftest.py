@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from ape.logging import logger
 
 from synthvault.config import load_config
 from synthvault.deploy import (
@@ -40,6 +41,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`SLOWEST_FILES` first, in that order; every other test after them, in the order collected."""
     rank = {path: i for i, path in enumerate(SLOWEST_FILES)}
     items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """An xdist worker logs at the level `ape test` set here (WARNING unless `-v`): started without
+    `ape test`'s command line, it would log at INFO, a line per transaction on the output that the
+    console helpers' tests read."""
+    node.workerinput["ape_log_level"] = logger.level
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if level := getattr(config, "workerinput", {}).get("ape_log_level"):
+        logger.set_level(level)
 
 
 @pytest.fixture(scope="session", autouse=True)
