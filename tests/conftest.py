@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from ape.logging import logger
 
 from synthvault.config import load_config
 from synthvault.deploy import (
@@ -19,8 +20,40 @@ from synthvault.deploy import (
 )
 from synthvault.errors import custom_errors_without_traces
 from synthvault.units import scaled
-from tests.utils.ape_fixes import calls_raise_while_tracing
+from tests.utils.ape_fixes import calls_raise_while_tracing, no_round_trips_for_nothing
 from tests.utils.oracle import always_open
+
+# The files that take longest (`make test`'s --durations), longest first. `make test` gives each
+# worker a whole file at a time, in collection order (`--dist loadfile --no-loadscope-reorder`):
+# these start first, so that the run does not end waiting on one of them started last.
+SLOWEST_FILES = (
+    "tests/assurance/test_stateful.py",
+    "tests/tooling/test_forge.py",
+    "tests/tooling/test_resume.py",
+    "tests/tooling/test_story.py",
+    "tests/tooling/test_plan.py",
+    "tests/tooling/test_deploy_script.py",
+    "tests/exchange/test_solvency.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`SLOWEST_FILES` first, in that order; every other test after them, in the order collected."""
+    rank = {path: i for i, path in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """An xdist worker logs at the level `ape test` set here (WARNING unless `-v`): started without
+    `ape test`'s command line, it would log at INFO, a line per transaction on the output that the
+    console helpers' tests read."""
+    node.workerinput["ape_log_level"] = logger.level
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if level := getattr(config, "workerinput", {}).get("ape_log_level"):
+        logger.set_level(level)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,6 +63,14 @@ def _calls_raise_while_tracing(request, chain):
         yield
         return
     with calls_raise_while_tracing(chain.provider):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_round_trips_for_nothing(chain):
+    """No console.log trace after each transaction, no automine question before each test (see
+    `tests/utils/ape_fixes.py`): a fifth of the suite's requests to the node."""
+    with no_round_trips_for_nothing(chain.provider):
         yield
 
 

@@ -1,11 +1,14 @@
-"""Workarounds for eth-ape 0.8.51 bugs that would make tests pass or fail for the wrong reason."""
+"""Workarounds for eth-ape 0.8.51 bugs that would make tests pass or fail for the wrong reason, and
+for the round trips it makes that a test on a local Anvil does not need (the suite's time)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import ape_ethereum.provider
 import pytest
 from ape.exceptions import DecodingError
+from ape.logging import logger
 
 
 @contextmanager
@@ -57,4 +60,52 @@ def calls_raise_while_tracing(provider: Any) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(provider_class, "send_call", checked_send_call)
         patch.setattr(ecosystem_class, "decode_returndata", checked_decode_returndata)
+        yield
+
+
+def _log_confirmed(tx: Any, receipt: Any) -> None:
+    """What Ape's `_post_send_transaction` does besides looking for `console.log` lines."""
+    logger.info(f"Confirmed {receipt.txn_hash} (total fees paid = {receipt.total_fees_paid})")
+
+
+def _read_once(prop: property, known: dict[int, Any]) -> Callable[[Any], Any]:
+    """A getter answering `prop` of each provider from `known`, read from the node the first time."""
+
+    def remembered(self: Any) -> Any:
+        if id(self) not in known:
+            known[id(self)] = prop.fget(self)
+        return known[id(self)]
+
+    return remembered
+
+
+@contextmanager
+def no_round_trips_for_nothing(provider: Any) -> Iterator[None]:
+    """Drops three kinds of requests Ape 0.8.51 sends to the node that a test of these contracts
+    never needs, about one in five of the suite's (each a few milliseconds, hundreds a module):
+
+    - After every transaction, Ape asks the node whether its receiver has code (`eth_getCode`) and,
+      if so, for the transaction's whole call trace (`trace_transaction`), to print the `console.log`
+      lines of Hardhat's and Forge's `console.sol`. No contract here imports it (`contracts/` and
+      `interfaces/`), so there is never a line to print: only the confirmation is logged.
+    - Before every test, Ape asks the node once per fixture whether it mines automatically
+      (`anvil_getAutomine`), to judge which fixtures changed the chain. Nothing in the suite turns
+      automining off, so the answer is asked once per provider and remembered; a change made through
+      the provider (`provider.auto_mine = False`) is remembered as made.
+    - Before every transaction, Ape reads the latest block (`eth_getBlockByNumber`) for its gas
+      limit, the limit it gives the transaction (`gas_limit: max`, the local default). Anvil's
+      block gas limit is fixed when it starts, and nothing in the suite changes it: read once.
+    """
+    provider_class = type(provider)
+    auto_mine, max_gas = provider_class.auto_mine, provider_class.max_gas
+    known_auto_mine: dict[int, bool] = {}
+
+    def set_auto_mine(self: Any, value: bool) -> None:
+        auto_mine.fset(self, value)
+        known_auto_mine[id(self)] = value
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ape_ethereum.provider, "_post_send_transaction", _log_confirmed)
+        patch.setattr(provider_class, "auto_mine", property(_read_once(auto_mine, known_auto_mine), set_auto_mine))
+        patch.setattr(provider_class, "max_gas", property(_read_once(max_gas, {})))
         yield
