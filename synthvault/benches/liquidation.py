@@ -232,6 +232,6 @@ def liquidate_through_pool(ctx: BenchContext) -> list[Measurement]:
         Measurement("StabilityPool.withdraw (all, with gains)", withdraw.gas_used,
                     "the whole deposit left after the burn and the stablecoin gained"),
         Measurement("LiquidationEngine.liquidate (1 market, partly through the pool)", partly.gas_used,
-                    "the pool burns all it holds, the keeper the rest (one repayment, two burns); the stablecoin shared by "
-                    "what each repaid"),
+                    "the pool burns all it holds, the keeper the rest (one repayment, two burns); the stablecoin "
+                    "shared by what each repaid"),
     ]
