@@ -871,7 +871,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         if (total > debt) revert VaultRepayExceedsDebt(positionId, debt, total);
 
         // The sum's shares: all for the whole debt, else rounded down (the debt left rounds up).
-        shares = total == debt ? debtShares : total.divWadDown(index);
+        shares = total >= debt ? debtShares : total.divWadDown(index);
         uint256 poolShares = Math.min(poolAmount.divWadDown(index), shares);
         _removeShares(p, s, debtShares, shares);
         if (poolAmount != 0) emit Burned(positionId, pool, poolAmount, poolShares);
