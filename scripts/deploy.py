@@ -21,7 +21,7 @@ from synthvault.cli import account_option, autosign_option, friendly_errors, is_
 from synthvault.config import DEFAULT_CONFIG, read_config
 from synthvault.manifest import check_writable
 from synthvault.plan import keeper_floor_warnings, plan_deployment
-from synthvault.preflight import check_existing
+from synthvault.preflight import check_existing, check_governed
 from synthvault.report import console, table
 from synthvault.resume import check_resumable, load_failed
 from synthvault.system import LOCAL_FUNDING, deploy_and_record
@@ -39,6 +39,7 @@ from synthvault.system import LOCAL_FUNDING, deploy_and_record
 def cli(network, account_alias, autosign, config_path, force, dry_run, resume):
     """Deploy the whole system and write its manifest."""
     config = read_config(config_path)
+    check_governed(network.name, config.governance is not None)
     path = check_writable(network.name, force)
     check_existing(chain.provider, network.name, config.existing_addresses())
     # The minimum debts against the keeper's gas (docs/gas.md): said, not refused (gas differs by chain).

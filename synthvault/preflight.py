@@ -73,6 +73,18 @@ def check_existing(provider: Any, network_name: str, named: dict[str, str]) -> N
         raise PreflightError(f"no contract at {named[missing[0]]} ({missing[0]}) on {uri}; nothing was sent{more}")
 
 
+def check_governed(network_name: str, governed: bool) -> None:
+    """Before a deployment: on any network but a local one the config must hand the protocol to a
+    timelock (its `governance` section); a live system owned by the deployer's key alone would let
+    one key change every parameter at once."""
+    if governed or network_name in LOCAL_NETWORKS:
+        return
+    raise PreflightError(
+        f"{network_name} is not a local network: the config needs a `governance` section (a timelock's "
+        "delay, its proposers, the guardian; see config/local.yaml) so that no key owns the protocol "
+        "alone; nothing was sent")
+
+
 def attach_deployed(
     project: Any, provider: Any, network_name: str, folder: Path = DEPLOYMENTS
 ) -> tuple[dict[str, Any], System]:

@@ -12,7 +12,7 @@ from synthvault import system as system_module
 from synthvault.config import parse_config, read_config
 from synthvault.manifest import ManifestExistsError
 from synthvault.plan import keeper_floor_warnings, plan_deployment
-from synthvault.preflight import PreflightError, check_existing
+from synthvault.preflight import PreflightError, check_existing, check_governed
 from synthvault.system import LOCAL_FUNDING, DeployFailedError, deploy_and_record
 from synthvault.units import asset_id
 
@@ -171,3 +171,11 @@ def test_keeper_floor_warnings__gas_not_measured__none():
     config = config.model_copy(update={"synths": config.synths | {"sXAU": small}})
 
     assert keeper_floor_warnings(config, {}) == []
+
+
+def test_check_governed__live_network_without_governance__refused_before_anything_is_sent():
+    with pytest.raises(PreflightError, match=r"^sepolia is not a local network: the config needs a `governance` "
+                                             r"section .*; nothing was sent$"):
+        check_governed("sepolia", governed=False)
+    check_governed("sepolia", governed=True)  # a timelock in the config: deployed
+    check_governed("local", governed=False)  # a local chain: the deployer keeps the owner roles
