@@ -306,8 +306,10 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             emit LiquidationSkipped(positionId, 0, 0);
             return 0;
         }
-        // After shutdown nothing is liquidated (a batch checks it once, before its first position).
-        if (snap.shutDown) revert LiquidationEngineShutDown();
+        // After shutdown a debt is the settlement's (a batch checks it once, before its first
+        // position); an account under maintenance with no debt is still closed here, as nobody
+        // else may close an account the vault's adapter holds.
+        if (snap.shutDown && snap.debt != 0) revert LiquidationEngineShutDown();
         Seizure memory z;
         z.keeper = keeper;
         _value(snap, z, out);

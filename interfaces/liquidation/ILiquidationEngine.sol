@@ -12,7 +12,9 @@ import {IVault} from "../core/IVault.sol";
 /// @notice Permissionless liquidation of the vault's positions under their liquidation ratio,
 ///         or whose locked futures account is under the exchange's maintenance margin, and the
 ///         insurance fund and redistribution behind it. Once the vault is shut down for global
-///         settlement (`IGlobalSettlement`), liquidations stop.
+///         settlement (`IGlobalSettlement`), liquidations stop: a debt is the settlement's to
+///         settle. One thing goes on, as nobody else could do it: `liquidate` still closes a
+///         locked account under the exchange's maintenance in a position with no debt.
 /// @dev Units. USD amounts, prices and ratios are WAD; synth amounts 18 decimals; spot BTC and
 ///      the stablecoin in their own decimals at the edges (`spotToken`, `marginToken`).
 ///
@@ -182,7 +184,7 @@ interface ILiquidationEngine {
     error LiquidationEngineNotSelf(address caller);
 
     /// @notice The vault is shut down for global settlement (`IVault.isShutdown`): liquidations
-    ///         have stopped.
+    ///         have stopped (`liquidateMany` at all; `liquidate` of a position with debt).
     error LiquidationEngineShutDown();
 
     /* LIQUIDATION */

@@ -111,6 +111,29 @@ contract LockedAccountLiquidationTest is SystemFixture {
         assertEq(exchange.positions(accountId).length, 0, "the account closed");
     }
 
+    /// @dev After global settlement's shutdown the same account is still closed for the same
+    ///      reward: the vault refuses its owner a trade, the exchange refuses an account the vault's
+    ///      adapter holds, and `settle` has no debt to settle, so if the engine refused too nobody
+    ///      could close an account that keeps losing the exchange's LPs money. With debt the engine
+    ///      still refuses: that is the settlement's.
+    function test_engineLiquidate__noDebtUnderMaintenanceAfterShutdown__paysTheExchangesReward() public {
+        (uint256 id, uint256 accountId) = _underMaintenance(0);
+        (uint256 owing,) = _futuresPosition(BOB, sUSD, 10_000e6, 1e18, 500e18);
+        settlement.shutdown();
+
+        VM.prank(KEEPER);
+        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, 1, 0);
+
+        assertEq(repaid, 0, "no debt");
+        assertEq(keeperUsdWad, 255e18, "0.5% of 51,000");
+        assertEq(usdc.balanceOf(KEEPER), 255e6, "from the margin");
+        assertEq(exchange.signedMarginOf(accountId), 683.2985e18, "the rest the owner's");
+        assertEq(exchange.positions(accountId).length, 0, "the account closed");
+        VM.prank(KEEPER);
+        VM.expectRevert(ILiquidationEngine.LiquidationEngineShutDown.selector);
+        engine.liquidate(owing, type(uint256).max, 0);
+    }
+
     /// @dev Over the ratio and over maintenance: nothing to liquidate (BTC at 55,000: equity
     ///      4,966.3982 over 2,750).
     function test_engineLiquidate__overTheRatioOverMaintenance__reverts() public {
