@@ -546,16 +546,27 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
     ) private returns (uint256 burned, uint256 shares) {
         uint256 debtShares = p.debtShares;
         uint256 debt = debtShares.mulWadUp(index);
-        if (amount >= debt) {
-            (burned, shares) = (debt, debtShares);
-        } else {
-            (burned, shares) = (amount, amount.divWadDown(index));
+        burned = Math.min(amount, debt);
+        shares = _repaidShares(burned, debt, debtShares, index);
+        if (keepMinDebt && burned < debt) {
             uint256 debtLeft = (debtShares - shares).mulWadUp(index);
-            if (keepMinDebt && debtLeft < s.minDebt) revert VaultDebtBelowMin(positionId, debtLeft, s.minDebt);
+            if (debtLeft < s.minDebt) revert VaultDebtBelowMin(positionId, debtLeft, s.minDebt);
         }
         if (burned == 0) revert VaultZeroAmount();
         _removeShares(p, s, debtShares, shares);
         emit Burned(positionId, from, burned, shares);
+    }
+
+    /// @dev The shares that repaying `amount` (at most `debt`, the position's `debtShares` at
+    ///      `index`) removes: all of them for the whole debt (`>=`: the callers never pass more),
+    ///      else the amount's rounded down, so
+    ///      that the debt left rounds up. The one rule of every repayment.
+    function _repaidShares(uint256 amount, uint256 debt, uint256 debtShares, uint256 index)
+        private
+        pure
+        returns (uint256)
+    {
+        return amount >= debt ? debtShares : amount.divWadDown(index);
     }
 
     /// @dev Burns `amount` of `s`'s synth from `from` (the vault holds the burner role).
@@ -870,8 +881,7 @@ contract Vault is IVault, Ownable2Step, ReentrancyGuardTransient {
         uint256 debt = debtShares.mulWadUp(index);
         if (total > debt) revert VaultRepayExceedsDebt(positionId, debt, total);
 
-        // The sum's shares: all for the whole debt, else rounded down (the debt left rounds up).
-        shares = total >= debt ? debtShares : total.divWadDown(index);
+        shares = _repaidShares(total, debt, debtShares, index);
         uint256 poolShares = Math.min(poolAmount.divWadDown(index), shares);
         _removeShares(p, s, debtShares, shares);
         if (poolAmount != 0) emit Burned(positionId, pool, poolAmount, poolShares);
