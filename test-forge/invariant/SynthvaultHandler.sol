@@ -1236,8 +1236,12 @@ contract SynthvaultHandler {
         bool fundShort
     ) internal {
         string memory where = string.concat("liquidation of position ", positionId.toString());
-        // (A liquidation cannot shut the vault down: read after it, as before.)
-        if (vault.isShutdown()) _fail(string.concat(where, " after shutdown"));
+        // (A liquidation cannot shut the vault down: read after it, as before.) After shutdown
+        // a debt is the settlement's: only a no-debt account under maintenance is closed.
+        if (vault.isShutdown()) {
+            if (snap.debt != 0 || !underMaintenance) _fail(string.concat(where, " after shutdown"));
+            ++ok["engine: no-debt close, shut"];
+        }
         if (!readable) _fail(string.concat(where, " on an untrusted price"));
         _checkLiquidated(where, crWad, snap.liquidationRatioWad, underMaintenance);
         if (crWad >= snap.liquidationRatioWad) {
