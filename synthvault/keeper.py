@@ -218,8 +218,10 @@ class Keeper:
         """(position, CR) of every position the engine would liquidate (under its synth's
         liquidation ratio, or its locked account under the exchange's maintenance margin, debt or
         not), and the positions the lens cannot price (a stale or frozen feed: the engine would
-        refuse them), each skipped with a log line naming its synth."""
+        refuse them), each skipped with a log line naming its synth. Once the vault is shut down
+        only a no-debt account under maintenance is the engine's: a debt is the settlement's."""
         ids = sorted(ids)
+        shut_down = self.vault.isShutdown()
         ratios: dict[Any, int] = {}
         under_water, unpriceable = [], []
         for i in range(0, len(ids), self.batch_size):
@@ -230,7 +232,7 @@ class Keeper:
                                 position_id, self.symbol_of(position_id))
                     unpriceable.append(position_id)
                     continue
-                if health.status != HEALTH_OK:
+                if health.status != HEALTH_OK or (shut_down and health.debtUsdWad):
                     continue
                 synth = self.synth_of(position_id).address
                 if synth not in ratios:

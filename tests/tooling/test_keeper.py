@@ -170,6 +170,29 @@ def test_run_once__locked_account_under_maintenance__liquidated_over_the_ratio_a
     assert engine.repayQuote(bare) == (0, False)
 
 
+def test_run_once__after_shutdown__closes_only_the_account_without_debt(
+    project, chain, system, owner, trader, trader2, keeper
+):
+    """The same two accounts, the protocol shut down first: the engine now leaves a debt to the
+    settlement, so the keeper does not try the one owing sXAU (no failed action, no warning), and
+    still closes the one owing nothing, for the exchange's reward (0.5% of 52,000)."""
+    start = chain.blocks.height + 1
+    over, over_account = _locked_long(system, owner, trader, 20_500, "2", "1.25")
+    bare, bare_account = _locked_long(system, owner, trader2, 10_000, "1", "0")
+    bot = _keeper(project, system, keeper, start)
+    exchange, usdc = system.contracts["exchange"], system.contracts["usdc"]
+    set_price(system.feeds["BTC"], 52_000, owner)
+    system.contracts["settlement"].shutdown(sender=owner)
+    usdc_before = usdc.balanceOf(keeper)
+
+    actions_done = bot.run_once(chain.blocks.height)
+
+    assert [(a.position_id, a.kind) for a in actions_done] == [(bare, "liquidated")]
+    assert exchange.positions(bare_account) == []
+    assert len(exchange.positions(over_account)) == 1
+    assert usdc.balanceOf(keeper) - usdc_before == 260 * 10**6
+
+
 class FlakyLens:
     """The vault's lens, but its batch view fails once as a node going down would."""
 
