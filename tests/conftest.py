@@ -1,5 +1,8 @@
-"""Fixtures shared by every test. Deployments are session-scoped: Ape snapshots the chain
-before each test and restores it after, so each test starts from the same deployed system."""
+"""Fixtures shared by every test, each defined once (no folder's conftest registers one of these names
+again). The deployments are made once a session by the factory in `tests/utils/deployments.py`,
+before Ape's first snapshot; each folder's tests see their own stack through the module-scoped
+lookups below (`stack`). Ape snapshots the chain before each test and restores it after, so each
+test starts from the same deployed system."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,19 +11,13 @@ import pytest
 from ape.logging import logger
 
 from synthvault.config import load_config
-from synthvault.deploy import (
-    ExchangeLayer,
-    LiquidationLayer,
-    OracleLayer,
-    VaultLayer,
-    deploy_exchange,
-    deploy_liquidation,
-    deploy_oracle,
-    deploy_vault,
-)
+from synthvault.deploy import ExchangeLayer, LiquidationLayer, OracleLayer, VaultLayer, shocks
 from synthvault.errors import custom_errors_without_traces
-from synthvault.units import scaled
+from synthvault.units import asset_id, scaled, wad
 from tests.utils.ape_fixes import calls_raise_while_tracing, no_round_trips_for_nothing
+from tests.utils.books import books_of
+from tests.utils.constants import MAX_UINT, PARAM_NAMES
+from tests.utils.deployments import Deployments, HookSystem, Stack, stack_of, stateless
 from tests.utils.oracle import always_open
 
 # The files that take longest (`make test`'s --durations), longest first. `make test` gives each
@@ -39,8 +36,8 @@ SLOWEST_FILES = (
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On parallel workers (`make test WORKERS=2`), `SLOWEST_FILES` first, in that order; every other
-    test after them, in the order collected. A serial run keeps the order collected: the suite's
-    session fixtures are known to leak across files in some other orders (docs/assurance.md)."""
+    test after them, in the order collected. A serial run keeps the order collected (any order
+    passes: each folder has a stack of its own, deployed before the first snapshot)."""
     if not getattr(config.option, "numprocesses", None):
         return
     rank = {path: i for i, path in enumerate(SLOWEST_FILES)}
@@ -86,7 +83,7 @@ def _custom_errors_without_traces():
         yield
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def config() -> dict[str, Any]:
     """config/local.yaml with every market open all week (`always_open`: no test depends on the
     weekday); the market-hours tests set the sessions it gives."""
@@ -94,89 +91,114 @@ def config() -> dict[str, Any]:
 
 
 # Accounts by role.
-@pytest.fixture(scope="session")
+@stateless("session")
 def owner(accounts):
     return accounts[0]
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def trader(accounts):
     return accounts[1]
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def trader2(accounts):
     return accounts[2]
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def keeper(accounts):
     return accounts[3]
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def lp(accounts):
     return accounts[4]
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def attacker(accounts):
     return accounts[5]
 
 
-@pytest.fixture(scope="session")
+@stateless("session")
 def feeder(accounts):
     return accounts[6]
 
 
-@pytest.fixture(scope="session")
-def oracle_layer(project, owner, config) -> OracleLayer:
-    return deploy_oracle(project, owner, config["oracle"]["feeds"])
+@pytest.fixture(scope="session", autouse=True)
+def deployments(request, project, accounts, config, _no_round_trips_for_nothing,
+                _custom_errors_without_traces) -> Deployments:
+    """Every stack and extra the collected tests use, deployed here, at the first test's set-up,
+    before Ape's first module snapshot, so that no snapshot's restore can revert them
+    (`tests/utils/deployments.py`)."""
+    factory = Deployments(project, accounts, config)
+    factory.prepare((item.path, item.fixturenames) for item in request.session.items)
+    return factory
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
+def stack(deployments, request) -> Stack:
+    """The stack of this test's folder (`STACK_OF_FOLDER`). Module-scoped: a lookup, no
+    transaction, so that each folder's fixtures below resolve to its own deployment."""
+    return deployments.stack(stack_of(request.path))
+
+
+@stateless("module")
+def oracle_layer(stack) -> OracleLayer:
+    return stack.oracle
+
+
+@stateless("module")
 def oracle(oracle_layer):
     return oracle_layer.hub
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def feeds(oracle_layer) -> dict[str, Any]:
     return oracle_layer.feeds
 
 
-# The futures venue, shared with the vault's tests.
-@pytest.fixture(scope="session")
-def exchange_layer(project, owner, oracle, config) -> ExchangeLayer:
-    return deploy_exchange(project, owner, oracle, config["exchange"])
+@stateless("module")
+def spare_feeds(deployments) -> dict[int, Any]:
+    """One `MockAggregator` per decimals of `SPARE_FEED_DECIMALS`, owned by `owner`, with no round
+    yet and registered nowhere: a test registers and feeds the one it needs."""
+    return deployments.spare_feeds()
 
 
-@pytest.fixture(scope="session")
+# The futures venue.
+@stateless("module")
+def exchange_layer(stack) -> ExchangeLayer:
+    return stack.exchange
+
+
+@stateless("module")
 def exchange(exchange_layer):
     return exchange_layer.exchange
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def pool(exchange_layer):
     return exchange_layer.pool
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def futures_accounts(exchange_layer):
     """The exchange's account registry (`FuturesAccounts`): the accounts' ERC-721 tokens."""
     return exchange_layer.accounts
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def usdc(exchange_layer):
     return exchange_layer.usdc
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def wbtc(exchange_layer):
     return exchange_layer.wbtc
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def markets(exchange_layer) -> dict[str, int]:
     """Market ids by config name: BTC-PERP, ETH-PERP, IDX-PERP, BTC-DATED."""
     return exchange_layer.markets
@@ -192,8 +214,8 @@ def no_min_position(exchange, owner, markets):
             exchange.setMinPositionNotional(market_id, 0, sender=owner)
 
 
-# Funded margin accounts, for the exchange's tests and the vault's.
-@pytest.fixture(scope="session")
+# Funded margin accounts.
+@stateless("module")
 def fund(usdc, exchange) -> Callable[..., int]:
     """Mints `usd` whole stablecoins to `holder` and approves the exchange for them."""
 
@@ -206,7 +228,7 @@ def fund(usdc, exchange) -> Callable[..., int]:
     return _fund
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def open_account(exchange, trader, fund) -> Callable[..., int]:
     """Opens an account for `owner` with `margin` whole stablecoins deposited; returns its id."""
 
@@ -222,57 +244,175 @@ def open_account(exchange, trader, fund) -> Callable[..., int]:
 
 
 # The vault and its synths, priced by the oracle, locking the exchange's accounts and its WBTC.
-@pytest.fixture(scope="session")
-def vault_layer(project, owner, oracle, exchange, wbtc, config) -> VaultLayer:
-    return deploy_vault(project, owner, oracle, exchange, wbtc, config)
+@stateless("module")
+def vault_layer(stack) -> VaultLayer:
+    return stack.vault
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def vault(vault_layer):
     return vault_layer.vault
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def futures_adapter(vault_layer):
     """The vault's `FuturesCollateral` adapter: it holds the locked accounts."""
     return vault_layer.futures
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def lens(vault_layer):
     """The vault's `VaultLens`: the positions' health."""
     return vault_layer.lens
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def synths(vault_layer) -> dict[str, Any]:
     return vault_layer.synths
 
 
+# Factories of the vault's positions.
+@stateless("module")
+def fund_wbtc(wbtc, vault) -> Callable[..., int]:
+    """Mints `amount_btc` spot BTC to `account` and approves the vault for it; returns the
+    amount in the token's decimals."""
+
+    def _fund(account: Any, amount_btc: Any) -> int:
+        amount = scaled(amount_btc, wbtc.decimals())
+        wbtc.mint(account, amount, sender=account)
+        wbtc.approve(vault, wbtc.allowance(account, vault) + amount, sender=account)
+        return amount
+
+    return _fund
+
+
+@stateless("module")
+def open_position(vault, synths, trader, fund_wbtc) -> Callable[..., int]:
+    """Opens a position of `owner` owing `synth`, adds `spot_btc` spot BTC and mints `mint`
+    whole synth units; returns its id."""
+
+    def open_(synth: str = "sXAU", spot_btc: Any = 0, mint: Any = 0, owner: Any = None) -> int:
+        owner = owner or trader
+        tx = vault.open(synths[synth], sender=owner)
+        position_id = tx.events.filter(vault.PositionOpened)[0].positionId
+        if spot_btc:
+            vault.addSpot(position_id, fund_wbtc(owner, spot_btc), sender=owner)
+        if mint:
+            vault.mint(position_id, wad(mint), sender=owner)
+        return position_id
+
+    return open_
+
+
+@stateless("module")
+def futures_position(vault, exchange, futures_accounts, markets, open_account, open_position,
+                     trader) -> Callable[..., tuple[int, int]]:
+    """Opens a margin account of `owner` with `margin` whole USDC, trades `btc_size` BTC
+    perpetual on it (negative: short) at any price, locks it into a new position owing `synth`
+    with `spot_btc` spot BTC beside it, and mints `mint` whole synth units; returns the
+    position and account ids."""
+
+    def build(synth: str, margin: Any = 10_000, btc_size: Any = 0, spot_btc: Any = 0, mint: Any = 0,
+              owner: Any = None) -> tuple[int, int]:
+        owner = owner or trader
+        account_id = open_account(owner, margin)
+        if btc_size:
+            size = wad(btc_size)
+            exchange.trade(account_id, markets["BTC-PERP"], size, MAX_UINT if size > 0 else 0, sender=owner)
+        position_id = open_position(synth, spot_btc=spot_btc, owner=owner)
+        futures_accounts.approve(vault, account_id, sender=owner)
+        vault.lock(position_id, account_id, sender=owner)
+        if mint:
+            vault.mint(position_id, wad(mint), sender=owner)
+        return position_id, account_id
+
+    return build
+
+
+@stateless("module")
+def set_params(vault, synths, owner) -> Callable[..., Any]:
+    """Changes some of a synth's parameters by their `IVault.SynthParams` names, e.g.
+    `set_params("sXAU", stabilityFeeWad=0)`; returns the receipt."""
+
+    def set_(symbol: str, **changes: int) -> Any:
+        params = dict(zip(PARAM_NAMES, vault.synthParams(synths[symbol]), strict=True)) | changes
+        return vault.setSynthParams(synths[symbol], tuple(params.values()), sender=owner)
+
+    return set_
+
+
+@pytest.fixture
+def no_fee(set_params, synths):
+    """No stability fee on any synth, so that amounts stay whole across blocks: set before any
+    debt exists, every rate index stays exactly 1."""
+    for symbol in synths:
+        set_params(symbol, stabilityFeeWad=0)
+
+
+@pytest.fixture
+def no_shock(vault, owner, config):
+    """The minting check's shocks off (every asset the config gives one), for the tests of rules
+    older than it whose positions are more leveraged than a 10% shock lets one mint: as minted
+    before the owner set a shock, which it may do at any time."""
+    for asset in shocks(config["vault"]):
+        vault.setShock(asset_id(asset), 0, sender=owner)
+
+
 # The liquidation engine, the insurance fund and the global settlement, wired to the vault as
-# `deploy_system` wires them.
-@pytest.fixture(scope="session")
-def liquidation_layer(project, owner, vault_layer, usdc, config) -> LiquidationLayer:
-    return deploy_liquidation(project, owner, vault_layer, usdc, config)
+# `deploy_system` wires them: on the liquidation and adversarial stacks only.
+@stateless("module")
+def liquidation_layer(stack) -> LiquidationLayer:
+    if stack.liquidation is None:
+        raise LookupError("the shared stack has no engine: liquidation fixtures are for tests/liquidation, "
+                          "tests/adversarial and tests/assurance (STACK_OF_FOLDER)")
+    return stack.liquidation
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def engine(liquidation_layer):
     return liquidation_layer.engine
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def insurance_fund(liquidation_layer):
     return liquidation_layer.fund
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def stability_pools(liquidation_layer) -> dict[str, Any]:
     """One `StabilityPool` per synth symbol, named to the engine."""
     return liquidation_layer.stability_pools
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def settlement(liquidation_layer):
     """The `GlobalSettlement`: shutdown, settlement and redemption."""
     return liquidation_layer.settlement
+
+
+@stateless("module")
+def give(synths, trader) -> Callable[..., int]:
+    """Moves `amount` (WAD) of `symbol` from `source` (the trader) to `to`, as a keeper buys synth."""
+
+    def give_(to: Any, symbol: str, amount: int, source: Any = None) -> int:
+        synths[symbol].transfer(to, amount, sender=source or trader)
+        return amount
+
+    return give_
+
+
+@stateless("module")
+def books(vault, synths, wbtc, usdc, exchange, engine, insurance_fund, trader, trader2, keeper,
+          attacker) -> Callable[..., tuple]:
+    """`books(*position_ids)`: everything a liquidation can move around the positions
+    (`tests/utils/books.py`): the positions and their accounts, every synth's debt book and supply,
+    and the balances of the roles, the vault, the engine and the fund."""
+    holders = (trader, trader2, keeper, attacker, vault, engine, insurance_fund)
+    return books_of(vault, synths.values(), (wbtc, usdc), holders, exchange)
+
+
+@stateless("module")
+def hook_system(deployments) -> HookSystem:
+    """A second vault with its engine over a spot token with a transfer hook, on the adversarial
+    stack's exchange (`Deployments._deploy_hook_system`)."""
+    return deployments.hook_system()

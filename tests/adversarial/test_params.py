@@ -29,7 +29,6 @@ ALL_INVALID = INVALID | MORE_INVALID
 
 @pytest.fixture(scope="module")
 def unlisted(project, owner, vault, synths, engine):
-    # Asks for the session's deployments first: Ape snapshots scope by scope, outermost first.
     return owner.deploy(project.SyntheticToken, "Synthvault Silver", "sXAG", asset_id("XAG"), owner)
 
 

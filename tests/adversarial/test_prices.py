@@ -36,8 +36,6 @@ class Scene:
 @pytest.fixture(scope="module")
 def scene(vault, synths, engine, books, exchange, markets, feeds, owner, trader, trader2, keeper, open_position,
           futures_position, set_params, fund_wbtc) -> Scene:
-    # (`engine` and `books` first: Ape snapshots scope by scope, and a session fixture first asked
-    # for after this module's would be rebased.)
     for symbol in ("sUSD", "sXAU"):
         set_params(symbol, stabilityFeeWad=0)
     set_price(feeds["USD"], 1, owner)

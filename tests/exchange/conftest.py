@@ -3,23 +3,25 @@ accounts, `fund` and `open_account`, are shared with the vault's tests in `tests
 
 import pytest
 
+from tests.utils.deployments import stateless
 
-@pytest.fixture(scope="session")
+
+@stateless("module")
 def btc(markets) -> int:
     return markets["BTC-PERP"]
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def eth(markets) -> int:
     return markets["ETH-PERP"]
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def idx(markets) -> int:
     return markets["IDX-PERP"]
 
 
-@pytest.fixture(scope="session")
+@stateless("module")
 def btc_dated(markets) -> int:
     return markets["BTC-DATED"]
 

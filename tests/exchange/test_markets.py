@@ -107,6 +107,7 @@ def test_set_funding_keeper__emits_and_guards(exchange, owner, keeper, attacker)
         exchange.setFundingKeeper(attacker, True, sender=attacker)
 
 
-def test_constructor__reward_above_max__reverts(project, exchange, owner, oracle, usdc):
+def test_constructor__reward_above_max__reverts(project, exchange, owner, feeder, oracle, usdc):
+    # From an account no other test deploys from (see tests/vault/test_params.py: Ape caches types by address).
     with reverts(exchange.ExchangeInvalidLiquidationReward, rewardWad=wad("0.051")):
-        owner.deploy(project.FuturesExchange, owner, oracle, usdc, wad("0.051"))
+        feeder.deploy(project.FuturesExchange, owner, oracle, usdc, wad("0.051"))

@@ -60,19 +60,20 @@ def test_owner_functions__not_owner__revert(engine, attacker, setter):
         getattr(engine, setter)(wad("0.1"), sender=attacker)
 
 
-def test_constructor__bad_arguments__revert(project, owner, vault, insurance_fund, wbtc):
+def test_constructor__bad_arguments__revert(project, owner, feeder, vault, insurance_fund, wbtc):
+    # From an account no other test deploys from (see tests/vault/test_params.py: Ape caches types by address).
     engine_type = project.LiquidationEngine
     with reverts(engine_type.LiquidationEngineZeroAddress):
-        owner.deploy(engine_type, owner, ZERO_ADDRESS, insurance_fund, 0, wad(1))
+        feeder.deploy(engine_type, owner, ZERO_ADDRESS, insurance_fund, 0, wad(1))
     with reverts(engine_type.LiquidationEngineZeroAddress):
-        owner.deploy(engine_type, owner, vault, ZERO_ADDRESS, 0, wad(1))
+        feeder.deploy(engine_type, owner, vault, ZERO_ADDRESS, 0, wad(1))
     btc_fund = owner.deploy(project.InsuranceFund, wbtc, owner)
     with reverts(engine_type.LiquidationEngineFundAssetMismatch, fundAsset=wbtc.address):
-        owner.deploy(engine_type, owner, vault, btc_fund, 0, wad(1))
+        feeder.deploy(engine_type, owner, vault, btc_fund, 0, wad(1))
     with reverts(engine_type.LiquidationEngineInvalidKeeperShare, keeperShareWad=wad(2)):
-        owner.deploy(engine_type, owner, vault, insurance_fund, wad(2), wad(1))
+        feeder.deploy(engine_type, owner, vault, insurance_fund, wad(2), wad(1))
     with reverts(engine_type.LiquidationEngineInvalidCloseFactor, closeFactorWad=0):
-        owner.deploy(engine_type, owner, vault, insurance_fund, 0, 0)
+        feeder.deploy(engine_type, owner, vault, insurance_fund, 0, 0)
 
 
 def test_keeper_share__whole_penalty__fund_gets_nothing(engine, owner, feeds, keeper, long_btc, insurance_fund, no_fee):

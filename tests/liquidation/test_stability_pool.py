@@ -22,17 +22,17 @@ GAS_COMPENSATION = wad(150)
 
 
 @pytest.fixture
-def pool(stability_pools):
+def susd_pool(stability_pools):
     return stability_pools["sUSD"]
 
 
 @pytest.fixture
-def deposit(pool, synths):
+def deposit(susd_pool, synths):
     """`who` deposits `amount` whole sUSD into the pool."""
 
     def deposit_(who, amount) -> None:
-        synths["sUSD"].approve(pool, wad(amount), sender=who)
-        pool.deposit(wad(amount), sender=who)
+        synths["sUSD"].approve(susd_pool, wad(amount), sender=who)
+        susd_pool.deposit(wad(amount), sender=who)
 
     return deposit_
 
@@ -76,7 +76,7 @@ def share(deposit_wad: int, total_wad: int, gain: int) -> int:
 
 
 def test_liquidate__pool_covers_the_repayment__keeper_without_synth_is_paid_its_compensation(
-    vault, engine, synths, wbtc, pool, deposit, crashed, trader2, attacker
+    vault, engine, synths, wbtc, susd_pool, deposit, crashed, trader2, attacker
 ):
     deposit(trader2, 50_000)
     position_id = crashed()
@@ -90,22 +90,22 @@ def test_liquidate__pool_covers_the_repayment__keeper_without_synth_is_paid_its_
     assert (want["repaid"], want["seized"], want["keeper_spot"]) == (wad(32_500), 72_606_382, 319_148)
     assert tx.return_value == (wad(32_500), spot_usd(319_148, wad(47_000)))
     assert wbtc.balanceOf(attacker) == 319_148
-    assert wbtc.balanceOf(pool) == want["pool_spot"]
+    assert wbtc.balanceOf(susd_pool) == want["pool_spot"]
     assert wbtc.balanceOf(engine) == 0
-    assert pool.totalDeposits() == wad(50_000 - 32_500)
-    assert synths["sUSD"].balanceOf(pool) == wad(17_500)
+    assert susd_pool.totalDeposits() == wad(50_000 - 32_500)
+    assert synths["sUSD"].balanceOf(susd_pool) == wad(17_500)
     assert vault.position(position_id).debt == wad(7_500)
     assert logs(tx, vault.Burned) == [
-        {"positionId": position_id, "from": pool.address, "amount": wad(32_500), "shares": wad(32_500)}]
-    assert logs(tx, pool.Offset) == [{"burned": wad(32_500), "spotGain": want["pool_spot"], "stableGain": 0,
+        {"positionId": position_id, "from": susd_pool.address, "amount": wad(32_500), "shares": wad(32_500)}]
+    assert logs(tx, susd_pool.Offset) == [{"burned": wad(32_500), "spotGain": want["pool_spot"], "stableGain": 0,
                                       "pAfter": P_PRECISION * 17_500 // 50_000, "scale": 0, "epoch": 0}]
     # A lone depositor owns every gain (5e22 divides 72,287,234e36 exactly).
-    assert pool.depositOf(trader2) == wad(17_500)
-    assert pool.gainsOf(trader2) == (want["pool_spot"], 0)
+    assert susd_pool.depositOf(trader2) == wad(17_500)
+    assert susd_pool.gainsOf(trader2) == (want["pool_spot"], 0)
 
 
 def test_withdraw__after_a_liquidation__each_depositor_takes_its_pro_rata_share(
-    engine, synths, wbtc, pool, deposit, crashed, trader, trader2, attacker
+    engine, synths, wbtc, susd_pool, deposit, crashed, trader, trader2, attacker
 ):
     deposit(trader2, 30_000)
     deposit(trader, 20_000)
@@ -116,19 +116,19 @@ def test_withdraw__after_a_liquidation__each_depositor_takes_its_pro_rata_share(
     susd_before = {who: synths["sUSD"].balanceOf(who) for who in (trader, trader2)}
 
     for who in (trader, trader2):
-        pool.withdraw(MAX_UINT, sender=who)
+        susd_pool.withdraw(MAX_UINT, sender=who)
 
     # P = 17,500 / 50,000: each keeps 35% of its deposit and earns its share of the spot.
     for who, deposited in ((trader2, 30_000), (trader, 20_000)):
         assert synths["sUSD"].balanceOf(who) - susd_before[who] == wad(deposited) * 35 // 100
         assert wbtc.balanceOf(who) - sats_before[who] == share(wad(deposited), wad(50_000), gain)
     assert share(wad(30_000), wad(50_000), gain) + share(wad(20_000), wad(50_000), gain) == gain - 1
-    assert wbtc.balanceOf(pool) == 1  # the rounding's dust stays in the pool
-    assert pool.totalDeposits() == synths["sUSD"].balanceOf(pool) == 0
+    assert wbtc.balanceOf(susd_pool) == 1  # the rounding's dust stays in the pool
+    assert susd_pool.totalDeposits() == synths["sUSD"].balanceOf(susd_pool) == 0
 
 
 def test_withdraw__deposit_after_the_crash__gets_no_more_than_its_pro_rata_share(
-    engine, synths, wbtc, pool, deposit, crashed, trader, trader2, attacker
+    engine, synths, wbtc, susd_pool, deposit, crashed, trader, trader2, attacker
 ):
     deposit(trader2, 30_000)
     position_id = crashed()
@@ -137,7 +137,7 @@ def test_withdraw__deposit_after_the_crash__gets_no_more_than_its_pro_rata_share
     engine.liquidate(position_id, MAX_UINT, 0, sender=attacker)
     sats_before, susd_before = wbtc.balanceOf(trader), synths["sUSD"].balanceOf(trader)
 
-    pool.withdraw(MAX_UINT, sender=trader)
+    susd_pool.withdraw(MAX_UINT, sender=trader)
 
     gain = expected_pool_liquidation()["pool_spot"]
     got_susd = synths["sUSD"].balanceOf(trader) - susd_before
@@ -147,12 +147,12 @@ def test_withdraw__deposit_after_the_crash__gets_no_more_than_its_pro_rata_share
     pool_value = wad(17_500) + spot_usd(gain, wad(47_000))
     assert (got_susd + spot_usd(got_sats, wad(47_000))) * 5 <= pool_value * 2
     # The depositor who was there before keeps its 3/5.
-    assert pool.depositOf(trader2) == wad(10_500)
-    assert pool.gainsOf(trader2) == (share(wad(30_000), wad(50_000), gain), 0)
+    assert susd_pool.depositOf(trader2) == wad(10_500)
+    assert susd_pool.gainsOf(trader2) == (share(wad(30_000), wad(50_000), gain), 0)
 
 
 def test_liquidate__pool_covers_part__pool_burns_first_and_the_keeper_repays_the_rest(
-    vault, engine, synths, wbtc, pool, deposit, crashed, trader, trader2, keeper, give
+    vault, engine, synths, wbtc, susd_pool, deposit, crashed, trader, trader2, keeper, give
 ):
     # The user story: the pool holds 30,000 sUSD, one keeper 10,000; R is 32,500. The pool burns
     # its 30,000, the keeper only 2,500, and the seized spot is shared by what each repaid, after
@@ -169,21 +169,21 @@ def test_liquidate__pool_covers_part__pool_burns_first_and_the_keeper_repays_the
     assert (want["repaid"], want["seized"], want["keeper_spot"]) == (wad(32_500), 72_606_382, 319_148 + 5_560_556)
     assert tx.return_value == (wad(32_500), spot_usd(want["keeper_spot"], wad(47_000)))
     assert wbtc.balanceOf(keeper) == want["keeper_spot"]
-    assert wbtc.balanceOf(pool) == want["pool_spot"] == 72_606_382 - 319_148 - 5_560_556
+    assert wbtc.balanceOf(susd_pool) == want["pool_spot"] == 72_606_382 - 319_148 - 5_560_556
     assert synths["sUSD"].balanceOf(keeper) == wad(7_500)
-    assert pool.totalDeposits() == synths["sUSD"].balanceOf(pool) == 0
+    assert susd_pool.totalDeposits() == synths["sUSD"].balanceOf(susd_pool) == 0
     assert vault.position(position_id).debt == wad(7_500)
     assert [(e["from"], e["amount"]) for e in logs(tx, vault.Burned)] == [
-        (pool.address, wad(30_000)), (keeper.address, wad(2_500))]
-    assert logs(tx, pool.Offset) == [{"burned": wad(30_000), "spotGain": want["pool_spot"], "stableGain": 0,
+        (susd_pool.address, wad(30_000)), (keeper.address, wad(2_500))]
+    assert logs(tx, susd_pool.Offset) == [{"burned": wad(30_000), "spotGain": want["pool_spot"], "stableGain": 0,
                                       "pAfter": P_PRECISION, "scale": 0, "epoch": 1}]
     # The depositor withdraws its gain: the pool's spot, rounded down by the pool's rule.
     sats_before = wbtc.balanceOf(trader2)
-    pool.withdraw(MAX_UINT, sender=trader2)
+    susd_pool.withdraw(MAX_UINT, sender=trader2)
     assert wbtc.balanceOf(trader2) - sats_before == share(wad(30_000), wad(30_000), want["pool_spot"])
 
 
-def test_liquidate__pool_covers_part_and_keeper_without_synth__reverts(engine, synths, pool, deposit, crashed,
+def test_liquidate__pool_covers_part_and_keeper_without_synth__reverts(engine, synths, susd_pool, deposit, crashed,
                                                                         trader2, attacker):
     deposit(trader2, 32_499)
     position_id = crashed()
@@ -194,7 +194,7 @@ def test_liquidate__pool_covers_part_and_keeper_without_synth__reverts(engine, s
 
 
 def test_liquidate_many__pool_covers_one__keeper_without_synth_is_paid_for_it(
-    engine, wbtc, pool, deposit, crashed, trader2, attacker
+    engine, wbtc, susd_pool, deposit, crashed, trader2, attacker
 ):
     deposit(trader2, 50_000)
     position_id = crashed()
@@ -203,11 +203,11 @@ def test_liquidate_many__pool_covers_one__keeper_without_synth_is_paid_for_it(
 
     assert tx.return_value == (1, spot_usd(319_148, wad(47_000)))
     assert wbtc.balanceOf(attacker) == 319_148
-    assert wbtc.balanceOf(pool) == expected_pool_liquidation()["pool_spot"]
+    assert wbtc.balanceOf(susd_pool) == expected_pool_liquidation()["pool_spot"]
     assert [e["positionId"] for e in logs(tx, engine.LiquidationSkipped)] == [position_id + 100]
 
 
-def test_liquidate__min_out_over_the_compensation__reverts(engine, pool, deposit, crashed, trader2, attacker):
+def test_liquidate__min_out_over_the_compensation__reverts(engine, susd_pool, deposit, crashed, trader2, attacker):
     deposit(trader2, 50_000)
     position_id = crashed()
     paid = spot_usd(319_148, wad(47_000))
@@ -232,18 +232,18 @@ def test_set_gas_compensation__over_the_cap__reverts(engine, owner):
         engine.setGasCompensation(wad(1_000) + 1, sender=owner)
 
 
-def test_offset__by_anyone_but_the_engine__reverts(pool, attacker):
-    with reverts(pool.StabilityPoolNotEngine, caller=attacker.address):
-        pool.offset(1, 0, 0, sender=attacker)
+def test_offset__by_anyone_but_the_engine__reverts(susd_pool, attacker):
+    with reverts(susd_pool.StabilityPoolNotEngine, caller=attacker.address):
+        susd_pool.offset(1, 0, 0, sender=attacker)
 
 
-def test_withdraw__more_than_the_deposit__reverts(pool, deposit, open_position, trader):
+def test_withdraw__more_than_the_deposit__reverts(susd_pool, deposit, open_position, trader):
     open_position("sUSD", spot_btc=1, mint=10_000)
     deposit(trader, 5_000)
 
-    with reverts(pool.StabilityPoolInsufficientDeposit, depositor=trader.address, deposit=wad(5_000),
+    with reverts(susd_pool.StabilityPoolInsufficientDeposit, depositor=trader.address, deposit=wad(5_000),
                  amount=wad(5_000) + 1):
-        pool.withdraw(wad(5_000) + 1, sender=trader)
+        susd_pool.withdraw(wad(5_000) + 1, sender=trader)
 
 
 def test_liquidate__futures_position_through_the_pool__stablecoin_shared_and_keeper_paid_from_it(
@@ -253,23 +253,23 @@ def test_liquidate__futures_position_through_the_pool__stablecoin_shared_and_kee
     # for a position without spot (a division by zero, so no futures-only position could be
     # liquidated through a pool).
     position_id, *_ = long_btc(size=2, margin=40_000, mint=10)
-    pool = stability_pools["sXAU"]
-    synths["sXAU"].approve(pool, wad(10), sender=keeper)
-    pool.deposit(wad(10), sender=keeper)
+    xau_pool = stability_pools["sXAU"]
+    synths["sXAU"].approve(xau_pool, wad(10), sender=keeper)
+    xau_pool.deposit(wad(10), sender=keeper)
     set_price(feeds["BTC"], 54_000, owner)
     stable_before = usdc.balanceOf(keeper)
 
     tx = engine.liquidate(position_id, MAX_UINT, 0, sender=keeper)
 
     [liquidated] = logs(tx, engine.Liquidated)
-    [offset] = logs(tx, pool.Offset)
+    [offset] = logs(tx, xau_pool.Offset)
     # What was seized for the repayer (the stablecoin only): the keeper gets min($150, what it
     # exceeds the repaid value), in whole units rounded down; the pool the rest.
     unit = 10**12
     surplus = liquidated["marginToKeeper"] * unit - liquidated["repaidUsdWad"]
     keeper_stable = min(GAS_COMPENSATION, surplus) // unit
     assert usdc.balanceOf(keeper) - stable_before == keeper_stable
-    assert offset["stableGain"] == liquidated["marginToKeeper"] - keeper_stable == usdc.balanceOf(pool)
+    assert offset["stableGain"] == liquidated["marginToKeeper"] - keeper_stable == usdc.balanceOf(xau_pool)
     assert (offset["burned"], offset["spotGain"]) == (liquidated["repaid"], 0)
     assert tx.return_value == (liquidated["repaid"], keeper_stable * unit)
-    assert pool.gainsOf(keeper) == (0, offset["stableGain"])
+    assert xau_pool.gainsOf(keeper) == (0, offset["stableGain"])

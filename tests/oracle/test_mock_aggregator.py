@@ -2,11 +2,11 @@
 who may write, and the hook that writes any round."""
 
 import pytest
-from conftest import SPARE_FEED_DECIMALS
 
 from synthvault.units import scaled
 from tests.utils.assertions import assert_events
 from tests.utils.custom_errors import reverts
+from tests.utils.deployments import SPARE_FEED_DECIMALS
 
 BTC_ANSWER = scaled(60000, 8)
 # A round is packed in one slot: int128 answer, uint40 times, uint48 answeredInRound.

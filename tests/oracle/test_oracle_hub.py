@@ -4,12 +4,12 @@ the owner's configuration and the two-step ownership."""
 
 import pytest
 from ape.utils import ZERO_ADDRESS
-from conftest import SPARE_FEED_DECIMALS
 
 from synthvault.config import load_config
 from synthvault.units import BPS, asset_id, scaled, wad
 from tests.utils.assertions import assert_events
 from tests.utils.custom_errors import reverts
+from tests.utils.deployments import SPARE_FEED_DECIMALS
 from tests.utils.oracle import PriceStatus
 
 FEEDS_CONFIG = load_config()["oracle"]["feeds"]

@@ -10,7 +10,7 @@ from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sxau(synths):
     return synths["sXAU"]
 

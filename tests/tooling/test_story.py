@@ -8,7 +8,7 @@ from synthvault.units import asset_id, scaled, wad
 from tests.utils.exchange import close_pnl, fee, fill_price, params_of, pnl
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def story(project, owner, trader, trader2, keeper, lp, config):
     system = deploy_system(project, owner, config)
     return Story(system, {"owner": owner, "trader": trader, "trader2": trader2, "keeper": keeper, "lp": lp})

@@ -18,7 +18,7 @@ def params_of(vault, synth) -> tuple:
     return tuple(vault.synthParams(synth))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def new_synth(project, owner):
     return owner.deploy(project.SyntheticToken, "Synthvault Silver", "sXAG", asset_id("XAG"), owner)
 
