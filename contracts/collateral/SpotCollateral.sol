@@ -34,6 +34,8 @@ contract SpotCollateral is ISpotCollateral, VenueStatus {
 
     /// @inheritdoc ISpotCollateral
     mapping(uint256 itemId => uint256 amount) public amountOf;
+    /// @inheritdoc ISpotCollateral
+    uint256 public totalHeld;
 
     /// @param vault_ The vault this adapter holds the token for (its owner sets the venue state).
     /// @param token_ The ERC-20 (at most 18 decimals; no fee on transfer, no rebasing).
@@ -80,9 +82,8 @@ contract SpotCollateral is ISpotCollateral, VenueStatus {
     {
         uint256 ownWad = _valueAt(amountOf[itemId], IOracleHub.PriceUse.Minting);
         // What leaves is taken from the item's own value; what it cannot cover is lost outright.
-        uint256 exposureWad;
-        if (ownWad >= cutUsdWad) exposureWad = ownWad - cutUsdWad;
-        else lossWad = cutUsdWad - ownWad;
+        uint256 exposureWad = ownWad > cutUsdWad ? ownWad - cutUsdWad : 0;
+        if (cutUsdWad > ownWad) lossWad = cutUsdWad - ownWad;
         // The shock is on the exposure itself (not scaled by the haircut: stricter), netted with
         // spot of the same asset beside it (both long: one sum, rounded up once).
         IVault vault_ = IVault(_vault);
@@ -110,18 +111,18 @@ contract SpotCollateral is ISpotCollateral, VenueStatus {
     /* THE VAULT'S ACTIONS */
 
     /// @inheritdoc ISpotCollateral
-    function deposit(uint256 itemId, address from, uint256 amount) external onlyVault {
+    function deposit(uint256 itemId, uint256 amount) external onlyVault {
         if (amount == 0) revert SpotCollateralZeroAmount(itemId);
         uint256 held = amountOf[itemId];
         // A new item only while the venue is active; adding to one held goes on (it lowers risk).
         if (held == 0) requireActive();
-        // Credited first (the vault, nonReentrant, is the only caller, so no deposit can run
-        // inside this one's transfer); the balance check below undoes it all if less arrives.
+        // What arrived since the items were last counted must cover the credit: a token that
+        // takes a fee on transfer cannot credit more than the adapter holds.
+        uint256 totalBefore = totalHeld;
+        uint256 received = token.balanceOf(address(this)) - totalBefore;
+        if (received < amount) revert SpotCollateralTransferShortfall(address(token), amount, received);
         amountOf[itemId] = held + amount;
-        uint256 balanceBefore = token.balanceOf(address(this));
-        token.safeTransferFrom(from, address(this), amount);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
-        if (received != amount) revert SpotCollateralTransferShortfall(address(token), amount, received);
+        totalHeld = totalBefore + amount;
     }
 
     /// @inheritdoc ISpotCollateral
@@ -130,6 +131,7 @@ contract SpotCollateral is ISpotCollateral, VenueStatus {
         uint256 held = amountOf[itemId];
         if (amount > held) revert SpotCollateralInsufficient(itemId, held, amount);
         amountOf[itemId] = held - amount;
+        totalHeld -= amount;
         token.safeTransfer(to, amount);
     }
 
@@ -138,6 +140,7 @@ contract SpotCollateral is ISpotCollateral, VenueStatus {
         uint256 amount = amountOf[itemId];
         if (amount == 0) return;
         delete amountOf[itemId];
+        totalHeld -= amount;
         token.safeTransfer(to, amount);
     }
 

@@ -22,14 +22,16 @@ import {ICollateralVenue} from "./ICollateralVenue.sol";
 ///      up, netted with spot of the same asset held beside it (the sum, rounded once) and beside
 ///      spot of another asset (each term rounded up).
 ///
-///      Custody. Tokens arrive only through `deposit` (the vault's call, pulling from the user
-///      who approved this adapter) and leave only through `withdraw` or `release` (the vault's
-///      calls: a user's removal, a liquidation's or the settlement's seizure, closing the
-///      position). A deposit must arrive whole: a token that takes a fee on transfer, or
-///      otherwise credits less than it was asked to move, reverts
-///      `SpotCollateralTransferShortfall` (the amount credited is never more than the adapter
-///      received). The vault emits the events of each move (`IVault.SpotAdded`, ...); the
-///      adapter emits none of its own.
+///      Custody. The vault moves a user's tokens into the adapter (the user approves the vault,
+///      as before) and credits them with `deposit` in the same call; they leave only through
+///      `withdraw` or `release` (the vault's calls: a user's removal, a liquidation's or the
+///      settlement's seizure, closing the position). A credit must be covered: the adapter's
+///      balance beyond `totalHeld` (what arrived since the items were last counted) must be at
+///      least the amount, so a token that takes a fee on transfer, or otherwise delivers less,
+///      reverts `SpotCollateralTransferShortfall`, and the adapter's balance is never less than
+///      the sum of its items. Tokens sent to the adapter outside the vault are a gift that may
+///      cover a later short transfer, never a credit of their own. The vault emits the events
+///      of each move (`IVault.SpotAdded`, ...); the adapter emits none of its own.
 ///
 ///      Tokens. At most 18 decimals (`SpotCollateralUnsupportedDecimals`); the oracle is the
 ///      vault's, read once at construction. What is NOT defended here: a token whose balance
@@ -42,7 +44,7 @@ interface ISpotCollateral is ICollateralVenue {
     /// @notice `token` has `decimals` decimals, more than `maxDecimals` (18).
     error SpotCollateralUnsupportedDecimals(address token, uint8 decimals, uint8 maxDecimals);
 
-    /// @notice A deposit of `amount` of `token` credited the adapter only `received`.
+    /// @notice A credit of `amount` of `token` found only `received` arrived (the balance beyond `totalHeld`).
     error SpotCollateralTransferShortfall(address token, uint256 amount, uint256 received);
 
     /// @notice Item `itemId` holds `held`, less than the `amount` asked.
@@ -66,16 +68,21 @@ interface ISpotCollateral is ICollateralVenue {
     /// @notice The amount of the token (its decimals) item `itemId` holds.
     function amountOf(uint256 itemId) external view returns (uint256);
 
+    /// @notice The sum of every item's amount: the adapter's balance is never less.
+    function totalHeld() external view returns (uint256);
+
     /// @notice Item `itemId`'s amount, the price a liquidation counts it at (`LiquidationCollateral`,
     ///         USD per whole token, WAD; 0 and not read when the item is empty) and its value at
     ///         that price, rounded down and counted at the haircut.
     function liquidationValue(uint256 itemId) external view returns (uint256 amount, uint256 priceWad, uint256 valueWad);
 
-    /// @notice Pulls `amount` of the token from `from` (who approved this adapter) into item
-    ///         `itemId`. Only the vault; a new item (`itemId` empty) only while the venue is
-    ///         active (`CollateralVenueNotActive`), while adding to a held one goes on in every
-    ///         state, as adding margin does. Reverts `SpotCollateralTransferShortfall` when less arrives.
-    function deposit(uint256 itemId, address from, uint256 amount) external;
+    /// @notice Credits item `itemId` with `amount` of the token, which the vault has just moved
+    ///         into this adapter (from the position's owner, who approved the vault). Only the
+    ///         vault; a new item (`itemId` empty) only while the venue is active
+    ///         (`CollateralVenueNotActive`), while adding to a held one goes on in every state, as
+    ///         adding margin does. Reverts `SpotCollateralTransferShortfall` unless the adapter's
+    ///         balance beyond `totalHeld` covers `amount`.
+    function deposit(uint256 itemId, uint256 amount) external;
 
     /// @notice Sends `amount` of item `itemId` to `to` (a removal, or a liquidation's or the
     ///         settlement's seizure). Only the vault; reverts `SpotCollateralInsufficient` past

@@ -6,8 +6,9 @@ pragma solidity 0.8.28;
  * The handler plays the adapters' vault (it answers `oracle`, `shockWad` and `owner`, and makes
  * the vault's calls) over two tokens, WBTC-like (8 decimals) and WETH-like (18), three items
  * each: random deposits, withdrawals, releases, price moves and venue states. After every call:
- *   - custody: each adapter holds exactly the sum of its items, and each item what the ghost
- *     ledger says went in less what went out;
+ *   - custody: each adapter's `totalHeld` is the sum of its items, each item what the ghost
+ *     ledger says went in less what went out, and its balance that plus what was moved in and
+ *     never credited (a deposit refused on a venue that is not active);
  *   - value: each item's value is amount x price / 10^decimals rounded down, then the haircut
  *     rounded down (the mirror below, in whole numbers), and its liquidation value the same;
  *   - a new item on a venue that is not active was refused (checked in the handler, at the step).
@@ -36,6 +37,8 @@ contract SpotCollateralHandler {
 
     /// @dev What went into each adapter's item less what came out.
     mapping(uint256 adapter => mapping(uint256 item => uint256 amount)) public ghost;
+    /// @dev What each adapter received and never credited (a deposit refused after the transfer).
+    mapping(uint256 adapter => uint256 amount) public gifts;
 
     constructor() {
         oracle = new OracleHub(address(this));
@@ -54,7 +57,7 @@ contract SpotCollateralHandler {
         for (uint256 i; i < 2; ++i) {
             IERC20Metadata token = adapters[i].token();
             VM.prank(HOLDER);
-            token.approve(address(adapters[i]), type(uint256).max);
+            token.approve(address(this), type(uint256).max);
         }
     }
 
@@ -75,15 +78,18 @@ contract SpotCollateralHandler {
         uint256 item = itemSeed % ITEMS;
         SpotCollateral adapter = adapters[a];
         uint256 amount = 1 + amountSeed % (a == 0 ? 1_000e8 : 1_000e18);
+        // As the vault will: the owner's tokens moved in, then credited.
         TestToken(address(adapter.token())).mint(HOLDER, amount);
+        adapter.token().transferFrom(HOLDER, address(adapter), amount);
         (ICollateralVenue.VenueState state,) = adapter.venueState();
         bool newItem = adapter.amountOf(item) == 0;
-        try adapter.deposit(item, HOLDER, amount) {
+        try adapter.deposit(item, amount) {
             require(!newItem || state == ICollateralVenue.VenueState.Active, "new item on a venue not active");
             ghost[a][item] += amount;
         } catch (bytes memory reason) {
             require(newItem && state != ICollateralVenue.VenueState.Active, "a deposit failed");
             require(bytes4(reason) == ICollateralVenue.CollateralVenueNotActive.selector, "not the venue's error");
+            gifts[a] += amount;
         }
     }
 
@@ -166,7 +172,11 @@ contract SpotCollateralInvariants {
                 require(amount == handler.ghost(a, item), "an item differs from the ledger");
                 sum += amount;
             }
-            require(adapter.token().balanceOf(address(adapter)) == sum, "the adapter's balance differs from its items");
+            require(adapter.totalHeld() == sum, "the total differs from the items");
+            require(
+                adapter.token().balanceOf(address(adapter)) == sum + handler.gifts(a),
+                "the adapter's balance differs from its items and gifts"
+            );
         }
     }
 

@@ -52,26 +52,29 @@ contract SpotCollateralTest is SystemFixture {
         weth = new TestToken("Wrapped Ether (test)", "WETH", 18, address(this));
         spotBtc = new SpotCollateral(address(vault), wbtc, "BTC");
         spotEth = new SpotCollateral(address(vault), weth, "ETH");
-        VM.startPrank(ALICE);
-        wbtc.approve(address(spotBtc), type(uint256).max);
-        weth.approve(address(spotEth), type(uint256).max);
-        VM.stopPrank();
     }
 
-    /// @dev Mints `amount` of `adapter`'s token to ALICE and deposits it into `ITEM` as the vault.
+    /// @dev What the vault will do: moves `amount` of `adapter`'s token (minted to ALICE, who
+    ///      approves the vault) into the adapter, then credits it to `ITEM`.
     function _deposit(SpotCollateral adapter, uint256 amount) internal {
-        TestToken(address(adapter.token())).mint(ALICE, amount);
+        _moveIn(address(adapter.token()), adapter, amount);
         VM.prank(address(vault));
-        adapter.deposit(ITEM, ALICE, amount);
+        adapter.deposit(ITEM, amount);
     }
 
-    /// @dev An adapter for `token_` (any token with an open `mint`), priced as ETH, with `balance`
-    ///      of it minted to ALICE and approved to the adapter.
-    function _adapterFor(address token_, uint256 balance) internal returns (SpotCollateral adapter) {
-        adapter = new SpotCollateral(address(vault), IERC20Metadata(token_), "ETH");
-        TestToken(token_).mint(ALICE, balance);
+    /// @dev The vault's transfer of `amount` of `token_` (any token with an open `mint`), minted
+    ///      to ALICE, into `adapter`.
+    function _moveIn(address token_, SpotCollateral adapter, uint256 amount) internal {
+        TestToken(token_).mint(ALICE, amount);
         VM.prank(ALICE);
-        IERC20Metadata(token_).approve(address(adapter), balance);
+        IERC20Metadata(token_).approve(address(vault), amount);
+        VM.prank(address(vault));
+        IERC20Metadata(token_).transferFrom(ALICE, address(adapter), amount);
+    }
+
+    /// @dev An adapter for `token_`, priced as ETH.
+    function _adapterFor(address token_) internal returns (SpotCollateral adapter) {
+        return new SpotCollateral(address(vault), IERC20Metadata(token_), "ETH");
     }
 
     /* CONSTRUCTION */
@@ -94,26 +97,48 @@ contract SpotCollateralTest is SystemFixture {
 
     /* CUSTODY */
 
-    function test_deposit__byTheVault__pullsFromTheOwnerIntoTheItem() public {
+    function test_deposit__movedInByTheVault__creditsTheItem() public {
         _deposit(spotBtc, 1.23456789e8);
         assertEq(spotBtc.amountOf(ITEM), 1.23456789e8, "item");
+        assertEq(spotBtc.totalHeld(), 1.23456789e8, "total");
         assertEq(wbtc.balanceOf(address(spotBtc)), 1.23456789e8, "adapter's balance");
         assertEq(wbtc.balanceOf(ALICE), 0, "owner's balance");
         _deposit(spotBtc, 1);
         assertEq(spotBtc.amountOf(ITEM), 1.2345679e8, "added to");
+        assertEq(spotBtc.totalHeld(), 1.2345679e8, "total added to");
     }
 
     function test_deposit__notTheVault__reverts() public {
-        wbtc.mint(ALICE, 1e8);
+        _moveIn(address(wbtc), spotBtc, 1e8);
         VM.prank(ALICE);
         VM.expectRevert(abi.encodeWithSelector(ISpotCollateral.SpotCollateralNotVault.selector, ALICE));
-        spotBtc.deposit(ITEM, ALICE, 1e8);
+        spotBtc.deposit(ITEM, 1e8);
     }
 
     function test_deposit__zero__reverts() public {
         VM.prank(address(vault));
         VM.expectRevert(abi.encodeWithSelector(ISpotCollateral.SpotCollateralZeroAmount.selector, ITEM));
-        spotBtc.deposit(ITEM, ALICE, 0);
+        spotBtc.deposit(ITEM, 0);
+    }
+
+    function test_deposit__nothingMovedIn__reverts() public {
+        VM.prank(address(vault));
+        VM.expectRevert(
+            abi.encodeWithSelector(ISpotCollateral.SpotCollateralTransferShortfall.selector, address(wbtc), 5, 0)
+        );
+        spotBtc.deposit(ITEM, 5);
+    }
+
+    function test_deposit__creditAgainAfterAWithdrawal__reverts() public {
+        _deposit(spotBtc, 3e8);
+        VM.prank(address(vault));
+        spotBtc.withdraw(ITEM, 3e8, ALICE);
+        // The tokens left: nothing is left over to credit a second time.
+        VM.prank(address(vault));
+        VM.expectRevert(
+            abi.encodeWithSelector(ISpotCollateral.SpotCollateralTransferShortfall.selector, address(wbtc), 3e8, 0)
+        );
+        spotBtc.deposit(ITEM + 1, 3e8);
     }
 
     function test_withdraw__part__sendsItAndKeepsTheRest() public {
@@ -121,6 +146,7 @@ contract SpotCollateralTest is SystemFixture {
         VM.prank(address(vault));
         spotEth.withdraw(ITEM, 0.5e18 + 1, BOB);
         assertEq(spotEth.amountOf(ITEM), 1.5e18 - 1, "item");
+        assertEq(spotEth.totalHeld(), 1.5e18 - 1, "total");
         assertEq(weth.balanceOf(BOB), 0.5e18 + 1, "recipient");
         assertEq(weth.balanceOf(address(spotEth)), 1.5e18 - 1, "adapter's balance");
     }
@@ -153,6 +179,7 @@ contract SpotCollateralTest is SystemFixture {
         VM.prank(address(vault));
         spotBtc.release(ITEM, BOB);
         assertEq(spotBtc.amountOf(ITEM), 0, "item");
+        assertEq(spotBtc.totalHeld(), 0, "total");
         assertEq(wbtc.balanceOf(BOB), 3e8 + 7, "recipient");
         assertEq(wbtc.balanceOf(address(spotBtc)), 0, "adapter's balance");
     }
@@ -195,10 +222,12 @@ contract SpotCollateralTest is SystemFixture {
     {
         uint8 decimals_ = uint8(_bound(decSeed, 0, 18));
         uint256 amount = _bound(amountSeed, 1, 1e30);
-        SpotCollateral adapter = _adapterFor(address(new TestToken("Any", "ANY", decimals_, address(this))), amount);
+        TestToken token_ = new TestToken("Any", "ANY", decimals_, address(this));
+        SpotCollateral adapter = _adapterFor(address(token_));
         _setPrice(ethFeed, "ETH", 3_000.12345678e8);
+        _moveIn(address(token_), adapter, amount);
         VM.prank(address(vault));
-        adapter.deposit(ITEM, ALICE, amount);
+        adapter.deposit(ITEM, amount);
         uint256 valueWad = adapter.valueUsdWad(ITEM);
         // value = floor(amount x 300,012,345,678 x 1e10 / 10^decimals): the mirror in whole
         // products, value x 10^d <= amount x price < (value + 1) x 10^d.
@@ -314,7 +343,7 @@ contract SpotCollateralTest is SystemFixture {
 
     function test_deposit__newItemWhileFrozen__reverts() public {
         spotBtc.setVenueState(ICollateralVenue.VenueState.Frozen, 0);
-        wbtc.mint(ALICE, 1e8);
+        _moveIn(address(wbtc), spotBtc, 1e8);
         VM.prank(address(vault));
         VM.expectRevert(
             abi.encodeWithSelector(
@@ -324,7 +353,7 @@ contract SpotCollateralTest is SystemFixture {
                 0
             )
         );
-        spotBtc.deposit(ITEM, ALICE, 1e8);
+        spotBtc.deposit(ITEM, 1e8);
     }
 
     function test_deposit__toAHeldItemWhileWindingDown__isAdded() public {
@@ -356,31 +385,64 @@ contract SpotCollateralTest is SystemFixture {
 
     function test_deposit__feeOnTransferToken__reverts() public {
         FeeOnTransferToken fee = new FeeOnTransferToken();
-        SpotCollateral adapter = _adapterFor(address(fee), 100);
+        SpotCollateral adapter = _adapterFor(address(fee));
+        _moveIn(address(fee), adapter, 100);
         VM.prank(address(vault));
         VM.expectRevert(
             abi.encodeWithSelector(ISpotCollateral.SpotCollateralTransferShortfall.selector, address(fee), 100, 99)
         );
-        adapter.deposit(ITEM, ALICE, 100);
+        adapter.deposit(ITEM, 100);
+    }
+
+    function test_deposit__giftBeforeAShortTransfer__creditsNoMoreThanIsHeld() public {
+        FeeOnTransferToken fee = new FeeOnTransferToken();
+        SpotCollateral adapter = _adapterFor(address(fee));
+        // 1 sent outside the vault (no fee on 1), then 100 moved in (99 arrive).
+        fee.mint(BOB, 1);
+        VM.prank(BOB);
+        fee.transfer(address(adapter), 1);
+        _moveIn(address(fee), adapter, 100);
+        VM.prank(address(vault));
+        adapter.deposit(ITEM, 100);
+        assertEq(adapter.totalHeld(), 100, "total");
+        assertEq(fee.balanceOf(address(adapter)), 100, "the adapter holds what it credited");
     }
 
     function test_deposit__hookReentersToWithdraw__reverts() public {
         HookToken hook = new HookToken("Hook", "HOOK", 18);
-        SpotCollateral adapter = _adapterFor(address(hook), 2e18);
+        SpotCollateral adapter = _adapterFor(address(hook));
+        _moveIn(address(hook), adapter, 1e18);
         VM.prank(address(vault));
-        adapter.deposit(ITEM, ALICE, 1e18);
-        // The second deposit's transfer calls the adapter back to take the first one out.
+        adapter.deposit(ITEM, 1e18);
+        hook.mint(ALICE, 1e18);
+        VM.prank(ALICE);
+        hook.approve(address(vault), 1e18);
+        // The second transfer in calls the adapter back, to take the first one out.
         hook.arm(address(adapter), abi.encodeCall(ISpotCollateral.withdraw, (ITEM, 1e18, BOB)));
         VM.prank(address(vault));
         VM.expectRevert(abi.encodeWithSelector(ISpotCollateral.SpotCollateralNotVault.selector, address(hook)));
-        adapter.deposit(ITEM, ALICE, 1e18);
+        hook.transferFrom(ALICE, address(adapter), 1e18);
+    }
+
+    function test_deposit__hookReentersToCreditTwice__reverts() public {
+        HookToken hook = new HookToken("Hook", "HOOK", 18);
+        SpotCollateral adapter = _adapterFor(address(hook));
+        hook.mint(ALICE, 1e18);
+        VM.prank(ALICE);
+        hook.approve(address(vault), 1e18);
+        // The transfer in calls the adapter to credit it before the vault does.
+        hook.arm(address(adapter), abi.encodeCall(ISpotCollateral.deposit, (ITEM, 1e18)));
+        VM.prank(address(vault));
+        VM.expectRevert(abi.encodeWithSelector(ISpotCollateral.SpotCollateralNotVault.selector, address(hook)));
+        hook.transferFrom(ALICE, address(adapter), 1e18);
     }
 
     function test_withdraw__hookReentersToRelease__reverts() public {
         HookToken hook = new HookToken("Hook", "HOOK", 18);
-        SpotCollateral adapter = _adapterFor(address(hook), 2e18);
+        SpotCollateral adapter = _adapterFor(address(hook));
+        _moveIn(address(hook), adapter, 2e18);
         VM.prank(address(vault));
-        adapter.deposit(ITEM, ALICE, 2e18);
+        adapter.deposit(ITEM, 2e18);
         hook.arm(address(adapter), abi.encodeCall(ICollateralVenue.release, (ITEM, BOB)));
         VM.prank(address(vault));
         VM.expectRevert(abi.encodeWithSelector(ISpotCollateral.SpotCollateralNotVault.selector, address(hook)));
