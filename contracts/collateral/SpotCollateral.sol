@@ -117,9 +117,11 @@ contract SpotCollateral is ISpotCollateral, VenueStatus {
         // A new item only while the venue is active; adding to one held goes on (it lowers risk).
         if (held == 0) requireActive();
         // What arrived since the items were last counted must cover the credit: a token that
-        // takes a fee on transfer cannot credit more than the adapter holds.
+        // takes a fee on transfer cannot credit more than the adapter holds. A balance under the
+        // items (a token that fell without a transfer) has received nothing.
         uint256 totalBefore = totalHeld;
-        uint256 received = token.balanceOf(address(this)) - totalBefore;
+        uint256 balance = token.balanceOf(address(this));
+        uint256 received = balance > totalBefore ? balance - totalBefore : 0;
         if (received < amount) revert SpotCollateralTransferShortfall(address(token), amount, received);
         amountOf[itemId] = held + amount;
         totalHeld = totalBefore + amount;

@@ -40,6 +40,19 @@ contract FeeOnTransferToken is ERC20 {
     }
 }
 
+/// @dev A token whose balances can fall without a transfer (a rebase down, a seizure by its issuer).
+contract ShrinkingToken is ERC20 {
+    constructor() ERC20("Shrinking token", "SHR") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    function shrink(address from, uint256 amount) external {
+        _burn(from, amount);
+    }
+}
+
 contract SpotCollateralTest is SystemFixture {
     uint256 internal constant ITEM = 7;
 
@@ -392,6 +405,22 @@ contract SpotCollateralTest is SystemFixture {
             abi.encodeWithSelector(ISpotCollateral.SpotCollateralTransferShortfall.selector, address(fee), 100, 99)
         );
         adapter.deposit(ITEM, 100);
+    }
+
+    function test_deposit__balanceFellUnderTheItems__revertsWithTheShortfall() public {
+        ShrinkingToken shrinking = new ShrinkingToken();
+        SpotCollateral adapter = _adapterFor(address(shrinking));
+        _moveIn(address(shrinking), adapter, 100);
+        VM.prank(address(vault));
+        adapter.deposit(ITEM, 100);
+        shrinking.shrink(address(adapter), 30);
+        // 20 moved in: the balance (90) is still under the items (100): nothing counts as received.
+        _moveIn(address(shrinking), adapter, 20);
+        VM.prank(address(vault));
+        VM.expectRevert(
+            abi.encodeWithSelector(ISpotCollateral.SpotCollateralTransferShortfall.selector, address(shrinking), 20, 0)
+        );
+        adapter.deposit(ITEM, 20);
     }
 
     function test_deposit__giftBeforeAShortTransfer__creditsNoMoreThanIsHeld() public {
