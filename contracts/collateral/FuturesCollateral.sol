@@ -8,7 +8,6 @@ pragma solidity 0.8.28;
  */
 
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
@@ -20,10 +19,11 @@ import {IFuturesExchange} from "../../interfaces/venue/IFuturesExchange.sol";
 import {IVault} from "../../interfaces/core/IVault.sol";
 import {CollateralMath} from "../libraries/CollateralMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
-import {BPS, WAD} from "../libraries/Units.sol";
+import {WAD} from "../libraries/Units.sol";
 import {WadMath} from "../libraries/WadMath.sol";
+import {VenueStatus} from "./VenueStatus.sol";
 
-contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
+contract FuturesCollateral is IFuturesCollateral, VenueStatus, IERC721Receiver {
     using WadMath for uint256;
 
     /// @inheritdoc IFuturesCollateral
@@ -32,23 +32,13 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
     IFuturesAccounts public immutable accounts;
     /// @inheritdoc IFuturesCollateral
     uint256 public immutable marginUnit;
-    /// @dev Immutable: the vault deploys its adapter in its constructor (so this is its address).
-    address private immutable _vault;
-
-    /// @dev The venue's state and haircut (bps), one slot: the only storage a valuation reads.
-    struct Status {
-        VenueState state;
-        uint16 haircutBps;
-    }
-
-    Status private _status;
 
     /// @param exchange_ The futures exchange whose accounts the vault's positions may lock.
-    constructor(IFuturesExchange exchange_) {
+    /// @dev The vault deploys its adapter in its constructor: the deployer is the vault.
+    constructor(IFuturesExchange exchange_) VenueStatus(msg.sender) {
         exchange = exchange_;
         accounts = exchange_.accounts();
         marginUnit = 10 ** (18 - IERC20Metadata(address(exchange_.marginToken())).decimals());
-        _vault = msg.sender;
     }
 
     modifier onlyVault() {
@@ -56,52 +46,7 @@ contract FuturesCollateral is IFuturesCollateral, IERC721Receiver {
         _;
     }
 
-    /* THE PORT: VENUE STATE */
-
-    /// @inheritdoc ICollateralVenue
-    function setVenueState(VenueState state, uint256 haircutBps) external {
-        if (msg.sender != Ownable(_vault).owner()) revert CollateralVenueNotOwner(msg.sender);
-        if (haircutBps > BPS) revert CollateralVenueHaircutTooHigh(haircutBps, BPS);
-        if (haircutBps != 0 && state != VenueState.WindingDown) {
-            revert CollateralVenueHaircutNotWindingDown(state, haircutBps);
-        }
-        Status memory previous = _status;
-        if (state == previous.state && haircutBps == previous.haircutBps) revert CollateralVenueAlreadySet();
-        // casting to 'uint16' is safe because haircutBps <= BPS = 10,000 was just checked
-        // forge-lint: disable-next-line(unsafe-typecast)
-        _status = Status({state: state, haircutBps: uint16(haircutBps)});
-        if (state != previous.state) emit VenueStateSet(previous.state, state);
-        if (haircutBps > previous.haircutBps) emit HaircutRaised(previous.haircutBps, haircutBps);
-        else if (haircutBps < previous.haircutBps) emit HaircutLowered(previous.haircutBps, haircutBps);
-    }
-
-    /// @inheritdoc ICollateralVenue
-    function venueState() external view returns (VenueState state, uint256 haircutBps) {
-        Status memory status = _status;
-        return (status.state, status.haircutBps);
-    }
-
-    /// @inheritdoc ICollateralVenue
-    function requireActive() public view {
-        Status memory status = _status;
-        if (status.state != VenueState.Active) {
-            revert CollateralVenueNotActive(address(this), status.state, status.haircutBps);
-        }
-    }
-
-    /// @dev What the vault counts of an account worth `valueWad`: (1 - haircut) of it, rounded
-    ///      down; the whole of it while no haircut applies. Every value the port returns passes here.
-    function _counted(uint256 valueWad) private view returns (uint256) {
-        uint256 haircutBps = _status.haircutBps;
-        return haircutBps == 0 ? valueWad : valueWad.mulDivDown(BPS - haircutBps, BPS);
-    }
-
     /* THE PORT */
-
-    /// @inheritdoc ICollateralVenue
-    function vault() external view returns (address) {
-        return _vault;
-    }
 
     /// @inheritdoc ICollateralVenue
     function valueUsdWad(uint256 accountId) external view returns (uint256) {
