@@ -1,11 +1,12 @@
-"""The tooling's tests act on the whole system as the scripts deploy it (`deploy_system`)."""
+"""The tooling's tests act on the whole system as the scripts deploy it (`deploy_system`): one for
+the session, deployed with the suite's other deployments before any snapshot
+(`tests/utils/deployments.py`), so that each module starts from it as deployed."""
 
-import pytest
+from typing import Any
 
-from synthvault.system import deploy_system
+from tests.utils.deployments import stateless
 
 
-@pytest.fixture(scope="module")
-def system(project, owner, config):
-    # Module-scoped: a deployment made inside one module's snapshot does not outlive it.
-    return deploy_system(project, owner, config)
+@stateless("module")
+def system(deployments) -> Any:
+    return deployments.system()

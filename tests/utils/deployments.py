@@ -31,6 +31,7 @@ from synthvault.deploy import (
     deploy_oracle,
     deploy_vault,
 )
+from synthvault.system import System, deploy_system
 
 SHARED, LIQUIDATION, ADVERSARIAL = "shared", "liquidation", "adversarial"
 
@@ -43,6 +44,8 @@ SPARE_FEED_DECIMALS = (0, 6, 8, 18, 19)
 
 # The fixture names that make a test need its folder's stack or an extra (`Deployments.prepare`).
 STACK_FIXTURE, SPARE_FEEDS_FIXTURE, HOOK_SYSTEM_FIXTURE = "stack", "spare_feeds", "hook_system"
+# The tooling's tests act on the whole system as the scripts deploy it (`deploy_system`).
+SYSTEM_FIXTURE = "system"
 
 
 def stateless(scope: str) -> Callable[[Callable], Any]:
@@ -93,23 +96,28 @@ class Deployments:
         self._stacks: dict[str, Stack] = {}
         self._spare_feeds: dict[int, Any] | None = None
         self._hook_system: HookSystem | None = None
+        self._system: System | None = None
 
     def prepare(self, tests: Iterable[tuple[Path, Iterable[str]]]) -> None:
         """Deploys what the `tests` (each a file's path and the fixture names it uses) need: the
         stack of each one's folder that asks for `stack`, and the extras asked for."""
-        stacks, spare_feeds, hook = set(), False, False
+        stacks, spare_feeds, hook, system = set(), False, False, False
         for path, fixtures in tests:
             names = set(fixtures)
             if STACK_FIXTURE in names:
                 stacks.add(stack_of(path))
             spare_feeds |= SPARE_FEEDS_FIXTURE in names
             hook |= HOOK_SYSTEM_FIXTURE in names
+            system |= SYSTEM_FIXTURE in names
         for name in sorted(stacks | ({ADVERSARIAL} if hook else set())):
             self._deploy_stack(name)
         if spare_feeds:
             self._spare_feeds = self._deploy_spare_feeds()
         if hook:
             self._hook_system = self._deploy_hook_system(self._stacks[ADVERSARIAL])
+        if system:
+            # One for every tooling module (each used to deploy its own: ~12 s of set-up a module).
+            self._system = deploy_system(self._project, self._owner, self._config)
 
     def stack(self, name: str) -> Stack:
         return self._prepared(self._stacks.get(name), name)
@@ -119,6 +127,9 @@ class Deployments:
 
     def hook_system(self) -> HookSystem:
         return self._prepared(self._hook_system, HOOK_SYSTEM_FIXTURE)
+
+    def system(self) -> System:
+        return self._prepared(self._system, SYSTEM_FIXTURE)
 
     @staticmethod
     def _prepared(deployment: Any, name: str) -> Any:
