@@ -31,6 +31,20 @@ contract LockedAccountLiquidationTest is SystemFixture {
         assertEq(exchange.closeValue(accountId), 938.2985e18, "what closing it fetches");
     }
 
+    /// @dev The keeper closes Alice's no-debt account under maintenance (`_underMaintenance(0)`):
+    ///      paid what the exchange would have paid, 0.5% of the 51,000 closed (255), out of the
+    ///      margin; the rest (938.2985 - 255) stays with the owner.
+    function _closeNoDebtAccountForTheReward(uint256 id, uint256 accountId) internal {
+        VM.prank(KEEPER);
+        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, 1, 0);
+
+        assertEq(repaid, 0, "no debt");
+        assertEq(keeperUsdWad, 255e18, "0.5% of 51,000");
+        assertEq(usdc.balanceOf(KEEPER), 255e6, "from the margin");
+        assertEq(exchange.signedMarginOf(accountId), 683.2985e18, "the rest the owner's");
+        assertEq(exchange.positions(accountId).length, 0, "the account closed");
+    }
+
     /// @dev The attack, as the campaign found it: the position owes 3,000 sUSD (CR 31%), and its
     ///      owner liquidated its own account on the exchange for the reward, 0.5% of the 51,000
     ///      closed, 255 out of the creditors' 938.2985 (it kept the 3,000 sUSD). Now the exchange
@@ -101,14 +115,7 @@ contract LockedAccountLiquidationTest is SystemFixture {
     function test_engineLiquidate__noDebtUnderMaintenance__paysTheExchangesReward() public {
         (uint256 id, uint256 accountId) = _underMaintenance(0);
 
-        VM.prank(KEEPER);
-        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, 1, 0);
-
-        assertEq(repaid, 0, "no debt");
-        assertEq(keeperUsdWad, 255e18, "0.5% of 51,000");
-        assertEq(usdc.balanceOf(KEEPER), 255e6, "from the margin");
-        assertEq(exchange.signedMarginOf(accountId), 683.2985e18, "the rest the owner's");
-        assertEq(exchange.positions(accountId).length, 0, "the account closed");
+        _closeNoDebtAccountForTheReward(id, accountId);
     }
 
     /// @dev After global settlement's shutdown the same account is still closed for the same
@@ -121,14 +128,7 @@ contract LockedAccountLiquidationTest is SystemFixture {
         (uint256 owing,) = _futuresPosition(BOB, sUSD, 10_000e6, 1e18, 500e18);
         settlement.shutdown();
 
-        VM.prank(KEEPER);
-        (uint256 repaid, uint256 keeperUsdWad) = engine.liquidate(id, 1, 0);
-
-        assertEq(repaid, 0, "no debt");
-        assertEq(keeperUsdWad, 255e18, "0.5% of 51,000");
-        assertEq(usdc.balanceOf(KEEPER), 255e6, "from the margin");
-        assertEq(exchange.signedMarginOf(accountId), 683.2985e18, "the rest the owner's");
-        assertEq(exchange.positions(accountId).length, 0, "the account closed");
+        _closeNoDebtAccountForTheReward(id, accountId);
         VM.prank(KEEPER);
         VM.expectRevert(ILiquidationEngine.LiquidationEngineShutDown.selector);
         engine.liquidate(owing, type(uint256).max, 0);
