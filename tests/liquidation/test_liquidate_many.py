@@ -26,10 +26,11 @@ def revert_data(error: Any, *args: Any) -> bytes:
 pytestmark = pytest.mark.usefixtures("no_fee_in_module")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def batch(long_btc, open_position, trader, keeper, give):
     """Two long-BTC positions owing 4.3 sXAU each, a spot position owing 2 sXAU that BTC's fall
-    leaves healthy, and an id no position has."""
+    leaves healthy, and an id no position has. Opened once for the module, each test's changes
+    reverted after it."""
     first = long_btc(size=1, margin=20_000, mint="4.3")[0]
     second = long_btc(size=1, margin=20_000, mint="4.3")[0]
     healthy = open_position("sXAU", spot_btc=1, mint=2)
