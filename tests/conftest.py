@@ -345,26 +345,12 @@ def set_params(vault, synths, owner) -> Callable[..., Any]:
     return set_
 
 
-def _without_fees(vault: Any, set_params: Callable[..., Any], synths: dict[str, Any]) -> None:
-    """Each synth's fee to 0 where it is not yet (the vault refuses a change to the same value)."""
-    for symbol, synth in synths.items():
-        if dict(zip(PARAM_NAMES, vault.synthParams(synth), strict=True))["stabilityFeeWad"]:
-            set_params(symbol, stabilityFeeWad=0)
-
-
 @pytest.fixture
-def no_fee(vault, set_params, synths):
+def no_fee(set_params, synths):
     """No stability fee on any synth, so that amounts stay whole across blocks: set before any
     debt exists, every rate index stays exactly 1."""
-    _without_fees(vault, set_params, synths)
-
-
-@pytest.fixture(scope="module")
-def no_fee_in_module(vault, set_params, synths):
-    """`no_fee` once for a whole module, whose every test runs without the fee (its `pytestmark`):
-    set at the module's start, before any of its fixtures or tests opens a debt, and reverted with
-    the module (five transactions a module rather than a test)."""
-    _without_fees(vault, set_params, synths)
+    for symbol in synths:
+        set_params(symbol, stabilityFeeWad=0)
 
 
 @pytest.fixture

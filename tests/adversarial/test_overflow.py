@@ -11,7 +11,7 @@ from tests.utils.constants import MAX_UINT
 from tests.utils.custom_errors import reverts
 from tests.utils.wadmath import div_wad_down
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = 10**8
 MAX_INT = 2**255 - 1

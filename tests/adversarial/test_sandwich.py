@@ -14,7 +14,7 @@ from tests.utils.constants import MAX_UINT
 from tests.utils.custom_errors import reverts
 from tests.utils.liquidation import dues, repay_target, spot_for, spot_usd
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")  # the debts stay put from block to block
+pytestmark = pytest.mark.usefixtures("no_fee")  # the debts stay put from block to block
 
 PENALTY, KEEPER_SHARE, MINTING = wad("0.1"), wad("0.5"), wad("1.5")
 MIN_DEBT = wad(3_000)  # sUSD's, config/local.yaml

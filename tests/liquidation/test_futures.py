@@ -16,7 +16,7 @@ from tests.utils.exchange import UNIT, close_pnl, params_of, pnl
 from tests.utils.liquidation import WAD, closed_fraction, dues, repay_target, spot_for, spot_usd
 from tests.utils.wadmath import div_wad_up
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = 10**8
 XAU = wad(2_400)

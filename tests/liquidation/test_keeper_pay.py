@@ -20,7 +20,7 @@ from tests.utils.chain import set_price
 from tests.utils.constants import MAX_UINT
 from tests.utils.events import logs
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 GWEI = 10**9
 UNIT = 10**12  # WAD per USDC unit

@@ -13,7 +13,7 @@ from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
 from tests.utils.wadmath import div_wad_down
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = 10**8  # one BTC of the 8-decimal spot token
 

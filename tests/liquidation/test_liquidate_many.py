@@ -23,7 +23,7 @@ def revert_data(error: Any, *args: Any) -> bytes:
     types = [item.type for item in error.abi.inputs]
     return keccak(text=error.abi.selector)[:4] + encode(types, list(args))
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from tests.utils.events import logs
 from tests.utils.oracle import PriceStatus, PriceUse
 from tests.utils.wadmath import cr
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = asset_id("BTC")
 BTC_UNIT = 10**8

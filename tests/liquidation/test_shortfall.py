@@ -15,7 +15,7 @@ from tests.utils.exchange import UNIT, fee, fill_price, params_of
 from tests.utils.liquidation import WAD, closed_fraction, unaccounted
 from tests.utils.wadmath import div_wad_down, mul_wad_up
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = 10**8
 USDC = 10**6

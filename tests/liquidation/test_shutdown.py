@@ -14,7 +14,7 @@ from tests.utils.events import logs
 from tests.utils.exchange import params_of
 from tests.utils.liquidation import WAD, closed_fraction
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 BTC = 10**8
 USDC = 10**6

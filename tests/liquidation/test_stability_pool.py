@@ -15,7 +15,7 @@ from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
 from tests.utils.liquidation import dues, repay_target, spot_for, spot_usd
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 P_PRECISION = 10**36
 GAS_COMPENSATION = wad(150)

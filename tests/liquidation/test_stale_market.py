@@ -21,7 +21,7 @@ from tests.utils.exchange import buy, close_pnl, fee, fill_price, mul_wad_up, pa
 
 # The review's $0.30 of ETH is under the deployed minimum position, so it is opened as from before
 # a minimum was set: the rule must hold without it.
-pytestmark = pytest.mark.usefixtures("no_fee_in_module", "no_min_position")
+pytestmark = pytest.mark.usefixtures("no_fee", "no_min_position")
 
 MARGIN = 46_850
 DUST_ETH = wad("0.0001")  # $0.30 of ETH-PERP

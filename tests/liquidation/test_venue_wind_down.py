@@ -15,7 +15,7 @@ from synthvault.units import wad
 from tests.utils.custom_errors import reverts
 from tests.utils.events import logs
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 ACTIVE, FROZEN, WINDING_DOWN = 0, 1, 2
 UNIT = 10**12  # WAD per USDC unit

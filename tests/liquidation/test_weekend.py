@@ -23,7 +23,7 @@ from tests.utils.events import logs
 from tests.utils.oracle import PriceStatus, PriceUse
 from tests.utils.wadmath import cr, div_wad_up, mul_wad_down, mul_wad_up
 
-pytestmark = pytest.mark.usefixtures("no_fee_in_module")
+pytestmark = pytest.mark.usefixtures("no_fee")
 
 SPX = asset_id("SPX")
 BTC_UNIT = 10**8
