@@ -26,11 +26,10 @@ def revert_data(error: Any, *args: Any) -> bytes:
 pytestmark = pytest.mark.usefixtures("no_fee")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def batch(long_btc, open_position, trader, keeper, give):
     """Two long-BTC positions owing 4.3 sXAU each, a spot position owing 2 sXAU that BTC's fall
-    leaves healthy, and an id no position has. Opened once for the module, each test's changes
-    reverted after it."""
+    leaves healthy, and an id no position has."""
     first = long_btc(size=1, margin=20_000, mint="4.3")[0]
     second = long_btc(size=1, margin=20_000, mint="4.3")[0]
     healthy = open_position("sXAU", spot_btc=1, mint=2)

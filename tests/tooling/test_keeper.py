@@ -55,23 +55,14 @@ def _said(caplog: Any) -> list[str]:
     return [record.getMessage() for record in caplog.records if record.name == "synthvault.keeper"]
 
 
-@pytest.fixture(scope="module")
-def book(chain, owner, trader, trader2, keeper, system) -> tuple[int, list[int], int]:
+@pytest.fixture
+def seeded(chain, project, owner, trader, trader2, keeper, system):
     """Three sXAU positions on 1 WBTC each at BTC $60,000: two minted near 155% (under 120% at
-    $45,000), one at 200% (150% at $45,000); and a keeper holding 60 sXAU from its own position.
-    Opened once for the module (20 transactions), each test's changes reverted after it; the
-    block the keeper starts scanning from comes with them."""
+    $45,000), one at 200% (150% at $45,000); and a keeper holding 60 sXAU from its own position."""
     start = chain.blocks.height + 1
     risky = [_position(system, owner, trader, WBTC, "16.1"), _position(system, owner, trader2, WBTC, "16.1")]
     safe = _position(system, owner, trader, WBTC, "12.5")
     _position(system, owner, keeper, 10 * WBTC, "60")
-    return start, risky, safe
-
-
-@pytest.fixture
-def seeded(project, keeper, system, book):
-    """A keeper of its own for each test (it remembers what it has seen) over the module's `book`."""
-    start, risky, safe = book
     return _keeper(project, system, keeper, start, batch_size=2), risky, safe
 
 
