@@ -27,13 +27,14 @@ COVERAGE_RUNS ?= 64
 # `make test TESTS=tests/oracle ARGS='-k stale -x'` runs a part of the suite.
 TESTS ?= tests
 ARGS ?=
-# `make test` runs the suite on two pytest-xdist workers, each with an Anvil of its own (ape-foundry's
-# `host: auto`), a test file's tests all on one worker (`--dist loadfile`: its module fixtures
+# `make test` runs the suite on four pytest-xdist workers (on two cores: two workers leave the cores
+# half idle, waiting on their Anvils; docs/assurance.md, "The suite's time"), each with an Anvil of
+# its own (ape-foundry's `host: auto`), a test file's tests all on one worker (`--dist loadfile`: its module fixtures
 # deployed once, its keyfile accounts its own), the slowest files first (in the order
 # `tests/conftest.py` collects them, not xdist's most-tests-first). `make test WORKERS=0` runs it
 # serially on one Anvil. Any order passes: every deployment is made before the first snapshot, a
 # stack per folder (tests/utils/deployments.py; docs/assurance.md, "The suite's time").
-WORKERS ?= 2
+WORKERS ?= 4
 # The scripts' network and signer: `make keeper NETWORK=ethereum:sepolia:alchemy ACCOUNT=bot`.
 # By default the chain of `make node` (ape-foundry reaches it through APE_FOUNDRY_HOST).
 NETWORK ?= ethereum:local:foundry
@@ -81,7 +82,7 @@ compile: bootstrap ## Compile the contracts with Ape
 	ape compile
 
 # Compiled first, once: the workers would otherwise each compile into the same .build/.
-test: bootstrap ## Run the whole test suite on local Anvil chains, on two parallel workers (`make test WORKERS=0`: serially)
+test: bootstrap ## Run the whole test suite on local Anvil chains, on four parallel workers (`make test WORKERS=0`: serially)
 	ape compile
 	ape test $(TESTS) -p no:cacheprovider -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=20 $(ARGS)
 

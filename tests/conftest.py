@@ -35,7 +35,7 @@ SLOWEST_FILES = (
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On parallel workers (`make test WORKERS=2`), `SLOWEST_FILES` first, in that order; every other
+    """On parallel workers (`make test`, four by default), `SLOWEST_FILES` first, in that order; every other
     test after them, in the order collected. A serial run keeps the order collected (any order
     passes: each folder has a stack of its own, deployed before the first snapshot)."""
     if not getattr(config.option, "numprocesses", None):
@@ -130,6 +130,10 @@ def feeder(accounts):
     return accounts[6]
 
 
+# Each module this worker started, with the block height it found (`_module_starts_where_...`).
+_MODULE_STARTS: list[tuple[str, int]] = []
+
+
 @pytest.fixture(scope="session", autouse=True)
 def deployments(request, project, accounts, config, _no_round_trips_for_nothing,
                 _without_call_traces) -> Deployments:
@@ -139,6 +143,20 @@ def deployments(request, project, accounts, config, _no_round_trips_for_nothing,
     factory = Deployments(project, accounts, config)
     factory.prepare((item.path, item.fixturenames) for item in request.session.items)
     return factory
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_starts_where_the_deployments_left_the_chain(request, chain, deployments):
+    """Every module starts on the chain as the session's deployments left it: each module's and
+    each test's changes are reverted by Ape's snapshots, so the block height at a module's start is
+    the same for every module of a worker. A module that finds it otherwise fails here, naming the
+    modules this worker ran before it, instead of failing later on state another file left behind
+    (a leak seen twice on four workers under heavy load, with module fixtures that sent
+    transactions; docs/assurance.md, "The suite's time")."""
+    height = chain.blocks.height
+    _MODULE_STARTS.append((request.module.__name__, height))
+    first_height = _MODULE_STARTS[0][1]
+    assert height == first_height, f"the chain was left at block {height}, not {first_height}: {_MODULE_STARTS}"
 
 
 @stateless("module")
