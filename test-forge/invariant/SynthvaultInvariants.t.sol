@@ -331,7 +331,7 @@ contract SynthvaultInvariants {
     }
 
     /// @notice The vault holds exactly its positions' spot BTC, and each account token is where
-    ///         the books say: the vault's while locked, its owner's otherwise.
+    ///         the books say: the vault's futures adapter's while locked, its owner's otherwise.
     function _vaultCustody() internal view {
         IVault vault = handler.vault();
         uint256 spot;
