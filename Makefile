@@ -29,8 +29,8 @@ TESTS ?= tests
 ARGS ?=
 # `make test` runs the suite on four pytest-xdist workers (on two cores: two workers leave the cores
 # half idle, waiting on their Anvils; docs/assurance.md, "The suite's time"), each with an Anvil of
-# its own (ape-foundry's `host: auto`), a test file's tests all on one worker (`--dist loadfile`: its module fixtures
-# deployed once, its keyfile accounts its own), the slowest files first (in the order
+# its own (ape-foundry's `host: auto`), a test file's tests all on one worker (`--dist loadfile`:
+# its module fixtures deployed once, its keyfile accounts its own), the slowest files first (in the order
 # `tests/conftest.py` collects them, not xdist's most-tests-first). `make test WORKERS=0` runs it
 # serially on one Anvil. Any order passes: every deployment is made before the first snapshot, a
 # stack per folder (tests/utils/deployments.py; docs/assurance.md, "The suite's time").

@@ -79,7 +79,7 @@ def _no_round_trips_for_nothing(chain):
 def _without_call_traces():
     """A revert is neither printed as a call tree nor decoded from the opcode trace
     (`synthvault.errors.without_call_traces`). ape-foundry prints a reverted transaction's whole
-    call tree to the captured output before raising: its enrichment was a quarter of the CPU of
+    call tree to the captured output before raising: its enrichment was a fifth of the CPU of
     `tests/vault` (0.34 s for each of 87 reverts), and no test reads it. A revert raised by a nested
     contract is decoded by `tests/utils/custom_errors.py` from its data, not by Ape from the
     transaction's opcode trace (tens of seconds a revert on Anvil)."""
@@ -130,8 +130,8 @@ def feeder(accounts):
     return accounts[6]
 
 
-# Each module this worker started, with the block height it found (`_module_starts_where_...`).
-_MODULE_STARTS: list[tuple[str, int]] = []
+# The modules this worker has started, in order (`_module_starts_where_the_deployments_left_the_chain`).
+_MODULES_STARTED: list[str] = []
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -154,9 +154,9 @@ def _module_starts_where_the_deployments_left_the_chain(request, chain, deployme
     (a leak seen twice on four workers under heavy load, with module fixtures that sent
     transactions; docs/assurance.md, "The suite's time")."""
     height = chain.blocks.height
-    _MODULE_STARTS.append((request.module.__name__, height))
-    first_height = _MODULE_STARTS[0][1]
-    assert height == first_height, f"the chain was left at block {height}, not {first_height}: {_MODULE_STARTS}"
+    assert height == deployments.height, (f"{request.module.__name__} starts at block {height}, not at the "
+                                          f"deployments' {deployments.height}, after {_MODULES_STARTED}")
+    _MODULES_STARTED.append(request.module.__name__)
 
 
 @stateless("module")

@@ -97,6 +97,8 @@ class Deployments:
         self._spare_feeds: dict[int, Any] | None = None
         self._hook_system: HookSystem | None = None
         self._system: System | None = None
+        # The block height the deployments left the chain at: where every module starts.
+        self.height: int | None = None
 
     def prepare(self, tests: Iterable[tuple[Path, Iterable[str]]]) -> None:
         """Deploys what the `tests` (each a file's path and the fixture names it uses) need: the
@@ -118,6 +120,7 @@ class Deployments:
         if system:
             # One for every tooling module (each used to deploy its own: ~12 s of set-up a module).
             self._system = deploy_system(self._project, self._owner, self._config)
+        self.height = ape.chain.blocks.height
 
     def stack(self, name: str) -> Stack:
         return self._prepared(self._stacks.get(name), name)
